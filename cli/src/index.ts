@@ -1,0 +1,2 @@
+export * from './csv-io.js';
+export { buildProgram, main } from './main.js';

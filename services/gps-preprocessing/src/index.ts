@@ -1,0 +1,1 @@
+export * as domain from './domain/index.js';

@@ -1,0 +1,54 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const packages = [
+  'common',
+  'timeseries-preprocessing',
+  'classification-validation',
+  'gps-preprocessing',
+  'stop-move-detection',
+  'postprocessing',
+];
+
+// Tests run against the TypeScript sources, not the compiled dist folders.
+const alias = [
+  ...packages.flatMap((name) => [
+    {
+      find: new RegExp(`^@polluscope/${name}/domain$`),
+      replacement: fileURLToPath(new URL(`./services/${name}/src/domain/index.ts`, import.meta.url)),
+    },
+    {
+      find: new RegExp(`^@polluscope/${name}$`),
+      replacement: fileURLToPath(new URL(`./services/${name}/src/index.ts`, import.meta.url)),
+    },
+  ]),
+  { find: /^@polluscope\/cli$/, replacement: fileURLToPath(new URL('./cli/src/index.ts', import.meta.url)) },
+];
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: 'unit',
+          include: ['services/*/src/**/*.test.ts', 'cli/src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          // One stack is shared by every integration file; running them one at a time keeps
+          // consumer groups and timings predictable on a 2-core machine.
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          globalSetup: ['tests/integration/global-setup.ts'],
+        },
+      },
+    ],
+  },
+});
