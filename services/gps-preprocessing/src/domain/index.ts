@@ -1,1 +1,7 @@
-export {};
+export * from './geo/haversine-distance.js';
+export * from './cleaning/gps-point.js';
+export * from './cleaning/validate-gps-record.js';
+export * from './cleaning/clean-gps-points.js';
+export * from './raster/raster-grid.js';
+export * from './raster/hilbert.js';
+export * from './raster/rasterise-points.js';
