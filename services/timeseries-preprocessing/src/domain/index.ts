@@ -1,1 +1,9 @@
-export {};
+export * from './sensor-row.js';
+export * from './cleaning/columns.js';
+export * from './cleaning/range-filter.js';
+export * from './cleaning/no2-warm-up.js';
+export * from './cleaning/spike-filter.js';
+export * from './cleaning/imputation.js';
+export * from './cleaning/clean-sensor-series.js';
+export * from './cleaning/streaming-cleaner.js';
+export * from './validation/validate-sensor-record.js';

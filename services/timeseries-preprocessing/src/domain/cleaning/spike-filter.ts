@@ -1,0 +1,95 @@
+import { MINUTE_MS, SENSOR_VARIABLES, type SensorVariable } from '../sensor-row.js';
+import { removeValue, type SensorColumns } from './columns.js';
+
+export interface SpikeFilterParams {
+  /** Half-width of the centred window, ms: a row at t sees rows with time in [t − h, t + h]. */
+  readonly halfWindowMs: number;
+  /** Hampel multiplier k of the scaled MAD. */
+  readonly k: number;
+  /** Variables the rule runs on. */
+  readonly variables: readonly SensorVariable[];
+}
+
+/** A centred 5-minute window (±2 min), k = 3, on every variable. */
+export const defaultSpikeFilterParams: SpikeFilterParams = Object.freeze({
+  halfWindowMs: 2 * MINUTE_MS,
+  k: 3,
+  variables: SENSOR_VARIABLES,
+});
+
+/** 1/Φ⁻¹(3/4): scales the MAD to a standard deviation for normal data. */
+const MAD_SCALE = 1.4826;
+
+/**
+ * Spike removal (Hampel rule). For a non-null value x at time t, let W be the non-null values with
+ * time in [t − h, t + h] (x included), m = median(W), MAD = median(|w − m|), T = k·1.4826·MAD.
+ * x is a spike when all hold:
+ * - |x − m| > T;
+ * - x has a previous and a next neighbour (the nearest non-null values before and after t inside
+ *   the window) and is a strict extremum against them (greater than both, or less than both);
+ * - |x − previous| > T and |x − next| > T.
+ * Only that cell becomes null, flagged `spike`. A plateau of equal values is never a spike (not a
+ * strict extremum). Every decision reads the values before this rule (after range and warm-up),
+ * so removing one spike does not change the decision for its neighbours. Mutates the columns.
+ *
+ * @example removeSpikes(columns) // pm25 10, 11, 90, 12, 10 per minute → 90 becomes null
+ */
+export function removeSpikes(columns: SensorColumns, params: SpikeFilterParams = defaultSpikeFilterParams): void {
+  const times = columns.timesMs;
+  const n = times.length;
+  const spikes: number[] = [];
+  let window = new Float64Array(16);
+  let deviations = new Float64Array(16);
+  for (const v of params.variables) {
+    const values = columns.values[v];
+    spikes.length = 0;
+    let lo = 0;
+    let hi = 0;
+    for (let i = 0; i < n; i++) {
+      const t = times[i]!;
+      while (times[lo]! < t - params.halfWindowMs) lo++;
+      if (hi < i) hi = i;
+      while (hi + 1 < n && times[hi + 1]! <= t + params.halfWindowMs) hi++;
+      const x = values[i]!;
+      if (Number.isNaN(x)) continue;
+      let prev = Number.NaN;
+      for (let j = i - 1; j >= lo; j--) {
+        if (!Number.isNaN(values[j]!)) { prev = values[j]!; break; }
+      }
+      let next = Number.NaN;
+      for (let j = i + 1; j <= hi; j++) {
+        if (!Number.isNaN(values[j]!)) { next = values[j]!; break; }
+      }
+      if (Number.isNaN(prev) || Number.isNaN(next)) continue;
+      if (!((x > prev && x > next) || (x < prev && x < next))) continue;
+      if (hi - lo + 1 > window.length) {
+        window = new Float64Array(2 * (hi - lo + 1));
+        deviations = new Float64Array(window.length);
+      }
+      let count = 0;
+      for (let j = lo; j <= hi; j++) {
+        const w = values[j]!;
+        if (!Number.isNaN(w)) window[count++] = w;
+      }
+      const median = medianInPlace(window, count);
+      for (let j = 0; j < count; j++) deviations[j] = Math.abs(window[j]! - median);
+      const threshold = params.k * MAD_SCALE * medianInPlace(deviations, count);
+      if (Math.abs(x - median) > threshold && Math.abs(x - prev) > threshold && Math.abs(x - next) > threshold) {
+        spikes.push(i);
+      }
+    }
+    for (const i of spikes) removeValue(columns, v, i, 'spike');
+  }
+}
+
+/** Median of the first `count` (≥ 1) entries, sorting them in place (insertion sort: windows are tiny). */
+function medianInPlace(a: Float64Array, count: number): number {
+  for (let i = 1; i < count; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > x) { a[j + 1] = a[j]!; j--; }
+    a[j + 1] = x;
+  }
+  const mid = count >> 1;
+  return count % 2 === 1 ? a[mid]! : (a[mid - 1]! + a[mid]!) / 2;
+}

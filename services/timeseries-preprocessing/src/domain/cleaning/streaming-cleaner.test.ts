@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { CleanSensorRow, SensorRow } from '../sensor-row.js';
+import { cleanSensorSeries } from './clean-sensor-series.js';
+import { createCleanerState, flushRows, pushRows, retainedRows } from './streaming-cleaner.js';
+import { row } from './test-rows.js';
+
+const LATENESS_MS = 2 * 60_000;
+
+/** A varied series: gaps (sessions), spikes, out-of-range values, missing sensors. */
+function makeSeries(n: number): (SensorRow & { offset: number })[] {
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rows: (SensorRow & { offset: number })[] = [];
+  let minute = 0;
+  for (let i = 0; i < n; i++) {
+    minute += rnd() < 0.03 ? 5 + Math.floor(rnd() * 15) : 1;
+    const spike = rnd() < 0.05 ? 80 : 0;
+    rows.push({
+      ...row(minute, {
+        pm1: rnd() < 0.1 ? null : Math.round(8 + rnd() * 4 + spike),
+        pm25: Math.round(12 + rnd() * 5 + (rnd() < 0.04 ? 400 : 0)),
+        pm10: rnd() < 0.2 ? null : 20 + rnd() * 6,
+        no2: rnd() < 0.15 ? null : 30 + rnd() * 10,
+        bc: null,
+        temperature: 20 + rnd(),
+        humidity: rnd() < 0.02 ? 130 : 50 + rnd() * 3,
+        activity: rnd() < 0.5 ? 'Domicile' : 'Rue',
+      }),
+      offset: i,
+    });
+  }
+  return rows;
+}
+
+function runChunks(rows: readonly (SensorRow & { offset: number })[], chunkCount: number): CleanSensorRow[] {
+  const state = createCleanerState<SensorRow & { offset: number }>();
+  const size = Math.ceil(rows.length / chunkCount);
+  const out: CleanSensorRow[] = [];
+  let maxSeen = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < rows.length; i += size) {
+    const chunk = rows.slice(i, i + size);
+    for (const r of chunk) maxSeen = Math.max(maxSeen, r.timeMs);
+    out.push(...pushRows(state, chunk, maxSeen - LATENESS_MS));
+  }
+  out.push(...flushRows(state));
+  return out;
+}
+
+describe('streaming cleaner', () => {
+  const rows = makeSeries(600);
+
+  it('gives byte-identical output for 1, 7 and 500 chunks, equal to the batch cleaner', () => {
+    const batch = JSON.stringify(cleanSensorSeries(rows));
+    const one = JSON.stringify(runChunks(rows, 1));
+    expect(one).toBe(batch);
+    expect(JSON.stringify(runChunks(rows, 7))).toBe(batch);
+    expect(JSON.stringify(runChunks(rows, 500))).toBe(batch);
+    // The fixture exercises every rule.
+    expect(batch).toContain(':spike');
+    expect(batch).toContain('no2:warmup');
+    expect(batch).toContain('pm25:range');
+  });
+
+  it('emits a row only once the watermark is 5 minutes past it', () => {
+    const state = createCleanerState<SensorRow>();
+    expect(pushRows(state, [row(0, { pm25: 10 }), row(1, { pm25: 11 })], row(4).timeMs)).toEqual([]);
+    const out = pushRows(state, [row(5, { pm25: 12 })], row(5).timeMs);
+    expect(out.map((r) => r.timeMs)).toEqual([row(0).timeMs]);
+  });
+
+  it('recomputes and re-emits rows affected by a late row; last emissions equal the batch', () => {
+    // Within the 30-minute late retention of the frontier after 400 rows.
+    const late = rows[390]!;
+    const inOrder = rows.filter((r) => r !== late);
+    const state = createCleanerState<SensorRow & { offset: number }>();
+    const latest = new Map<number, string>();
+    const record = (out: CleanSensorRow[]) => out.forEach((r) => latest.set(r.timeMs, JSON.stringify(r)));
+    let maxSeen = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < 400; i += 10) {
+      const chunk = inOrder.slice(i, i + 10);
+      for (const r of chunk) maxSeen = Math.max(maxSeen, r.timeMs);
+      record(pushRows(state, chunk, maxSeen - LATENESS_MS));
+    }
+    const reEmitted = pushRows(state, [late], maxSeen - LATENESS_MS);
+    expect(reEmitted.map((r) => r.timeMs)).toContain(late.timeMs);
+    expect(reEmitted.every((r) => r.timeMs >= late.timeMs - 5 * 60_000)).toBe(true);
+    record(reEmitted);
+    record(pushRows(state, inOrder.slice(400), Number.NEGATIVE_INFINITY));
+    record(flushRows(state));
+    expect([...latest.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1])).toEqual(cleanSensorSeries(rows).map((r) => JSON.stringify(r)));
+  });
+
+  it('holds only a bounded context and exposes it for the commit point', () => {
+    const state = createCleanerState<SensorRow & { offset: number }>();
+    const series = makeSeries(2000);
+    const last = series[series.length - 1]!;
+    pushRows(state, series, last.timeMs - LATENESS_MS);
+    const held = retainedRows(state);
+    // Lookahead 5 + lateness 2 unemitted, lookbehind 6 + late retention 30 held: at most 43 minutes.
+    expect(held[0]!.timeMs).toBeGreaterThanOrEqual(last.timeMs - 43 * 60_000);
+    expect(held[held.length - 1]!.offset).toBe(1999);
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * The 1-minute sensor row of one participant (DESIGN.md §3.1) and its cleaned form (§5.1).
+ * Measurements are `null` when missing, never 0.
+ */
+
+/** The measured variables, in the order the kit reports them. */
+export const SENSOR_VARIABLES = ['pm1', 'pm25', 'pm10', 'no2', 'bc', 'temperature', 'humidity'] as const;
+
+export type SensorVariable = (typeof SENSOR_VARIABLES)[number];
+
+/** One raw sensor minute of one participant. Units: PM µg/m³, NO2 µg/m³, BC ng/m³, °C, %. */
+export interface SensorRow {
+  readonly timeMs: number;
+  readonly pm1: number | null;
+  readonly pm25: number | null;
+  readonly pm10: number | null;
+  readonly no2: number | null;
+  readonly bc: number | null;
+  readonly temperature: number | null;
+  readonly humidity: number | null;
+  /** The activity the volunteer declared at this minute, as recorded. */
+  readonly activity: string | null;
+  readonly event: string | null;
+}
+
+/** Why a value was removed: outside its range, NO2 warm-up, or spike. */
+export type RemovalReason = 'range' | 'warmup' | 'spike';
+
+/** A cleaned minute: cleaned values, one imputation flag per variable, removal flags, declared activity. */
+export interface CleanSensorRow {
+  readonly timeMs: number;
+  readonly pm1: number | null;
+  readonly pm25: number | null;
+  readonly pm10: number | null;
+  readonly no2: number | null;
+  readonly bc: number | null;
+  readonly temperature: number | null;
+  readonly humidity: number | null;
+  readonly imputed_pm1: boolean;
+  readonly imputed_pm25: boolean;
+  readonly imputed_pm10: boolean;
+  readonly imputed_no2: boolean;
+  readonly imputed_bc: boolean;
+  readonly imputed_temperature: boolean;
+  readonly imputed_humidity: boolean;
+  /** Removed values as `variable:reason` joined by `;`, e.g. `no2:warmup;pm25:spike`; empty when none. */
+  readonly qualityFlags: string;
+  readonly activity: string | null;
+  readonly event: string | null;
+}
+
+export const MINUTE_MS = 60_000;

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { parseSensorRecord, validateSensorRecord } from './validate-sensor-record.js';
+
+describe('validateSensorRecord', () => {
+  const good = { participant_virtual_id: 'p1', time: 1_700_000_000_000, pm25: 12.5, no2: null, activity: 'Rue', event: null };
+
+  it('accepts a valid record and parses it', () => {
+    expect(validateSensorRecord(good)).toBeNull();
+    expect(parseSensorRecord({ ...good, time: '2019-12-18 19:37:49' })).toMatchObject({
+      participantId: 'p1',
+      row: { timeMs: 1576697869000, pm25: 12.5, no2: null, pm1: null, activity: 'Rue', event: null },
+    });
+  });
+
+  it('gives the reason for a bad record', () => {
+    expect(validateSensorRecord({ ...good, participant_virtual_id: '  ' })).toBe('participant_virtual_id: empty participant id');
+    expect(validateSensorRecord({ ...good, time: 'yesterday' })).toBe('time: unparseable time: "yesterday"');
+    expect(validateSensorRecord({ ...good, time: Number.NaN })).toBe('time: unparseable time: NaN');
+    expect(validateSensorRecord({ ...good, bc: 'high' })).toBe('bc: non-numeric measurement: "high"');
+    expect(validateSensorRecord({ ...good, temperature: Number.POSITIVE_INFINITY })).toBe('temperature: non-numeric measurement: Infinity');
+  });
+});
