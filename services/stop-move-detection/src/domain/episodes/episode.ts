@@ -1,0 +1,34 @@
+/** Fields every episode carries. Times are epoch ms (UTC); indices are into the detector's input. */
+interface EpisodeBase {
+  readonly startMs: number;
+  readonly endMs: number;
+  /** Points labelled with this episode, absorbed GPS outliers included. */
+  readonly pointCount: number;
+  readonly durationS: number;
+  readonly firstIndex: number;
+  readonly lastIndex: number;
+}
+
+export interface StopEpisode extends EpisodeBase {
+  readonly type: 'stop';
+  readonly centroidLat: number;
+  readonly centroidLon: number;
+  /** Largest distance from the centroid to a point of the stop (outliers excluded), metres. */
+  readonly radiusM: number;
+  /** Most frequent Hilbert cell of the stop's points (smallest on ties), null when none. */
+  readonly hilbert: number | null;
+}
+
+export interface MoveEpisode extends EpisodeBase {
+  readonly type: 'move';
+  /** Sum of haversine steps between the move's points, metres. */
+  readonly distanceM: number;
+  /** distanceM / durationS; null for a one-point move. */
+  readonly meanSpeedMps: number | null;
+  /** Percentiles and maximum of the step speeds (distance / time between consecutive points). */
+  readonly p50SpeedMps: number | null;
+  readonly p95SpeedMps: number | null;
+  readonly maxSpeedMps: number | null;
+}
+
+export type Episode = StopEpisode | MoveEpisode;

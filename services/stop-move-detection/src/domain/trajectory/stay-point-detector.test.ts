@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import type { Episode } from '../episodes/episode.js';
+import { detectStayPoints, initialStayPointState, stepStayPoints, type StayPointState } from './stay-point-detector.js';
+import { pt, toXY } from './test-points.js';
+
+// [type, start s, end s, point count]
+const brief = (episodes: readonly Episode[]): Array<[string, number, number, number]> =>
+  episodes.map((e) => [e.type, e.startMs / 1000, e.endMs / 1000, e.pointCount]);
+
+// Fixes every 30 s; a stop needs 120 s within a 100 m box.
+const stopAround = (x: number, t0: number) => [pt(x, 0, t0), pt(x + 10, 0, t0 + 30), pt(x, 10, t0 + 60), pt(x + 5, 5, t0 + 90), pt(x, 0, t0 + 120)];
+
+describe('detectStayPoints', () => {
+  it('finds a stop in the middle, with its statistics', () => {
+    const points = [pt(0, 0, 0), pt(300, 0, 30), ...stopAround(600, 60), pt(900, 0, 210), pt(1200, 0, 240)];
+    const episodes = detectStayPoints(points);
+    expect(brief(episodes)).toEqual([
+      ['move', 0, 30, 2],
+      ['stop', 60, 180, 5],
+      ['move', 210, 240, 2],
+    ]);
+    const [move, stop] = episodes;
+    if (move?.type !== 'move' || stop?.type !== 'stop') throw new Error('unexpected episode types');
+    expect(move.distanceM).toBeCloseTo(300, 3);
+    expect(move.meanSpeedMps).toBeCloseTo(10, 6);
+    expect(move.p50SpeedMps).toBeCloseTo(10, 6);
+    expect(move.maxSpeedMps).toBeCloseTo(10, 6);
+    expect(move.durationS).toBe(30);
+    // Centroid of (600,0) (610,0) (600,10) (605,5) (600,0) is (603, 3); farthest points √58 away.
+    const [cx, cy] = toXY(stop.centroidLat, stop.centroidLon);
+    expect(cx).toBeCloseTo(603, 3);
+    expect(cy).toBeCloseTo(3, 3);
+    expect(stop.radiusM).toBeCloseTo(Math.sqrt(58), 3);
+    expect(stop.durationS).toBe(120);
+    expect([stop.firstIndex, stop.lastIndex]).toEqual([2, 6]);
+  });
+
+  it('finds a stop at the start', () => {
+    const points = [...stopAround(0, 0), pt(300, 0, 150), pt(600, 0, 180)];
+    expect(brief(detectStayPoints(points))).toEqual([
+      ['stop', 0, 120, 5],
+      ['move', 150, 180, 2],
+    ]);
+  });
+
+  it('finds a stop at the end', () => {
+    const points = [pt(-600, 0, 0), pt(-300, 0, 30), ...stopAround(0, 60)];
+    expect(brief(detectStayPoints(points))).toEqual([
+      ['move', 0, 30, 2],
+      ['stop', 60, 180, 5],
+    ]);
+  });
+
+  it('finds two stops and the move between them', () => {
+    const points = [...stopAround(0, 0), pt(400, 0, 150), pt(800, 0, 180), ...stopAround(1200, 210)];
+    expect(brief(detectStayPoints(points))).toEqual([
+      ['stop', 0, 120, 5],
+      ['move', 150, 180, 2],
+      ['stop', 210, 330, 5],
+    ]);
+  });
+
+  it('finds no stop when the points keep moving', () => {
+    const points = [0, 1, 2, 3, 4, 5, 6].map((k) => pt(k * 200, 0, k * 30));
+    expect(brief(detectStayPoints(points))).toEqual([['move', 0, 180, 7]]);
+  });
+
+  it('finds no stop when the points stay less than the minimum duration', () => {
+    const points = [pt(-600, 0, 0), pt(0, 0, 30), pt(5, 0, 60), pt(0, 5, 90), pt(600, 0, 120), pt(1200, 0, 150)];
+    expect(brief(detectStayPoints(points))).toEqual([['move', 0, 150, 6]]);
+  });
+
+  it('does not split a confirmed stop at one outlier, and leaves it out of the geometry', () => {
+    // Rule: one point outside followed by a point inside again is an absorbed outlier.
+    const points = [...stopAround(0, 0), pt(500, 0, 150), pt(5, 0, 180), pt(0, 5, 210)];
+    const episodes = detectStayPoints(points);
+    expect(brief(episodes)).toEqual([['stop', 0, 210, 8]]);
+    const stop = episodes[0];
+    if (stop?.type !== 'stop') throw new Error('expected a stop');
+    expect(stop.radiusM).toBeLessThan(10);
+  });
+
+  it('splits the stop at the outlier when maxOutlierPoints is 0', () => {
+    const points = [...stopAround(0, 0), pt(500, 0, 150), pt(5, 0, 180), pt(0, 5, 210)];
+    expect(brief(detectStayPoints(points, { maxDiameterM: 100, minDurationS: 120, maxOutlierPoints: 0 }))).toEqual([
+      ['stop', 0, 120, 5],
+      ['move', 150, 210, 3],
+    ]);
+  });
+
+  it('does not split a stop at an outlier before it is confirmed', () => {
+    const points = [pt(0, 0, 0), pt(5, 0, 30), pt(500, 0, 60), pt(0, 5, 90), pt(5, 5, 120), pt(900, 0, 150), pt(1500, 0, 180)];
+    expect(brief(detectStayPoints(points))).toEqual([
+      ['stop', 0, 120, 5],
+      ['move', 150, 180, 2],
+    ]);
+  });
+
+  it('ends a stop when two points in a row are outside', () => {
+    const points = [...stopAround(0, 0), pt(500, 0, 150), pt(520, 0, 180), pt(0, 0, 210)];
+    expect(brief(detectStayPoints(points))).toEqual([
+      ['stop', 0, 120, 5],
+      ['move', 150, 210, 3],
+    ]);
+  });
+
+  it('rejects unsorted input', () => {
+    expect(() => detectStayPoints([pt(0, 0, 30), pt(0, 0, 0)])).toThrow(RangeError);
+    expect(() => detectStayPoints([pt(0, 0, 30), pt(1, 0, 30)])).toThrow(/strictly increasing/);
+  });
+
+  it('returns no episode for no points', () => {
+    expect(detectStayPoints([])).toEqual([]);
+  });
+
+  it('makes a one-point move of a single point', () => {
+    expect(detectStayPoints([pt(0, 0, 0)])).toEqual([
+      {
+        type: 'move',
+        startMs: 0,
+        endMs: 0,
+        pointCount: 1,
+        durationS: 0,
+        firstIndex: 0,
+        lastIndex: 0,
+        distanceM: 0,
+        meanSpeedMps: null,
+        p50SpeedMps: null,
+        p95SpeedMps: null,
+        maxSpeedMps: null,
+      },
+    ]);
+  });
+});
+
+describe('stepStayPoints', () => {
+  const points = [pt(0, 0, 0), pt(300, 0, 30), ...stopAround(600, 60), pt(900, 0, 210), pt(1200, 0, 240), ...stopAround(1500, 270)];
+
+  /** Feeds the points in chunks, the watermark at each chunk's last time, then flushes. */
+  function streamed(cuts: number[]): { finals: Episode[]; upserts: Map<number, Episode> } {
+    let state: StayPointState = initialStayPointState();
+    const finals: Episode[] = [];
+    const upserts = new Map<number, Episode>();
+    const bounds = [0, ...cuts, points.length];
+    for (let k = 0; k < bounds.length; k++) {
+      const chunk = points.slice(bounds[k], bounds[k + 1] ?? points.length);
+      const watermark = k === bounds.length - 1 ? Number.POSITIVE_INFINITY : (chunk.at(-1)?.timeMs ?? 0);
+      const r = stepStayPoints(state, chunk, watermark);
+      for (const c of r.changes) {
+        upserts.set(c.episode.startMs, c.episode);
+        if (c.final) finals.push(c.episode);
+      }
+      state = JSON.parse(JSON.stringify(r.state)) as StayPointState;
+    }
+    return { finals, upserts };
+  }
+
+  const expected = [
+    ['move', 0, 30, 2],
+    ['stop', 60, 180, 5],
+    ['move', 210, 240, 2],
+    ['stop', 270, 390, 5],
+  ];
+
+  it('gives the same episodes for a stop split across two chunks as in one chunk', () => {
+    const one = detectStayPoints(points);
+    expect(brief(one)).toEqual(expected);
+    const two = streamed([4]); // cut inside the first stop, before it is confirmed
+    expect(two.finals).toEqual(one);
+    expect([...two.upserts.values()]).toEqual(one);
+  });
+
+  it('gives the same episodes point by point', () => {
+    const cuts = points.map((_, i) => i).slice(1);
+    expect(streamed(cuts).finals).toEqual(detectStayPoints(points));
+  });
+
+  it('re-emits a growing stop under the same start and reports what it still holds', () => {
+    let r = stepStayPoints(initialStayPointState(), points.slice(0, 7), 180_000);
+    expect(r.changes.map((c) => [c.episode.type, c.episode.startMs, c.episode.endMs, c.final])).toEqual([
+      ['move', 0, 30_000, true],
+      ['stop', 60_000, 180_000, false],
+    ]);
+    expect(r.earliestNeededMs).toBe(60_000);
+    // 210 s is outside: a suspect, so the stop does not change yet.
+    r = stepStayPoints(r.state, points.slice(7, 8), 210_000);
+    expect(r.changes).toEqual([]);
+    r = stepStayPoints(r.state, points.slice(8, 9), 240_000);
+    expect(r.changes.map((c) => [c.episode.type, c.episode.startMs, c.episode.endMs, c.final])).toEqual([['stop', 60_000, 180_000, true]]);
+    expect(r.earliestNeededMs).toBe(210_000);
+  });
+
+  it('waits for the watermark and rejects points older than those received', () => {
+    const r = stepStayPoints(initialStayPointState(), points.slice(0, 7), 30_000);
+    expect(r.changes).toEqual([]);
+    expect(r.earliestNeededMs).toBe(0);
+    const late = stepStayPoints(r.state, [pt(0, 0, 100)], 180_000);
+    expect(late.rejected).toEqual([pt(0, 0, 100)]);
+    expect(late.changes.map((c) => [c.episode.type, c.episode.startMs, c.final])).toEqual([
+      ['move', 0, true],
+      ['stop', 60_000, false],
+    ]);
+  });
+});
