@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { registerInfraCommands } from './infra.js';
 
 /** Each command module adds its sub-commands to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commandModules: readonly RegisterCommand[] = [];
+export const commandModules: readonly RegisterCommand[] = [registerInfraCommands];

@@ -1,0 +1,54 @@
+/** Registers connectors/*.json with Kafka Connect, idempotently (PUT /connectors/<name>/config). */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ConnectorFile {
+  readonly name: string;
+  readonly config: Record<string, string>;
+}
+
+export function readConnectorFiles(repoRoot: string): readonly ConnectorFile[] {
+  const dir = join(repoRoot, 'connectors');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const parsed = JSON.parse(readFileSync(join(dir, f), 'utf8')) as ConnectorFile;
+      if (typeof parsed.name !== 'string' || typeof parsed.config !== 'object') {
+        throw new Error(`connectors/${f}: expected { "name": string, "config": object }`);
+      }
+      return parsed;
+    });
+}
+
+export async function registerConnectors(connectUrl: string, connectors: readonly ConnectorFile[]): Promise<void> {
+  for (const connector of connectors) {
+    const response = await fetch(`${connectUrl}/connectors/${encodeURIComponent(connector.name)}/config`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(connector.config),
+    });
+    if (!response.ok) {
+      throw new Error(`Kafka Connect refused ${connector.name} (${response.status}): ${await response.text()}`);
+    }
+  }
+}
+
+export interface ConnectorState {
+  readonly name: string;
+  readonly state: string;
+  readonly tasks: readonly string[];
+  readonly trace?: string;
+}
+
+export async function connectorStates(connectUrl: string, names: readonly string[]): Promise<ConnectorState[]> {
+  return Promise.all(
+    names.map(async (name) => {
+      const response = await fetch(`${connectUrl}/connectors/${encodeURIComponent(name)}/status`);
+      if (!response.ok) return { name, state: response.status === 404 ? 'MISSING' : `HTTP ${response.status}`, tasks: [] };
+      const body = (await response.json()) as { connector: { state: string }; tasks: { state: string; trace?: string }[] };
+      const trace = body.tasks.find((t) => t.trace)?.trace;
+      return { name, state: body.connector.state, tasks: body.tasks.map((t) => t.state), ...(trace ? { trace } : {}) };
+    }),
+  );
+}

@@ -1,0 +1,223 @@
+/**
+ * The JVM parts of the embedded stack: ZooKeeper, the Kafka broker, Apicurio Registry and the
+ * Kafka Connect distributed worker, laid out by Maven from infrastructure/stack/pom.xml.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProcessSpec } from './processes.js';
+import type { StackConfig } from './stack-config.js';
+
+export interface JvmComponent {
+  readonly spec: ProcessSpec;
+  readonly logFile: string;
+  readonly port: number;
+}
+
+const MAVEN_PROFILES = ['kafka', 'connect-plugins', 'registry'] as const;
+
+function layoutMarker(config: StackConfig, profile: string): string {
+  return join(config.stackDir, `.${profile}.done`);
+}
+
+/**
+ * Resolves the JVM artifacts from Maven Central into the stack folder, once per profile.
+ * Maven's own repository (~/.m2) caches the downloads across clones.
+ */
+export function ensureJvmArtifacts(config: StackConfig, log: (line: string) => void): void {
+  const pom = join(config.repoRoot, 'infrastructure', 'stack', 'pom.xml');
+  for (const profile of MAVEN_PROFILES) {
+    if (existsSync(layoutMarker(config, profile))) continue;
+    log(`resolving ${profile} artifacts with Maven…`);
+    try {
+      execFileSync('mvn', ['-B', '-q', '-f', pom, 'package', `-P${profile}`, `-Dstack.dir=${config.stackDir}`], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+    } catch {
+      throw new Error(`Maven could not lay out the ${profile} artifacts from ${pom}; see the output above`);
+    }
+    mkdirSync(config.stackDir, { recursive: true });
+    writeFileSync(layoutMarker(config, profile), new Date().toISOString());
+  }
+}
+
+/** Major version of a `java` binary, from `java -version`. */
+function javaMajor(javaBin: string): number {
+  // `java -version` prints on standard error.
+  const result = spawnSync(javaBin, ['-version'], { encoding: 'utf8' });
+  return parseJavaMajor(`${result.stdout ?? ''}${result.stderr ?? ''}`);
+}
+
+function parseJavaMajor(text: string): number {
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(text);
+  if (!match) return 0;
+  return match[1] === '1' ? Number(match[2]) : Number(match[1]);
+}
+
+/**
+ * Apicurio Registry 3.3 is built for Java 21; Kafka runs on the default Java 17. Machines of this
+ * kind also carry a newer JDK under /usr/lib/jvm, which is used for the registry.
+ */
+export function registryJava(env: NodeJS.ProcessEnv = process.env): string {
+  const candidates = env.POLLUSCOPE_REGISTRY_JAVA
+    ? [env.POLLUSCOPE_REGISTRY_JAVA]
+    : [
+        'java',
+        ...(existsSync('/usr/lib/jvm') ? readdirSync('/usr/lib/jvm').sort().reverse().map((d) => `/usr/lib/jvm/${d}/bin/java`) : []),
+      ];
+  for (const candidate of candidates) {
+    if ((candidate === 'java' || existsSync(candidate)) && javaMajor(candidate) >= 21) return candidate;
+  }
+  throw new Error(
+    'Apicurio Registry needs Java 21 or newer: install one (e.g. a Temurin JDK under /usr/lib/jvm) ' +
+      'or point POLLUSCOPE_REGISTRY_JAVA at its java binary',
+  );
+}
+
+function properties(entries: Record<string, string | number>): string {
+  return `${Object.entries(entries).map(([k, v]) => `${k}=${v}`).join('\n')}\n`;
+}
+
+function log4j(): string {
+  return properties({
+    'log4j.rootLogger': 'INFO, stdout',
+    'log4j.appender.stdout': 'org.apache.log4j.ConsoleAppender',
+    'log4j.appender.stdout.layout': 'org.apache.log4j.PatternLayout',
+    'log4j.appender.stdout.layout.ConversionPattern': '[%d] %p %m (%c)%n',
+    'log4j.logger.org.apache.zookeeper': 'WARN',
+    'log4j.logger.kafka.server.KafkaConfig': 'WARN',
+    'log4j.logger.org.apache.kafka.clients': 'WARN',
+    'log4j.logger.org.reflections': 'ERROR',
+  });
+}
+
+function java(config: StackConfig, name: string, heap: string, classpath: string, mainClass: string, args: string[], env?: NodeJS.ProcessEnv): JvmComponent['spec'] {
+  return {
+    name,
+    command: 'java',
+    args: [
+      `-Xms${heap}`,
+      `-Xmx${heap}`,
+      '-XX:+UseG1GC',
+      '-Djava.awt.headless=true',
+      `-Dlog4j.configuration=file:${join(config.runDir, 'conf', 'log4j.properties')}`,
+      `-Dpolluscope.component=${name}`,
+      '-cp',
+      classpath,
+      mainClass,
+      ...args,
+    ],
+    env,
+    marker: `-Dpolluscope.component=${name}`,
+  };
+}
+
+/** Writes the configuration files and returns the four components in start order. */
+export function jvmComponents(config: StackConfig): readonly JvmComponent[] {
+  const confDir = join(config.runDir, 'conf');
+  mkdirSync(confDir, { recursive: true });
+  mkdirSync(config.logDir, { recursive: true });
+  writeFileSync(join(confDir, 'log4j.properties'), log4j());
+  const kafkaCp = `${join(config.stackDir, 'kafka', 'lib')}/*`;
+  const { host, ports } = config;
+  const bootstrap = `${host}:${ports.kafka}`;
+
+  writeFileSync(
+    join(confDir, 'zookeeper.properties'),
+    properties({ dataDir: join(config.dataDir, 'zookeeper'), clientPort: ports.zookeeper, clientPortAddress: host, maxClientCnxns: 0, 'admin.enableServer': 'false' }),
+  );
+  writeFileSync(
+    join(confDir, 'kafka.properties'),
+    properties({
+      'broker.id': 0,
+      listeners: `PLAINTEXT://${bootstrap}`,
+      'advertised.listeners': `PLAINTEXT://${bootstrap}`,
+      'log.dirs': join(config.dataDir, 'kafka'),
+      'zookeeper.connect': `${host}:${ports.zookeeper}`,
+      'num.partitions': 6,
+      'default.replication.factor': 1,
+      'offsets.topic.replication.factor': 1,
+      'transaction.state.log.replication.factor': 1,
+      'transaction.state.log.min.isr': 1,
+      'group.initial.rebalance.delay.ms': 0,
+      'auto.create.topics.enable': 'true',
+      'log.retention.hours': 168,
+    }),
+  );
+  writeFileSync(
+    join(confDir, 'connect.properties'),
+    properties({
+      'bootstrap.servers': bootstrap,
+      'group.id': 'polluscope-connect',
+      'config.storage.topic': '_connect-configs',
+      'offset.storage.topic': '_connect-offsets',
+      'status.storage.topic': '_connect-status',
+      'config.storage.replication.factor': 1,
+      'offset.storage.replication.factor': 1,
+      'status.storage.replication.factor': 1,
+      'offset.flush.interval.ms': 5000,
+      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      listeners: `http://${host}:${ports.connect}`,
+      'rest.advertised.host.name': host,
+      'rest.advertised.port': ports.connect,
+      'plugin.path': join(config.stackDir, 'connect-plugins'),
+      // Connector files read hosts and credentials from the worker's environment: ${env:NAME}.
+      'config.providers': 'env',
+      'config.providers.env.class': 'org.apache.kafka.common.config.provider.EnvVarConfigProvider',
+    }),
+  );
+
+  return [
+    {
+      spec: java(config, 'zookeeper', '256m', kafkaCp, 'org.apache.zookeeper.server.ZooKeeperServerMain', [join(confDir, 'zookeeper.properties')]),
+      logFile: join(config.logDir, 'zookeeper.log'),
+      port: ports.zookeeper,
+    },
+    {
+      spec: java(config, 'kafka', '1g', kafkaCp, 'kafka.Kafka', [join(confDir, 'kafka.properties')]),
+      logFile: join(config.logDir, 'kafka.log'),
+      port: ports.kafka,
+    },
+    {
+      spec: {
+        name: 'registry',
+        command: registryJava(),
+        args: ['-Xms256m', '-Xmx512m', '-Dpolluscope.component=registry', '-jar', join(config.stackDir, 'apicurio', 'quarkus-run.jar')],
+        env: {
+          QUARKUS_HTTP_HOST: host,
+          QUARKUS_HTTP_PORT: String(ports.registry),
+          // Health is probed on the API itself; no second management port to allocate.
+          QUARKUS_MANAGEMENT_ENABLED: 'false',
+          // Schemas are kept in a Kafka journal topic, so they survive a registry restart.
+          APICURIO_STORAGE_KIND: 'kafkasql',
+          APICURIO_KAFKASQL_BOOTSTRAP_SERVERS: bootstrap,
+          APICURIO_REST_DELETION_ARTIFACT_ENABLED: 'true',
+          APICURIO_REST_DELETION_ARTIFACT_VERSION_ENABLED: 'true',
+        },
+        marker: '-Dpolluscope.component=registry',
+      },
+      logFile: join(config.logDir, 'registry.log'),
+      port: ports.registry,
+    },
+    {
+      spec: java(config, 'connect', '1g', kafkaCp, 'org.apache.kafka.connect.cli.ConnectDistributed', [join(confDir, 'connect.properties')], connectEnv(config)),
+      logFile: join(config.logDir, 'connect.log'),
+      port: ports.connect,
+    },
+  ];
+}
+
+/** What the connector files read through ${env:…} (same names in docker-compose.infra.yml). */
+export function connectEnv(config: StackConfig): NodeJS.ProcessEnv {
+  const { host, ports } = config;
+  return {
+    POLLUSCOPE_RAWDATA_HOST: host,
+    POLLUSCOPE_RAWDATA_PORT: String(ports.rawdata),
+    POLLUSCOPE_WAREHOUSE_HOST: host,
+    POLLUSCOPE_WAREHOUSE_PORT: String(ports.warehouse),
+    POLLUSCOPE_PG_USER: config.pgUser,
+    POLLUSCOPE_PG_PASSWORD: config.pgPassword,
+    POLLUSCOPE_REGISTRY_API_URL: `http://${host}:${ports.registry}/apis/registry/v2`,
+  };
+}

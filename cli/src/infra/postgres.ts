@@ -1,0 +1,183 @@
+/**
+ * The two PostgreSQL 15 + PostGIS clusters of the embedded stack (DESIGN.md §3.1, §3.3), created
+ * with initdb in project-local data folders and initialised from infrastructure/postgres/<db>/.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { StackConfig } from './stack-config.js';
+
+export type ClusterName = 'rawdata' | 'warehouse';
+
+export interface ClusterSpec {
+  readonly name: ClusterName;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly logFile: string;
+  /** Extra server settings appended to postgresql.conf. */
+  readonly settings: Readonly<Record<string, string>>;
+}
+
+export function clusterSpecs(config: StackConfig): readonly ClusterSpec[] {
+  return [
+    {
+      name: 'rawdata',
+      port: config.ports.rawdata,
+      dataDir: join(config.dataDir, 'pg-rawdata'),
+      logFile: join(config.logDir, 'pg-rawdata.log'),
+      // Logical decoding feeds the change-data-capture source.
+      settings: { wal_level: 'logical', max_wal_senders: '10', max_replication_slots: '10' },
+    },
+    {
+      name: 'warehouse',
+      port: config.ports.warehouse,
+      dataDir: join(config.dataDir, 'pg-warehouse'),
+      logFile: join(config.logDir, 'pg-warehouse.log'),
+      settings: {},
+    },
+  ];
+}
+
+const SUPERUSER = 'postgres';
+const isRoot = () => process.getuid?.() === 0;
+
+/** PostgreSQL refuses to run as root: as root, its tools run as the postgres system user. */
+function runPgTool(config: StackConfig, tool: string, args: readonly string[]): { status: number | null; output: string } {
+  const binary = join(config.postgresBin, tool);
+  const [command, fullArgs] = isRoot() ? ['runuser', ['-u', 'postgres', '--', binary, ...args]] : [binary, [...args]];
+  const result = spawnSync(command, fullArgs, { encoding: 'utf8' });
+  return { status: result.status, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
+}
+
+/** Installs PostgreSQL 15 and PostGIS from Debian's packages when they are missing. */
+export function ensurePostgresInstalled(config: StackConfig, log: (line: string) => void): void {
+  const postgis = '/usr/share/postgresql/15/extension/postgis.control';
+  if (existsSync(join(config.postgresBin, 'initdb')) && existsSync(postgis)) return;
+  if (!isRoot()) {
+    throw new Error(
+      'PostgreSQL 15 with PostGIS is missing: install it with ' +
+        '`sudo apt-get install postgresql-15 postgresql-15-postgis-3` and run this again',
+    );
+  }
+  log('installing postgresql-15 and postgresql-15-postgis-3 from Debian packages…');
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', '-qq', 'postgresql-15', 'postgresql-15-postgis-3'], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
+function giveToPostgres(path: string): void {
+  if (!isRoot()) return;
+  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+  chownSync(path, uid, gid);
+}
+
+function ensureOwnedByPostgres(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  giveToPostgres(dir);
+}
+
+/** Creates the cluster's data folder with initdb, once. */
+export function initCluster(config: StackConfig, spec: ClusterSpec): boolean {
+  if (existsSync(join(spec.dataDir, 'PG_VERSION'))) return false;
+  ensureOwnedByPostgres(config.dataDir);
+  ensureOwnedByPostgres(spec.dataDir);
+  const pwFile = join(spec.dataDir, '..', `.${spec.name}-pw`);
+  writeFileSync(pwFile, `${config.pgPassword}\n`, { mode: 0o600 });
+  giveToPostgres(pwFile);
+  const init = runPgTool(config, 'initdb', [
+    '-D', spec.dataDir, '-U', SUPERUSER, '--pwfile', pwFile, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8',
+  ]);
+  rmSync(pwFile, { force: true });
+  if (init.status !== 0) throw new Error(`initdb of ${spec.name} failed:\n${init.output}`);
+  const settings = {
+    listen_addresses: `'${config.host}'`,
+    port: String(spec.port),
+    unix_socket_directories: "'/tmp'",
+    fsync: 'on',
+    ...spec.settings,
+  };
+  const conf = Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n');
+  writeFileSync(join(spec.dataDir, 'postgresql.conf'), `${readFileSync(join(spec.dataDir, 'postgresql.conf'), 'utf8')}\n# polluscope\n${conf}\n`);
+  // Replication connections for the CDC source, password-checked like every TCP connection.
+  writeFileSync(
+    join(spec.dataDir, 'pg_hba.conf'),
+    `${readFileSync(join(spec.dataDir, 'pg_hba.conf'), 'utf8')}\nhost replication all ${config.host}/32 scram-sha-256\n`,
+  );
+  return true;
+}
+
+export function clusterRunning(config: StackConfig, spec: ClusterSpec): boolean {
+  if (!existsSync(join(spec.dataDir, 'PG_VERSION'))) return false;
+  return runPgTool(config, 'pg_ctl', ['status', '-D', spec.dataDir]).status === 0;
+}
+
+export function startCluster(config: StackConfig, spec: ClusterSpec): void {
+  if (clusterRunning(config, spec)) return;
+  ensureOwnedByPostgres(config.logDir);
+  const result = runPgTool(config, 'pg_ctl', ['start', '-w', '-t', '60', '-D', spec.dataDir, '-l', spec.logFile]);
+  if (result.status !== 0) throw new Error(`PostgreSQL ${spec.name} did not start (log: ${spec.logFile}):\n${result.output}`);
+}
+
+export function stopCluster(config: StackConfig, spec: ClusterSpec): boolean {
+  if (!clusterRunning(config, spec)) return false;
+  const result = runPgTool(config, 'pg_ctl', ['stop', '-w', '-t', '60', '-m', 'fast', '-D', spec.dataDir]);
+  if (result.status !== 0) throw new Error(`PostgreSQL ${spec.name} did not stop:\n${result.output}`);
+  return true;
+}
+
+async function withClient<T>(config: StackConfig, port: number, database: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ host: config.host, port, database, user: SUPERUSER, password: config.pgPassword });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Creates the application role and database, then applies infrastructure/postgres/<name>/*.sql
+ * in order. The scripts are idempotent, so this runs on every `up`.
+ */
+export async function provisionCluster(config: StackConfig, spec: ClusterSpec): Promise<void> {
+  await withClient(config, spec.port, 'postgres', async (client) => {
+    const role = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [config.pgUser]);
+    if (role.rowCount === 0) {
+      // Identifiers cannot be bound as parameters: quote them with the server's own function.
+      const { rows } = await client.query('SELECT format($1, $2::text, $3::text) AS sql', [
+        'CREATE ROLE %I LOGIN REPLICATION PASSWORD %L',
+        config.pgUser,
+        config.pgPassword,
+      ]);
+      await client.query(rows[0].sql);
+    }
+    const db = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [spec.name]);
+    if (db.rowCount === 0) {
+      const { rows } = await client.query('SELECT format($1, $2::text, $3::text) AS sql', ['CREATE DATABASE %I OWNER %I', spec.name, config.pgUser]);
+      await client.query(rows[0].sql);
+    }
+  });
+  const scriptsDir = join(config.repoRoot, 'infrastructure', 'postgres', spec.name);
+  const scripts = readdirSync(scriptsDir).filter((f) => f.endsWith('.sql')).sort();
+  await withClient(config, spec.port, spec.name, async (client) => {
+    await client.query('CREATE EXTENSION IF NOT EXISTS postgis');
+    for (const script of scripts) {
+      try {
+        await client.query(readFileSync(join(scriptsDir, script), 'utf8'));
+      } catch (err) {
+        throw new Error(`${spec.name}: ${script} failed: ${(err as Error).message}`);
+      }
+    }
+    // Tables created by the superuser belong to the application role.
+    const { rows } = await client.query<{ sql: string }>(
+      `SELECT format('ALTER TABLE %I.%I OWNER TO %I', schemaname, tablename, $1::text) AS sql
+         FROM pg_tables WHERE schemaname = 'public' AND tableowner <> $1 AND tablename <> 'spatial_ref_sys'`,
+      [config.pgUser],
+    );
+    for (const row of rows) await client.query(row.sql);
+  });
+}

@@ -1,0 +1,173 @@
+/**
+ * `polluscope infra up|down|status|logs`: the whole stack natively, no Docker engine needed
+ * (DESIGN.md §7). `up` is idempotent and waits for each component; `down` stops only what it started.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { allTopics, DEFAULT_PARTITIONS } from '@polluscope/common';
+import { Kafka, logLevel } from 'kafkajs';
+import { connectorStates, readConnectorFiles, registerConnectors } from './connectors.js';
+import { ensureJvmArtifacts, jvmComponents, type JvmComponent } from './jvm-components.js';
+import {
+  clusterRunning,
+  clusterSpecs,
+  ensurePostgresInstalled,
+  initCluster,
+  provisionCluster,
+  startCluster,
+  stopCluster,
+} from './postgres.js';
+import { runningPid, startProcess, stopProcess } from './processes.js';
+import { httpOk, NotReadyError, tcpOpen, waitUntil } from './readiness.js';
+import { stackEndpoints, type StackConfig } from './stack-config.js';
+
+type Log = (line: string) => void;
+
+async function componentReady(config: StackConfig, component: JvmComponent): Promise<boolean> {
+  const { host } = config;
+  switch (component.spec.name) {
+    case 'registry':
+      return httpOk(`http://${host}:${component.port}/apis/ccompat/v7/subjects`);
+    case 'connect':
+      return httpOk(`http://${host}:${component.port}/connector-plugins`);
+    case 'kafka':
+      return (await tcpOpen(host, component.port)) && (await brokerAnswers(config));
+    default:
+      return tcpOpen(host, component.port);
+  }
+}
+
+async function brokerAnswers(config: StackConfig): Promise<boolean> {
+  const admin = new Kafka({ brokers: [stackEndpoints(config).kafkaBrokers], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Creates every pipeline topic that does not exist yet, with the default partition count. */
+export async function ensureTopics(config: StackConfig): Promise<void> {
+  const admin = new Kafka({ brokers: [stackEndpoints(config).kafkaBrokers], logLevel: logLevel.ERROR }).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = allTopics().filter((t) => !existing.has(t.name));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({ topic: t.name, numPartitions: DEFAULT_PARTITIONS, replicationFactor: 1 })),
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function waitForConnectors(config: StackConfig, names: readonly string[], logFile: string): Promise<void> {
+  const { connectUrl } = stackEndpoints(config);
+  await waitUntil('kafka connect connectors', logFile, config.readyTimeoutMs, async () => {
+    const states = await connectorStates(connectUrl, names);
+    const failed = states.find((s) => s.state === 'FAILED' || s.tasks.includes('FAILED'));
+    if (failed) throw new NotReadyError(`connector ${failed.name}`, logFile, failed.trace?.split('\n')[0] ?? 'FAILED');
+    return states.every((s) => s.state === 'RUNNING' && s.tasks.length > 0 && s.tasks.every((t) => t === 'RUNNING'));
+  });
+}
+
+export async function stackUp(config: StackConfig, log: Log): Promise<void> {
+  const started = Date.now();
+  ensurePostgresInstalled(config, log);
+  ensureJvmArtifacts(config, log);
+  for (const cluster of clusterSpecs(config)) {
+    if (initCluster(config, cluster)) log(`initialised PostgreSQL ${cluster.name} in ${cluster.dataDir}`);
+    startCluster(config, cluster);
+    await provisionCluster(config, cluster);
+    log(`postgres ${cluster.name.padEnd(9)} ready on ${config.host}:${cluster.port}`);
+  }
+  for (const component of jvmComponents(config)) {
+    const pid = startProcess(component.spec, config.runDir, component.logFile);
+    await waitUntil(component.spec.name, component.logFile, config.readyTimeoutMs, () => componentReady(config, component), () =>
+      runningPid(config.runDir, component.spec.name, component.spec.marker) !== null,
+    );
+    log(`${component.spec.name.padEnd(18)} ready on ${config.host}:${component.port} (pid ${pid})`);
+    if (component.spec.name === 'kafka') await ensureTopics(config);
+  }
+  const connectors = readConnectorFiles(config.repoRoot);
+  const connectLog = join(config.logDir, 'connect.log');
+  await registerConnectors(stackEndpoints(config).connectUrl, connectors);
+  await waitForConnectors(config, connectors.map((c) => c.name), connectLog);
+  log(`connectors running: ${connectors.map((c) => c.name).join(', ')}`);
+  log(`stack up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+export async function stackDown(config: StackConfig, log: Log): Promise<void> {
+  const components = [...jvmComponents(config)].reverse();
+  for (const component of components) {
+    if (await stopProcess(config.runDir, component.spec.name, component.spec.marker)) log(`stopped ${component.spec.name}`);
+  }
+  for (const cluster of clusterSpecs(config)) {
+    if (stopCluster(config, cluster)) log(`stopped postgres ${cluster.name}`);
+  }
+}
+
+export interface ComponentStatus {
+  readonly component: string;
+  readonly state: 'up' | 'down' | 'starting';
+  readonly pid: string;
+  readonly address: string;
+  readonly log: string;
+}
+
+export async function stackStatus(config: StackConfig): Promise<ComponentStatus[]> {
+  const rows: ComponentStatus[] = [];
+  for (const cluster of clusterSpecs(config)) {
+    const running = clusterRunning(config, cluster);
+    const pidFile = join(cluster.dataDir, 'postmaster.pid');
+    const pid = running && existsSync(pidFile) ? (readFileSync(pidFile, 'utf8').split('\n')[0] ?? '') : '-';
+    const answers = running && (await tcpOpen(config.host, cluster.port));
+    rows.push({ component: `postgres-${cluster.name}`, state: answers ? 'up' : running ? 'starting' : 'down', pid, address: `${config.host}:${cluster.port}`, log: cluster.logFile });
+  }
+  for (const component of jvmComponents(config)) {
+    const pid = runningPid(config.runDir, component.spec.name, component.spec.marker);
+    const ready = pid !== null && (await componentReady(config, component));
+    rows.push({
+      component: component.spec.name,
+      state: pid === null ? 'down' : ready ? 'up' : 'starting',
+      pid: pid === null ? '-' : String(pid),
+      address: `${config.host}:${component.port}`,
+      log: component.logFile,
+    });
+  }
+  return rows;
+}
+
+export function formatTable(rows: readonly Record<string, string>[]): string {
+  if (rows.length === 0) return '';
+  const columns = Object.keys(rows[0] ?? {});
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(columns.map((c) => c.toUpperCase())), ...rows.map((r) => line(columns.map((c) => r[c] ?? '')))].join('\n');
+}
+
+/** Log files by component name, for `infra logs`. */
+export function logFiles(config: StackConfig): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const cluster of clusterSpecs(config)) files[`postgres-${cluster.name}`] = cluster.logFile;
+  for (const component of jvmComponents(config)) files[component.spec.name] = component.logFile;
+  return files;
+}
+
+export async function waitForStack(config: StackConfig, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const rows = await stackStatus(config);
+    if (rows.every((r) => r.state === 'up')) return;
+    await sleep(1000);
+  }
+  throw new Error('the embedded stack is not up: run `npx polluscope infra up`');
+}

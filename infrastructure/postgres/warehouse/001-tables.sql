@@ -1,0 +1,280 @@
+-- Warehouse tables (DESIGN.md §3.3): one per topic, typed, primary keys on natural keys so that
+-- every sink write is an idempotent upsert. Columns follow schemas/<topic>.avsc field by field.
+
+-- A cleaned sensor minute (DESIGN.md §5.1).
+CREATE TABLE IF NOT EXISTS sensor_clean (
+  participant_virtual_id text NOT NULL,
+  time timestamptz NOT NULL,
+  kit_id integer,
+  pm1 double precision,
+  pm25 double precision,
+  pm10 double precision,
+  no2 double precision,
+  bc double precision,
+  temperature double precision,
+  humidity double precision,
+  imputed_pm1 boolean NOT NULL,
+  imputed_pm25 boolean NOT NULL,
+  imputed_pm10 boolean NOT NULL,
+  imputed_no2 boolean NOT NULL,
+  imputed_bc boolean NOT NULL,
+  imputed_temperature boolean NOT NULL,
+  imputed_humidity boolean NOT NULL,
+  quality_flags text,
+  activity text,
+  event text,
+  PRIMARY KEY (participant_virtual_id, time)
+);
+
+COMMENT ON COLUMN sensor_clean.participant_virtual_id IS 'The volunteer''s pseudonymous id; also the record key.';
+COMMENT ON COLUMN sensor_clean.time IS 'Minute of the measurement, UTC.';
+COMMENT ON COLUMN sensor_clean.kit_id IS 'Sensor kit id.';
+COMMENT ON COLUMN sensor_clean.pm1 IS 'PM1, µg/m³ after cleaning; null when missing or removed';
+COMMENT ON COLUMN sensor_clean.pm25 IS 'PM2.5, µg/m³ after cleaning; null when missing or removed';
+COMMENT ON COLUMN sensor_clean.pm10 IS 'PM10, µg/m³ after cleaning; null when missing or removed';
+COMMENT ON COLUMN sensor_clean.no2 IS 'NO2, ppb after cleaning; null when missing or removed';
+COMMENT ON COLUMN sensor_clean.bc IS 'Black carbon, ng/m³ after cleaning; null when missing or removed';
+COMMENT ON COLUMN sensor_clean.temperature IS 'Temperature, °C after cleaning; null when missing or removed';
+COMMENT ON COLUMN sensor_clean.humidity IS 'Relative humidity, % after cleaning; null when missing or removed';
+COMMENT ON COLUMN sensor_clean.imputed_pm1 IS 'True when pm1 was filled by the centred 8-minute mean.';
+COMMENT ON COLUMN sensor_clean.imputed_pm25 IS 'True when pm25 was filled by the centred 8-minute mean.';
+COMMENT ON COLUMN sensor_clean.imputed_pm10 IS 'True when pm10 was filled by the centred 8-minute mean.';
+COMMENT ON COLUMN sensor_clean.imputed_no2 IS 'True when no2 was filled by the centred 8-minute mean.';
+COMMENT ON COLUMN sensor_clean.imputed_bc IS 'True when bc was filled by the centred 8-minute mean.';
+COMMENT ON COLUMN sensor_clean.imputed_temperature IS 'True when temperature was filled by the centred 8-minute mean.';
+COMMENT ON COLUMN sensor_clean.imputed_humidity IS 'True when humidity was filled by the centred 8-minute mean.';
+COMMENT ON COLUMN sensor_clean.quality_flags IS 'Comma-separated removals, variable:reason (range, warmup, spike).';
+COMMENT ON COLUMN sensor_clean.activity IS 'Declared activity, as entered.';
+COMMENT ON COLUMN sensor_clean.event IS 'Point event.';
+
+-- A 5-minute segment classified from the sensors and validated against the declaration (DESIGN.md §5.2).
+CREATE TABLE IF NOT EXISTS activity_segments (
+  participant_virtual_id text NOT NULL,
+  segment_start timestamptz NOT NULL,
+  segment_end timestamptz NOT NULL,
+  minutes integer NOT NULL,
+  predicted_label text,
+  predicted_group text,
+  confidence double precision,
+  probabilities jsonb,
+  views text,
+  rule_applied text,
+  declared_label text,
+  declared_group text,
+  match boolean,
+  needs_review boolean NOT NULL,
+  model_version text,
+  pm1_mean double precision,
+  pm25_mean double precision,
+  pm10_mean double precision,
+  no2_mean double precision,
+  bc_mean double precision,
+  temperature_mean double precision,
+  humidity_mean double precision,
+  PRIMARY KEY (participant_virtual_id, segment_start)
+);
+
+COMMENT ON COLUMN activity_segments.participant_virtual_id IS 'The volunteer''s pseudonymous id; also the record key.';
+COMMENT ON COLUMN activity_segments.segment_start IS 'Start of the 5-minute segment, UTC, aligned on 5 minutes.';
+COMMENT ON COLUMN activity_segments.segment_end IS 'End (exclusive), UTC.';
+COMMENT ON COLUMN activity_segments.minutes IS 'Cleaned sensor minutes in the segment.';
+COMMENT ON COLUMN activity_segments.predicted_label IS 'Canonical micro-environment predicted (null when no view was present).';
+COMMENT ON COLUMN activity_segments.predicted_group IS 'indoor, outdoor or transport.';
+COMMENT ON COLUMN activity_segments.confidence IS 'Probability of the predicted label, 0..1.';
+COMMENT ON COLUMN activity_segments.probabilities IS 'Per-label probabilities, JSON object.';
+COMMENT ON COLUMN activity_segments.views IS 'Views present, comma-separated.';
+COMMENT ON COLUMN activity_segments.rule_applied IS 'Time-of-day rule that changed the label, if any.';
+COMMENT ON COLUMN activity_segments.declared_label IS 'Majority canonical label declared over the segment''s minutes.';
+COMMENT ON COLUMN activity_segments.declared_group IS 'Group of the declared label.';
+COMMENT ON COLUMN activity_segments.match IS 'Declared equals predicted; null when nothing was declared.';
+COMMENT ON COLUMN activity_segments.needs_review IS 'Low confidence or disagreement with the declaration.';
+COMMENT ON COLUMN activity_segments.model_version IS 'Version of the activity model used.';
+COMMENT ON COLUMN activity_segments.pm1_mean IS 'PM1, µg/m³, mean over the segment';
+COMMENT ON COLUMN activity_segments.pm25_mean IS 'PM2.5, µg/m³, mean over the segment';
+COMMENT ON COLUMN activity_segments.pm10_mean IS 'PM10, µg/m³, mean over the segment';
+COMMENT ON COLUMN activity_segments.no2_mean IS 'NO2, ppb, mean over the segment';
+COMMENT ON COLUMN activity_segments.bc_mean IS 'Black carbon, ng/m³, mean over the segment';
+COMMENT ON COLUMN activity_segments.temperature_mean IS 'Temperature, °C, mean over the segment';
+COMMENT ON COLUMN activity_segments.humidity_mean IS 'Relative humidity, %, mean over the segment';
+
+-- A cleaned, rasterised and Hilbert-indexed GPS point (DESIGN.md §5.3).
+CREATE TABLE IF NOT EXISTS gps_clean (
+  participant_virtual_id text NOT NULL,
+  time timestamptz NOT NULL,
+  tablet_id integer,
+  lat double precision NOT NULL,
+  lon double precision NOT NULL,
+  col integer,
+  row integer,
+  hilbert bigint,
+  speed_mps double precision,
+  geom geometry(Point, 4326) GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED,
+  PRIMARY KEY (participant_virtual_id, time)
+);
+
+COMMENT ON COLUMN gps_clean.participant_virtual_id IS 'The volunteer''s pseudonymous id; also the record key.';
+COMMENT ON COLUMN gps_clean.time IS 'Fix time, UTC.';
+COMMENT ON COLUMN gps_clean.tablet_id IS 'Tablet id.';
+COMMENT ON COLUMN gps_clean.lat IS 'Latitude, degrees WGS84.';
+COMMENT ON COLUMN gps_clean.lon IS 'Longitude, degrees WGS84.';
+COMMENT ON COLUMN gps_clean.col IS 'Grid column 0..3599; null outside the grid.';
+COMMENT ON COLUMN gps_clean.row IS 'Grid row 0..3599; null outside the grid.';
+COMMENT ON COLUMN gps_clean.hilbert IS 'Hilbert index of (col, row) on the 4096 curve; null outside.';
+COMMENT ON COLUMN gps_clean.speed_mps IS 'Speed from the previous kept point, m/s.';
+
+-- A stop or a move of a participant (DESIGN.md §5.4). Keyed by its start: a growing stop is re-emitted with the same start.
+CREATE TABLE IF NOT EXISTS gps_episodes (
+  participant_virtual_id text NOT NULL,
+  episode_start timestamptz NOT NULL,
+  episode_end timestamptz NOT NULL,
+  episode_type text NOT NULL,
+  detector text NOT NULL,
+  point_count integer NOT NULL,
+  duration_s double precision NOT NULL,
+  centroid_lat double precision,
+  centroid_lon double precision,
+  radius_m double precision,
+  hilbert bigint,
+  distance_m double precision,
+  speed_mean_mps double precision,
+  speed_p50_mps double precision,
+  speed_p95_mps double precision,
+  speed_max_mps double precision,
+  transport_mode text,
+  transport_probability double precision,
+  centroid geometry(Point, 4326) GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(centroid_lon, centroid_lat), 4326)) STORED,
+  PRIMARY KEY (participant_virtual_id, episode_start)
+);
+
+COMMENT ON COLUMN gps_episodes.participant_virtual_id IS 'The volunteer''s pseudonymous id; also the record key.';
+COMMENT ON COLUMN gps_episodes.episode_start IS 'First point of the episode, UTC.';
+COMMENT ON COLUMN gps_episodes.episode_end IS 'Last point of the episode, UTC.';
+COMMENT ON COLUMN gps_episodes.episode_type IS 'stop or move.';
+COMMENT ON COLUMN gps_episodes.detector IS 'stay-point or hilbert-density.';
+COMMENT ON COLUMN gps_episodes.point_count IS 'Points in the episode.';
+COMMENT ON COLUMN gps_episodes.duration_s IS 'Duration, seconds.';
+COMMENT ON COLUMN gps_episodes.centroid_lat IS 'Stop centroid latitude.';
+COMMENT ON COLUMN gps_episodes.centroid_lon IS 'Stop centroid longitude.';
+COMMENT ON COLUMN gps_episodes.radius_m IS 'Stop radius, metres.';
+COMMENT ON COLUMN gps_episodes.hilbert IS 'Stop centroid''s Hilbert cell.';
+COMMENT ON COLUMN gps_episodes.distance_m IS 'Move length, metres.';
+COMMENT ON COLUMN gps_episodes.speed_mean_mps IS 'Mean speed, m/s.';
+COMMENT ON COLUMN gps_episodes.speed_p50_mps IS 'Median speed, m/s.';
+COMMENT ON COLUMN gps_episodes.speed_p95_mps IS '95th percentile speed, m/s.';
+COMMENT ON COLUMN gps_episodes.speed_max_mps IS 'Maximum speed, m/s.';
+COMMENT ON COLUMN gps_episodes.transport_mode IS 'Predicted transport mode of a move.';
+COMMENT ON COLUMN gps_episodes.transport_probability IS 'Probability of the transport mode, 0..1.';
+
+-- A 5-minute segment of the fused timeline (DESIGN.md §5.5).
+CREATE TABLE IF NOT EXISTS activity_timeline (
+  participant_virtual_id text NOT NULL,
+  segment_start timestamptz NOT NULL,
+  segment_end timestamptz NOT NULL,
+  final_label text,
+  label_group text,
+  source text NOT NULL,
+  confidence double precision,
+  declared_label text,
+  match boolean,
+  episode_ids text,
+  pm1_mean double precision,
+  pm25_mean double precision,
+  pm10_mean double precision,
+  no2_mean double precision,
+  bc_mean double precision,
+  temperature_mean double precision,
+  humidity_mean double precision,
+  PRIMARY KEY (participant_virtual_id, segment_start)
+);
+
+COMMENT ON COLUMN activity_timeline.participant_virtual_id IS 'The volunteer''s pseudonymous id; also the record key.';
+COMMENT ON COLUMN activity_timeline.segment_start IS 'Start of the segment, UTC.';
+COMMENT ON COLUMN activity_timeline.segment_end IS 'End (exclusive), UTC.';
+COMMENT ON COLUMN activity_timeline.final_label IS 'Canonical micro-environment after fusion.';
+COMMENT ON COLUMN activity_timeline.label_group IS 'indoor, outdoor or transport.';
+COMMENT ON COLUMN activity_timeline.source IS 'gps, stop, sensors or review.';
+COMMENT ON COLUMN activity_timeline.confidence IS 'Confidence of the final label, 0..1.';
+COMMENT ON COLUMN activity_timeline.declared_label IS 'Declared canonical label.';
+COMMENT ON COLUMN activity_timeline.match IS 'Declared equals final.';
+COMMENT ON COLUMN activity_timeline.episode_ids IS 'Start times (ISO-8601) of the GPS episodes the segment overlaps, comma-separated.';
+COMMENT ON COLUMN activity_timeline.pm1_mean IS 'PM1, µg/m³, mean over the segment';
+COMMENT ON COLUMN activity_timeline.pm25_mean IS 'PM2.5, µg/m³, mean over the segment';
+COMMENT ON COLUMN activity_timeline.pm10_mean IS 'PM10, µg/m³, mean over the segment';
+COMMENT ON COLUMN activity_timeline.no2_mean IS 'NO2, ppb, mean over the segment';
+COMMENT ON COLUMN activity_timeline.bc_mean IS 'Black carbon, ng/m³, mean over the segment';
+COMMENT ON COLUMN activity_timeline.temperature_mean IS 'Temperature, °C, mean over the segment';
+COMMENT ON COLUMN activity_timeline.humidity_mean IS 'Relative humidity, %, mean over the segment';
+
+-- A participant's exposure on a day in one micro-environment (DESIGN.md §5.5).
+CREATE TABLE IF NOT EXISTS exposure_daily (
+  participant_virtual_id text NOT NULL,
+  day date NOT NULL,
+  micro_environment text NOT NULL,
+  minutes double precision NOT NULL,
+  pm1_mean double precision,
+  pm25_mean double precision,
+  pm10_mean double precision,
+  no2_mean double precision,
+  bc_mean double precision,
+  temperature_mean double precision,
+  humidity_mean double precision,
+  pm1_dose double precision,
+  pm25_dose double precision,
+  pm10_dose double precision,
+  no2_dose double precision,
+  bc_dose double precision,
+  temperature_dose double precision,
+  humidity_dose double precision,
+  pm1_share double precision,
+  pm25_share double precision,
+  pm10_share double precision,
+  no2_share double precision,
+  bc_share double precision,
+  temperature_share double precision,
+  humidity_share double precision,
+  PRIMARY KEY (participant_virtual_id, day, micro_environment)
+);
+
+COMMENT ON COLUMN exposure_daily.participant_virtual_id IS 'The volunteer''s pseudonymous id; also the record key.';
+COMMENT ON COLUMN exposure_daily.day IS 'Local day of the participant.';
+COMMENT ON COLUMN exposure_daily.micro_environment IS 'Canonical label.';
+COMMENT ON COLUMN exposure_daily.minutes IS 'Minutes spent.';
+COMMENT ON COLUMN exposure_daily.pm1_mean IS 'PM1, µg/m³, arithmetic mean over the minutes';
+COMMENT ON COLUMN exposure_daily.pm25_mean IS 'PM2.5, µg/m³, arithmetic mean over the minutes';
+COMMENT ON COLUMN exposure_daily.pm10_mean IS 'PM10, µg/m³, arithmetic mean over the minutes';
+COMMENT ON COLUMN exposure_daily.no2_mean IS 'NO2, ppb, arithmetic mean over the minutes';
+COMMENT ON COLUMN exposure_daily.bc_mean IS 'Black carbon, ng/m³, arithmetic mean over the minutes';
+COMMENT ON COLUMN exposure_daily.temperature_mean IS 'Temperature, °C, arithmetic mean over the minutes';
+COMMENT ON COLUMN exposure_daily.humidity_mean IS 'Relative humidity, %, arithmetic mean over the minutes';
+COMMENT ON COLUMN exposure_daily.pm1_dose IS 'PM1, µg/m³ × minutes, time-integrated';
+COMMENT ON COLUMN exposure_daily.pm25_dose IS 'PM2.5, µg/m³ × minutes, time-integrated';
+COMMENT ON COLUMN exposure_daily.pm10_dose IS 'PM10, µg/m³ × minutes, time-integrated';
+COMMENT ON COLUMN exposure_daily.no2_dose IS 'NO2, ppb × minutes, time-integrated';
+COMMENT ON COLUMN exposure_daily.bc_dose IS 'Black carbon, ng/m³ × minutes, time-integrated';
+COMMENT ON COLUMN exposure_daily.temperature_dose IS 'Temperature, °C × minutes, time-integrated';
+COMMENT ON COLUMN exposure_daily.humidity_dose IS 'Relative humidity, % × minutes, time-integrated';
+COMMENT ON COLUMN exposure_daily.pm1_share IS 'Share of the day''s pm1 dose, 0..1';
+COMMENT ON COLUMN exposure_daily.pm25_share IS 'Share of the day''s pm25 dose, 0..1';
+COMMENT ON COLUMN exposure_daily.pm10_share IS 'Share of the day''s pm10 dose, 0..1';
+COMMENT ON COLUMN exposure_daily.no2_share IS 'Share of the day''s no2 dose, 0..1';
+COMMENT ON COLUMN exposure_daily.bc_share IS 'Share of the day''s bc dose, 0..1';
+COMMENT ON COLUMN exposure_daily.temperature_share IS 'Share of the day''s temperature dose, 0..1';
+COMMENT ON COLUMN exposure_daily.humidity_share IS 'Share of the day''s humidity dose, 0..1';
+
+-- A human decision on a segment that needed review (DESIGN.md §5.6).
+CREATE TABLE IF NOT EXISTS review_decisions (
+  participant_virtual_id text NOT NULL,
+  segment_start timestamptz NOT NULL,
+  label text NOT NULL,
+  reviewer text,
+  comment text,
+  decided_at timestamptz NOT NULL,
+  PRIMARY KEY (participant_virtual_id, segment_start)
+);
+
+COMMENT ON COLUMN review_decisions.participant_virtual_id IS 'The volunteer''s pseudonymous id; also the record key.';
+COMMENT ON COLUMN review_decisions.segment_start IS 'Start of the reviewed segment, UTC.';
+COMMENT ON COLUMN review_decisions.label IS 'Canonical label chosen by the reviewer.';
+COMMENT ON COLUMN review_decisions.reviewer IS 'Who decided.';
+COMMENT ON COLUMN review_decisions.comment IS 'Free text.';
+COMMENT ON COLUMN review_decisions.decided_at IS 'When the decision was made, UTC.';

@@ -1,0 +1,91 @@
+/**
+ * The one registry of topics (DESIGN.md §2, §3.2): name, key, value schema file, who produces
+ * and who consumes. No other file spells a topic name.
+ */
+export type ServiceName =
+  | 'timeseries-preprocessing'
+  | 'classification-validation'
+  | 'gps-preprocessing'
+  | 'stop-move-detection'
+  | 'postprocessing';
+
+export interface TopicSpec {
+  readonly name: string;
+  /** Records are keyed by the participant, so a person's records stay in one partition, in order. */
+  readonly key: 'participant_virtual_id';
+  /** File under `schemas/`; null for dead-letter topics, which carry the original bytes. */
+  readonly valueSchema: string | null;
+  /** `cdc` for the change-data-capture source, `api` for the review API, else a service. */
+  readonly producer: ServiceName | 'cdc';
+  readonly consumers: readonly (ServiceName | 'warehouse-sink')[];
+}
+
+const topic = (spec: Omit<TopicSpec, 'key'>): TopicSpec => Object.freeze({ key: 'participant_virtual_id', ...spec });
+
+export const TOPICS = Object.freeze({
+  rawSensor: topic({ name: 'raw.sensor', valueSchema: 'raw.sensor.avsc', producer: 'cdc', consumers: ['timeseries-preprocessing'] }),
+  rawGps: topic({ name: 'raw.gps', valueSchema: 'raw.gps.avsc', producer: 'cdc', consumers: ['gps-preprocessing'] }),
+  sensorClean: topic({
+    name: 'sensor.clean',
+    valueSchema: 'sensor.clean.avsc',
+    producer: 'timeseries-preprocessing',
+    consumers: ['classification-validation', 'warehouse-sink'],
+  }),
+  activitySegments: topic({
+    name: 'activity.segments',
+    valueSchema: 'activity.segments.avsc',
+    producer: 'classification-validation',
+    consumers: ['postprocessing', 'warehouse-sink'],
+  }),
+  gpsClean: topic({
+    name: 'gps.clean',
+    valueSchema: 'gps.clean.avsc',
+    producer: 'gps-preprocessing',
+    consumers: ['stop-move-detection', 'warehouse-sink'],
+  }),
+  gpsEpisodes: topic({
+    name: 'gps.episodes',
+    valueSchema: 'gps.episodes.avsc',
+    producer: 'stop-move-detection',
+    consumers: ['postprocessing', 'warehouse-sink'],
+  }),
+  activityTimeline: topic({
+    name: 'activity.timeline',
+    valueSchema: 'activity.timeline.avsc',
+    producer: 'postprocessing',
+    consumers: ['warehouse-sink'],
+  }),
+  exposureDaily: topic({
+    name: 'exposure.daily',
+    valueSchema: 'exposure.daily.avsc',
+    producer: 'postprocessing',
+    consumers: ['warehouse-sink'],
+  }),
+  reviewDecisions: topic({
+    name: 'review.decisions',
+    valueSchema: 'review.decisions.avsc',
+    producer: 'postprocessing',
+    consumers: ['postprocessing', 'warehouse-sink'],
+  }),
+});
+
+export const SERVICE_NAMES: readonly ServiceName[] = Object.freeze([
+  'classification-validation',
+  'timeseries-preprocessing',
+  'gps-preprocessing',
+  'postprocessing',
+  'stop-move-detection',
+]);
+
+/** Dead letters of a service: the original bytes plus error headers (DESIGN.md §3.2). */
+export function deadLetterTopic(service: ServiceName): TopicSpec {
+  return Object.freeze({ name: `dlq.${service}`, key: 'participant_virtual_id', valueSchema: null, producer: service, consumers: [] });
+}
+
+/** Every topic the pipeline uses, dead letters included: what `infra up` creates. */
+export function allTopics(): readonly TopicSpec[] {
+  return [...Object.values(TOPICS), ...SERVICE_NAMES.map(deadLetterTopic)];
+}
+
+/** Default partition count of a pipeline topic (DESIGN.md §3.2). */
+export const DEFAULT_PARTITIONS = 6;
