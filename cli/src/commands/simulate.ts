@@ -1,0 +1,132 @@
+/**
+ * `polluscope simulate`: writes a synthetic study (sensor minutes, GPS, declarations and the
+ * ground truth) as CSV files, streamed participant-day by participant-day so that 20 people ×
+ * 7 days at 1 Hz never sit in memory. Files are written under temporary names and renamed at
+ * the end: a failed run leaves nothing half-written.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { InputError } from '../csv-io.js';
+import {
+  chunkCsvText,
+  csvHeader,
+  defaultSimulationParams,
+  simulate,
+  SIMULATION_FILES,
+  validateSimulationParams,
+  type SimulationFile,
+  type SimulationParams,
+} from '../simulator/index.js';
+
+export interface SimulateOptions {
+  readonly participants: string;
+  readonly days: string;
+  readonly seed: string;
+  readonly out: string;
+  readonly start: string;
+  readonly gpsRateHz: string;
+  readonly timeZone: string;
+}
+
+export interface SimulateSummary {
+  readonly files: Readonly<Record<SimulationFile, string>>;
+  readonly rows: Readonly<Record<SimulationFile, number>>;
+}
+
+function write(stream: WriteStream, text: string): Promise<void> | null {
+  if (text.length === 0 || stream.write(text)) return null;
+  return new Promise((resolve, reject) => {
+    stream.once('drain', resolve);
+    stream.once('error', reject);
+  });
+}
+
+function close(stream: WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.once('error', reject);
+    stream.end(() => resolve());
+  });
+}
+
+const countLines = (text: string): number => {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+};
+
+/** Runs the simulation and writes its files into `outDir`; resolves with paths and row counts. */
+export async function writeSimulation(params: SimulationParams, outDir: string): Promise<SimulateSummary> {
+  validateSimulationParams(params);
+  await mkdir(outDir, { recursive: true });
+  const keys = Object.keys(SIMULATION_FILES) as SimulationFile[];
+  const files = Object.fromEntries(keys.map((k) => [k, join(outDir, SIMULATION_FILES[k].name)])) as Record<SimulationFile, string>;
+  const tmp = Object.fromEntries(keys.map((k) => [k, `${files[k]}.tmp-${process.pid}`])) as Record<SimulationFile, string>;
+  const streams = Object.fromEntries(keys.map((k) => [k, createWriteStream(tmp[k])])) as Record<SimulationFile, WriteStream>;
+  const rows = Object.fromEntries(keys.map((k) => [k, 0])) as Record<SimulationFile, number>;
+  try {
+    for (const k of keys) await write(streams[k], csvHeader(k));
+    for (const chunk of simulate(params)) {
+      const texts = chunkCsvText(chunk);
+      const pending: Promise<void>[] = [];
+      for (const k of keys) {
+        rows[k] += countLines(texts[k]);
+        const wait = write(streams[k], texts[k]);
+        if (wait !== null) pending.push(wait);
+      }
+      await Promise.all(pending);
+    }
+    await Promise.all(keys.map((k) => close(streams[k])));
+    for (const k of keys) await rename(tmp[k], files[k]);
+  } catch (err) {
+    for (const k of keys) streams[k].destroy();
+    await Promise.all(keys.map((k) => rm(tmp[k], { force: true })));
+    throw err;
+  }
+  return { files, rows };
+}
+
+function integerOption(name: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value)) throw new InputError(`--${name}`, null, null, `not an integer: "${text}"`);
+  return value;
+}
+
+/** Turns command-line options into simulation parameters, or throws an InputError naming the option. */
+export function simulationParamsFromOptions(options: SimulateOptions): SimulationParams {
+  const params: SimulationParams = {
+    ...defaultSimulationParams,
+    participants: integerOption('participants', options.participants),
+    days: integerOption('days', options.days),
+    seed: integerOption('seed', options.seed),
+    startDate: options.start,
+    timeZone: options.timeZone,
+    gpsRateHz: Number(options.gpsRateHz),
+  };
+  try {
+    validateSimulationParams(params);
+  } catch (err) {
+    throw new InputError('simulate', null, null, (err as Error).message);
+  }
+  return params;
+}
+
+export function registerSimulateCommand(program: Command): void {
+  program
+    .command('simulate')
+    .description('simulate volunteers: sensor.csv, gps.csv, truth_minutes.csv, truth_stops.csv, truth_faults.csv')
+    .requiredOption('--participants <n>', 'number of participants')
+    .requiredOption('--days <d>', 'number of days')
+    .requiredOption('--seed <s>', 'integer seed: same seed, same bytes')
+    .requiredOption('--out <dir>', 'output directory')
+    .option('--start <date>', 'first local day, YYYY-MM-DD', defaultSimulationParams.startDate)
+    .option('--gps-rate-hz <hz>', 'GPS fixes per second', String(defaultSimulationParams.gpsRateHz))
+    .option('--time-zone <zone>', 'IANA time zone of the routines', defaultSimulationParams.timeZone)
+    .action(async (options: SimulateOptions) => {
+      const summary = await writeSimulation(simulationParamsFromOptions(options), options.out);
+      for (const k of Object.keys(summary.files) as SimulationFile[]) {
+        console.log(`${summary.files[k]}: ${summary.rows[k]} rows`);
+      }
+    });
+}

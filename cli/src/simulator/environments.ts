@@ -1,0 +1,100 @@
+/**
+ * What each micro-environment does to the kit's readings: the ONE table of ranges the simulator
+ * draws from and the tests check against (docs/simulator.md explains every number).
+ * Units: PM in µg/m³, NO2 in µg/m³, BC in ng/m³ (AE51 aethalometer), temperature in °C,
+ * humidity in % RH. Every range lies inside the preprocessing range filter (DESIGN.md §5.1), so
+ * only the injected faults fall outside it.
+ */
+import type { CanonicalLabel } from '@polluscope/common/domain';
+
+export const SENSOR_VARIABLES = ['pm1', 'pm25', 'pm10', 'no2', 'bc', 'temperature', 'humidity'] as const;
+export type SensorVariable = (typeof SENSOR_VARIABLES)[number];
+
+/** Closed interval `[min, max]` a clean reading of one variable stays in. */
+export type ValueRange = readonly [min: number, max: number];
+
+/** How the air of a place mixes with the outdoor air: drives temperature and humidity. */
+export type Exposure = 'indoor' | 'outdoor' | 'vehicle' | 'underground';
+
+export interface MicroEnvironmentProfile {
+  readonly exposure: Exposure;
+  /** Clean readings of each variable stay in these ranges (events included, faults excluded). */
+  readonly ranges: Readonly<Record<SensorVariable, ValueRange>>;
+  /** PM1/PM2.5 and PM10/PM2.5 ratios: coarse dust (métro brakes, rails) raises PM10. */
+  readonly pm1Ratio: ValueRange;
+  readonly pm10Ratio: ValueRange;
+}
+
+interface Row {
+  exposure: Exposure;
+  pm25: ValueRange;
+  no2: ValueRange;
+  bc: ValueRange;
+  temperature: ValueRange;
+  humidity: ValueRange;
+  pm10Ratio?: ValueRange;
+}
+
+const PM1_RATIO: ValueRange = [0.55, 0.9];
+const PM10_RATIO: ValueRange = [1.2, 2.0];
+const PM_MAX = 300; // the range filter's PM ceiling
+
+const round1 = (x: number): number => Math.round(x * 10) / 10;
+
+function profile(row: Row): MicroEnvironmentProfile {
+  const pm10Ratio = row.pm10Ratio ?? PM10_RATIO;
+  const [pmMin, pmMax] = row.pm25;
+  return Object.freeze({
+    exposure: row.exposure,
+    pm1Ratio: PM1_RATIO,
+    pm10Ratio,
+    ranges: Object.freeze({
+      pm1: [round1(pmMin * PM1_RATIO[0]), round1(pmMax * PM1_RATIO[1])] as const,
+      pm25: row.pm25,
+      pm10: [round1(pmMin * pm10Ratio[0]), Math.min(PM_MAX, round1(pmMax * pm10Ratio[1]))] as const,
+      no2: row.no2,
+      bc: row.bc,
+      temperature: row.temperature,
+      humidity: row.humidity,
+    }),
+  });
+}
+
+const INDOOR_T: ValueRange = [15, 29];
+const OUTDOOR_T: ValueRange = [-10, 38];
+const OUTDOOR_RH: ValueRange = [20, 100];
+
+/**
+ * Ranges per canonical micro-environment. PM2.5, NO2 and BC are drawn log-uniformly in the lower
+ * part of their range and pushed towards the top only by events (cooking, smoking) and noise.
+ */
+export const MICRO_ENVIRONMENTS: Readonly<Record<CanonicalLabel, MicroEnvironmentProfile>> = Object.freeze({
+  // Home: low background, but cooking lifts PM2.5 past 200 and gas hobs lift NO2.
+  Domicile: profile({ exposure: 'indoor', pm25: [2, 250], no2: [3, 120], bc: [100, 6000], temperature: INDOOR_T, humidity: [25, 75] }),
+  Bureau: profile({ exposure: 'indoor', pm25: [2, 60], no2: [5, 80], bc: [200, 4000], temperature: [17, 28], humidity: [20, 65] }),
+  // Restaurant kitchens: high PM and BC from grilling and frying.
+  Restaurant: profile({ exposure: 'indoor', pm25: [5, 200], no2: [8, 120], bc: [300, 8000], temperature: INDOOR_T, humidity: [25, 75] }),
+  Magasin: profile({ exposure: 'indoor', pm25: [3, 80], no2: [8, 100], bc: [300, 6000], temperature: INDOOR_T, humidity: [20, 70] }),
+  // Stations: open to the tracks and the street, diesel trains and brake dust.
+  Gare: profile({ exposure: 'vehicle', pm25: [8, 150], no2: [15, 150], bc: [1000, 15000], temperature: [5, 30], humidity: [25, 90], pm10Ratio: [1.3, 2.2] }),
+  Indoor: profile({ exposure: 'indoor', pm25: [2, 100], no2: [3, 90], bc: [100, 5000], temperature: INDOOR_T, humidity: [25, 75] }),
+  Cinéma: profile({ exposure: 'indoor', pm25: [1, 50], no2: [3, 60], bc: [100, 3000], temperature: [17, 27], humidity: [25, 65] }),
+  // Walking along streets: traffic NO2 and BC.
+  Walk: profile({ exposure: 'outdoor', pm25: [3, 90], no2: [15, 180], bc: [500, 20000], temperature: OUTDOOR_T, humidity: OUTDOOR_RH }),
+  Running: profile({ exposure: 'outdoor', pm25: [2, 70], no2: [8, 140], bc: [300, 12000], temperature: OUTDOOR_T, humidity: OUTDOOR_RH }),
+  Vélo: profile({ exposure: 'outdoor', pm25: [3, 90], no2: [15, 200], bc: [600, 25000], temperature: OUTDOOR_T, humidity: OUTDOOR_RH }),
+  // Parks: away from traffic, the cleanest air of the day.
+  Parc: profile({ exposure: 'outdoor', pm25: [2, 50], no2: [4, 60], bc: [100, 4000], temperature: OUTDOOR_T, humidity: OUTDOOR_RH }),
+  Bus: profile({ exposure: 'vehicle', pm25: [5, 100], no2: [20, 220], bc: [1000, 30000], temperature: [5, 32], humidity: [20, 95] }),
+  // Paris métro: PM2.5 and BC several times the street's, coarse PM10 from brakes and rails.
+  Métro: profile({ exposure: 'underground', pm25: [15, 250], no2: [10, 150], bc: [2000, 40000], temperature: [8, 35], humidity: [20, 80], pm10Ratio: [1.5, 2.6] }),
+  Train: profile({ exposure: 'vehicle', pm25: [8, 150], no2: [10, 130], bc: [800, 20000], temperature: [8, 32], humidity: [20, 85], pm10Ratio: [1.3, 2.2] }),
+  // In-cabin air follows the exhaust of the car ahead: the highest NO2 and BC.
+  Voiture: profile({ exposure: 'vehicle', pm25: [3, 100], no2: [20, 240], bc: [1000, 35000], temperature: [0, 35], humidity: [15, 90] }),
+  Motorcycle: profile({ exposure: 'outdoor', pm25: [3, 100], no2: [20, 240], bc: [1000, 35000], temperature: OUTDOOR_T, humidity: OUTDOOR_RH }),
+});
+
+/** Labels whose minutes are stays (the person is stationary); the others are moves. */
+export const STOP_LABELS: ReadonlySet<CanonicalLabel> = new Set<CanonicalLabel>([
+  'Domicile', 'Bureau', 'Restaurant', 'Magasin', 'Gare', 'Indoor', 'Cinéma', 'Parc',
+]);

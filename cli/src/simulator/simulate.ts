@@ -1,0 +1,161 @@
+/**
+ * The simulator's entry point: participants, their routines, and the records their kits and
+ * tablets would produce, yielded one participant-day at a time so callers can stream.
+ */
+import type { CanonicalLabel } from '@polluscope/common/domain';
+import { DeclarationCursor, declareSegments } from './declarations.js';
+import { planEvents, type EventName, type PlannedEvent } from './events.js';
+import { GpsModel } from './gps.js';
+import type { SimulationParams } from './params.js';
+import { validateSimulationParams } from './params.js';
+import { createParticipant, type ParticipantProfile } from './participants.js';
+import { PowerCursor, planPowerOff } from './power.js';
+import { deriveSeed, Random } from './random.js';
+import { SensorFaultInjector, type SensorCells, type SensorFault } from './sensor-faults.js';
+import { CleanSensorModel } from './sensor.js';
+import { buildTimeline, simulatedDays, type SimulatedDay, type TimelineSegment } from './timeline.js';
+import { timeZoneOffsetMs } from './time-zone.js';
+
+/** One sensor minute as the kit reports it (`null` = empty cell) plus what was injected. */
+export interface SensorRecord extends SensorCells {
+  readonly participantId: string;
+  readonly kitId: number;
+  readonly timeMs: number;
+  /** What the volunteer declared at that minute, verbatim (aliases kept), or null. */
+  readonly activity: string | null;
+  readonly event: EventName | null;
+  readonly faults: readonly SensorFault[];
+}
+
+export interface GpsRecord {
+  readonly participantId: string;
+  readonly tabletId: number;
+  readonly timeMs: number;
+  readonly lat: number;
+  readonly lon: number;
+  readonly outlier: boolean;
+}
+
+export interface TruthMinute {
+  readonly participantId: string;
+  readonly timeMs: number;
+  readonly microEnvironment: CanonicalLabel;
+  readonly isStop: boolean;
+}
+
+export interface TruthStop {
+  readonly participantId: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly label: CanonicalLabel;
+  readonly lat: number;
+  readonly lon: number;
+}
+
+/** Everything one participant produced during one local day, each list in time order. */
+export interface SimulationChunk {
+  readonly participant: ParticipantProfile;
+  readonly day: SimulatedDay;
+  readonly sensor: readonly SensorRecord[];
+  readonly gps: readonly GpsRecord[];
+  readonly truthMinutes: readonly TruthMinute[];
+  /** Stops that start this day (a stop spanning midnight is listed once, whole). */
+  readonly truthStops: readonly TruthStop[];
+}
+
+const round7 = (x: number): number => Math.round(x * 1e7) / 1e7;
+
+/** Independent random streams per participant, so one concern's draws never shift another's. */
+const STREAM = { profile: 1, timeline: 2, kit: 3, tablet: 4, events: 5, declarations: 6, sensor: 7, faults: 8, gps: 9 } as const;
+
+/** A participant's whole plan: who, where and when, before any record is generated. */
+export interface ParticipantPlan {
+  readonly profile: ParticipantProfile;
+  readonly segments: readonly TimelineSegment[];
+  readonly events: readonly PlannedEvent[];
+}
+
+/**
+ * Simulates the run participant by participant, day by day.
+ *
+ * @example for (const chunk of simulate({ ...defaultSimulationParams, seed: 7 })) write(chunk)
+ */
+export function* simulate(params: SimulationParams): Generator<SimulationChunk> {
+  validateSimulationParams(params);
+  const days = simulatedDays(params.startDate, params.days, params.timeZone);
+  for (let index = 0; index < params.participants; index++) {
+    yield* simulateParticipant(params, index, days);
+  }
+}
+
+/** The chunks of participant `index` (0-based), one per simulated day. */
+export function* simulateParticipant(params: SimulationParams, index: number, days: readonly SimulatedDay[]): Generator<SimulationChunk> {
+  const stream = (id: number): Random => new Random(deriveSeed(params.seed, index, id));
+  const profile = createParticipant(index, params.participant, stream(STREAM.profile));
+  const segments = buildTimeline(profile, days, params.timeZone, params.participant.workFromHomeShare, stream(STREAM.timeline));
+  const kitOff = planPowerOff(profile, days, params.timeZone, params.power.kit, stream(STREAM.kit));
+  const tabletOff = planPowerOff(profile, days, params.timeZone, params.power.tablet, stream(STREAM.tablet));
+  const events = planEvents(profile, segments, days, params.timeZone, params.events, stream(STREAM.events));
+  const declarations = new DeclarationCursor(declareSegments(segments, params.declarations, stream(STREAM.declarations)));
+  const clean = new CleanSensorModel(params.sensor, events, stream(STREAM.sensor));
+  const faults = new SensorFaultInjector(params.faults, stream(STREAM.faults));
+  const gps = new GpsModel(params.gpsRateHz, params.gps, stream(STREAM.gps));
+  const kit = new PowerCursor(kitOff);
+  const tablet = new PowerCursor(tabletOff);
+  const tabletOn = (t: number): boolean => tablet.isOn(t);
+  const id = profile.id;
+
+  let segmentIndex = 0;
+  let eventIndex = 0;
+  let kitWasOn = false;
+  for (const day of days) {
+    const sensor: SensorRecord[] = [];
+    const truthMinutes: TruthMinute[] = [];
+    const truthStops: TruthStop[] = [];
+    const fixes: { timeMs: number; lat: number; lon: number; outlier: boolean }[] = [];
+    while ((segments[segmentIndex] as TimelineSegment).endMs <= day.startMs) segmentIndex++;
+    for (let i = segmentIndex; i < segments.length; i++) {
+      const s = segments[i] as TimelineSegment;
+      if (s.startMs >= day.endMs) break;
+      if (s.isStop && s.startMs >= day.startMs) {
+        const place = s.path[0];
+        if (place !== undefined) truthStops.push({ participantId: id, startMs: s.startMs, endMs: s.endMs, label: s.label, lat: round7(place.lat), lon: round7(place.lon) });
+      }
+      gps.fixes(s, day.startMs, day.endMs, tabletOn, fixes);
+      const offsetMs = timeZoneOffsetMs(params.timeZone, Math.max(s.startMs, day.startMs));
+      for (let t = Math.max(s.startMs, day.startMs); t < Math.min(s.endMs, day.endMs); t += 60_000) {
+        truthMinutes.push({ participantId: id, timeMs: t, microEnvironment: s.label, isStop: s.isStop });
+        const activity = declarations.at(t);
+        let event: EventName | null = null;
+        while (eventIndex < events.length && (events[eventIndex] as PlannedEvent).startMs <= t) {
+          const e = events[eventIndex] as PlannedEvent;
+          if (e.startMs === t) event = e.name;
+          eventIndex++;
+        }
+        const on = kit.isOn(t);
+        if (!on) {
+          kitWasOn = false;
+          continue;
+        }
+        if (!kitWasOn) faults.powerOn();
+        kitWasOn = true;
+        const local = new Date(t + offsetMs);
+        const values = clean.valuesAt(s, t, local.getUTCMonth() + 1, local.getUTCHours() + local.getUTCMinutes() / 60, day.index);
+        const { cells, faults: injected } = faults.apply(values);
+        sensor.push({ participantId: id, kitId: profile.kitId, timeMs: t, ...cells, activity, event, faults: injected });
+      }
+    }
+    const gpsRecords: GpsRecord[] = fixes.map((f) => ({ participantId: id, tabletId: profile.tabletId, ...f }));
+    yield { participant: profile, day, sensor, gps: gpsRecords, truthMinutes, truthStops };
+  }
+}
+
+/** Plans a participant without generating records (tests, documentation). */
+export function planParticipant(params: SimulationParams, index: number): ParticipantPlan {
+  const days = simulatedDays(params.startDate, params.days, params.timeZone);
+  const stream = (id: number): Random => new Random(deriveSeed(params.seed, index, id));
+  const profile = createParticipant(index, params.participant, stream(STREAM.profile));
+  const segments = buildTimeline(profile, days, params.timeZone, params.participant.workFromHomeShare, stream(STREAM.timeline));
+  const events = planEvents(profile, segments, days, params.timeZone, params.events, stream(STREAM.events));
+  return { profile, segments, events };
+}
