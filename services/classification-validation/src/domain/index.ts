@@ -1,1 +1,13 @@
-export {};
+export * from './segments/segment-rows.js';
+export * from './features/view-features.js';
+export * from './forest/compact-forest.js';
+export * from './forest/train-forest.js';
+export * from './model/activity-model.js';
+export * from './model/classification-metrics.js';
+export * from './model/train-activity-model.js';
+export * from './model/cross-validate-activity-model.js';
+export * from './model/build-activity-samples.js';
+export * from './rules/time-of-day-rules.js';
+export * from './validation/majority-label.js';
+export * from './validation/validate-segment.js';
+export * from './classify-segment.js';

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { classifySegment, defaultClassifySegmentParams } from './classify-segment.js';
+import { trainActivityModel } from './model/train-activity-model.js';
+import { environmentMinutes, fastTraining, separableSamples, T0_MS } from './test-fixtures.js';
+
+describe('classifySegment', () => {
+  const model = trainActivityModel(separableSamples(3, 8), fastTraining);
+
+  it('classifies, applies the time-of-day rules and validates against the declaration', () => {
+    // Tuesday 09:00 in Paris: a Domicile prediction becomes Bureau; the volunteer declared Domicile.
+    const result = classifySegment(T0_MS, environmentMinutes('Domicile', 0, 3), model);
+    expect(result).toMatchObject({
+      segmentStartMs: T0_MS,
+      segmentEndMs: T0_MS + 300_000,
+      modelLabel: 'Domicile',
+      label: 'Bureau',
+      rule: 'office-hours',
+      declaredLabel: 'Domicile',
+      match: false,
+      needsReview: true,
+      minutes: 5,
+    });
+  });
+
+  it('matches a declared label when the rules are off', () => {
+    const rows = environmentMinutes('Bus', 0, 4).map((r, i) => ({ ...r, activity: i < 3 ? 'Bus' : 'Inconnu' }));
+    const result = classifySegment(T0_MS, rows, model, { ...defaultClassifySegmentParams, rules: null });
+    expect(result).toMatchObject({ label: 'Bus', rule: null, declaredLabel: 'Bus', match: true });
+    expect(result.needsReview).toBe(result.confidence < 0.6);
+  });
+});

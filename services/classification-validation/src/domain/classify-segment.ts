@@ -1,0 +1,75 @@
+import type { CanonicalLabel } from '@polluscope/common/domain';
+import { defaultViewFeatureParams, segmentFeatures, type ViewFeatureParams } from './features/view-features.js';
+import { predictActivity, type ActivityModel } from './model/activity-model.js';
+import { applyTimeOfDayRules, defaultTimeOfDayRulesParams, type TimeOfDayRule, type TimeOfDayRulesParams } from './rules/time-of-day-rules.js';
+import { defaultSegmentParams, type MeasuredMinute, type SegmentParams, type View } from './segments/segment-rows.js';
+import { majorityLabel } from './validation/majority-label.js';
+import { defaultSegmentValidationParams, validateSegment, type SegmentValidationParams } from './validation/validate-segment.js';
+
+export interface ClassifySegmentParams {
+  readonly segment: SegmentParams;
+  readonly features: ViewFeatureParams;
+  /** `null` switches every time-of-day rule off. */
+  readonly rules: TimeOfDayRulesParams | null;
+  readonly validation: SegmentValidationParams;
+}
+
+export const defaultClassifySegmentParams: ClassifySegmentParams = Object.freeze({
+  segment: defaultSegmentParams,
+  features: defaultViewFeatureParams,
+  rules: defaultTimeOfDayRulesParams,
+  validation: defaultSegmentValidationParams,
+});
+
+/** One classified and validated 5-minute segment (`activity.segments`). */
+export interface ActivitySegment {
+  readonly segmentStartMs: number;
+  readonly segmentEndMs: number;
+  /** Final label (after the time-of-day rules); `null` when no view is present. */
+  readonly label: CanonicalLabel | null;
+  /** The meta forest's label before the rules. */
+  readonly modelLabel: CanonicalLabel | null;
+  readonly rule: TimeOfDayRule | null;
+  /** Meta-forest vote share of the model's label (rules do not change it). */
+  readonly confidence: number;
+  readonly probabilities: Readonly<Record<string, number>>;
+  readonly viewsPresent: readonly View[];
+  readonly minutes: number;
+  readonly declaredLabel: CanonicalLabel | null;
+  readonly match: boolean | null;
+  readonly needsReview: boolean;
+}
+
+/**
+ * Classifies and validates one segment from its cleaned minutes; the service calls it once the
+ * watermark passes the segment's end, the CLI on every segment of a file.
+ *
+ * @example classifySegment(segment.startMs, segment.rows, model) // { label: 'Bureau', confidence: 0.72, match: true, ... }
+ */
+export function classifySegment(
+  segmentStartMs: number,
+  rows: readonly MeasuredMinute[],
+  model: ActivityModel,
+  params: ClassifySegmentParams = defaultClassifySegmentParams,
+): ActivitySegment {
+  const prediction = predictActivity(model, segmentFeatures(rows, params.features));
+  let label = prediction.label;
+  let rule: TimeOfDayRule | null = null;
+  if (label !== null && params.rules !== null) ({ label, rule } = applyTimeOfDayRules(label, segmentStartMs, params.rules));
+  const declaredLabel = majorityLabel(rows.map((r) => r.activity));
+  const { match, needsReview } = validateSegment(label, prediction.confidence, declaredLabel, params.validation);
+  return {
+    segmentStartMs,
+    segmentEndMs: segmentStartMs + params.segment.segmentMs,
+    label,
+    modelLabel: prediction.label,
+    rule,
+    confidence: prediction.confidence,
+    probabilities: prediction.probabilities,
+    viewsPresent: prediction.viewsPresent,
+    minutes: rows.length,
+    declaredLabel,
+    match,
+    needsReview,
+  };
+}

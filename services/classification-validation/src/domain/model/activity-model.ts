@@ -1,0 +1,113 @@
+/**
+ * The activity model (DESIGN.md §5.2): one random forest per view and a meta random forest over
+ * the present views' class probabilities. A missing view (or a view without a forest) enters the
+ * meta forest as {@link MISSING_VIEW_FILL} in each of its class slots, so one meta forest serves
+ * every subset of views.
+ */
+import { isCanonicalLabel, type CanonicalLabel } from '@polluscope/common/domain';
+import { VIEW_FEATURES, type SegmentFeatures } from '../features/view-features.js';
+import { forestVotes, type CompactForest } from '../forest/compact-forest.js';
+import type { ForestParams } from '../forest/train-forest.js';
+import { VIEWS, type View } from '../segments/segment-rows.js';
+
+export const ACTIVITY_MODEL_FORMAT = 'polluscope-activity-model';
+export const ACTIVITY_MODEL_VERSION = 1;
+/** Meta-forest input for each class slot of a missing view (probabilities are ≥ 0). */
+export const MISSING_VIEW_FILL = -1;
+
+export interface ActivityModel {
+  readonly format: typeof ACTIVITY_MODEL_FORMAT;
+  readonly version: number;
+  readonly seed: number;
+  readonly labels: readonly CanonicalLabel[];
+  readonly views: readonly View[];
+  /** Feature names of each view, `view_feature`. */
+  readonly features: readonly string[];
+  readonly missingViewFill: number;
+  readonly forestParams: ForestParams;
+  readonly metaForestParams: ForestParams;
+  readonly viewForests: Readonly<Record<View, CompactForest | null>>;
+  readonly metaForest: CompactForest;
+  /** Samples per label the model was trained on. */
+  readonly trainedOn: Readonly<Record<string, number>>;
+  /** Cross-validation figures, when the trainer attached them. */
+  readonly evaluation?: unknown;
+}
+
+export interface ActivityPrediction {
+  readonly label: CanonicalLabel | null;
+  /** Meta-forest vote share per label. */
+  readonly probabilities: Readonly<Record<string, number>>;
+  /** Vote share of the winning label, 0 when no view is present. */
+  readonly confidence: number;
+  readonly viewsPresent: readonly View[];
+}
+
+/** Feature names of the model, `view_feature`, in input order. */
+export function activityFeatureNames(): string[] {
+  return VIEWS.flatMap((view) => VIEW_FEATURES.map((f) => `${view}_${f}`));
+}
+
+/**
+ * The meta-forest input: per view, the view forest's vote shares per class, or the fill value.
+ *
+ * @example metaFeatures(model.viewForests, features, 3) // 21 numbers for 7 views × 3 labels
+ */
+export function metaFeatures(
+  viewForests: Readonly<Record<View, CompactForest | null>>,
+  features: SegmentFeatures,
+  classCount: number,
+  out: Float64Array = new Float64Array(VIEWS.length * classCount),
+  votes: Float64Array = new Float64Array(classCount),
+): Float64Array {
+  for (let v = 0; v < VIEWS.length; v++) {
+    const forest = viewForests[VIEWS[v]!];
+    const x = features[v];
+    if (!forest || !x) {
+      out.fill(MISSING_VIEW_FILL, v * classCount, (v + 1) * classCount);
+      continue;
+    }
+    forestVotes(forest, x, votes);
+    const n = forest.trees.length;
+    for (let c = 0; c < classCount; c++) out[v * classCount + c] = votes[c]! / n;
+  }
+  return out;
+}
+
+/**
+ * Classifies a segment from its view features.
+ *
+ * @example predictActivity(model, segmentFeatures(segment.rows)) // { label: 'Métro', confidence: 0.84, ... }
+ */
+export function predictActivity(model: ActivityModel, features: SegmentFeatures): ActivityPrediction {
+  const k = model.labels.length;
+  const viewsPresent = VIEWS.filter((_, v) => features[v] !== null && features[v] !== undefined);
+  const probabilities: Record<string, number> = {};
+  if (viewsPresent.length === 0) {
+    for (const label of model.labels) probabilities[label] = 0;
+    return { label: null, probabilities, confidence: 0, viewsPresent };
+  }
+  const meta = metaFeatures(model.viewForests, features, k);
+  const votes = new Float64Array(k);
+  const best = forestVotes(model.metaForest, meta, votes);
+  const n = model.metaForest.trees.length;
+  model.labels.forEach((label, c) => (probabilities[label] = votes[c]! / n));
+  return { label: model.labels[best] ?? null, probabilities, confidence: votes[best]! / n, viewsPresent };
+}
+
+/**
+ * Checks parsed JSON is an activity model this code can run; throws a RangeError saying what is wrong.
+ *
+ * @example loadActivityModel(JSON.parse(text))
+ */
+export function loadActivityModel(json: unknown): ActivityModel {
+  const m = json as Partial<ActivityModel> | null;
+  if (!m || typeof m !== 'object' || m.format !== ACTIVITY_MODEL_FORMAT) throw new RangeError(`not an activity model (format must be "${ACTIVITY_MODEL_FORMAT}")`);
+  if (m.version !== ACTIVITY_MODEL_VERSION) throw new RangeError(`activity model version ${String(m.version)} is not supported (expected ${ACTIVITY_MODEL_VERSION})`);
+  if (!Array.isArray(m.labels) || m.labels.length === 0 || !m.labels.every((l) => typeof l === 'string' && isCanonicalLabel(l))) {
+    throw new RangeError('activity model labels must be canonical labels');
+  }
+  if (!m.metaForest || !Array.isArray(m.metaForest.trees) || m.metaForest.trees.length === 0) throw new RangeError('activity model has no meta forest');
+  if (!m.viewForests || VIEWS.some((v) => !(v in m.viewForests!))) throw new RangeError('activity model lacks a view forest entry');
+  return m as ActivityModel;
+}
