@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { registerInfraCommands } from './infra.js';
 import { registerSimulateCommand } from './simulate.js';
+import { registerSensorCommands } from './sensors.js';
+import { registerGpsCommands } from './gps.js';
 
 /** Each command module adds its sub-commands to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commandModules: readonly RegisterCommand[] = [registerInfraCommands, registerSimulateCommand];
+export const commandModules: readonly RegisterCommand[] = [registerInfraCommands, registerSimulateCommand, registerSensorCommands, registerGpsCommands];

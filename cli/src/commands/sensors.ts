@@ -1,0 +1,257 @@
+/**
+ * `polluscope sensors clean`, `polluscope classify` and `polluscope train` (DESIGN.md §8): the
+ * time-series branch's algorithms on CSV files, calling the same domain functions as the services.
+ */
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import {
+  buildActivitySamples,
+  classifySegment,
+  crossValidateActivityModel,
+  defaultClassifySegmentParams,
+  defaultTimeOfDayRulesParams,
+  loadActivityModel,
+  segmentRows,
+  trainActivityModel,
+  type ActivityModel,
+  type ActivitySegment,
+  type ClassificationMetrics,
+  type MeasuredMinute,
+} from '@polluscope/classification-validation/domain';
+import { cleanSensorSeries, SENSOR_VARIABLES, type CleanSensorRow, type SensorRow } from '@polluscope/timeseries-preprocessing/domain';
+import {
+  formatTime,
+  InputError,
+  optionalNumberAt,
+  readCsv,
+  requireColumns,
+  timeAt,
+  writeCsvAtomic,
+  type CsvRow,
+  type CsvTable,
+} from '../csv-io.js';
+
+const PARTICIPANT = 'participant_virtual_id';
+const QUALITY_FLAGS = 'quality_flags';
+const IMPUTED_COLUMNS = SENSOR_VARIABLES.map((v) => `imputed_${v}` as const);
+
+/** The shipped default model, relative to the repository root. */
+export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../../models/activity-model.json', import.meta.url));
+
+interface ParticipantRows {
+  readonly participantId: string;
+  readonly rows: (SensorRow & { readonly source: CsvRow })[];
+}
+
+/** Reads sensor rows grouped by participant (first-appearance order); bad cells throw InputError. */
+export function readSensorRows(table: CsvTable): ParticipantRows[] {
+  requireColumns(table, [PARTICIPANT, 'time']);
+  const groups = new Map<string, ParticipantRows>();
+  for (const row of table.rows) {
+    const participantId = (row.values[PARTICIPANT] ?? '').trim();
+    if (participantId === '') throw new InputError(table.file, row.line, PARTICIPANT, 'empty participant id');
+    const values = {} as Record<(typeof SENSOR_VARIABLES)[number], number | null>;
+    for (const v of SENSOR_VARIABLES) values[v] = table.header.includes(v) ? optionalNumberAt(table, row, v) : null;
+    const group = groups.get(participantId) ?? { participantId, rows: [] };
+    group.rows.push({ timeMs: timeAt(table, row, 'time'), ...values, activity: text(row.values['activity']), event: text(row.values['event']), source: row });
+    groups.set(participantId, group);
+  }
+  return [...groups.values()];
+}
+
+/** True when the file already went through `sensors clean`. */
+export function isCleaned(table: CsvTable): boolean {
+  return table.header.includes(QUALITY_FLAGS);
+}
+
+/** Cleans each participant's rows; keeps the source row of each cleaned minute for pass-through. */
+export function cleanParticipants(groups: readonly ParticipantRows[]): { participantId: string; rows: { clean: CleanSensorRow; source: CsvRow }[] }[] {
+  return groups.map(({ participantId, rows }) => {
+    const sourceAt = new Map(rows.map((r) => [r.timeMs, r.source]));
+    return { participantId, rows: cleanSensorSeries(rows).map((clean) => ({ clean, source: sourceAt.get(clean.timeMs)! })) };
+  });
+}
+
+async function cleanCommand(options: { input: string; output: string }): Promise<void> {
+  const table = await readCsv(options.input);
+  const cleaned = cleanParticipants(readSensorRows(table));
+  const added = [...IMPUTED_COLUMNS, QUALITY_FLAGS].filter((c) => !table.header.includes(c));
+  const columns = [...table.header, ...SENSOR_VARIABLES.filter((v) => !table.header.includes(v)), ...added];
+  const out: Record<string, unknown>[] = [];
+  for (const { rows } of cleaned) {
+    for (const { clean, source } of rows) {
+      const record: Record<string, unknown> = { ...source.values, time: formatTime(clean.timeMs), [QUALITY_FLAGS]: clean.qualityFlags };
+      for (const v of SENSOR_VARIABLES) {
+        record[v] = clean[v];
+        record[`imputed_${v}`] = clean[`imputed_${v}`];
+      }
+      out.push(record);
+    }
+  }
+  await writeCsvAtomic(options.output, columns, out);
+  console.log(`cleaned ${out.length} rows of ${cleaned.length} participant(s) → ${options.output}`);
+}
+
+/** Cleaned minutes per participant from a raw or already cleaned sensor file. */
+async function readCleanMinutes(file: string): Promise<{ participantId: string; rows: MeasuredMinute[] }[]> {
+  const table = await readCsv(file);
+  const groups = readSensorRows(table);
+  if (isCleaned(table)) return groups.map(({ participantId, rows }) => ({ participantId, rows }));
+  return cleanParticipants(groups).map(({ participantId, rows }) => ({ participantId, rows: rows.map((r) => r.clean) }));
+}
+
+/** Reads and checks a model file. */
+export async function readModel(file: string): Promise<ActivityModel> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new InputError(file, null, null, 'model file not found');
+  }
+  try {
+    return loadActivityModel(JSON.parse(text));
+  } catch (err) {
+    throw new InputError(file, null, null, (err as Error).message);
+  }
+}
+
+/** Output rows of `classify`, one per segment. */
+export function segmentRecord(participantId: string, s: ActivitySegment): Record<string, unknown> {
+  return {
+    [PARTICIPANT]: participantId,
+    segment_start: formatTime(s.segmentStartMs),
+    segment_end: formatTime(s.segmentEndMs),
+    label: s.label,
+    model_label: s.modelLabel,
+    rule: s.rule,
+    confidence: round(s.confidence),
+    probabilities: JSON.stringify(Object.fromEntries(Object.entries(s.probabilities).map(([k, v]) => [k, round(v)]))),
+    views_present: s.viewsPresent.join(';'),
+    minutes: s.minutes,
+    declared_label: s.declaredLabel,
+    match: s.match,
+    needs_review: s.needsReview,
+  };
+}
+
+const SEGMENT_COLUMNS = [PARTICIPANT, 'segment_start', 'segment_end', 'label', 'model_label', 'rule', 'confidence', 'probabilities', 'views_present', 'minutes', 'declared_label', 'match', 'needs_review'];
+
+async function classifyCommand(options: { input: string; output: string; model: string; timeZone: string; minConfidence: string }): Promise<void> {
+  const minConfidence = Number(options.minConfidence);
+  if (!(minConfidence >= 0 && minConfidence <= 1)) throw new InputError('--min-confidence', null, null, `must be in [0, 1], got "${options.minConfidence}"`);
+  checkTimeZone(options.timeZone);
+  const model = await readModel(options.model);
+  const params = {
+    ...defaultClassifySegmentParams,
+    rules: { ...defaultTimeOfDayRulesParams, timeZone: options.timeZone },
+    validation: { minConfidence },
+  };
+  const out: Record<string, unknown>[] = [];
+  for (const { participantId, rows } of await readCleanMinutes(options.input)) {
+    for (const segment of segmentRows(rows)) out.push(segmentRecord(participantId, classifySegment(segment.startMs, segment.rows, model, params)));
+  }
+  await writeCsvAtomic(options.output, SEGMENT_COLUMNS, out);
+  const review = out.filter((r) => r['needs_review'] === true).length;
+  console.log(`classified ${out.length} segments (${review} need review) → ${options.output}`);
+}
+
+/** Formats metrics as the lines `train` prints. */
+export function formatMetrics(m: ClassificationMetrics & { folds: number }): string {
+  const width = Math.max(8, ...m.labels.map((l) => l.length));
+  const lines = [
+    `leave-participants-out cross-validation (${m.folds} folds, ${m.samples} segments)`,
+    `accuracy ${m.accuracy.toFixed(3)}  macro-F1 ${m.macroF1.toFixed(3)}`,
+    'confusion matrix (rows: true, columns: predicted)',
+    ['', ...m.labels].map((l) => l.padStart(width)).join(' '),
+    ...m.labels.map((l, i) => [l, ...m.confusion[i]!.map(String)].map((c) => c.padStart(width)).join(' ')),
+  ];
+  return lines.join('\n');
+}
+
+async function trainCommand(options: { sensors: string; labels: string; output: string; seed: string; labelColumn: string; folds: string }): Promise<void> {
+  const seed = Number(options.seed);
+  if (!Number.isInteger(seed) || Math.abs(seed) > 2 ** 31 - 1) throw new InputError('--seed', null, null, `must be a 32-bit integer, got "${options.seed}"`);
+  const folds = Number(options.folds);
+  if (!Number.isInteger(folds) || folds < 2) throw new InputError('--folds', null, null, `must be an integer ≥ 2, got "${options.folds}"`);
+  const minutes = await readCleanMinutes(options.sensors);
+  const labelTable = await readCsv(options.labels);
+  requireColumns(labelTable, [PARTICIPANT, 'time', options.labelColumn]);
+  const labels = new Map<string, { timeMs: number; label: string | null }[]>();
+  for (const row of labelTable.rows) {
+    const id = (row.values[PARTICIPANT] ?? '').trim();
+    const list = labels.get(id) ?? [];
+    list.push({ timeMs: timeAt(labelTable, row, 'time'), label: text(row.values[options.labelColumn]) });
+    labels.set(id, list);
+  }
+  const samples = minutes.flatMap(({ participantId, rows }) => buildActivitySamples(participantId, rows, labels.get(participantId) ?? []));
+  if (samples.length === 0) throw new InputError(options.labels, null, options.labelColumn, 'no segment has both sensor values and a known label');
+  const training = { seed };
+  const metrics = crossValidateActivityModel(samples, { folds, training });
+  console.log(formatMetrics(metrics));
+  const model = {
+    ...trainActivityModel(samples, training),
+    evaluation: { method: 'leave-participants-out', folds: metrics.folds, samples: metrics.samples, accuracy: metrics.accuracy, macroF1: metrics.macroF1, labels: metrics.labels, confusion: metrics.confusion },
+  };
+  await writeJsonAtomic(options.output, model);
+  console.log(`model (${model.labels.length} labels, ${samples.length} segments, seed ${seed}) → ${options.output}`);
+}
+
+async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await mkdir(dirname(resolve(file)), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, `${JSON.stringify(value)}\n`);
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+function checkTimeZone(timeZone: string): void {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw new InputError('--time-zone', null, null, `unknown time zone "${timeZone}"`);
+  }
+}
+
+function text(value: string | undefined): string | null {
+  return value === undefined || value === '' ? null : value;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+/** Registers `sensors clean`, `classify` and `train`. */
+export function registerSensorCommands(program: Command): void {
+  const sensors = program.command('sensors').description('sensor time series');
+  sensors
+    .command('clean')
+    .description('clean 1-minute sensor rows: range filter, NO2 warm-up, spikes, imputation (DESIGN.md §5.1)')
+    .requiredOption('--input <file>', 'sensor CSV (participant_virtual_id, time, pm1, pm25, pm10, no2, bc, temperature, humidity, activity, event)')
+    .requiredOption('--output <file>', 'cleaned CSV: values, imputed_<variable>, quality_flags')
+    .action(cleanCommand);
+  program
+    .command('classify')
+    .description('classify 5-minute segments and validate them against declarations (DESIGN.md §5.2)')
+    .requiredOption('--input <file>', 'raw or cleaned sensor CSV')
+    .requiredOption('--output <file>', 'one row per segment')
+    .option('--model <file>', 'activity model JSON', DEFAULT_MODEL_PATH)
+    .option('--time-zone <zone>', 'participants\u2019 IANA time zone for the time-of-day rules', 'Europe/Paris')
+    .option('--min-confidence <p>', 'below this confidence a segment needs review', '0.6')
+    .action(classifyCommand);
+  program
+    .command('train')
+    .description('train the activity model and print leave-participants-out accuracy, macro-F1 and confusion matrix')
+    .requiredOption('--sensors <file>', 'raw or cleaned sensor CSV')
+    .requiredOption('--labels <file>', 'participant_virtual_id, time, label column, one row per minute')
+    .requiredOption('--output <file>', 'model JSON to write')
+    .option('--seed <n>', 'random seed (32-bit integer)', '42')
+    .option('--label-column <name>', 'label column of the labels file', 'micro_environment')
+    .option('--folds <n>', 'participant groups for cross-validation', '4')
+    .action(trainCommand);
+}
