@@ -1,0 +1,164 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { InputError, readCsv } from '../csv-io.js';
+import { buildTransportSamples, readGpsRows, readTruthMinutes, registerGpsCommands } from './gps.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gps-cli-'));
+  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function run(...args: string[]): Promise<void> {
+  const program = new Command().exitOverride();
+  registerGpsCommands(program);
+  await program.parseAsync(['gps', ...args], { from: 'user' });
+}
+
+const lines = async (file: string): Promise<string[]> => (await readFile(file, 'utf8')).trim().split('\n');
+
+// Metres east/north of (48.8, 2.3) to degrees.
+const M_PER_DEG_LAT = (6_371_000 * Math.PI) / 180;
+const lat = (yM: number): string => (48.8 + yM / M_PER_DEG_LAT).toFixed(7);
+const lon = (xM: number): string => (2.3 + xM / (M_PER_DEG_LAT * Math.cos((48.8 * Math.PI) / 180))).toFixed(7);
+const time = (tS: number): string => new Date(Date.UTC(2019, 11, 18, 10, 0, tS)).toISOString().replace('T', ' ').slice(0, 19);
+
+describe('gps rasterise', () => {
+  it('adds col, row, hilbert, overwrites an existing hilbert column and keeps other columns and order', async () => {
+    const input = join(dir, 'in.csv');
+    await writeFile(
+      input,
+      [
+        'participant_virtual_id,time,lon,lat,hilbert,note',
+        '9999941,2019-12-18 19:37:50,2.1316921,48.8023231,0,b',
+        '9999941,2019-12-18 19:37:49,2.04901166666667,48.7629166666667,0,a',
+        '9999941,2019-12-18 19:37:51,5.3698,43.2965,0,marseille',
+      ].join('\n'),
+    );
+    await run('rasterise', '--input', input, '--output', join(dir, 'out.csv'));
+    expect(await lines(join(dir, 'out.csv'))).toEqual([
+      'participant_virtual_id,time,lon,lat,hilbert,note,col,row',
+      '9999941,2019-12-18 19:37:50,2.1316921,48.8023231,8068821,b,1351,2088',
+      '9999941,2019-12-18 19:37:49,2.04901166666667,48.7629166666667,3121649,a,1229,2000',
+      '9999941,2019-12-18 19:37:51,5.3698,43.2965,,marseille,,',
+    ]);
+  });
+
+  it('names the file, line and column of a bad latitude and writes nothing', async () => {
+    const input = join(dir, 'in.csv');
+    await writeFile(input, 'time,lat,lon\n2019-12-18 19:37:49,48.8,2.3\n2019-12-18 19:37:50,91.5,2.3\n');
+    const out = join(dir, 'out.csv');
+    const error = await run('rasterise', '--input', input, '--output', out).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).message).toBe(`${input}, line 3, column "lat": lat outside [-90, 90]`);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('gps stops', () => {
+  // Every 30 s: moving east, a 2-minute stop at x = 600 m, moving again. Rows written shuffled.
+  const track: Array<[number, number, number]> = [
+    [0, 0, 0],
+    [300, 0, 30],
+    [600, 0, 60],
+    [610, 0, 90],
+    [600, 10, 120],
+    [605, 5, 150],
+    [600, 0, 180],
+    [900, 0, 210],
+    [1200, 0, 240],
+  ];
+  const order = [4, 0, 8, 2, 6, 1, 5, 3, 7];
+
+  async function writeTrack(extraRow = ''): Promise<string> {
+    const input = join(dir, 'track.csv');
+    const rows = order.map((k) => {
+      const [x, y, t] = track[k]!;
+      return `p1,${time(t)},${lon(x)},${lat(y)},r${k}`;
+    });
+    await writeFile(input, ['participant_virtual_id,time,lon,lat,ref', ...rows, extraRow].join('\n'));
+    return input;
+  }
+
+  it('labels every row with its episode, in input order, and writes the episodes', async () => {
+    const input = await writeTrack();
+    await run('stops', '--input', input, '--output', join(dir, 'out.csv'), '--episodes', join(dir, 'episodes.csv'));
+    const out = await lines(join(dir, 'out.csv'));
+    expect(out[0]).toBe('participant_virtual_id,time,lon,lat,ref,episode_type,episode_id');
+    // Points 0-1 move 1, points 2-6 stop 2, points 7-8 move 3.
+    const expected = ['stop,2', 'move,1', 'move,3', 'stop,2', 'stop,2', 'move,1', 'stop,2', 'stop,2', 'move,3'];
+    expect(out.slice(1).map((l) => l.split(',').slice(4).join(','))).toEqual(order.map((k, i) => `r${k},${expected[i]}`));
+    const episodes = await readCsv(join(dir, 'episodes.csv'));
+    expect(episodes.rows.map((r) => [r.values.episode_id, r.values.episode_type, r.values.start, r.values.duration_s, r.values.point_count])).toEqual([
+      ['1', 'move', '2019-12-18T10:00:00.000Z', '30', '2'],
+      ['2', 'stop', '2019-12-18T10:01:00.000Z', '120', '5'],
+      ['3', 'move', '2019-12-18T10:03:30.000Z', '30', '2'],
+    ]);
+    expect(Number(episodes.rows[1]!.values.radius_m)).toBeCloseTo(Math.sqrt(58), 2);
+  });
+
+  it('honours --min-duration', async () => {
+    const input = await writeTrack();
+    await run('stops', '--input', input, '--output', join(dir, 'out.csv'), '--min-duration', '150');
+    const out = await lines(join(dir, 'out.csv'));
+    expect(new Set(out.slice(1).map((l) => l.split(',').at(-2)))).toEqual(new Set(['move']));
+  });
+
+  it('labels a duplicate row like the point it duplicates', async () => {
+    const [x, y, t] = track[3]!;
+    const input = await writeTrack(`p1,${time(t)},${lon(x)},${lat(y)},dup`);
+    await run('stops', '--input', input, '--output', join(dir, 'out.csv'));
+    expect((await lines(join(dir, 'out.csv'))).at(-1)).toMatch(/,dup,stop,2$/);
+  });
+
+  it('names the file, line and column of a bad time and writes nothing', async () => {
+    const input = await writeTrack('p1,yesterday,2.3,48.8,bad');
+    const out = join(dir, 'out.csv');
+    const error = await run('stops', '--input', input, '--output', out).catch((e: unknown) => e);
+    expect((error as InputError).message).toBe(`${input}, line 11, column "time": not a time: "yesterday"`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('rejects an unknown method', async () => {
+    const input = await writeTrack();
+    await expect(run('stops', '--input', input, '--output', join(dir, 'o.csv'), '--method', 'magic')).rejects.toThrow(/magic/);
+  });
+});
+
+describe('buildTransportSamples', () => {
+  it('labels a move with the majority of its minutes (aliases normalised) and skips stops', async () => {
+    // 3 minutes still, 5 minutes walking east at 1.5 m/s, 5 minutes still; one fix every 10 s.
+    const gps = ['participant_virtual_id,time,lat,lon'];
+    for (let t = 0; t < 780; t += 10) {
+      const x = t < 180 ? 0 : t < 480 ? (t - 180) * 1.5 : 450;
+      gps.push(`p1,${time(t)},${lat(0)},${lon(x)}`);
+    }
+    const minutes = ['participant_virtual_id,time,micro_environment', ...[...Array(3).fill('Domicile'), ...Array(5).fill('Rue'), ...Array(5).fill('Bureau')].map((l, m) => `p1,${time(m * 60)},${l}`)];
+    await writeFile(join(dir, 'gps.csv'), gps.join('\n'));
+    await writeFile(join(dir, 'truth.csv'), minutes.join('\n'));
+    const samples = buildTransportSamples(readGpsRows(await readCsv(join(dir, 'gps.csv'))), readTruthMinutes(await readCsv(join(dir, 'truth.csv'))));
+    expect(samples.map((s) => [s.participantId, s.label])).toEqual([['p1', 'Walk']]);
+  });
+});
+
+const FIXTURE = fileURLToPath(new URL('../../../../shared/fixtures/polluscope-moves-9999941.csv', import.meta.url));
+
+describe.skipIf(!existsSync(FIXTURE))(`gps commands on the real fixture ${FIXTURE}`, () => {
+  it.each(['stay-point', 'hilbert-density'])('stops --method %s reads it as it is and labels every row', async (method) => {
+    const out = join(dir, 'out.csv');
+    await run('stops', '--input', FIXTURE, '--output', out, '--method', method);
+    const table = await readCsv(out);
+    expect(table.header).toEqual(['participant_virtual_id', 'time', 'lon', 'lat', 'hilbert', 'activity', 'stop', '_activity_', '_stops_', 'episode_type', 'episode_id']);
+    expect(table.rows).toHaveLength(9798);
+    expect(new Set(table.rows.map((r) => r.values.episode_type))).toEqual(new Set(['stop', 'move']));
+  });
+});
