@@ -24,6 +24,9 @@ export const defaultCleaningParams: CleaningParams = Object.freeze({
  * re-sent record replaces the earlier one). Returns a new array.
  */
 export function sortAndDeduplicate<R extends SensorRow>(rows: readonly R[]): R[] {
+  let ordered = true;
+  for (let i = 1; i < rows.length && ordered; i++) ordered = rows[i - 1]!.timeMs < rows[i]!.timeMs;
+  if (ordered) return rows.slice();
   const sorted = rows.map((row, index) => ({ row, index }));
   sorted.sort((a, b) => a.row.timeMs - b.row.timeMs || a.index - b.index);
   const out: R[] = [];

@@ -22,13 +22,18 @@ export function toColumns(rows: readonly SensorRow[]): SensorColumns {
     values[v] = new Float64Array(n);
     removed[v] = new Array<RemovalReason | null>(n).fill(null);
   }
+  const { pm1, pm25, pm10, no2, bc, temperature, humidity } = values;
+  // Unrolled: this loop runs once per row of every cleaned series.
   for (let i = 0; i < n; i++) {
     const row = rows[i]!;
     timesMs[i] = row.timeMs;
-    for (const v of SENSOR_VARIABLES) {
-      const x = row[v];
-      values[v][i] = x === null ? Number.NaN : x;
-    }
+    pm1[i] = row.pm1 ?? Number.NaN;
+    pm25[i] = row.pm25 ?? Number.NaN;
+    pm10[i] = row.pm10 ?? Number.NaN;
+    no2[i] = row.no2 ?? Number.NaN;
+    bc[i] = row.bc ?? Number.NaN;
+    temperature[i] = row.temperature ?? Number.NaN;
+    humidity[i] = row.humidity ?? Number.NaN;
   }
   return { timesMs, values, removed };
 }

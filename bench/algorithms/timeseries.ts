@@ -1,0 +1,101 @@
+/**
+ * Time-series branch benchmarks: sensor cleaning (rows/s, target 500,000 on one core) and segment
+ * classification with validation (segments/s, target 20,000 on one core), on generated inputs.
+ */
+import {
+  classifySegment,
+  segmentFeatures,
+  segmentRows,
+  trainActivityModel,
+  type ActivityModel,
+  type ActivitySample,
+  type MeasuredMinute,
+  type Segment,
+} from '@polluscope/classification-validation/domain';
+import { cleanSensorSeries, type SensorRow } from '@polluscope/timeseries-preprocessing/domain';
+import type { AlgorithmBenchmark } from './types.js';
+
+const T0_MS = Date.UTC(2024, 2, 4, 0, 0);
+
+/** A deterministic LCG in [0, 1). */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+}
+
+const ENVIRONMENTS = [
+  { label: 'Domicile', temperature: 21, humidity: 45, no2: 15, bc: 600, pm: 8 },
+  { label: 'Bureau', temperature: 23, humidity: 38, no2: 22, bc: 900, pm: 6 },
+  { label: 'Métro', temperature: 19, humidity: 50, no2: 40, bc: 4000, pm: 80 },
+  { label: 'Bus', temperature: 14, humidity: 60, no2: 70, bc: 6000, pm: 25 },
+] as const;
+
+/** `n` minutes of one participant: environments change every 5–60 min, with noise, spikes, gaps, nulls. */
+function sensorMinutes(n: number, seed: number): SensorRow[] {
+  const random = lcg(seed);
+  const rows: SensorRow[] = [];
+  let minute = 0;
+  let env: (typeof ENVIRONMENTS)[number] = ENVIRONMENTS[0];
+  let left = 0;
+  for (let i = 0; i < n; i++) {
+    minute += random() < 0.002 ? 15 : 1;
+    if (left-- <= 0) {
+      env = ENVIRONMENTS[Math.floor(random() * ENVIRONMENTS.length)]!;
+      left = 5 + Math.floor(random() * 55);
+    }
+    const noise = () => 1 + (random() - 0.5) * 0.3;
+    rows.push({
+      timeMs: T0_MS + minute * 60_000,
+      pm1: env.pm * 0.6 * noise(),
+      pm25: random() < 0.01 ? 290 : env.pm * noise(),
+      pm10: env.pm * 1.5 * noise(),
+      no2: random() < 0.05 ? null : env.no2 * noise(),
+      bc: random() < 0.3 ? null : env.bc * noise(),
+      temperature: env.temperature + random(),
+      humidity: random() < 0.002 ? 130 : env.humidity + random() * 3,
+      activity: env.label,
+      event: null,
+    });
+  }
+  return rows;
+}
+
+let model: ActivityModel | null = null;
+
+/** A model trained (once, untimed) on generated segments of three participants. */
+function benchmarkModel(): ActivityModel {
+  if (model) return model;
+  const samples: ActivitySample[] = [];
+  for (let p = 0; p < 3; p++) {
+    for (const segment of segmentRows(sensorMinutes(3000, 100 + p))) {
+      const label = segment.rows[0]!.activity as ActivitySample['label'];
+      samples.push({ participantId: `p${p}`, segmentStartMs: segment.startMs, label, features: segmentFeatures(segment.rows) });
+    }
+  }
+  model = trainActivityModel(samples, { seed: 42 });
+  return model;
+}
+
+export const timeseriesBenchmarks: AlgorithmBenchmark[] = [
+  {
+    name: 'sensor cleaning (range, NO2 warm-up, spikes, imputation)',
+    unit: 'rows',
+    targetPerS: 500_000,
+    sizes: [10_000, 100_000, 1_000_000],
+    prepare(size) {
+      const rows = sensorMinutes(size, 1);
+      return () => cleanSensorSeries(rows);
+    },
+  },
+  {
+    name: 'classification + validation of 5-minute segments',
+    unit: 'segments',
+    targetPerS: 20_000,
+    sizes: [1_000, 10_000, 100_000],
+    prepare(size) {
+      const m = benchmarkModel();
+      const segments: Segment<MeasuredMinute>[] = segmentRows(sensorMinutes(size * 5, 2)).slice(0, size);
+      return () => segments.map((s) => classifySegment(s.startMs, s.rows, m));
+    },
+  },
+];
