@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadStackConfig } from '../infra/stack-config.js';
+import { servicesDown, servicesStatus, servicesUp } from '../infra/services.js';
 import { formatTable, logFiles, stackDown, stackStatus, stackUp } from '../infra/stack.js';
 
 const say = (line: string) => console.log(line);
@@ -46,5 +47,29 @@ export function registerInfraCommands(program: Command): void {
         const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
         say(lines.slice(-Number(options.lines)).join('\n'));
       }
+    });
+}
+
+export function registerServicesCommands(program: Command): void {
+  const services = program.command('services').description('the five pipeline services as local processes beside the embedded stack');
+  services
+    .command('up')
+    .description('start the five services (built with `npm run build`) and wait until each is ready')
+    .action(async () => {
+      await servicesUp(loadStackConfig(), say);
+    });
+  services
+    .command('down')
+    .description('stop the services gracefully')
+    .action(async () => {
+      await servicesDown(loadStackConfig(), say);
+    });
+  services
+    .command('status')
+    .description('a table of the services, their state and log file')
+    .action(async () => {
+      const rows = await servicesStatus(loadStackConfig());
+      say(formatTable(rows));
+      if (rows.some((r) => r.state !== 'ready')) process.exitCode = 3;
     });
 }

@@ -1,0 +1,4 @@
+import { runServiceProcess } from '@polluscope/common';
+import { classificationValidation } from './service.js';
+
+runServiceProcess(classificationValidation);

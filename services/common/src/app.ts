@@ -1,0 +1,64 @@
+/**
+ * The Fastify app every service builds (DESIGN.md §2): `GET /` greets, `GET /health` reports
+ * liveness and readiness (consumer joined, registry reachable, lag), `GET /metrics` exposes
+ * Prometheus text. Shutdown follows Fastify's order: stop taking records, then close clients.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { AvroCodec } from './codec.js';
+import type { ServiceMetrics } from './metrics.js';
+import type { RunnerHealth, StreamRunner } from './stream-runner.js';
+
+export interface ServiceAppOptions {
+  readonly name: string;
+  readonly metrics: ServiceMetrics;
+  /** Absent in tests of the HTTP routes alone. */
+  readonly runner?: Pick<StreamRunner, 'health' | 'stop'>;
+  readonly codec?: Pick<AvroCodec, 'reachable'>;
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+export interface HealthReport {
+  readonly service: string;
+  readonly live: true;
+  readonly ready: boolean;
+  readonly consumer: RunnerHealth | null;
+  readonly registryReachable: boolean | null;
+  readonly lag: number | null;
+}
+
+const REGISTRY_CHECK_TTL_MS = 5_000;
+
+export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // Probes and scrapes would drown the request log.
+    disableRequestLogging: true,
+  });
+  let registryCheck: { at: number; reachable: boolean } | null = null;
+  const registryReachable = async (): Promise<boolean | null> => {
+    if (!options.codec) return null;
+    if (registryCheck && Date.now() - registryCheck.at < REGISTRY_CHECK_TTL_MS) return registryCheck.reachable;
+    registryCheck = { at: Date.now(), reachable: await options.codec.reachable() };
+    return registryCheck.reachable;
+  };
+
+  app.get('/', async (_request, reply) => reply.type('text/plain; charset=utf-8').send(`hello, ${options.name}`));
+
+  app.get('/health', async (_request, reply) => {
+    const consumer = options.runner?.health() ?? null;
+    const reachable = await registryReachable();
+    const ready = consumer !== null && consumer.joined && reachable === true;
+    const report: HealthReport = { service: options.name, live: true, ready, consumer, registryReachable: reachable, lag: consumer?.lag ?? null };
+    return reply.code(ready ? 200 : 503).send(report);
+  });
+
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics()),
+  );
+
+  app.addHook('preClose', async () => {
+    // Finish the batch under way, commit and leave the group before the server goes.
+    await options.runner?.stop();
+  });
+  return app;
+}

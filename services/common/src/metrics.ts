@@ -1,0 +1,36 @@
+/** The Prometheus metrics every service exposes on GET /metrics (DESIGN.md §2). */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface ServiceMetrics {
+  readonly registry: Registry;
+  readonly recordsIn: Counter<'topic'>;
+  readonly recordsOut: Counter<'topic'>;
+  readonly deadLetters: Counter<'topic' | 'reason'>;
+  readonly batchSeconds: Histogram<'topic'>;
+  readonly lag: Gauge<'topic' | 'partition'>;
+}
+
+export function createServiceMetrics(service: string): ServiceMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    recordsIn: new Counter({ name: 'polluscope_records_in_total', help: 'Records consumed', labelNames: ['topic'], registers: [registry] }),
+    recordsOut: new Counter({ name: 'polluscope_records_out_total', help: 'Records produced', labelNames: ['topic'], registers: [registry] }),
+    deadLetters: new Counter({
+      name: 'polluscope_dead_letters_total',
+      help: 'Records sent to the dead-letter topic, by kind of reason',
+      labelNames: ['topic', 'reason'],
+      registers: [registry],
+    }),
+    batchSeconds: new Histogram({
+      name: 'polluscope_batch_duration_seconds',
+      help: 'Time to decode, process, produce and commit one batch',
+      labelNames: ['topic'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    lag: new Gauge({ name: 'polluscope_consumer_lag', help: 'Records behind the partition end', labelNames: ['topic', 'partition'], registers: [registry] }),
+  };
+}

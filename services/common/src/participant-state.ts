@@ -1,0 +1,86 @@
+/**
+ * Per-participant state for stream handlers (DESIGN.md §4): state lives with the partition of the
+ * participant's records, remembers when it last saw a record (for the idle flush) and which
+ * offsets it still holds (for the commit rule).
+ */
+import { partitionKey } from './stream-runner.js';
+
+export interface ParticipantEntry<S> {
+  readonly participant: string;
+  /** `topic:partition` the participant's records come from. */
+  readonly source: string;
+  state: S;
+  /** Processing time of the last record seen, ms. */
+  lastSeenMs: number;
+}
+
+export class ParticipantStates<S> {
+  private readonly entries = new Map<string, ParticipantEntry<S>>();
+
+  /**
+   * @param create builds the empty state of a participant
+   * @param oldestHeldOffset the lowest Kafka offset the state still needs, or null when it holds nothing
+   */
+  constructor(
+    private readonly create: (participant: string) => S,
+    private readonly oldestHeldOffset: (state: S) => number | null,
+  ) {}
+
+  /** The participant's entry, created on first sight; marks it as seen now. */
+  touch(participant: string, topic: string, partition: number, nowMs: number): ParticipantEntry<S> {
+    let entry = this.entries.get(participant);
+    if (!entry) {
+      entry = { participant, source: partitionKey(topic, partition), state: this.create(participant), lastSeenMs: nowMs };
+      this.entries.set(participant, entry);
+    }
+    entry.lastSeenMs = nowMs;
+    return entry;
+  }
+
+  get(participant: string): ParticipantEntry<S> | undefined {
+    return this.entries.get(participant);
+  }
+
+  /** Entries not seen for longer than `idleTimeoutMs`. */
+  idle(nowMs: number, idleTimeoutMs: number): ParticipantEntry<S>[] {
+    return [...this.entries.values()].filter((e) => nowMs - e.lastSeenMs >= idleTimeoutMs);
+  }
+
+  all(): IterableIterator<ParticipantEntry<S>> {
+    return this.entries.values();
+  }
+
+  delete(participant: string): void {
+    this.entries.delete(participant);
+  }
+
+  reset(): void {
+    this.entries.clear();
+  }
+
+  /** Lowest held offset per `topic:partition`, over every participant of that partition. */
+  heldOffsets(): Map<string, number> {
+    const held = new Map<string, number>();
+    for (const entry of this.entries.values()) {
+      const offset = this.oldestHeldOffset(entry.state);
+      if (offset === null) continue;
+      const current = held.get(entry.source);
+      if (current === undefined || offset < current) held.set(entry.source, offset);
+    }
+    return held;
+  }
+}
+
+/**
+ * Event time of a record as epoch ms: Avro timestamp-millis arrive as numbers or Dates, the change
+ * data capture source sends ISO-8601 strings with an offset. Null when it is not a time.
+ */
+export function eventTimeMs(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.getTime() : null;
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) {
+    const ms = Date.parse(value);
+    return Number.isFinite(ms) ? ms : null;
+  }
+  return null;
+}

@@ -1,0 +1,99 @@
+/**
+ * Starts a service: config, registry codec, stream runner, Fastify app, signal handling.
+ * Each service's server.ts calls this with its name, port and handler factory.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino, { type Logger } from 'pino';
+import { buildServiceApp } from './app.js';
+import { AvroCodec } from './codec.js';
+import { loadServiceConfig, type ServiceConfig } from './config.js';
+import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
+import { StreamRunner, type StreamHandler } from './stream-runner.js';
+import type { ServiceName } from './topics.js';
+import type { FastifyInstance } from 'fastify';
+
+/** schemas/ at the repository root, seen from services/common/{src,dist}. */
+export const DEFAULT_SCHEMAS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schemas');
+
+export interface HandlerContext {
+  readonly config: ServiceConfig;
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+}
+
+export interface ServiceDefinition {
+  readonly name: ServiceName;
+  readonly port: number;
+  /** Service-specific environment variables, passed through in `config.extra`. */
+  readonly extraEnv?: readonly string[];
+  createHandler(context: HandlerContext): StreamHandler | Promise<StreamHandler>;
+  /** Extra routes (e.g. the review API) added before the app listens. */
+  extendApp?(app: FastifyInstance, context: HandlerContext & { codec: AvroCodec }): void | Promise<void>;
+}
+
+export interface RunningService {
+  readonly app: FastifyInstance;
+  readonly runner: StreamRunner;
+  readonly config: ServiceConfig;
+  close(): Promise<void>;
+}
+
+export async function startService(
+  definition: ServiceDefinition,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningService> {
+  const config = loadServiceConfig(definition.name, definition.port, DEFAULT_SCHEMAS_DIR, env, definition.extraEnv ?? []);
+  const logger = pino({
+    name: definition.name,
+    level: config.logLevel,
+    redact: ['*.password', '*.connectionString', 'config.extra.WAREHOUSE_URL'],
+  });
+  const metrics = createServiceMetrics(definition.name);
+  const context: HandlerContext = { config, logger, metrics };
+  const handler = await definition.createHandler(context);
+  const codec = new AvroCodec(config.schemaRegistryUrl, config.schemasDir);
+  await codec.registerOutputs(handler.outputs);
+  const runner = new StreamRunner({
+    service: definition.name,
+    brokers: config.kafkaBrokers,
+    groupId: config.groupId,
+    idleTimeoutMs: config.idleTimeoutMs,
+    handler,
+    codec,
+    metrics,
+    logger,
+  });
+  const app = buildServiceApp({ name: definition.name, metrics, runner, codec, logger });
+  await definition.extendApp?.(app, { ...context, codec });
+  await runner.start();
+  await app.listen({ host: config.host, port: config.port });
+  logger.info({ port: config.port, inputs: handler.inputs.map((t) => t.name), outputs: handler.outputs.map((t) => t.name) }, 'service started');
+  return { app, runner, config, close: () => app.close() };
+}
+
+/** The body of every server.ts: start, and close cleanly on SIGTERM or SIGINT. */
+export function runServiceProcess(definition: ServiceDefinition): void {
+  startService(definition)
+    .then((service) => {
+      let closing = false;
+      const shutdown = (signal: string) => {
+        if (closing) return;
+        closing = true;
+        service.app.log.info({ signal }, 'shutting down');
+        service
+          .close()
+          .then(() => process.exit(0))
+          .catch((err) => {
+            service.app.log.error({ err }, 'shutdown failed');
+            process.exit(1);
+          });
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    })
+    .catch((err) => {
+      console.error(JSON.stringify({ level: 50, service: definition.name, msg: 'service failed to start', err: String(err?.stack ?? err) }));
+      process.exit(1);
+    });
+}

@@ -1,0 +1,145 @@
+/**
+ * raw.gps → gps.clean: per participant, points wait until the participant's watermark passes
+ * them (so they can be put in time order), then go through the speed filter, whose state (the
+ * last kept point) carries across windows, and get their grid cell and Hilbert index.
+ */
+import {
+  eventTimeMs,
+  ParticipantStates,
+  TOPICS,
+  type InputRecord,
+  type OutputRecord,
+  type StreamHandler,
+} from '@polluscope/common';
+import {
+  cleanGpsChunk,
+  haversineDistanceM,
+  initialCleanGpsState,
+  rasterCell,
+  validateGpsRecord,
+  type CleanGpsState,
+  type GpsPoint,
+} from './domain/index.js';
+
+interface HeldPoint extends GpsPoint {
+  readonly offset: number;
+  readonly tabletId: number | null;
+}
+
+interface ParticipantGps {
+  /** Points not yet past the watermark, unordered. */
+  pending: HeldPoint[];
+  clean: CleanGpsState;
+  /** Offset of the last kept point: after a restart it must be re-read to rebuild `clean`. */
+  lastKeptOffset: number | null;
+  maxEventMs: number;
+}
+
+export interface GpsHandlerOptions {
+  readonly allowedLatenessMs: number;
+  readonly idleTimeoutMs: number;
+  /** Counts points dropped by the speed filter, by reason. */
+  readonly onDropped?: (reason: string, count: number) => void;
+}
+
+function rawToPoint(value: Record<string, unknown>): { timeMs: number | null; lat: unknown; lon: unknown } {
+  return { timeMs: eventTimeMs(value.time), lat: value.lat, lon: value.lon };
+}
+
+export function validateRawGps(value: Record<string, unknown>): string | null {
+  const participant = value.participant_virtual_id;
+  if (typeof participant !== 'string' || participant.trim() === '') return 'participant_virtual_id: empty participant id';
+  const { timeMs, lat, lon } = rawToPoint(value);
+  return validateGpsRecord({
+    timeMs,
+    lat: typeof lat === 'number' ? lat : lat === null || lat === undefined ? (lat as null | undefined) : Number.NaN,
+    lon: typeof lon === 'number' ? lon : lon === null || lon === undefined ? (lon as null | undefined) : Number.NaN,
+  });
+}
+
+export function createGpsHandler(options: GpsHandlerOptions): StreamHandler {
+  const states = new ParticipantStates<ParticipantGps>(
+    () => ({ pending: [], clean: initialCleanGpsState, lastKeptOffset: null, maxEventMs: Number.NEGATIVE_INFINITY }),
+    (state) => {
+      let oldest = state.lastKeptOffset;
+      for (const p of state.pending) if (oldest === null || p.offset < oldest) oldest = p.offset;
+      return oldest;
+    },
+  );
+
+  const release = (participant: string, state: ParticipantGps, upToMs: number): OutputRecord[] => {
+    const ready = state.pending.filter((p) => p.timeMs <= upToMs).sort((a, b) => a.timeMs - b.timeMs || a.offset - b.offset);
+    if (ready.length === 0) return [];
+    state.pending = state.pending.filter((p) => p.timeMs > upToMs);
+    const previous = state.clean.lastKept;
+    const result = cleanGpsChunk(state.clean, ready);
+    state.clean = result.state;
+    const droppedByReason = new Map<string, number>();
+    for (const { reason } of result.dropped) droppedByReason.set(reason, (droppedByReason.get(reason) ?? 0) + 1);
+    for (const [reason, count] of droppedByReason) options.onDropped?.(reason, count);
+    let before: GpsPoint | null = previous;
+    const outputs: OutputRecord[] = [];
+    for (const point of result.kept) {
+      const cell = rasterCell(point.lat, point.lon);
+      const speedMps = before === null ? null : haversineDistanceM(before.lat, before.lon, point.lat, point.lon) / ((point.timeMs - before.timeMs) / 1000);
+      outputs.push({
+        topic: TOPICS.gpsClean,
+        key: participant,
+        value: {
+          participant_virtual_id: participant,
+          time: point.timeMs,
+          tablet_id: point.tabletId,
+          lat: point.lat,
+          lon: point.lon,
+          col: cell?.col ?? null,
+          row: cell?.row ?? null,
+          hilbert: cell?.hilbert ?? null,
+          speed_mps: speedMps,
+        },
+      });
+      before = point;
+    }
+    const last = result.kept.at(-1);
+    if (last) state.lastKeptOffset = last.offset;
+    return outputs;
+  };
+
+  return {
+    inputs: [TOPICS.rawGps],
+    outputs: [TOPICS.gpsClean],
+    validate: (_topic, value) => validateRawGps(value as Record<string, unknown>),
+    process(records: readonly InputRecord[], nowMs: number) {
+      const touched = new Set<string>();
+      for (const record of records) {
+        const raw = record.value as Record<string, unknown>;
+        const participant = raw.participant_virtual_id as string;
+        const entry = states.touch(participant, record.topic, record.partition, nowMs);
+        const timeMs = eventTimeMs(raw.time) as number;
+        entry.state.pending.push({
+          timeMs,
+          lat: raw.lat as number,
+          lon: raw.lon as number,
+          offset: record.offset,
+          tabletId: typeof raw.tablet_id === 'number' ? raw.tablet_id : null,
+        });
+        entry.state.maxEventMs = Math.max(entry.state.maxEventMs, timeMs);
+        touched.add(participant);
+      }
+      const outputs: OutputRecord[] = [];
+      for (const participant of touched) {
+        const entry = states.get(participant);
+        if (entry) outputs.push(...release(participant, entry.state, entry.state.maxEventMs - options.allowedLatenessMs));
+      }
+      return outputs;
+    },
+    flushIdle(nowMs: number) {
+      const outputs: OutputRecord[] = [];
+      for (const entry of states.idle(nowMs, options.idleTimeoutMs)) {
+        if (entry.state.pending.length > 0) outputs.push(...release(entry.participant, entry.state, Number.POSITIVE_INFINITY));
+      }
+      return outputs;
+    },
+    heldOffsets: () => states.heldOffsets(),
+    reset: () => states.reset(),
+  };
+}

@@ -1,0 +1,4 @@
+import { runServiceProcess } from '@polluscope/common';
+import { gpsPreprocessing } from './service.js';
+
+runServiceProcess(gpsPreprocessing);

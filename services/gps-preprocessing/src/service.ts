@@ -1,0 +1,21 @@
+import { Counter } from 'prom-client';
+import type { ServiceDefinition } from '@polluscope/common';
+import { createGpsHandler } from './handler.js';
+
+export const gpsPreprocessing: ServiceDefinition = {
+  name: 'gps-preprocessing',
+  port: 8002,
+  createHandler: ({ config, metrics }) => {
+    const dropped = new Counter({
+      name: 'polluscope_gps_points_dropped_total',
+      help: 'GPS points removed by cleaning, by reason (duplicate, same-time, too-fast, late)',
+      labelNames: ['reason'],
+      registers: [metrics.registry],
+    });
+    return createGpsHandler({
+      allowedLatenessMs: config.allowedLatenessMs,
+      idleTimeoutMs: config.idleTimeoutMs,
+      onDropped: (reason, count) => dropped.inc({ reason }, count),
+    });
+  },
+};

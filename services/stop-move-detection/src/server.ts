@@ -1,0 +1,4 @@
+import { runServiceProcess } from '@polluscope/common';
+import { stopMoveDetection } from './service.js';
+
+runServiceProcess(stopMoveDetection);

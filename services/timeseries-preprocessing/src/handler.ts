@@ -1,0 +1,118 @@
+/**
+ * raw.sensor → sensor.clean: per participant, rows are cleaned by the streaming cleaner once the
+ * participant's watermark (newest event time − allowed lateness) has passed their context.
+ */
+import {
+  ParticipantStates,
+  TOPICS,
+  type InputRecord,
+  type OutputRecord,
+  type StreamHandler,
+} from '@polluscope/common';
+import {
+  createCleanerState,
+  flushRows,
+  parseSensorRecord,
+  pushRows,
+  retainedRows,
+  SENSOR_VARIABLES,
+  validateSensorRecord,
+  type CleanSensorRow,
+  type SensorRow,
+  type StreamingCleanerState,
+} from './domain/index.js';
+
+/** A row as the cleaner holds it, with what the output needs and the commit rule tracks. */
+interface HeldRow extends SensorRow {
+  readonly offset: number;
+  readonly kitId: number | null;
+}
+
+interface ParticipantCleaning {
+  cleaner: StreamingCleanerState<HeldRow>;
+  maxEventMs: number;
+  /** Kit of each held minute: the cleaner's output rows carry only the time. */
+  kits: Map<number, number | null>;
+}
+
+export interface TimeseriesHandlerOptions {
+  readonly allowedLatenessMs: number;
+  readonly idleTimeoutMs: number;
+}
+
+export function toSensorCleanRecord(participant: string, row: CleanSensorRow, kitId: number | null): Record<string, unknown> {
+  const value: Record<string, unknown> = { participant_virtual_id: participant, time: row.timeMs, kit_id: kitId };
+  for (const variable of SENSOR_VARIABLES) {
+    value[variable] = row[variable];
+    value[`imputed_${variable}`] = row[`imputed_${variable}`];
+  }
+  value.quality_flags = row.qualityFlags === '' ? null : row.qualityFlags;
+  value.activity = row.activity;
+  value.event = row.event;
+  return value;
+}
+
+export function createTimeseriesHandler(options: TimeseriesHandlerOptions): StreamHandler {
+  const states = new ParticipantStates<ParticipantCleaning>(
+    () => ({ cleaner: createCleanerState<HeldRow>(), maxEventMs: Number.NEGATIVE_INFINITY, kits: new Map() }),
+    (state) => {
+      let oldest: number | null = null;
+      for (const row of retainedRows(state.cleaner)) if (oldest === null || row.offset < oldest) oldest = row.offset;
+      return oldest;
+    },
+  );
+
+  const emit = (participant: string, state: ParticipantCleaning, rows: readonly CleanSensorRow[]): OutputRecord[] => {
+    const outputs = rows.map((row) => ({
+      topic: TOPICS.sensorClean,
+      key: participant,
+      value: toSensorCleanRecord(participant, row, state.kits.get(row.timeMs) ?? null),
+    }));
+    // Kits of minutes the cleaner no longer retains are not needed again.
+    const retained = new Set(retainedRows(state.cleaner).map((r) => r.timeMs));
+    for (const time of state.kits.keys()) if (!retained.has(time)) state.kits.delete(time);
+    return outputs;
+  };
+
+  return {
+    inputs: [TOPICS.rawSensor],
+    outputs: [TOPICS.sensorClean],
+    validate: (_topic, value) => validateSensorRecord(value as Record<string, unknown>),
+    process(records: readonly InputRecord[], nowMs: number) {
+      const byParticipant = new Map<string, HeldRow[]>();
+      for (const record of records) {
+        const raw = record.value as Record<string, unknown>;
+        const parsed = parseSensorRecord(raw);
+        if ('reason' in parsed) continue; // validate() already sent it to the dead-letter topic
+        const kit = typeof raw.kit_id === 'number' ? raw.kit_id : null;
+        const rows = byParticipant.get(parsed.participantId) ?? [];
+        rows.push({ ...parsed.row, offset: record.offset, kitId: kit });
+        byParticipant.set(parsed.participantId, rows);
+        states.touch(parsed.participantId, record.topic, record.partition, nowMs);
+      }
+      const outputs: OutputRecord[] = [];
+      for (const [participant, rows] of byParticipant) {
+        const entry = states.get(participant);
+        if (!entry) continue;
+        const state = entry.state;
+        for (const row of rows) {
+          state.maxEventMs = Math.max(state.maxEventMs, row.timeMs);
+          state.kits.set(row.timeMs, row.kitId);
+        }
+        const cleaned = pushRows(state.cleaner, rows, state.maxEventMs - options.allowedLatenessMs);
+        outputs.push(...emit(participant, state, cleaned));
+      }
+      return outputs;
+    },
+    flushIdle(nowMs: number) {
+      const outputs: OutputRecord[] = [];
+      for (const entry of states.idle(nowMs, options.idleTimeoutMs)) {
+        const flushed = flushRows(entry.state.cleaner);
+        if (flushed.length > 0) outputs.push(...emit(entry.participant, entry.state, flushed));
+      }
+      return outputs;
+    },
+    heldOffsets: () => states.heldOffsets(),
+    reset: () => states.reset(),
+  };
+}

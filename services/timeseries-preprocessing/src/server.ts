@@ -1,0 +1,4 @@
+import { runServiceProcess } from '@polluscope/common';
+import { timeseriesPreprocessing } from './service.js';
+
+runServiceProcess(timeseriesPreprocessing);

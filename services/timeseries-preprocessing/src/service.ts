@@ -1,0 +1,9 @@
+import type { ServiceDefinition } from '@polluscope/common';
+import { createTimeseriesHandler } from './handler.js';
+
+export const timeseriesPreprocessing: ServiceDefinition = {
+  name: 'timeseries-preprocessing',
+  port: 8001,
+  createHandler: ({ config }) =>
+    createTimeseriesHandler({ allowedLatenessMs: config.allowedLatenessMs, idleTimeoutMs: config.idleTimeoutMs }),
+};
