@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { registerInfraCommands } from './infra.js';
+import { registerInfraCommands, registerServicesCommands } from './infra.js';
 import { registerSimulateCommand } from './simulate.js';
 import { registerSensorCommands } from './sensors.js';
 import { registerGpsCommands } from './gps.js';
@@ -7,4 +7,4 @@ import { registerGpsCommands } from './gps.js';
 /** Each command module adds its sub-commands to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commandModules: readonly RegisterCommand[] = [registerInfraCommands, registerSimulateCommand, registerSensorCommands, registerGpsCommands];
+export const commandModules: readonly RegisterCommand[] = [registerInfraCommands, registerServicesCommands, registerSimulateCommand, registerSensorCommands, registerGpsCommands];
