@@ -234,11 +234,18 @@ class Detector {
     const p = w.points[i]!;
     if (w.mode === 'stopped') {
       const b = w.box;
+      // Inside the box already: the box, hence its diagonal, does not grow.
+      if (p.lat >= b.minLat && p.lat <= b.maxLat && p.lon >= b.minLon && p.lon <= b.maxLon) return true;
       return diagonalM(Math.min(b.minLat, p.lat), Math.max(b.maxLat, p.lat), Math.min(b.minLon, p.lon), Math.max(b.maxLon, p.lon)) <= this.params.maxDiameterM;
     }
     const { minLat, maxLat, minLon, maxLon } = w.dq;
     if (minLat.length === 0) return true;
     const pts = w.points;
+    const south = pts[minLat[0]!]!.lat;
+    const north = pts[maxLat[0]!]!.lat;
+    const west = pts[minLon[0]!]!.lon;
+    const east = pts[maxLon[0]!]!.lon;
+    if (p.lat >= south && p.lat <= north && p.lon >= west && p.lon <= east) return true;
     return (
       diagonalM(
         Math.min(pts[minLat[0]!]!.lat, p.lat),
