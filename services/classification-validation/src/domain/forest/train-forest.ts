@@ -16,11 +16,11 @@ export interface ForestParams {
 }
 
 export const defaultForestParams: ForestParams = Object.freeze({
-  nEstimators: 25,
+  nEstimators: 20,
   maxFeatureShare: 0.6,
   maxDepth: 12,
   minNumSamples: 3,
-  maxSamplesPerClass: 60,
+  maxSamplesPerClass: 40,
 });
 
 /**

@@ -35,8 +35,8 @@ export interface TrainActivityModelParams {
 export const defaultTrainActivityModelParams: TrainActivityModelParams = Object.freeze({
   seed: 42,
   forest: defaultForestParams,
-  metaForest: Object.freeze({ ...defaultForestParams, maxFeatureShare: 0.3 }),
-  stackingFolds: 3,
+  metaForest: Object.freeze({ ...defaultForestParams, maxFeatureShare: 0.15 }),
+  stackingFolds: 2,
 });
 
 /**
