@@ -3,7 +3,7 @@
  * liveness and readiness (consumer joined, registry reachable, lag), `GET /metrics` exposes
  * Prometheus text. Shutdown follows Fastify's order: stop taking records, then close clients.
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AvroCodec } from './codec.js';
 import type { ServiceMetrics } from './metrics.js';
 import type { RunnerHealth, StreamRunner } from './stream-runner.js';
@@ -14,7 +14,8 @@ export interface ServiceAppOptions {
   /** Absent in tests of the HTTP routes alone. */
   readonly runner?: Pick<StreamRunner, 'health' | 'stop'>;
   readonly codec?: Pick<AvroCodec, 'reachable'>;
-  readonly logger?: FastifyServerOptions['logger'];
+  /** The service's pino logger; Fastify logs through it. */
+  readonly logger?: FastifyBaseLogger;
 }
 
 export interface HealthReport {
@@ -29,8 +30,8 @@ export interface HealthReport {
 const REGISTRY_CHECK_TTL_MS = 5_000;
 
 export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
-  const app = Fastify({
-    logger: options.logger ?? false,
+  const app: FastifyInstance = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // Probes and scrapes would drown the request log.
     disableRequestLogging: true,
   });

@@ -5,7 +5,7 @@
  * oldest record a handler still holds in an open window. State is rebuilt from Kafka after a
  * rebalance, so a crash or a new replica recomputes and upserts instead of losing or duplicating.
  */
-import { Kafka, logLevel, type Consumer, type IHeaders, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Consumer, type IHeaders, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { AvroCodec } from './codec.js';
 import { isPoison, PipelineError } from './errors.js';
@@ -98,7 +98,8 @@ export class StreamRunner {
       },
     });
     this.consumer = this.kafka.consumer({ groupId: options.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    // The Java client's murmur2 partitioner: a participant lands on the same partition whoever produces.
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     this.dlq = deadLetterTopic(options.service);
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       void this.mutex.run(async () => {

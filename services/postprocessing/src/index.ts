@@ -1,1 +1,3 @@
 export * as domain from './domain/index.js';
+export { createPostprocessingHandler, validatePostprocessingInput } from './handler.js';
+export { postprocessing } from './service.js';

@@ -1,0 +1,4 @@
+import { runServiceProcess } from '@polluscope/common';
+import { postprocessing } from './service.js';
+
+runServiceProcess(postprocessing);
