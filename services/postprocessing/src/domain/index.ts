@@ -1,1 +1,12 @@
-export {};
+export * from './records.js';
+export * from './fusion/interval-overlap.js';
+export * from './fusion/relate-segment-to-episodes.js';
+export * from './fusion/stop-majority-labels.js';
+export * from './fusion/smooth-glitches.js';
+export * from './fusion/fuse-timeline.js';
+export * from './exposure/local-day.js';
+export * from './exposure/daily-exposure.js';
+export * from './stream/timeline-state.js';
+export * from './stream/update-timeline-state.js';
+export * from './review/validate-review-label.js';
+export * from './review/apply-review-decision.js';

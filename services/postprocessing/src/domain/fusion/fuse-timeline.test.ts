@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { at, decision, move, P, seg, stop } from '../test-fixtures.js';
+import { fuseTimeline } from './fuse-timeline.js';
+
+const brief = (e: { final_label: string | null; source: string; confidence: number | null }) => [e.final_label, e.source, e.confidence];
+
+describe('fuseTimeline', () => {
+  it('keeps the sensor label without GPS, with the whole entry shaped like activity.timeline', () => {
+    const [entry] = fuseTimeline([seg(0, 'Domicile', { declared_label: 'Domicile_tiers', pm25_mean: 12.5, bc_mean: 800 })], [], []);
+    expect(entry).toEqual({
+      participant_virtual_id: P,
+      segment_start: at(0),
+      segment_end: at(5),
+      final_label: 'Domicile',
+      label_group: 'indoor',
+      source: 'sensors',
+      confidence: 0.7,
+      declared_label: 'Domicile',
+      match: true,
+      episode_ids: null,
+      pm1_mean: null,
+      pm25_mean: 12.5,
+      pm10_mean: null,
+      no2_mean: null,
+      bc_mean: 800,
+      temperature_mean: null,
+      humidity_mean: null,
+    });
+  });
+
+  it('takes the mode of a confident move covering half of a segment (gps), and matches against it', () => {
+    const timeline = fuseTimeline(
+      [seg(0, 'Domicile'), seg(1, 'Domicile', { declared_label: 'Bus' }), seg(2, 'Domicile')],
+      [stop(-60, 4), move(4, 12.5, 'Bus', 0.8)],
+      [],
+    );
+    expect(timeline.map(brief)).toEqual([
+      ['Domicile', 'stop', 1],
+      ['Bus', 'gps', 0.8],
+      ['Bus', 'gps', 0.8],
+    ]);
+    expect(timeline[1]?.label_group).toBe('transport');
+    expect(timeline[1]?.match).toBe(true);
+    expect(timeline[0]?.episode_ids).toBe('2024-03-05T07:00:00.000Z,2024-03-05T08:04:00.000Z');
+    expect(timeline[2]?.episode_ids).toBe('2024-03-05T08:04:00.000Z');
+  });
+
+  it('ignores a move below the probability threshold', () => {
+    const timeline = fuseTimeline([seg(0, 'Métro')], [move(0, 5, 'Bus', 0.55)], []);
+    expect(timeline.map(brief)).toEqual([['Métro', 'sensors', 0.7]]);
+  });
+
+  it('gives the segments inside a stop the stop majority label (stop)', () => {
+    const timeline = fuseTimeline(
+      [seg(0, 'Bureau'), seg(1, 'Magasin', { declared_label: 'Magasin' }), seg(2, 'Bureau'), seg(3, null), seg(4, 'Walk')],
+      [stop(0, 18), move(18, 25, 'Walk', 0.5)],
+      [],
+    );
+    expect(timeline.map(brief)).toEqual([
+      ['Bureau', 'stop', 2 / 3],
+      ['Bureau', 'stop', 2 / 3],
+      ['Bureau', 'stop', 2 / 3],
+      ['Bureau', 'stop', 2 / 3],
+      ['Walk', 'sensors', 0.7],
+    ]);
+    expect(timeline[1]?.match).toBe(false);
+  });
+
+  it('smooths a single-segment glitch between two equal labels', () => {
+    const timeline = fuseTimeline([seg(0, 'Walk', { confidence: 0.9 }), seg(1, 'Domicile'), seg(2, 'Walk'), seg(3, 'Walk'), seg(4, 'Bus')], [], []);
+    expect(timeline.map(brief)).toEqual([
+      ['Walk', 'sensors', 0.9],
+      ['Walk', 'sensors', 0.9],
+      ['Walk', 'sensors', 0.7],
+      ['Walk', 'sensors', 0.7],
+      ['Bus', 'sensors', 0.7],
+    ]);
+  });
+
+  it('lets a review decision override GPS and smoothing, the latest decision winning', () => {
+    const timeline = fuseTimeline(
+      [seg(0, 'Bus'), seg(1, 'Bus', { declared_label: 'Walk' }), seg(2, 'Bus')],
+      [move(0, 15, 'Bus', 0.9)],
+      [decision(1, 'Rue', 20), decision(1, 'Vélo', 10), decision(2, 'Spaceship', 30)],
+    );
+    expect(timeline.map(brief)).toEqual([
+      ['Bus', 'gps', 0.9],
+      ['Walk', 'review', 1],
+      ['Bus', 'gps', 0.9],
+    ]);
+    expect(timeline[1]?.label_group).toBe('outdoor');
+    expect(timeline[1]?.match).toBe(true);
+  });
+
+  it('treats inputs as upserts: the last segment and episode per start win; output sorted', () => {
+    const timeline = fuseTimeline(
+      [seg(1, 'Bus'), seg(0, 'Walk'), seg(1, 'Voiture')],
+      [move(0, 3, 'Bus', 0.9), move(0, 10, 'Train', 0.9)],
+      [],
+    );
+    expect(timeline.map((e) => [e.segment_start, e.final_label, e.source])).toEqual([
+      [at(0), 'Train', 'gps'],
+      [at(5), 'Train', 'gps'],
+    ]);
+  });
+
+  it('leaves an unknown sensor label null without a group', () => {
+    const [entry] = fuseTimeline([seg(0, 'Inconnu', { confidence: null })], [], []);
+    expect([entry?.final_label, entry?.label_group, entry?.source, entry?.confidence, entry?.match]).toEqual([null, null, 'sensors', null, null]);
+  });
+
+  it('is empty without segments', () => {
+    expect(fuseTimeline([], [stop(0, 10)], [decision(0, 'Bus')])).toEqual([]);
+  });
+});

@@ -1,0 +1,112 @@
+import { labelGroup, normaliseLabel, type CanonicalLabel } from '@polluscope/common/domain';
+import type { ActivitySegmentRecord, ActivityTimelineRecord, GpsEpisodeRecord, ReviewDecisionRecord, TimelineSource } from '../records.js';
+import { defaultEpisodeRelationParams, relateSegmentToEpisodes, type EpisodeRelationParams, type SegmentEpisodes } from './relate-segment-to-episodes.js';
+import { smoothGlitches, type LabelledSpan } from './smooth-glitches.js';
+import { stopMajorityLabels, type StopVote } from './stop-majority-labels.js';
+
+export interface TimelineFusionParams extends EpisodeRelationParams {
+  /** Apply single-segment glitch smoothing. */
+  readonly smoothGlitches: boolean;
+}
+
+export const defaultTimelineFusionParams: TimelineFusionParams = Object.freeze({
+  ...defaultEpisodeRelationParams,
+  smoothGlitches: true,
+});
+
+/** The last record per key (upsert semantics), sorted by key. */
+function upsertByKey<T>(records: readonly T[], key: (record: T) => number): T[] {
+  const byKey = new Map<number, T>();
+  for (const record of records) byKey.set(key(record), record);
+  return [...byKey.values()].sort((a, b) => key(a) - key(b));
+}
+
+/** Per segment start, the latest decision (greatest decided_at; on a tie the later record) with a canonical label. */
+function latestDecisions(decisions: readonly ReviewDecisionRecord[]): Map<number, CanonicalLabel> {
+  const latest = new Map<number, { decidedAtMs: number; label: CanonicalLabel }>();
+  for (const decision of decisions) {
+    const label = normaliseLabel(decision.label);
+    if (label === null) continue;
+    const current = latest.get(decision.segment_start);
+    if (!current || decision.decided_at >= current.decidedAtMs) latest.set(decision.segment_start, { decidedAtMs: decision.decided_at, label });
+  }
+  return new Map([...latest].map(([startMs, { label }]) => [startMs, label]));
+}
+
+/**
+ * Fuses one participant's 5-minute activity segments with their GPS episodes and review decisions
+ * into the activity timeline (DESIGN.md §5.5). Per segment, in order of precedence:
+ * 1. a review decision with a canonical label → that label, source `review`, confidence 1
+ *    (never smoothed);
+ * 2. qualifying moves of one mode covering ≥ minMoveOverlapFraction of the segment → that mode,
+ *    source `gps`, confidence = their overlap-weighted transport probability;
+ * 3. inside a stop (it covers ≥ minStopOverlapFraction of the segment) whose segments have a
+ *    sensor label → the stop's majority sensor label, source `stop`, confidence = its vote share;
+ * 4. otherwise the sensor label (`predicted_label`, possibly null), source `sensors`, its confidence.
+ * Then a single-segment glitch between two contiguous equal labels takes their label
+ * ({@link smoothGlitches}). See {@link relateSegmentToEpisodes} for coverage. `match` compares the
+ * declared label with the final one (null without a declaration); `episode_ids` lists the ISO
+ * starts of every episode intersecting the segment. Inputs are upserts: the last segment and
+ * episode per start wins, and the latest decision per segment. Output sorted by segment_start.
+ *
+ * @example fuseTimeline(segments, episodes, []).map((e) => [e.final_label, e.source])
+ */
+export function fuseTimeline(
+  segments: readonly ActivitySegmentRecord[],
+  episodes: readonly GpsEpisodeRecord[],
+  decisions: readonly ReviewDecisionRecord[],
+  params: TimelineFusionParams = defaultTimelineFusionParams,
+): ActivityTimelineRecord[] {
+  const sortedSegments = upsertByKey(segments, (s) => s.segment_start);
+  const sortedEpisodes = upsertByKey(episodes, (e) => e.episode_start);
+  const reviewed = latestDecisions(decisions);
+
+  const relations: SegmentEpisodes[] = [];
+  const sensorLabels: (CanonicalLabel | null)[] = [];
+  const votes: StopVote[] = [];
+  for (const segment of sortedSegments) {
+    const relation = relateSegmentToEpisodes(segment.segment_start, segment.segment_end, sortedEpisodes, params);
+    const label = normaliseLabel(segment.predicted_label);
+    relations.push(relation);
+    sensorLabels.push(label);
+    if (relation.stopStartMs !== null) votes.push({ stopStartMs: relation.stopStartMs, label });
+  }
+  const stopLabels = stopMajorityLabels(votes);
+
+  const spans: LabelledSpan[] = sortedSegments.map((segment, i) => {
+    const base = { startMs: segment.segment_start, endMs: segment.segment_end };
+    const review = reviewed.get(segment.segment_start);
+    if (review) return { ...base, label: review, source: 'review' as TimelineSource, confidence: 1 };
+    const relation = relations[i];
+    if (relation?.move) return { ...base, label: relation.move.mode, source: 'gps', confidence: relation.move.confidence };
+    const stop = relation?.stopStartMs != null ? stopLabels.get(relation.stopStartMs) : undefined;
+    if (stop) return { ...base, label: stop.label, source: 'stop', confidence: stop.share };
+    return { ...base, label: sensorLabels[i] ?? null, source: 'sensors', confidence: segment.confidence };
+  });
+  const finalSpans = params.smoothGlitches ? smoothGlitches(spans) : spans;
+
+  return sortedSegments.map((segment, i) => {
+    const span = finalSpans[i] as LabelledSpan;
+    const declared = normaliseLabel(segment.declared_label);
+    const starts = relations[i]?.episodeStartsMs ?? [];
+    return {
+      participant_virtual_id: segment.participant_virtual_id,
+      segment_start: segment.segment_start,
+      segment_end: segment.segment_end,
+      final_label: span.label,
+      label_group: span.label === null ? null : labelGroup(span.label),
+      source: span.source,
+      confidence: span.confidence,
+      declared_label: declared,
+      match: declared === null ? null : declared === span.label,
+      episode_ids: starts.length === 0 ? null : starts.map((ms) => new Date(ms).toISOString()).join(','),
+      pm1_mean: segment.pm1_mean,
+      pm25_mean: segment.pm25_mean,
+      pm10_mean: segment.pm10_mean,
+      no2_mean: segment.no2_mean,
+      bc_mean: segment.bc_mean,
+      temperature_mean: segment.temperature_mean,
+      humidity_mean: segment.humidity_mean,
+    };
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * The topic records postprocessing reads and writes, field for field as in `schemas/*.avsc`
+ * (snake_case, times as epoch ms, optional values as `null`), so that decoded Avro values can be
+ * passed in and results encoded as they are. Inputs list only the fields the algorithms read.
+ */
+
+/** The variables whose segment means the timeline carries and exposure integrates. */
+export const POLLUTANTS = ['pm1', 'pm25', 'pm10', 'no2', 'bc', 'temperature', 'humidity'] as const;
+export type Pollutant = (typeof POLLUTANTS)[number];
+
+/** Segment means: µg/m³ for PM, ppb for NO2, ng/m³ for BC, °C, % relative humidity. */
+export type PollutantMeans = { readonly [P in Pollutant as `${P}_mean`]: number | null };
+
+/** `activity.segments` (DESIGN.md §5.2): a 5-minute segment classified from the sensors. */
+export interface ActivitySegmentRecord extends PollutantMeans {
+  readonly participant_virtual_id: string;
+  /** Epoch ms, inclusive. */
+  readonly segment_start: number;
+  /** Epoch ms, exclusive. */
+  readonly segment_end: number;
+  readonly predicted_label: string | null;
+  /** 0..1. */
+  readonly confidence: number | null;
+  readonly declared_label: string | null;
+  readonly needs_review?: boolean;
+}
+
+/** `gps.episodes` (DESIGN.md §5.4): a stop or a move; re-emitted with the same start while it grows. */
+export interface GpsEpisodeRecord {
+  readonly participant_virtual_id: string;
+  /** Epoch ms of the first point. */
+  readonly episode_start: number;
+  /** Epoch ms of the last point. */
+  readonly episode_end: number;
+  /** `stop` or `move`. */
+  readonly episode_type: string;
+  readonly transport_mode: string | null;
+  /** 0..1. */
+  readonly transport_probability: number | null;
+}
+
+/** `review.decisions` (DESIGN.md §5.6): a reviewer's label for one segment. */
+export interface ReviewDecisionRecord {
+  readonly participant_virtual_id: string;
+  /** Epoch ms, the reviewed segment's start. */
+  readonly segment_start: number;
+  readonly label: string;
+  readonly reviewer: string | null;
+  readonly comment: string | null;
+  /** Epoch ms. */
+  readonly decided_at: number;
+}
+
+/** Why a timeline entry carries its label. */
+export type TimelineSource = 'gps' | 'stop' | 'sensors' | 'review';
+
+/** `activity.timeline` (DESIGN.md §5.5): one fused 5-minute segment. */
+export interface ActivityTimelineRecord extends PollutantMeans {
+  readonly participant_virtual_id: string;
+  readonly segment_start: number;
+  readonly segment_end: number;
+  readonly final_label: string | null;
+  readonly label_group: string | null;
+  readonly source: TimelineSource;
+  readonly confidence: number | null;
+  readonly declared_label: string | null;
+  /** Declared equals final; null when nothing was declared. */
+  readonly match: boolean | null;
+  /** ISO-8601 starts of the episodes the segment intersects, comma-separated; null when none. */
+  readonly episode_ids: string | null;
+}
+
+type PollutantExposure = {
+  readonly [P in Pollutant as `${P}_mean` | `${P}_dose` | `${P}_share`]: number | null;
+};
+
+/** `exposure.daily` (DESIGN.md §5.5): a participant's day in one micro-environment. */
+export interface ExposureDailyRecord extends PollutantExposure {
+  readonly participant_virtual_id: string;
+  /** Local day as days since 1970-01-01 (Avro `date`). */
+  readonly day: number;
+  /** Canonical label. */
+  readonly micro_environment: string;
+  readonly minutes: number;
+}

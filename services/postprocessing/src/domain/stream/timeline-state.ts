@@ -1,0 +1,103 @@
+import type { ActivitySegmentRecord, ActivityTimelineRecord, GpsEpisodeRecord, ReviewDecisionRecord } from '../records.js';
+import { defaultTimelineFusionParams, type TimelineFusionParams } from '../fusion/fuse-timeline.js';
+
+export interface TimelineStreamParams {
+  readonly fusion: TimelineFusionParams;
+  /** Allowed lateness of each input side behind its maximum event time, ms (DESIGN.md §4). */
+  readonly latenessMs: number;
+  /**
+   * How long inputs stay after the watermark passed them, for late records, ms; the horizon is
+   * then moved back to the start of its local day and of any episode still running across it.
+   */
+  readonly retentionMs: number;
+  /** Length of an activity segment, ms: two segments of context are kept before the horizon. */
+  readonly segmentMs: number;
+  /** IANA time zone of the participant: exposure days and the day-aligned horizon. */
+  readonly timeZone: string;
+}
+
+export const defaultTimelineStreamParams: TimelineStreamParams = Object.freeze({
+  fusion: defaultTimelineFusionParams,
+  latenessMs: 120_000,
+  retentionMs: 3_600_000,
+  segmentMs: 300_000,
+  timeZone: 'Europe/Paris',
+});
+
+/**
+ * One participant's streaming fusion state: a plain, JSON-serialisable object. Record maps are
+ * keyed by the decimal epoch ms of their natural key (segment_start, episode_start).
+ *
+ * Retained: every segment, episode and review decision from `horizonMs − 2 × segmentMs` on; the
+ * timeline entries last emitted from `horizonMs` on (for re-emission diffs and for recomputing a
+ * day's exposure); per local day, the micro-environments last emitted for exposure. `horizonMs`
+ * is a local day start that only moves forward; everything before it is final and forgotten.
+ */
+export interface TimelineState {
+  readonly participant: string;
+  segments: Record<string, ActivitySegmentRecord>;
+  episodes: Record<string, GpsEpisodeRecord>;
+  decisions: Record<string, ReviewDecisionRecord>;
+  emitted: Record<string, ActivityTimelineRecord>;
+  /** Local day (days since 1970-01-01) → micro-environments of its last emitted exposure rows. */
+  exposureEnvironments: Record<string, string[]>;
+  /** Greatest segment_end seen, epoch ms. */
+  maxSegmentEndMs: number | null;
+  /** Greatest episode_end seen, epoch ms. */
+  maxEpisodeEndMs: number | null;
+  /** Event time up to which the last idle flush declared everything final, epoch ms. */
+  flushedToMs: number | null;
+  /** Start of the oldest local day that can still change, epoch ms; null until the watermark allows one. */
+  horizonMs: number | null;
+}
+
+/** The empty state of a participant. */
+export function createTimelineState(participant: string): TimelineState {
+  return {
+    participant,
+    segments: {},
+    episodes: {},
+    decisions: {},
+    emitted: {},
+    exposureEnvironments: {},
+    maxSegmentEndMs: null,
+    maxEpisodeEndMs: null,
+    flushedToMs: null,
+    horizonMs: null,
+  };
+}
+
+/**
+ * The event time up to which a segment counts as final: the lower of the two sides' watermarks
+ * (greatest end seen − latenessMs; a side with nothing seen holds everything back), or the last
+ * idle flush if later. Null when nothing is final yet.
+ *
+ * @example timelineWatermarkMs({ ...state, maxSegmentEndMs: 900_000, maxEpisodeEndMs: 600_000 }, params) // 480_000
+ */
+export function timelineWatermarkMs(state: TimelineState, params: TimelineStreamParams = defaultTimelineStreamParams): number | null {
+  const both =
+    state.maxSegmentEndMs === null || state.maxEpisodeEndMs === null
+      ? null
+      : Math.min(state.maxSegmentEndMs, state.maxEpisodeEndMs) - params.latenessMs;
+  if (both === null) return state.flushedToMs;
+  return state.flushedToMs === null ? both : Math.max(both, state.flushedToMs);
+}
+
+/**
+ * The earliest event time the state still needs, epoch ms: the smallest segment_start,
+ * episode_start or decision segment_start it retains (null when it holds nothing). After a
+ * restart, re-reading the inputs from records at or after this time rebuilds the same outputs;
+ * records entirely before it may be committed.
+ *
+ * @example timelineEarliestNeededMs(createTimelineState('p1')) // null
+ */
+export function timelineEarliestNeededMs(state: TimelineState): number | null {
+  let earliest: number | null = null;
+  const consider = (ms: number): void => {
+    if (earliest === null || ms < earliest) earliest = ms;
+  };
+  for (const s of Object.values(state.segments)) consider(s.segment_start);
+  for (const e of Object.values(state.episodes)) consider(e.episode_start);
+  for (const d of Object.values(state.decisions)) consider(d.segment_start);
+  return earliest;
+}

@@ -1,0 +1,175 @@
+import { fuseTimeline } from '../fusion/fuse-timeline.js';
+import { computeDailyExposure } from '../exposure/daily-exposure.js';
+import { localDay, localDayStartMs } from '../exposure/local-day.js';
+import {
+  POLLUTANTS,
+  type ActivitySegmentRecord,
+  type ActivityTimelineRecord,
+  type ExposureDailyRecord,
+  type GpsEpisodeRecord,
+  type ReviewDecisionRecord,
+} from '../records.js';
+import { defaultTimelineStreamParams, timelineWatermarkMs, type TimelineState, type TimelineStreamParams } from './timeline-state.js';
+
+export interface TimelineInput {
+  /** New or updated segments (upsert by segment_start). */
+  readonly segments?: readonly ActivitySegmentRecord[];
+  /** New or updated episodes (upsert by episode_start: a growing stop comes again). */
+  readonly episodes?: readonly GpsEpisodeRecord[];
+  /** Review decisions (the latest decided_at per segment wins). */
+  readonly decisions?: readonly ReviewDecisionRecord[];
+  /** The participant's idle timeout passed: everything seen so far becomes final. */
+  readonly flush?: boolean;
+}
+
+export interface TimelineUpdate {
+  /** Entries new or different from what was last emitted for their segment_start, ascending. */
+  readonly timeline: ActivityTimelineRecord[];
+  /**
+   * Every exposure row of each local day with a changed entry; a micro-environment that left a
+   * day comes with minutes 0 and null means, doses and shares, so the upsert overwrites it.
+   */
+  readonly exposure: ExposureDailyRecord[];
+  /** Decisions for segments before the horizon: the state cannot apply them (see applyReviewDecision). */
+  readonly lateDecisions: ReviewDecisionRecord[];
+  /** Segments and episodes that arrived after the state had forgotten their time; ignored. */
+  readonly droppedLate: number;
+}
+
+/** Segments kept before the horizon: glitch smoothing of a segment reads two segments on each side. */
+const CONTEXT_SEGMENTS = 2;
+
+function sameEntry(a: ActivityTimelineRecord, b: ActivityTimelineRecord): boolean {
+  return (Object.keys(b) as (keyof ActivityTimelineRecord)[]).every((key) => Object.is(a[key], b[key]));
+}
+
+function emptyExposureRow(participant: string, day: number, environment: string): ExposureDailyRecord {
+  const values: Record<string, null> = {};
+  for (const p of POLLUTANTS) {
+    values[`${p}_mean`] = null;
+    values[`${p}_dose`] = null;
+    values[`${p}_share`] = null;
+  }
+  return { participant_virtual_id: participant, day, micro_environment: environment, minutes: 0, ...values } as ExposureDailyRecord;
+}
+
+/**
+ * The horizon for watermark `watermarkMs`: watermarkMs − retentionMs, moved back to its local day
+ * start and, while an episode runs across the context (the two segments before it) into the
+ * horizon, to that episode's start.
+ */
+function nextHorizonMs(state: TimelineState, watermarkMs: number, params: TimelineStreamParams): number {
+  const episodes = Object.values(state.episodes);
+  let horizonMs = watermarkMs - params.retentionMs;
+  for (;;) {
+    const dayStartMs = localDayStartMs(localDay(horizonMs, params.timeZone), params.timeZone);
+    const contextMs = dayStartMs - CONTEXT_SEGMENTS * params.segmentMs;
+    const across = episodes.filter((e) => e.episode_start < contextMs && e.episode_end >= contextMs);
+    if (across.length === 0) return dayStartMs;
+    horizonMs = Math.min(...across.map((e) => e.episode_start));
+  }
+}
+
+function evictBefore<T>(records: Record<string, T>, keep: (record: T) => boolean): void {
+  for (const [key, record] of Object.entries(records)) if (!keep(record)) delete records[key];
+}
+
+/**
+ * Feeds one participant's new records to the streaming fusion (DESIGN.md §4, §5.5) and returns
+ * what to produce. Mutates `state`. The timeline is recomputed with {@link fuseTimeline} over
+ * everything retained; a segment is emitted once final — both sides' watermarks (greatest end
+ * seen − latenessMs) have passed its segment_end, or an idle flush did — and re-emitted whenever
+ * its entry changes later (a late episode, a growing stop, a review): re-emission is an upsert on
+ * segment_start, never a duplicate. The set of last-emitted entries therefore does not depend on
+ * how the records were batched. Exposure rows are recomputed for every local day of a changed
+ * entry from the day's emitted entries. Then the horizon moves forward (see TimelineState).
+ *
+ * @example
+ * const state = createTimelineState('p1');
+ * const { timeline, exposure } = updateTimelineState(state, { segments, episodes });
+ */
+export function updateTimelineState(
+  state: TimelineState,
+  input: TimelineInput,
+  params: TimelineStreamParams = defaultTimelineStreamParams,
+): TimelineUpdate {
+  const keepFromMs = state.horizonMs === null ? -Infinity : state.horizonMs - CONTEXT_SEGMENTS * params.segmentMs;
+  const lateDecisions: ReviewDecisionRecord[] = [];
+  let droppedLate = 0;
+  const check = (participant: string): void => {
+    if (participant !== state.participant) throw new RangeError(`record of ${participant} given to the state of ${state.participant}`);
+  };
+
+  for (const segment of input.segments ?? []) {
+    check(segment.participant_virtual_id);
+    if (segment.segment_start < keepFromMs) {
+      droppedLate += 1;
+      continue;
+    }
+    state.segments[String(segment.segment_start)] = segment;
+    state.maxSegmentEndMs = Math.max(state.maxSegmentEndMs ?? -Infinity, segment.segment_end);
+  }
+  for (const episode of input.episodes ?? []) {
+    check(episode.participant_virtual_id);
+    if (episode.episode_end < keepFromMs) {
+      droppedLate += 1;
+      continue;
+    }
+    state.episodes[String(episode.episode_start)] = episode;
+    state.maxEpisodeEndMs = Math.max(state.maxEpisodeEndMs ?? -Infinity, episode.episode_end);
+  }
+  for (const decision of input.decisions ?? []) {
+    check(decision.participant_virtual_id);
+    if (state.horizonMs !== null && decision.segment_start < state.horizonMs) {
+      lateDecisions.push(decision);
+      continue;
+    }
+    const key = String(decision.segment_start);
+    const current = state.decisions[key];
+    if (!current || decision.decided_at >= current.decided_at) state.decisions[key] = decision;
+  }
+  if (input.flush) {
+    const seen = [state.maxSegmentEndMs, state.maxEpisodeEndMs].filter((ms): ms is number => ms !== null);
+    if (seen.length > 0) state.flushedToMs = Math.max(state.flushedToMs ?? -Infinity, ...seen);
+  }
+
+  const watermarkMs = timelineWatermarkMs(state, params);
+  const emitFromMs = state.horizonMs ?? -Infinity;
+  const changed: ActivityTimelineRecord[] = [];
+  const fused = fuseTimeline(Object.values(state.segments), Object.values(state.episodes), Object.values(state.decisions), params.fusion);
+  for (const entry of fused) {
+    if (entry.segment_start < emitFromMs) continue;
+    const key = String(entry.segment_start);
+    const previous = state.emitted[key];
+    const final = watermarkMs !== null && entry.segment_end <= watermarkMs;
+    if (!previous && !final) continue;
+    if (previous && sameEntry(previous, entry)) continue;
+    state.emitted[key] = entry;
+    changed.push(entry);
+  }
+
+  const exposure: ExposureDailyRecord[] = [];
+  const days = [...new Set(changed.map((e) => localDay(e.segment_start, params.timeZone)))].sort((a, b) => a - b);
+  for (const day of days) {
+    const entries = Object.values(state.emitted).filter((e) => localDay(e.segment_start, params.timeZone) === day);
+    const rows = computeDailyExposure(entries, { timeZone: params.timeZone });
+    const environments = rows.map((r) => r.micro_environment);
+    const gone = (state.exposureEnvironments[String(day)] ?? []).filter((env) => !environments.includes(env));
+    exposure.push(...rows, ...gone.map((env) => emptyExposureRow(state.participant, day, env)));
+    state.exposureEnvironments[String(day)] = environments;
+  }
+
+  if (watermarkMs !== null) {
+    const horizonMs = Math.max(state.horizonMs ?? -Infinity, nextHorizonMs(state, watermarkMs, params));
+    state.horizonMs = horizonMs;
+    const contextFromMs = horizonMs - CONTEXT_SEGMENTS * params.segmentMs;
+    evictBefore(state.segments, (s) => s.segment_start >= contextFromMs);
+    evictBefore(state.episodes, (e) => e.episode_end >= contextFromMs);
+    evictBefore(state.decisions, (d) => d.segment_start >= contextFromMs);
+    evictBefore(state.emitted, (e) => e.segment_start >= horizonMs);
+    const firstDay = localDay(horizonMs, params.timeZone);
+    for (const day of Object.keys(state.exposureEnvironments)) if (Number(day) < firstDay) delete state.exposureEnvironments[day];
+  }
+
+  return { timeline: changed, exposure, lateDecisions, droppedLate };
+}
