@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../csv-io.js';
 import {
-  chunkCsvText,
+  chunkCsvPieces,
   csvHeader,
   defaultSimulationParams,
   simulate,
@@ -35,8 +35,11 @@ export interface SimulateSummary {
   readonly rows: Readonly<Record<SimulationFile, number>>;
 }
 
-function write(stream: WriteStream, text: string): Promise<void> | null {
-  if (text.length === 0 || stream.write(text)) return null;
+/** Writes pieces; resolves once the stream has room again (backpressure), or null when it has. */
+function write(stream: WriteStream, pieces: readonly string[]): Promise<void> | null {
+  let room = true;
+  for (const piece of pieces) room = stream.write(piece);
+  if (room) return null;
   return new Promise((resolve, reject) => {
     stream.once('drain', resolve);
     stream.once('error', reject);
@@ -50,9 +53,9 @@ function close(stream: WriteStream): Promise<void> {
   });
 }
 
-const countLines = (text: string): number => {
+const countLines = (pieces: readonly string[]): number => {
   let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  for (const text of pieces) for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
   return n;
 };
 
@@ -66,9 +69,9 @@ export async function writeSimulation(params: SimulationParams, outDir: string):
   const streams = Object.fromEntries(keys.map((k) => [k, createWriteStream(tmp[k])])) as Record<SimulationFile, WriteStream>;
   const rows = Object.fromEntries(keys.map((k) => [k, 0])) as Record<SimulationFile, number>;
   try {
-    for (const k of keys) await write(streams[k], csvHeader(k));
+    for (const k of keys) await write(streams[k], [csvHeader(k)]);
     for (const chunk of simulate(params)) {
-      const texts = chunkCsvText(chunk);
+      const texts = chunkCsvPieces(chunk);
       const pending: Promise<void>[] = [];
       for (const k of keys) {
         rows[k] += countLines(texts[k]);

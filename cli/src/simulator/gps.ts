@@ -34,6 +34,8 @@ export const defaultGpsNoiseParams: GpsNoiseParams = Object.freeze({
 });
 
 export interface GpsFix {
+  readonly participantId: string;
+  readonly tabletId: number;
   readonly timeMs: number;
   readonly lat: number;
   readonly lon: number;
@@ -62,6 +64,8 @@ export class GpsModel {
   private lastTimeMs = -Infinity;
 
   constructor(
+    private readonly participantId: string,
+    private readonly tabletId: number,
     rateHz: number,
     private readonly params: GpsNoiseParams,
     private readonly rng: Random,
@@ -104,6 +108,8 @@ export class GpsModel {
       }
       // 7 decimals ≈ 1 cm: what a tablet reports, and short CSV cells.
       out.push({
+        participantId: this.participantId,
+        tabletId: this.tabletId,
         timeMs: t,
         lat: Math.round((truth.lat + north / M_PER_DEG_LAT) * 1e7) / 1e7,
         lon: Math.round((truth.lon + east / metresPerDegLon(truth.lat)) * 1e7) / 1e7,

@@ -3,9 +3,9 @@
  * tablets would produce, yielded one participant-day at a time so callers can stream.
  */
 import type { CanonicalLabel } from '@polluscope/common/domain';
-import { DeclarationCursor, declareSegments } from './declarations.js';
+import { DeclarationCursor, declareSegments, type DeclarationChange } from './declarations.js';
 import { planEvents, type EventName, type PlannedEvent } from './events.js';
-import { GpsModel } from './gps.js';
+import { GpsModel, type GpsFix } from './gps.js';
 import type { SimulationParams } from './params.js';
 import { validateSimulationParams } from './params.js';
 import { createParticipant, type ParticipantProfile } from './participants.js';
@@ -27,14 +27,8 @@ export interface SensorRecord extends SensorCells {
   readonly faults: readonly SensorFault[];
 }
 
-export interface GpsRecord {
-  readonly participantId: string;
-  readonly tabletId: number;
-  readonly timeMs: number;
-  readonly lat: number;
-  readonly lon: number;
-  readonly outlier: boolean;
-}
+/** One GPS fix as the tablet reports it, plus whether it is an injected outlier. */
+export type GpsRecord = GpsFix;
 
 export interface TruthMinute {
   readonly participantId: string;
@@ -61,6 +55,8 @@ export interface SimulationChunk {
   readonly truthMinutes: readonly TruthMinute[];
   /** Stops that start this day (a stop spanning midnight is listed once, whole). */
   readonly truthStops: readonly TruthStop[];
+  /** How the volunteer declared each segment that starts this day (kind, delay), in order. */
+  readonly declarations: readonly DeclarationChange[];
 }
 
 const round7 = (x: number): number => Math.round(x * 1e7) / 1e7;
@@ -96,10 +92,11 @@ export function* simulateParticipant(params: SimulationParams, index: number, da
   const kitOff = planPowerOff(profile, days, params.timeZone, params.power.kit, stream(STREAM.kit));
   const tabletOff = planPowerOff(profile, days, params.timeZone, params.power.tablet, stream(STREAM.tablet));
   const events = planEvents(profile, segments, days, params.timeZone, params.events, stream(STREAM.events));
-  const declarations = new DeclarationCursor(declareSegments(segments, params.declarations, stream(STREAM.declarations)));
+  const changes = declareSegments(segments, params.declarations, stream(STREAM.declarations));
+  const declarations = new DeclarationCursor(changes);
   const clean = new CleanSensorModel(params.sensor, events, stream(STREAM.sensor));
   const faults = new SensorFaultInjector(params.faults, stream(STREAM.faults));
-  const gps = new GpsModel(params.gpsRateHz, params.gps, stream(STREAM.gps));
+  const gps = new GpsModel(profile.id, profile.tabletId, params.gpsRateHz, params.gps, stream(STREAM.gps));
   const kit = new PowerCursor(kitOff);
   const tablet = new PowerCursor(tabletOff);
   const tabletOn = (t: number): boolean => tablet.isOn(t);
@@ -112,16 +109,18 @@ export function* simulateParticipant(params: SimulationParams, index: number, da
     const sensor: SensorRecord[] = [];
     const truthMinutes: TruthMinute[] = [];
     const truthStops: TruthStop[] = [];
-    const fixes: { timeMs: number; lat: number; lon: number; outlier: boolean }[] = [];
+    const dayChanges: DeclarationChange[] = [];
+    const gpsRecords: GpsRecord[] = [];
     while ((segments[segmentIndex] as TimelineSegment).endMs <= day.startMs) segmentIndex++;
     for (let i = segmentIndex; i < segments.length; i++) {
       const s = segments[i] as TimelineSegment;
       if (s.startMs >= day.endMs) break;
+      if (s.startMs >= day.startMs) dayChanges.push(changes[i] as DeclarationChange);
       if (s.isStop && s.startMs >= day.startMs) {
         const place = s.path[0];
         if (place !== undefined) truthStops.push({ participantId: id, startMs: s.startMs, endMs: s.endMs, label: s.label, lat: round7(place.lat), lon: round7(place.lon) });
       }
-      gps.fixes(s, day.startMs, day.endMs, tabletOn, fixes);
+      gps.fixes(s, day.startMs, day.endMs, tabletOn, gpsRecords);
       const offsetMs = timeZoneOffsetMs(params.timeZone, Math.max(s.startMs, day.startMs));
       for (let t = Math.max(s.startMs, day.startMs); t < Math.min(s.endMs, day.endMs); t += 60_000) {
         truthMinutes.push({ participantId: id, timeMs: t, microEnvironment: s.label, isStop: s.isStop });
@@ -145,8 +144,7 @@ export function* simulateParticipant(params: SimulationParams, index: number, da
         sensor.push({ participantId: id, kitId: profile.kitId, timeMs: t, ...cells, activity, event, faults: injected });
       }
     }
-    const gpsRecords: GpsRecord[] = fixes.map((f) => ({ participantId: id, tabletId: profile.tabletId, ...f }));
-    yield { participant: profile, day, sensor, gps: gpsRecords, truthMinutes, truthStops };
+    yield { participant: profile, day, sensor, gps: gpsRecords, truthMinutes, truthStops, declarations: dayChanges };
   }
 }
 
