@@ -3,8 +3,9 @@ import { registerInfraCommands, registerServicesCommands } from './infra.js';
 import { registerSimulateCommand } from './simulate.js';
 import { registerSensorCommands } from './sensors.js';
 import { registerGpsCommands } from './gps.js';
+import { registerDemoCommand } from './demo.js';
 
 /** Each command module adds its sub-commands to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commandModules: readonly RegisterCommand[] = [registerInfraCommands, registerServicesCommands, registerSimulateCommand, registerSensorCommands, registerGpsCommands];
+export const commandModules: readonly RegisterCommand[] = [registerInfraCommands, registerServicesCommands, registerSimulateCommand, registerSensorCommands, registerGpsCommands, registerDemoCommand];
