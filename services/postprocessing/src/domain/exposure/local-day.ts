@@ -36,7 +36,27 @@ function wallClockAsUtcMs(timeMs: number, timeZone: string): number {
  * @example localDay(Date.UTC(2024, 2, 4, 23, 30), 'Europe/Paris') // 19787 (2024-03-05, 00:30 local)
  */
 export function localDay(timeMs: number, timeZone: string): number {
-  return Math.floor(wallClockAsUtcMs(timeMs, timeZone) / DAY_MS);
+  return Math.floor((timeMs + utcOffsetMs(timeMs, timeZone)) / DAY_MS);
+}
+
+/** UTC offsets are multiples of 15 minutes and change at such instants: one lookup per 15-minute bucket. */
+const BUCKET_MS = 900_000;
+const offsets = new Map<string, Map<number, number>>();
+
+/** The time zone's UTC offset at an instant, ms (memoised per 15-minute bucket). */
+function utcOffsetMs(timeMs: number, timeZone: string): number {
+  let zone = offsets.get(timeZone);
+  if (!zone || zone.size > 100_000) {
+    zone = new Map();
+    offsets.set(timeZone, zone);
+  }
+  const bucketMs = Math.floor(timeMs / BUCKET_MS) * BUCKET_MS;
+  let offsetMs = zone.get(bucketMs);
+  if (offsetMs === undefined) {
+    offsetMs = wallClockAsUtcMs(bucketMs, timeZone) - bucketMs;
+    zone.set(bucketMs, offsetMs);
+  }
+  return offsetMs;
 }
 
 /**

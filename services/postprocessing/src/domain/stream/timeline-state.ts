@@ -6,11 +6,11 @@ export interface TimelineStreamParams {
   /** Allowed lateness of each input side behind its maximum event time, ms (DESIGN.md §4). */
   readonly latenessMs: number;
   /**
-   * How long inputs stay after the watermark passed them, for late records, ms; the horizon is
-   * then moved back to the start of its local day and of any episode still running across it.
+   * How long entries stay open to late records after the watermark passed them, ms; the horizon
+   * is then moved back to the start of its local day so that a day's exposure can be recomputed.
    */
   readonly retentionMs: number;
-  /** Length of an activity segment, ms: two segments of context are kept before the horizon. */
+  /** Length of an activity segment, ms. */
   readonly segmentMs: number;
   /** IANA time zone of the participant: exposure days and the day-aligned horizon. */
   readonly timeZone: string;
@@ -28,10 +28,13 @@ export const defaultTimelineStreamParams: TimelineStreamParams = Object.freeze({
  * One participant's streaming fusion state: a plain, JSON-serialisable object. Record maps are
  * keyed by the decimal epoch ms of their natural key (segment_start, episode_start).
  *
- * Retained: every segment, episode and review decision from `horizonMs − 2 × segmentMs` on; the
- * timeline entries last emitted from `horizonMs` on (for re-emission diffs and for recomputing a
- * day's exposure); per local day, the micro-environments last emitted for exposure. `horizonMs`
- * is a local day start that only moves forward; everything before it is final and forgotten.
+ * `horizonMs` = start of the local day of (watermark − retentionMs), only moving forward: entries
+ * from it on may still be re-emitted, entries before it are final and forgotten. Retained: the
+ * entries last emitted from the horizon on (re-emission diffs, recomputing a day's exposure), the
+ * micro-environments last emitted per day from the horizon's day on, review decisions from the
+ * horizon on, and the inputs those entries depend on: segments ending after `retainFromMs` (two
+ * segments before the horizon, or earlier, the start of a stop reaching into those two segments,
+ * for its majority vote), episodes ending at or after `retainFromMs − segmentMs`.
  */
 export interface TimelineState {
   readonly participant: string;
@@ -49,6 +52,8 @@ export interface TimelineState {
   flushedToMs: number | null;
   /** Start of the oldest local day that can still change, epoch ms; null until the watermark allows one. */
   horizonMs: number | null;
+  /** Inputs ending before this are forgotten (see above), epoch ms; null while nothing was. */
+  retainFromMs: number | null;
 }
 
 /** The empty state of a participant. */
@@ -64,6 +69,7 @@ export function createTimelineState(participant: string): TimelineState {
     maxEpisodeEndMs: null,
     flushedToMs: null,
     horizonMs: null,
+    retainFromMs: null,
   };
 }
 

@@ -54,20 +54,28 @@ function emptyExposureRow(participant: string, day: number, environment: string)
 }
 
 /**
- * The horizon for watermark `watermarkMs`: watermarkMs − retentionMs, moved back to its local day
- * start and, while an episode runs across the context (the two segments before it) into the
- * horizon, to that episode's start.
+ * The horizon for watermark `watermarkMs`: the start of the local day of watermarkMs − retentionMs.
+ * Entries from the horizon on may still change; everything they depend on is retained (see
+ * {@link retainFromMs}).
  */
-function nextHorizonMs(state: TimelineState, watermarkMs: number, params: TimelineStreamParams): number {
-  const episodes = Object.values(state.episodes);
-  let horizonMs = watermarkMs - params.retentionMs;
-  for (;;) {
-    const dayStartMs = localDayStartMs(localDay(horizonMs, params.timeZone), params.timeZone);
-    const contextMs = dayStartMs - CONTEXT_SEGMENTS * params.segmentMs;
-    const across = episodes.filter((e) => e.episode_start < contextMs && e.episode_end >= contextMs);
-    if (across.length === 0) return dayStartMs;
-    horizonMs = Math.min(...across.map((e) => e.episode_start));
+function nextHorizonMs(watermarkMs: number, params: TimelineStreamParams): number {
+  return localDayStartMs(localDay(watermarkMs - params.retentionMs, params.timeZone), params.timeZone);
+}
+
+/**
+ * Where retention starts for a horizon: an entry from the horizon on depends on the base labels of
+ * the segments from two segments before it (glitch smoothing), each of which depends on the
+ * episodes it intersects and on the sensor votes of every segment inside its stop. So segments are
+ * kept from the start of the earliest stop reaching into that context (one step: voters' own
+ * context is not needed), episodes from one segment earlier.
+ */
+function retainFromMs(state: TimelineState, horizonMs: number, params: TimelineStreamParams): number {
+  const contextMs = horizonMs - CONTEXT_SEGMENTS * params.segmentMs;
+  let fromMs = contextMs;
+  for (const e of Object.values(state.episodes)) {
+    if (e.episode_type === 'stop' && e.episode_end >= contextMs && e.episode_start < fromMs) fromMs = e.episode_start;
   }
+  return fromMs;
 }
 
 function evictBefore<T>(records: Record<string, T>, keep: (record: T) => boolean): void {
@@ -82,7 +90,8 @@ function evictBefore<T>(records: Record<string, T>, keep: (record: T) => boolean
  * its entry changes later (a late episode, a growing stop, a review): re-emission is an upsert on
  * segment_start, never a duplicate. The set of last-emitted entries therefore does not depend on
  * how the records were batched. Exposure rows are recomputed for every local day of a changed
- * entry from the day's emitted entries. Then the horizon moves forward (see TimelineState).
+ * entry from the day's emitted entries. Then the horizon moves forward and older records are
+ * forgotten (see TimelineState); records arriving behind them are counted, not applied.
  *
  * @example
  * const state = createTimelineState('p1');
@@ -93,7 +102,7 @@ export function updateTimelineState(
   input: TimelineInput,
   params: TimelineStreamParams = defaultTimelineStreamParams,
 ): TimelineUpdate {
-  const keepFromMs = state.horizonMs === null ? -Infinity : state.horizonMs - CONTEXT_SEGMENTS * params.segmentMs;
+  const keepFromMs = state.retainFromMs ?? -Infinity;
   const lateDecisions: ReviewDecisionRecord[] = [];
   let droppedLate = 0;
   const check = (participant: string): void => {
@@ -102,7 +111,7 @@ export function updateTimelineState(
 
   for (const segment of input.segments ?? []) {
     check(segment.participant_virtual_id);
-    if (segment.segment_start < keepFromMs) {
+    if (segment.segment_end <= keepFromMs) {
       droppedLate += 1;
       continue;
     }
@@ -111,7 +120,7 @@ export function updateTimelineState(
   }
   for (const episode of input.episodes ?? []) {
     check(episode.participant_virtual_id);
-    if (episode.episode_end < keepFromMs) {
+    if (episode.episode_end < keepFromMs - params.segmentMs) {
       droppedLate += 1;
       continue;
     }
@@ -160,12 +169,13 @@ export function updateTimelineState(
   }
 
   if (watermarkMs !== null) {
-    const horizonMs = Math.max(state.horizonMs ?? -Infinity, nextHorizonMs(state, watermarkMs, params));
+    const horizonMs = Math.max(state.horizonMs ?? -Infinity, nextHorizonMs(watermarkMs, params));
+    const fromMs = Math.max(state.retainFromMs ?? -Infinity, retainFromMs(state, horizonMs, params));
     state.horizonMs = horizonMs;
-    const contextFromMs = horizonMs - CONTEXT_SEGMENTS * params.segmentMs;
-    evictBefore(state.segments, (s) => s.segment_start >= contextFromMs);
-    evictBefore(state.episodes, (e) => e.episode_end >= contextFromMs);
-    evictBefore(state.decisions, (d) => d.segment_start >= contextFromMs);
+    state.retainFromMs = fromMs;
+    evictBefore(state.segments, (s) => s.segment_end > fromMs);
+    evictBefore(state.episodes, (e) => e.episode_end >= fromMs - params.segmentMs);
+    evictBefore(state.decisions, (d) => d.segment_start >= horizonMs);
     evictBefore(state.emitted, (e) => e.segment_start >= horizonMs);
     const firstDay = localDay(horizonMs, params.timeZone);
     for (const day of Object.keys(state.exposureEnvironments)) if (Number(day) < firstDay) delete state.exposureEnvironments[day];
