@@ -16,6 +16,7 @@ import {
   simulate,
   SIMULATION_FILES,
   validateSimulationParams,
+  type CsvPiece,
   type SimulationFile,
   type SimulationParams,
 } from '../simulator/index.js';
@@ -36,7 +37,7 @@ export interface SimulateSummary {
 }
 
 /** Writes pieces; resolves once the stream has room again (backpressure), or null when it has. */
-function write(stream: WriteStream, pieces: readonly string[]): Promise<void> | null {
+function write(stream: WriteStream, pieces: readonly CsvPiece[]): Promise<void> | null {
   let room = true;
   for (const piece of pieces) room = stream.write(piece);
   if (room) return null;
@@ -53,9 +54,12 @@ function close(stream: WriteStream): Promise<void> {
   });
 }
 
-const countLines = (pieces: readonly string[]): number => {
+const countLines = (pieces: readonly CsvPiece[]): number => {
   let n = 0;
-  for (const text of pieces) for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  for (const piece of pieces) {
+    if (typeof piece === 'string') for (let i = piece.indexOf('\n'); i !== -1; i = piece.indexOf('\n', i + 1)) n++;
+    else for (let i = piece.indexOf(10); i !== -1; i = piece.indexOf(10, i + 1)) n++;
+  }
   return n;
 };
 

@@ -2,6 +2,7 @@
  * The simulator's CSV files as text, chunk by chunk (pure: the command only writes the text).
  * Times are ISO-8601 UTC with `Z`; a missing value is an empty cell, never 0.
  */
+import { gpsCsvBytes } from './gps-csv-bytes.js';
 import type { GpsRecord, SensorRecord, SimulationChunk, TruthMinute, TruthStop } from './simulate.js';
 
 export const SENSOR_CSV_COLUMNS = [
@@ -98,23 +99,24 @@ class Pieces {
   }
 }
 
+/** Text or UTF-8 bytes, written in order. */
+export type CsvPiece = string | Uint8Array;
+
 /** The text each file gains from one chunk (no header), as pieces to write in order. */
-export function chunkCsvPieces(chunk: SimulationChunk): Record<SimulationFile, string[]> {
+export function chunkCsvPieces(chunk: SimulationChunk): Record<SimulationFile, CsvPiece[]> {
   const sensor = new Pieces();
   const faults = new Pieces();
   for (const r of chunk.sensor) {
     sensor.add(sensorCsvLine(r));
     for (const f of r.faults) faults.add(`${r.participantId},${isoTime(r.timeMs)},${f.variable},${f.kind}\n`);
   }
-  const gps = new Pieces();
-  for (const r of chunk.gps) gps.add(gpsCsvLine(r));
   const truthMinutes = new Pieces();
   for (const r of chunk.truthMinutes) truthMinutes.add(truthMinuteCsvLine(r));
   const truthStops = new Pieces();
   for (const r of chunk.truthStops) truthStops.add(truthStopCsvLine(r));
   return {
     sensor: sensor.done(),
-    gps: gps.done(),
+    gps: chunk.gps.length === 0 ? [] : [gpsCsvBytes(chunk.gps)],
     truthMinutes: truthMinutes.done(),
     truthStops: truthStops.done(),
     truthFaults: faults.done(),
@@ -130,9 +132,12 @@ export function simulationCsvTexts(chunks: Iterable<SimulationChunk>): Record<Si
     truthStops: csvHeader('truthStops'),
     truthFaults: csvHeader('truthFaults'),
   };
+  const decoder = new TextDecoder();
   for (const chunk of chunks) {
     const part = chunkCsvPieces(chunk);
-    for (const key of Object.keys(texts) as SimulationFile[]) texts[key] += part[key].join('');
+    for (const key of Object.keys(texts) as SimulationFile[]) {
+      for (const piece of part[key]) texts[key] += typeof piece === 'string' ? piece : decoder.decode(piece);
+    }
   }
   return texts;
 }

@@ -4,6 +4,7 @@ export * from './declarations.js';
 export * from './environments.js';
 export * from './events.js';
 export * from './geo.js';
+export * from './gps-csv-bytes.js';
 export * from './gps.js';
 export * from './params.js';
 export * from './participants.js';
