@@ -1,0 +1,299 @@
+-- Views for the questions researchers ask (DESIGN.md §3.3, docs/warehouse.md). Idempotent: applied on
+-- every `polluscope infra up`. Local days and times are in Europe/Paris, the participants' time
+-- zone and the one exposure_daily uses by default. Minutes are double precision.
+
+-- A participant's day: the fused timeline with concentrations, the sensor prediction beside it.
+CREATE OR REPLACE VIEW participant_day_timeline AS
+SELECT
+  t.participant_virtual_id,
+  (t.segment_start AT TIME ZONE 'Europe/Paris')::date AS day,
+  t.segment_start,
+  t.segment_end,
+  (t.segment_start AT TIME ZONE 'Europe/Paris') AS local_start,
+  (extract(epoch FROM t.segment_end - t.segment_start) / 60)::double precision AS minutes,
+  t.final_label,
+  t.label_group,
+  t.source,
+  t.confidence,
+  s.predicted_label,
+  s.confidence AS predicted_confidence,
+  t.declared_label,
+  t.match,
+  s.needs_review,
+  t.episode_ids,
+  t.pm1_mean,
+  t.pm25_mean,
+  t.pm10_mean,
+  t.no2_mean,
+  t.bc_mean,
+  t.temperature_mean,
+  t.humidity_mean
+FROM activity_timeline t
+LEFT JOIN activity_segments s
+  ON s.participant_virtual_id = t.participant_virtual_id AND s.segment_start = t.segment_start;
+
+COMMENT ON VIEW participant_day_timeline IS 'A participant''s day, 5 minutes per row: the fused micro-environment (activity_timeline) with its concentrations, beside the sensor prediction (activity_segments). Filter on participant_virtual_id and day.';
+COMMENT ON COLUMN participant_day_timeline.participant_virtual_id IS 'The volunteer''s pseudonymous id.';
+COMMENT ON COLUMN participant_day_timeline.day IS 'Local day (Europe/Paris) of segment_start.';
+COMMENT ON COLUMN participant_day_timeline.segment_start IS 'Start of the segment, timestamptz.';
+COMMENT ON COLUMN participant_day_timeline.segment_end IS 'End (exclusive), timestamptz.';
+COMMENT ON COLUMN participant_day_timeline.local_start IS 'segment_start as a Europe/Paris wall-clock time (timestamp without time zone).';
+COMMENT ON COLUMN participant_day_timeline.minutes IS 'Length of the segment, minutes (5).';
+COMMENT ON COLUMN participant_day_timeline.final_label IS 'Canonical micro-environment after fusion; null when unknown.';
+COMMENT ON COLUMN participant_day_timeline.label_group IS 'indoor, outdoor or transport.';
+COMMENT ON COLUMN participant_day_timeline.source IS 'Why final_label: gps (a confident move), stop (majority over the stop), sensors, or review.';
+COMMENT ON COLUMN participant_day_timeline.confidence IS 'Confidence of final_label, 0..1.';
+COMMENT ON COLUMN participant_day_timeline.predicted_label IS 'Label predicted from the sensors alone (activity_segments).';
+COMMENT ON COLUMN participant_day_timeline.predicted_confidence IS 'Probability of predicted_label, 0..1.';
+COMMENT ON COLUMN participant_day_timeline.declared_label IS 'Canonical label the volunteer declared.';
+COMMENT ON COLUMN participant_day_timeline.match IS 'declared_label = final_label; null without a declaration.';
+COMMENT ON COLUMN participant_day_timeline.needs_review IS 'The sensor prediction was flagged for human review.';
+COMMENT ON COLUMN participant_day_timeline.episode_ids IS 'ISO-8601 starts of the GPS episodes the segment overlaps, comma-separated (gps_episodes.episode_start).';
+COMMENT ON COLUMN participant_day_timeline.pm1_mean IS 'PM1, µg/m³, mean over the segment.';
+COMMENT ON COLUMN participant_day_timeline.pm25_mean IS 'PM2.5, µg/m³, mean over the segment.';
+COMMENT ON COLUMN participant_day_timeline.pm10_mean IS 'PM10, µg/m³, mean over the segment.';
+COMMENT ON COLUMN participant_day_timeline.no2_mean IS 'NO2, ppb, mean over the segment.';
+COMMENT ON COLUMN participant_day_timeline.bc_mean IS 'Black carbon, ng/m³, mean over the segment.';
+COMMENT ON COLUMN participant_day_timeline.temperature_mean IS 'Temperature, °C, mean over the segment.';
+COMMENT ON COLUMN participant_day_timeline.humidity_mean IS 'Relative humidity, %, mean over the segment.';
+
+-- Exposure by micro-environment across participants.
+CREATE OR REPLACE VIEW exposure_by_micro_environment AS
+WITH timeline AS (
+  SELECT
+    final_label AS micro_environment,
+    label_group,
+    participant_virtual_id,
+    (extract(epoch FROM segment_end - segment_start) / 60)::double precision AS minutes,
+    pm1_mean, pm25_mean, pm10_mean, no2_mean, bc_mean, temperature_mean, humidity_mean
+  FROM activity_timeline
+  WHERE final_label IS NOT NULL
+), by_environment AS (
+  SELECT
+    micro_environment,
+    min(label_group) AS label_group,
+    count(DISTINCT participant_virtual_id) AS participants,
+    sum(minutes) AS minutes,
+    sum(pm1_mean * minutes) / nullif(sum(minutes) FILTER (WHERE pm1_mean IS NOT NULL), 0) AS pm1_mean,
+    sum(pm25_mean * minutes) / nullif(sum(minutes) FILTER (WHERE pm25_mean IS NOT NULL), 0) AS pm25_mean,
+    sum(pm10_mean * minutes) / nullif(sum(minutes) FILTER (WHERE pm10_mean IS NOT NULL), 0) AS pm10_mean,
+    sum(no2_mean * minutes) / nullif(sum(minutes) FILTER (WHERE no2_mean IS NOT NULL), 0) AS no2_mean,
+    sum(bc_mean * minutes) / nullif(sum(minutes) FILTER (WHERE bc_mean IS NOT NULL), 0) AS bc_mean,
+    sum(temperature_mean * minutes) / nullif(sum(minutes) FILTER (WHERE temperature_mean IS NOT NULL), 0) AS temperature_mean,
+    sum(humidity_mean * minutes) / nullif(sum(minutes) FILTER (WHERE humidity_mean IS NOT NULL), 0) AS humidity_mean
+  FROM timeline
+  GROUP BY micro_environment
+), shares AS (
+  SELECT
+    micro_environment,
+    count(*) AS participant_days,
+    avg(pm25_share) AS pm25_share_mean,
+    avg(no2_share) AS no2_share_mean,
+    avg(bc_share) AS bc_share_mean
+  FROM exposure_daily
+  WHERE minutes > 0
+  GROUP BY micro_environment
+)
+SELECT
+  b.micro_environment,
+  b.label_group,
+  b.participants,
+  s.participant_days,
+  b.minutes,
+  b.pm1_mean,
+  b.pm25_mean,
+  b.pm10_mean,
+  b.no2_mean,
+  b.bc_mean,
+  b.temperature_mean,
+  b.humidity_mean,
+  s.pm25_share_mean,
+  s.no2_share_mean,
+  s.bc_share_mean
+FROM by_environment b
+LEFT JOIN shares s ON s.micro_environment = b.micro_environment;
+
+COMMENT ON VIEW exposure_by_micro_environment IS 'One row per micro-environment over all participants: time spent, time-weighted mean concentrations (from activity_timeline, each 5-minute mean weighted by its minutes), and the mean over participant-days spent there of that environment''s share of the day''s dose (from exposure_daily).';
+COMMENT ON COLUMN exposure_by_micro_environment.micro_environment IS 'Canonical label (activity_timeline.final_label).';
+COMMENT ON COLUMN exposure_by_micro_environment.label_group IS 'indoor, outdoor or transport.';
+COMMENT ON COLUMN exposure_by_micro_environment.participants IS 'Participants who spent time there.';
+COMMENT ON COLUMN exposure_by_micro_environment.participant_days IS 'Rows of exposure_daily with minutes > 0 for it: (participant, local day) pairs.';
+COMMENT ON COLUMN exposure_by_micro_environment.minutes IS 'Total minutes spent there, all participants.';
+COMMENT ON COLUMN exposure_by_micro_environment.pm1_mean IS 'PM1, µg/m³, time-weighted mean over the minutes with a value.';
+COMMENT ON COLUMN exposure_by_micro_environment.pm25_mean IS 'PM2.5, µg/m³, time-weighted mean over the minutes with a value.';
+COMMENT ON COLUMN exposure_by_micro_environment.pm10_mean IS 'PM10, µg/m³, time-weighted mean over the minutes with a value.';
+COMMENT ON COLUMN exposure_by_micro_environment.no2_mean IS 'NO2, ppb, time-weighted mean over the minutes with a value.';
+COMMENT ON COLUMN exposure_by_micro_environment.bc_mean IS 'Black carbon, ng/m³, time-weighted mean over the minutes with a value.';
+COMMENT ON COLUMN exposure_by_micro_environment.temperature_mean IS 'Temperature, °C, time-weighted mean over the minutes with a value.';
+COMMENT ON COLUMN exposure_by_micro_environment.humidity_mean IS 'Relative humidity, %, time-weighted mean over the minutes with a value.';
+COMMENT ON COLUMN exposure_by_micro_environment.pm25_share_mean IS 'Mean over its participant-days of its share of the day''s PM2.5 dose, 0..1.';
+COMMENT ON COLUMN exposure_by_micro_environment.no2_share_mean IS 'Mean over its participant-days of its share of the day''s NO2 dose, 0..1.';
+COMMENT ON COLUMN exposure_by_micro_environment.bc_share_mean IS 'Mean over its participant-days of its share of the day''s black-carbon dose, 0..1.';
+
+-- Classification accuracy by participant.
+CREATE OR REPLACE VIEW classification_accuracy_by_participant AS
+WITH sensors AS (
+  SELECT
+    participant_virtual_id,
+    count(*) AS segments,
+    count(*) FILTER (WHERE predicted_label IS NOT NULL) AS classified_segments,
+    count(*) FILTER (WHERE declared_label IS NOT NULL) AS declared_segments,
+    count(*) FILTER (WHERE declared_label IS NOT NULL AND match) AS matching_segments,
+    count(*) FILTER (WHERE declared_group IS NOT NULL AND declared_group = predicted_group) AS matching_group_segments,
+    count(*) FILTER (WHERE needs_review) AS needs_review_segments,
+    min(segment_start) AS first_segment_start,
+    max(segment_end) AS last_segment_end
+  FROM activity_segments
+  GROUP BY participant_virtual_id
+), fused AS (
+  SELECT
+    participant_virtual_id,
+    count(*) FILTER (WHERE declared_label IS NOT NULL) AS declared_segments,
+    count(*) FILTER (WHERE declared_label IS NOT NULL AND match) AS matching_segments
+  FROM activity_timeline
+  GROUP BY participant_virtual_id
+)
+SELECT
+  s.participant_virtual_id,
+  s.segments,
+  s.classified_segments,
+  s.declared_segments,
+  s.matching_segments,
+  s.matching_segments::double precision / nullif(s.declared_segments, 0) AS accuracy,
+  s.matching_group_segments::double precision / nullif(s.declared_segments, 0) AS group_accuracy,
+  f.matching_segments::double precision / nullif(f.declared_segments, 0) AS fused_accuracy,
+  s.needs_review_segments,
+  s.first_segment_start,
+  s.last_segment_end
+FROM sensors s
+LEFT JOIN fused f ON f.participant_virtual_id = s.participant_virtual_id;
+
+COMMENT ON VIEW classification_accuracy_by_participant IS 'Per participant, how often the sensor classification (activity_segments) agrees with what the volunteer declared, and how often the fused timeline does.';
+COMMENT ON COLUMN classification_accuracy_by_participant.participant_virtual_id IS 'The volunteer''s pseudonymous id.';
+COMMENT ON COLUMN classification_accuracy_by_participant.segments IS '5-minute segments classified or not.';
+COMMENT ON COLUMN classification_accuracy_by_participant.classified_segments IS 'Segments with a predicted label.';
+COMMENT ON COLUMN classification_accuracy_by_participant.declared_segments IS 'Segments with a declared label.';
+COMMENT ON COLUMN classification_accuracy_by_participant.matching_segments IS 'Declared segments whose prediction equals the declaration (match is true).';
+COMMENT ON COLUMN classification_accuracy_by_participant.accuracy IS 'matching_segments / declared_segments, 0..1; null without declarations.';
+COMMENT ON COLUMN classification_accuracy_by_participant.group_accuracy IS 'Share of declared segments whose predicted group (indoor/outdoor/transport) equals the declared group, 0..1.';
+COMMENT ON COLUMN classification_accuracy_by_participant.fused_accuracy IS 'The same share for the fused timeline (activity_timeline.match), 0..1.';
+COMMENT ON COLUMN classification_accuracy_by_participant.needs_review_segments IS 'Segments flagged for human review.';
+COMMENT ON COLUMN classification_accuracy_by_participant.first_segment_start IS 'Start of the participant''s first segment.';
+COMMENT ON COLUMN classification_accuracy_by_participant.last_segment_end IS 'End of the participant''s last segment.';
+
+-- GPS points with the stop or move they belong to.
+CREATE OR REPLACE VIEW gps_points_with_episode AS
+SELECT
+  g.participant_virtual_id,
+  g.time,
+  g.lat,
+  g.lon,
+  g.geom,
+  g.col,
+  g.row,
+  g.hilbert,
+  g.speed_mps,
+  e.episode_start,
+  e.episode_end,
+  e.episode_type,
+  e.transport_mode,
+  e.transport_probability,
+  e.centroid
+FROM gps_clean g
+LEFT JOIN gps_episodes e
+  ON e.participant_virtual_id = g.participant_virtual_id
+ AND g.time >= e.episode_start
+ AND g.time <= e.episode_end;
+
+COMMENT ON VIEW gps_points_with_episode IS 'Each cleaned GPS point with the episode (stop or move) whose [episode_start, episode_end] contains its time; episode columns are null for a point in no episode.';
+COMMENT ON COLUMN gps_points_with_episode.participant_virtual_id IS 'The volunteer''s pseudonymous id.';
+COMMENT ON COLUMN gps_points_with_episode.time IS 'Fix time, timestamptz.';
+COMMENT ON COLUMN gps_points_with_episode.lat IS 'Latitude, degrees WGS84.';
+COMMENT ON COLUMN gps_points_with_episode.lon IS 'Longitude, degrees WGS84.';
+COMMENT ON COLUMN gps_points_with_episode.geom IS 'The point, geometry(Point, 4326).';
+COMMENT ON COLUMN gps_points_with_episode.col IS 'Grid column 0..3599; null outside the grid.';
+COMMENT ON COLUMN gps_points_with_episode.row IS 'Grid row 0..3599; null outside the grid.';
+COMMENT ON COLUMN gps_points_with_episode.hilbert IS 'Hilbert index of (col, row); null outside the grid.';
+COMMENT ON COLUMN gps_points_with_episode.speed_mps IS 'Speed from the previous kept point, m/s.';
+COMMENT ON COLUMN gps_points_with_episode.episode_start IS 'Start of the point''s episode (its key in gps_episodes).';
+COMMENT ON COLUMN gps_points_with_episode.episode_end IS 'End of the point''s episode.';
+COMMENT ON COLUMN gps_points_with_episode.episode_type IS 'stop or move.';
+COMMENT ON COLUMN gps_points_with_episode.transport_mode IS 'Transport mode of a move.';
+COMMENT ON COLUMN gps_points_with_episode.transport_probability IS 'Probability of the transport mode, 0..1.';
+COMMENT ON COLUMN gps_points_with_episode.centroid IS 'Centroid of a stop, geometry(Point, 4326).';
+
+-- Stops with their local day, duration and centroid.
+CREATE OR REPLACE VIEW gps_stops AS
+SELECT
+  participant_virtual_id,
+  (episode_start AT TIME ZONE 'Europe/Paris')::date AS day,
+  episode_start,
+  episode_end,
+  duration_s / 60 AS duration_min,
+  point_count,
+  centroid_lat,
+  centroid_lon,
+  centroid,
+  radius_m,
+  hilbert,
+  detector
+FROM gps_episodes
+WHERE episode_type = 'stop';
+
+COMMENT ON VIEW gps_stops IS 'The stops of gps_episodes with their local day (Europe/Paris), duration in minutes and centroid.';
+COMMENT ON COLUMN gps_stops.participant_virtual_id IS 'The volunteer''s pseudonymous id.';
+COMMENT ON COLUMN gps_stops.day IS 'Local day (Europe/Paris) of episode_start.';
+COMMENT ON COLUMN gps_stops.episode_start IS 'First point of the stop, timestamptz.';
+COMMENT ON COLUMN gps_stops.episode_end IS 'Last point of the stop, timestamptz.';
+COMMENT ON COLUMN gps_stops.duration_min IS 'Duration, minutes.';
+COMMENT ON COLUMN gps_stops.point_count IS 'GPS points in the stop.';
+COMMENT ON COLUMN gps_stops.centroid_lat IS 'Centroid latitude, degrees WGS84.';
+COMMENT ON COLUMN gps_stops.centroid_lon IS 'Centroid longitude, degrees WGS84.';
+COMMENT ON COLUMN gps_stops.centroid IS 'Centroid, geometry(Point, 4326).';
+COMMENT ON COLUMN gps_stops.radius_m IS 'Radius around the centroid, metres.';
+COMMENT ON COLUMN gps_stops.hilbert IS 'Hilbert cell of the centroid.';
+COMMENT ON COLUMN gps_stops.detector IS 'stay-point or hilbert-density.';
+
+-- Segments flagged for review, with what fusion and reviewers made of them.
+CREATE OR REPLACE VIEW segments_needing_review AS
+SELECT
+  s.participant_virtual_id,
+  s.segment_start,
+  s.segment_end,
+  s.predicted_label,
+  s.confidence,
+  s.probabilities,
+  s.rule_applied,
+  s.declared_label,
+  s.match,
+  t.final_label,
+  t.source AS final_source,
+  r.label AS reviewed_label,
+  r.reviewer,
+  r.comment,
+  r.decided_at,
+  (r.label IS NOT NULL) AS reviewed
+FROM activity_segments s
+LEFT JOIN activity_timeline t
+  ON t.participant_virtual_id = s.participant_virtual_id AND t.segment_start = s.segment_start
+LEFT JOIN review_decisions r
+  ON r.participant_virtual_id = s.participant_virtual_id AND r.segment_start = s.segment_start
+WHERE s.needs_review;
+
+COMMENT ON VIEW segments_needing_review IS 'Segments whose sensor classification needs human review (low confidence or disagreement with the declaration), with the fused label and the review decision if any; reviewed = false are the pending ones.';
+COMMENT ON COLUMN segments_needing_review.participant_virtual_id IS 'The volunteer''s pseudonymous id.';
+COMMENT ON COLUMN segments_needing_review.segment_start IS 'Start of the segment, timestamptz.';
+COMMENT ON COLUMN segments_needing_review.segment_end IS 'End (exclusive), timestamptz.';
+COMMENT ON COLUMN segments_needing_review.predicted_label IS 'Label predicted from the sensors; null when no view was present.';
+COMMENT ON COLUMN segments_needing_review.confidence IS 'Probability of predicted_label, 0..1.';
+COMMENT ON COLUMN segments_needing_review.probabilities IS 'Per-label probabilities, jsonb.';
+COMMENT ON COLUMN segments_needing_review.rule_applied IS 'Time-of-day rule that changed the label, if any.';
+COMMENT ON COLUMN segments_needing_review.declared_label IS 'Canonical label the volunteer declared.';
+COMMENT ON COLUMN segments_needing_review.match IS 'declared_label = predicted_label; null without a declaration.';
+COMMENT ON COLUMN segments_needing_review.final_label IS 'Label after fusion (activity_timeline), a review included.';
+COMMENT ON COLUMN segments_needing_review.final_source IS 'gps, stop, sensors or review.';
+COMMENT ON COLUMN segments_needing_review.reviewed_label IS 'Label a reviewer chose (review_decisions); null while pending.';
+COMMENT ON COLUMN segments_needing_review.reviewer IS 'Who decided.';
+COMMENT ON COLUMN segments_needing_review.comment IS 'Reviewer''s free text.';
+COMMENT ON COLUMN segments_needing_review.decided_at IS 'When the decision was made, timestamptz.';
+COMMENT ON COLUMN segments_needing_review.reviewed IS 'A decision exists for the segment.';
