@@ -4,8 +4,9 @@ import { registerSimulateCommand } from './simulate.js';
 import { registerSensorCommands } from './sensors.js';
 import { registerGpsCommands } from './gps.js';
 import { registerDemoCommand } from './demo.js';
+import { registerBenchCommand } from './bench.js';
 
 /** Each command module adds its sub-commands to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commandModules: readonly RegisterCommand[] = [registerInfraCommands, registerServicesCommands, registerSimulateCommand, registerSensorCommands, registerGpsCommands, registerDemoCommand];
+export const commandModules: readonly RegisterCommand[] = [registerInfraCommands, registerServicesCommands, registerSimulateCommand, registerSensorCommands, registerGpsCommands, registerDemoCommand, registerBenchCommand];

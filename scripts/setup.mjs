@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// Sets up what a fresh clone is missing before `npm start` and `npm test`: the npm dependencies
+// (npm ci, once) and an up-to-date build of the TypeScript workspaces (tsc -b, incremental).
+// The embedded stack's own prerequisites (PostGIS, the JVM artifacts) are set up by `infra up`.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const run = (command, args) => {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`setup: \`${command} ${args.join(' ')}\` failed`);
+    process.exit(result.status ?? 1);
+  }
+};
+
+if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
+  console.log('setup: installing npm dependencies (npm ci)…');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+run(join(root, 'node_modules', '.bin', 'tsc'), ['-b']);
