@@ -4,9 +4,11 @@
  * 7 days at 1 Hz never sit in memory. Files are written under temporary names and renamed at
  * the end: a failed run leaves nothing half-written.
  */
+import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { InputError } from '../csv-io.js';
 import {
@@ -41,17 +43,14 @@ function write(stream: WriteStream, pieces: readonly CsvPiece[]): Promise<void> 
   let room = true;
   for (const piece of pieces) room = stream.write(piece);
   if (room) return null;
-  return new Promise((resolve, reject) => {
-    stream.once('drain', resolve);
-    stream.once('error', reject);
-  });
+  // events.once removes its listeners when it settles and rejects on 'error'.
+  return once(stream, 'drain').then(() => undefined);
 }
 
 function close(stream: WriteStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    stream.once('error', reject);
-    stream.end(() => resolve());
-  });
+  stream.end();
+  // finished() settles even when the stream already ended or failed.
+  return finished(stream);
 }
 
 const countLines = (pieces: readonly CsvPiece[]): number => {
@@ -71,6 +70,9 @@ export async function writeSimulation(params: SimulationParams, outDir: string):
   const files = Object.fromEntries(keys.map((k) => [k, join(outDir, SIMULATION_FILES[k].name)])) as Record<SimulationFile, string>;
   const tmp = Object.fromEntries(keys.map((k) => [k, `${files[k]}.tmp-${process.pid}`])) as Record<SimulationFile, string>;
   const streams = Object.fromEntries(keys.map((k) => [k, createWriteStream(tmp[k])])) as Record<SimulationFile, WriteStream>;
+  // An error while nobody awaits the stream must not crash the process: keep it, throw it below.
+  let failure: unknown = null;
+  for (const k of keys) streams[k].on('error', (err) => (failure ??= err));
   const rows = Object.fromEntries(keys.map((k) => [k, 0])) as Record<SimulationFile, number>;
   try {
     for (const k of keys) await write(streams[k], [csvHeader(k)]);
@@ -83,8 +85,10 @@ export async function writeSimulation(params: SimulationParams, outDir: string):
         if (wait !== null) pending.push(wait);
       }
       await Promise.all(pending);
+      if (failure !== null) throw failure;
     }
     await Promise.all(keys.map((k) => close(streams[k])));
+    if (failure !== null) throw failure;
     for (const k of keys) await rename(tmp[k], files[k]);
   } catch (err) {
     for (const k of keys) streams[k].destroy();

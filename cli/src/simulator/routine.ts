@@ -181,6 +181,15 @@ function outing(b: DayBuilder, rng: Random, latestMin: number): void {
   b.go(p.home);
 }
 
+/** A run around the park for runners: walk there, run loops, stretch, go home. */
+function run(b: DayBuilder, rng: Random): void {
+  const p = b.profile;
+  b.go(p.park);
+  b.runLoop(p.park, rng.int(20, 45));
+  b.stayFor('Parc', rng.int(5, 15));
+  b.go(p.home);
+}
+
 function workday(b: DayBuilder, rng: Random): void {
   const p = b.profile;
   b.stayUntil('Domicile', p.leaveMin + rng.int(-15, 15));
@@ -200,12 +209,17 @@ function workday(b: DayBuilder, rng: Random): void {
   }
   b.commute(p.home);
   b.stayFor('Domicile', rng.int(20, 60));
-  if (rng.chance(0.3)) outing(b, rng, 22 * 60 + 30);
+  if (p.runner && b.cursor < 21 * 60 && rng.chance(0.25)) run(b, rng);
+  else if (rng.chance(0.3)) outing(b, rng, 22 * 60 + 30);
 }
 
 function homeDay(b: DayBuilder, rng: Random, weekend: boolean): void {
   const p = b.profile;
   b.stayUntil('Domicile', weekend ? rng.int(9 * 60, 11 * 60) : p.leaveMin + rng.int(0, 60));
+  if (p.runner && rng.chance(0.4)) {
+    run(b, rng);
+    b.stayFor('Domicile', rng.int(30, 90));
+  }
   const outings = weekend ? rng.int(1, 3) : rng.int(0, 1);
   for (let i = 0; i < outings; i++) {
     outing(b, rng, 22 * 60 + 45);
