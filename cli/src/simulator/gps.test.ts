@@ -24,13 +24,17 @@ function run(segment: TimelineSegment, params = noFaults, rateHz = 1, isOn = alw
 }
 
 describe('GpsModel', () => {
-  it('jitters 10–30 m around an indoor stay, one fix per second', () => {
-    const fixes = run(stay(60));
-    expect(fixes).toHaveLength(3600);
+  it('jitters 10–30 m around an indoor stay, drifting slowly, one fix per second', () => {
+    const fixes = run(stay(12 * 60));
+    expect(fixes).toHaveLength(12 * 3600);
     const rms = Math.sqrt(fixes.reduce((s, f) => s + distanceM(f, ORIGIN) ** 2, 0) / fixes.length);
-    expect(rms).toBeGreaterThan(10);
-    expect(rms).toBeLessThan(50); // 2-D RMS of a 10–30 m per-axis error
-    expect(Math.max(...fixes.map((f) => distanceM(f, ORIGIN)))).toBeLessThan(200);
+    // A slowly wandering error: 12 hours give an RMS near the drawn 10–30 m, not exactly on it.
+    expect(rms).toBeGreaterThan(7);
+    expect(rms).toBeLessThan(35);
+    expect(Math.max(...fixes.map((f) => distanceM(f, ORIGIN)))).toBeLessThan(150);
+    // Apparent speed over 10 s stays low, as at the real trajectory's stops (median 0.1–0.7 m/s).
+    const speeds = fixes.slice(10).map((f, i) => distanceM(f, fixes[i] as GpsFix) / 10).sort((a, b) => a - b);
+    expect(speeds[Math.floor(speeds.length / 2)]).toBeLessThan(0.8);
     expect(fixes.every((f, i) => f.timeMs === T0 + i * 1000 && f.participantId === 'sim-001' && f.tabletId === 5001)).toBe(true);
   });
 

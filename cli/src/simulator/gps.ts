@@ -9,10 +9,13 @@ import { isMoveMode, MODE_MOTION } from './speeds.js';
 import type { TimelineSegment } from './timeline.js';
 
 export interface GpsNoiseParams {
-  /** Stationary std of the wandering offset at indoor stays, drawn per stay, metres. */
+  /** RMS distance of fixes from the true place at indoor stays, drawn per stay, metres. */
   readonly stopJitterM: readonly [min: number, max: number];
   /** Same outdoors (parks) and during trips, metres. */
   readonly outdoorJitterM: readonly [min: number, max: number];
+  /** Autocorrelation of the error from one second to the next, at stays and during trips. */
+  readonly stopErrorPhiPerS: number;
+  readonly moveErrorPhiPerS: number;
   /** Per fix: probability of a one-point jump, and its distance in metres. */
   readonly outlierPerFix: number;
   readonly outlierJumpM: readonly [min: number, max: number];
@@ -26,6 +29,9 @@ export interface GpsNoiseParams {
 export const defaultGpsNoiseParams: GpsNoiseParams = Object.freeze({
   stopJitterM: [10, 30] as const,
   outdoorJitterM: [3, 8] as const,
+  // Indoor fixes wander slowly (a few minutes' correlation), as in the real trajectory's stops.
+  stopErrorPhiPerS: 0.997,
+  moveErrorPhiPerS: 0.9,
   outlierPerFix: 0.0005,
   outlierJumpM: [300, 900] as const,
   fixLossPerMinute: 0.004,
@@ -82,7 +88,7 @@ export class GpsModel {
     if (!segment.isStop && p.undergroundModes.includes(segment.label)) return;
     this.enter(segment);
     const lossPerFix = (p.fixLossPerMinute * this.periodMs) / 60_000;
-    const phi = segment.isStop ? Math.pow(0.97, this.periodMs / 1000) : Math.pow(0.9, this.periodMs / 1000);
+    const phi = Math.pow(segment.isStop ? p.stopErrorPhiPerS : p.moveErrorPhiPerS, this.periodMs / 1000);
     for (let t = Math.ceil(start / this.periodMs) * this.periodMs; t < end; t += this.periodMs) {
       if (!isOn(t)) continue;
       if (t < this.lostUntilMs) continue;
@@ -122,7 +128,8 @@ export class GpsModel {
     if (segment === this.stopSegment || segment === this.trip?.segment) return;
     const p = this.params;
     const outdoor = !segment.isStop || segment.label === 'Parc';
-    this.sigmaM = outdoor ? this.rng.uniform(...p.outdoorJitterM) : this.rng.uniform(...p.stopJitterM);
+    // Per-axis std from the 2-D RMS distance.
+    this.sigmaM = (outdoor ? this.rng.uniform(...p.outdoorJitterM) : this.rng.uniform(...p.stopJitterM)) / Math.SQRT2;
     if (segment.isStop) {
       this.stopSegment = segment;
       this.trip = null;
