@@ -5,7 +5,6 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -485,101 +484,5 @@ describe('Dockerfiles', () => {
     const lines = read('.dockerignore').split('\n').map((l) => l.trim());
     for (const entry of ['**/node_modules', '**/dist', '.git', '.polluscope', '.env']) expect(lines).toContain(entry);
     for (const needed of ['infrastructure', 'connectors', 'schemas', 'services', 'package.json']) expect(lines).not.toContain(needed);
-  });
-});
-
-describe('register-connectors.sh against a stand-in Kafka Connect', () => {
-  const script = join(ROOT, 'infrastructure/connect/register-connectors.sh');
-  const configs = new Map<string, Record<string, string>>();
-  const failing = new Set<string>();
-  let puts: { name: string; body: unknown }[] = [];
-  let server: Server;
-  let url = '';
-
-  beforeAll(async () => {
-    for (const tool of ['curl', 'jq']) {
-      const probe = spawnSync(tool, ['--version']);
-      if (probe.error) throw new Error(`register-connectors.sh needs ${tool}: install it with \`sudo apt-get install -y curl jq\``);
-    }
-    server = createServer((req, res) => {
-      let text = '';
-      req.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      req.on('end', () => {
-        const put = /^\/connectors\/([^/]+)\/config$/.exec(req.url ?? '');
-        const status = /^\/connectors\/([^/]+)\/status$/.exec(req.url ?? '');
-        res.setHeader('content-type', 'application/json');
-        if (req.method === 'GET' && req.url === '/connector-plugins') {
-          res.end('[]');
-        } else if (req.method === 'PUT' && put) {
-          const name = decodeURIComponent(put[1] ?? '');
-          const body = JSON.parse(text) as Record<string, string>;
-          puts.push({ name, body });
-          res.statusCode = configs.has(name) ? 200 : 201;
-          configs.set(name, body);
-          res.end(JSON.stringify({ name, config: body, tasks: [] }));
-        } else if (req.method === 'GET' && status && configs.has(status[1] ?? '')) {
-          const name = status[1] ?? '';
-          const task = failing.has(name) ? { id: 0, state: 'FAILED', trace: 'org.postgresql.util.PSQLException: password authentication failed\n\tat x' } : { id: 0, state: 'RUNNING' };
-          res.end(JSON.stringify({ name, connector: { state: 'RUNNING' }, tasks: [task] }));
-        } else {
-          res.statusCode = 404;
-          res.end('{"error_code":404}');
-        }
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-
-  function run(connectorsDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', CONNECT_URL: url, CONNECTORS_DIR: connectorsDir, WAIT_TIMEOUT_S: '5', POLL_S: '0.1' };
-    return new Promise((resolve) => {
-      execFile('sh', [script], { env }, (error, stdout, stderr) => {
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      });
-    });
-  }
-
-  it('PUTs the config object of every connectors/*.json, then again as an update', async () => {
-    configs.clear();
-    failing.clear();
-    puts = [];
-    const files = readdirSync(join(ROOT, 'connectors')).filter((f) => f.endsWith('.json')).sort();
-    const expected = files.map((f) => JSON.parse(read(`connectors/${f}`)) as { name: string; config: Record<string, string> });
-
-    const first = await run(join(ROOT, 'connectors'));
-    expect(first.code, first.stderr).toBe(0);
-    expect(puts).toEqual(expected.map((c) => ({ name: c.name, body: c.config })));
-    for (const c of expected) expect(first.stdout).toContain(`created ${c.name}`);
-    expect(first.stdout).toContain('all connectors running');
-
-    const second = await run(join(ROOT, 'connectors'));
-    expect(second.code, second.stderr).toBe(0);
-    for (const c of expected) expect(second.stdout).toContain(`updated ${c.name}`);
-    expect(puts).toHaveLength(2 * expected.length);
-  });
-
-  it('fails with the first trace line when a task fails', async () => {
-    failing.add('warehouse-sink-points');
-    const result = await run(join(ROOT, 'connectors'));
-    failing.clear();
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('warehouse-sink-points failed: org.postgresql.util.PSQLException: password authentication failed');
-  });
-
-  it('refuses a file without a name or config, naming the file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'connectors-'));
-    try {
-      writeFileSync(join(dir, 'broken.json'), JSON.stringify({ config: { 'connector.class': 'x' } }));
-      const result = await run(dir);
-      expect(result.code).toBe(1);
-      expect(result.stderr).toContain(`${join(dir, 'broken.json')}: expected a string "name"`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

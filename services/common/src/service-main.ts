@@ -29,7 +29,7 @@ export interface ServiceDefinition {
   readonly extraEnv?: readonly string[];
   createHandler(context: HandlerContext): StreamHandler | Promise<StreamHandler>;
   /** Extra routes (e.g. the review API) added before the app listens. */
-  extendApp?(app: FastifyInstance, context: HandlerContext & { codec: AvroCodec }): void | Promise<void>;
+  extendApp?(app: FastifyInstance, context: HandlerContext & { codec: AvroCodec; runner: StreamRunner }): void | Promise<void>;
 }
 
 export interface RunningService {
@@ -65,7 +65,7 @@ export async function startService(
     logger,
   });
   const app = buildServiceApp({ name: definition.name, metrics, runner, codec, logger });
-  await definition.extendApp?.(app, { ...context, codec });
+  await definition.extendApp?.(app, { ...context, codec, runner });
   await runner.start();
   await app.listen({ host: config.host, port: config.port });
   logger.info({ port: config.port, inputs: handler.inputs.map((t) => t.name), outputs: handler.outputs.map((t) => t.name) }, 'service started');

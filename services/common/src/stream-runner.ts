@@ -33,7 +33,7 @@ export interface StreamHandler {
   /** Null when the decoded record is valid, else the reason it goes to the dead-letter topic. */
   validate(topic: string, value: unknown): string | null;
   /** Takes the valid records of one batch (one partition, in offset order) and returns what is now final. */
-  process(records: readonly InputRecord[], nowMs: number): readonly OutputRecord[];
+  process(records: readonly InputRecord[], nowMs: number): readonly OutputRecord[] | Promise<readonly OutputRecord[]>;
   /** Flushes the windows of participants idle for longer than the idle timeout. */
   flushIdle(nowMs: number): readonly OutputRecord[];
   /** Lowest offset still held in an open window, per `topic:partition`; absent = nothing held. */
@@ -178,7 +178,7 @@ export class StreamRunner {
       }
     }
     metrics.recordsIn.inc({ topic }, messages.length);
-    const outputs = handler.process(records, Date.now());
+    const outputs = await handler.process(records, Date.now());
     await this.send(outputs, deadLetters);
     const lastOffset = Number(messages.at(-1)?.offset);
     this.processedUpTo.set(partitionKey(topic, partition), lastOffset + 1);
@@ -193,6 +193,11 @@ export class StreamRunner {
     if (outputs.length === 0) return;
     await this.send(outputs, []);
     await this.commit();
+  }
+
+  /** Produces records from outside the stream (e.g. an HTTP API), with the same encoding and acks. */
+  async produce(outputs: readonly OutputRecord[]): Promise<void> {
+    await this.send(outputs, []);
   }
 
   private deadLetter(message: KafkaMessage, topic: string, partition: number, reason: string): Message {

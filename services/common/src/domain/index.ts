@@ -1,1 +1,2 @@
 export * from './labels.js';
+export * from './geo/haversine-distance.js';
