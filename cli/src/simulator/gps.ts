@@ -9,7 +9,10 @@ import { isMoveMode, MODE_MOTION } from './speeds.js';
 import type { TimelineSegment } from './timeline.js';
 
 export interface GpsNoiseParams {
-  /** RMS distance of fixes from the true place at indoor stays, drawn per stay, metres. */
+  /**
+   * RMS distance of fixes from the true place at indoor stays, drawn per stay, metres; 8–20 m
+   * RMS puts 90 % of fixes within 12–30 m, like the real trajectory's stops.
+   */
   readonly stopJitterM: readonly [min: number, max: number];
   /** Same outdoors (parks) and during trips, metres. */
   readonly outdoorJitterM: readonly [min: number, max: number];
@@ -27,7 +30,7 @@ export interface GpsNoiseParams {
 }
 
 export const defaultGpsNoiseParams: GpsNoiseParams = Object.freeze({
-  stopJitterM: [10, 30] as const,
+  stopJitterM: [8, 20] as const,
   outdoorJitterM: [3, 8] as const,
   // Indoor fixes wander slowly (a few minutes' correlation), as in the real trajectory's stops.
   stopErrorPhiPerS: 0.997,
