@@ -6,7 +6,8 @@ import { MICRO_ENVIRONMENTS, SENSOR_VARIABLES, STOP_LABELS } from './environment
 import { insideGrid } from './geo.js';
 import { defaultSimulationParams, type SimulationParams } from './params.js';
 import { GPS_POSITION_COLUMNS, gpsPositionRow, SENSOR_MEASUREMENT_COLUMNS, sensorMeasurementRow, simulateRawRows } from './rawdata.js';
-import { simulate, type SimulationChunk, type TruthMinute } from './simulate.js';
+import { planParticipant, simulate, type SimulationChunk, type TruthMinute } from './simulate.js';
+import type { TimelineSegment } from './timeline.js';
 
 const MIN = 60_000;
 const small: SimulationParams = { ...defaultSimulationParams, participants: 2, days: 2, seed: 7, gpsRateHz: 0.1 };
@@ -253,5 +254,19 @@ describe('simulateRawRows', () => {
     const fix = chunk.gps[0];
     expect(row).toEqual([fix?.participantId, fix?.tabletId, new Date(fix?.timeMs ?? 0).toISOString(), fix?.lat, fix?.lon]);
     expect(gpsPositionRow(fix as never)).toEqual(row);
+  });
+});
+
+describe('planParticipant', () => {
+  it('plans a gap-free timeline with one declaration per segment, the same person in any run size', () => {
+    const days = chunks.filter((c) => c.participant.id === 'sim-001').map((c) => c.day);
+    const plan = planParticipant(week, 0, days);
+    expect(plan.declarations).toHaveLength(plan.segments.length);
+    plan.segments.forEach((s, i) => {
+      if (i > 0) expect(s.startMs).toBe((plan.segments[i - 1] as TimelineSegment).endMs);
+    });
+    expect((plan.segments[0] as TimelineSegment).startMs).toBe(days[0]?.startMs);
+    expect((plan.segments[plan.segments.length - 1] as TimelineSegment).endMs).toBe(days[days.length - 1]?.endMs);
+    expect(planParticipant({ ...week, participants: 40 }, 0, days)).toEqual(plan);
   });
 });

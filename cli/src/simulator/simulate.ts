@@ -9,7 +9,7 @@ import { GpsModel, type GpsFix } from './gps.js';
 import type { SimulationParams } from './params.js';
 import { validateSimulationParams } from './params.js';
 import { createParticipant, type ParticipantProfile } from './participants.js';
-import { PowerCursor, planPowerOff } from './power.js';
+import { PowerCursor, planPowerOff, type Interval } from './power.js';
 import { deriveSeed, Random } from './random.js';
 import { SensorFaultInjector, type SensorCells, type SensorFault } from './sensor-faults.js';
 import { CleanSensorModel } from './sensor.js';
@@ -66,9 +66,34 @@ const STREAM = { profile: 1, timeline: 2, kit: 3, tablet: 4, events: 5, declarat
 
 /** A participant's whole plan: who, where and when, before any record is generated. */
 export interface ParticipantPlan {
+  /** 0-based position in the run; seeds the participant's random streams. */
+  readonly index: number;
   readonly profile: ParticipantProfile;
+  readonly days: readonly SimulatedDay[];
+  /** The true stays and trips, gap-free over all days. */
   readonly segments: readonly TimelineSegment[];
+  readonly kitOff: readonly Interval[];
+  readonly tabletOff: readonly Interval[];
   readonly events: readonly PlannedEvent[];
+  /** One declaration per segment, same order. */
+  readonly declarations: readonly DeclarationChange[];
+}
+
+/** Plans participant `index` (0-based) over the run's days, without generating records. */
+export function planParticipant(params: SimulationParams, index: number, days: readonly SimulatedDay[]): ParticipantPlan {
+  const stream = (id: number): Random => new Random(deriveSeed(params.seed, index, id));
+  const profile = createParticipant(index, params.participant, stream(STREAM.profile));
+  const segments = buildTimeline(profile, days, params.timeZone, params.participant.workFromHomeShare, stream(STREAM.timeline));
+  return {
+    index,
+    profile,
+    days,
+    segments,
+    kitOff: planPowerOff(profile, days, params.timeZone, params.power.kit, stream(STREAM.kit)),
+    tabletOff: planPowerOff(profile, days, params.timeZone, params.power.tablet, stream(STREAM.tablet)),
+    events: planEvents(profile, segments, days, params.timeZone, params.events, stream(STREAM.events)),
+    declarations: declareSegments(segments, params.declarations, stream(STREAM.declarations)),
+  };
 }
 
 /**
@@ -80,25 +105,20 @@ export function* simulate(params: SimulationParams): Generator<SimulationChunk> 
   validateSimulationParams(params);
   const days = simulatedDays(params.startDate, params.days, params.timeZone);
   for (let index = 0; index < params.participants; index++) {
-    yield* simulateParticipant(params, index, days);
+    yield* simulateParticipant(params, planParticipant(params, index, days));
   }
 }
 
-/** The chunks of participant `index` (0-based), one per simulated day. */
-export function* simulateParticipant(params: SimulationParams, index: number, days: readonly SimulatedDay[]): Generator<SimulationChunk> {
-  const stream = (id: number): Random => new Random(deriveSeed(params.seed, index, id));
-  const profile = createParticipant(index, params.participant, stream(STREAM.profile));
-  const segments = buildTimeline(profile, days, params.timeZone, params.participant.workFromHomeShare, stream(STREAM.timeline));
-  const kitOff = planPowerOff(profile, days, params.timeZone, params.power.kit, stream(STREAM.kit));
-  const tabletOff = planPowerOff(profile, days, params.timeZone, params.power.tablet, stream(STREAM.tablet));
-  const events = planEvents(profile, segments, days, params.timeZone, params.events, stream(STREAM.events));
-  const changes = declareSegments(segments, params.declarations, stream(STREAM.declarations));
+/** The chunks of one planned participant, one per simulated day. */
+export function* simulateParticipant(params: SimulationParams, plan: ParticipantPlan): Generator<SimulationChunk> {
+  const { profile, days, segments, events, declarations: changes } = plan;
+  const stream = (id: number): Random => new Random(deriveSeed(params.seed, plan.index, id));
   const declarations = new DeclarationCursor(changes);
   const clean = new CleanSensorModel(params.sensor, events, stream(STREAM.sensor));
   const faults = new SensorFaultInjector(params.faults, stream(STREAM.faults));
   const gps = new GpsModel(profile.id, profile.tabletId, params.gpsRateHz, params.gps, stream(STREAM.gps));
-  const kit = new PowerCursor(kitOff);
-  const tablet = new PowerCursor(tabletOff);
+  const kit = new PowerCursor(plan.kitOff);
+  const tablet = new PowerCursor(plan.tabletOff);
   const tabletOn = (t: number): boolean => tablet.isOn(t);
   const id = profile.id;
 
@@ -146,14 +166,4 @@ export function* simulateParticipant(params: SimulationParams, index: number, da
     }
     yield { participant: profile, day, sensor, gps: gpsRecords, truthMinutes, truthStops, declarations: dayChanges };
   }
-}
-
-/** Plans a participant without generating records (tests, documentation). */
-export function planParticipant(params: SimulationParams, index: number): ParticipantPlan {
-  const days = simulatedDays(params.startDate, params.days, params.timeZone);
-  const stream = (id: number): Random => new Random(deriveSeed(params.seed, index, id));
-  const profile = createParticipant(index, params.participant, stream(STREAM.profile));
-  const segments = buildTimeline(profile, days, params.timeZone, params.participant.workFromHomeShare, stream(STREAM.timeline));
-  const events = planEvents(profile, segments, days, params.timeZone, params.events, stream(STREAM.events));
-  return { profile, segments, events };
 }

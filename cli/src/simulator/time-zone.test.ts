@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, localMonthAndHour, localTimeToUtcMs, timeZoneOffsetMs } from './time-zone.js';
+import { addDays, localTimeToUtcMs, timeZoneOffsetMs } from './time-zone.js';
 
 describe('time zones', () => {
   it('converts Paris local time to UTC in winter and summer', () => {
@@ -18,9 +18,5 @@ describe('time zones', () => {
   it('adds days across months with the weekday', () => {
     expect(addDays('2026-01-05', 0)).toEqual({ date: '2026-01-05', weekday: 1 });
     expect(addDays('2026-01-30', 3)).toEqual({ date: '2026-02-02', weekday: 1 });
-  });
-
-  it('reads the local month and hour', () => {
-    expect(localMonthAndHour('Europe/Paris', Date.UTC(2025, 11, 31, 23, 30))).toEqual({ month: 1, hour: 0.5 });
   });
 });

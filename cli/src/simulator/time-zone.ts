@@ -53,10 +53,3 @@ export function addDays(localDate: string, days: number): { date: string; weekda
   const t = new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + days));
   return { date: t.toISOString().slice(0, 10), weekday: t.getUTCDay() };
 }
-
-/** Month (1–12) and local hour (fractional) of an instant, for seasonal and diurnal cycles. */
-export function localMonthAndHour(timeZone: string, timeMs: number): { month: number; hour: number } {
-  const local = timeMs + timeZoneOffsetMs(timeZone, timeMs);
-  const t = new Date(local);
-  return { month: t.getUTCMonth() + 1, hour: t.getUTCHours() + t.getUTCMinutes() / 60 };
-}
