@@ -270,3 +270,25 @@ describe('planParticipant', () => {
     expect(planParticipant({ ...week, participants: 40 }, 0, days)).toEqual(plan);
   });
 });
+
+describe('simulate: calendar and places', () => {
+  it('follows the local clock across the spring daylight-saving change (a 23-hour day)', () => {
+    const dst = [...simulate({ ...defaultSimulationParams, participants: 1, days: 2, seed: 5, startDate: '2026-03-28', gpsRateHz: 0.05 })];
+    expect(dst.map((c) => c.truthMinutes.length)).toEqual([1440, 1380]);
+    // Local midnight is 23:00Z before the change and 22:00Z after it.
+    expect(dst.map((c) => [new Date(c.day.startMs).toISOString(), new Date(c.day.endMs).toISOString()])).toEqual([
+      ['2026-03-27T23:00:00.000Z', '2026-03-28T23:00:00.000Z'],
+      ['2026-03-28T23:00:00.000Z', '2026-03-29T22:00:00.000Z'],
+    ]);
+  });
+
+  it('puts most homes and offices in Paris and its inner suburbs', () => {
+    const inParis = (p: { lat: number; lon: number }): boolean => p.lat >= 48.75 && p.lat <= 48.95 && p.lon >= 2.2 && p.lon <= 2.5;
+    const plans = Array.from({ length: 200 }, (_, i) => planParticipant({ ...week, participants: 200 }, i, chunks.slice(0, 1).map((c) => c.day)));
+    const homes = plans.filter((p) => inParis(p.profile.home)).length;
+    const offices = plans.filter((p) => inParis(p.profile.office)).length;
+    expect(homes / 200).toBeGreaterThan(0.75);
+    expect(offices / 200).toBeGreaterThan(0.8);
+    expect(plans.every((p) => insideGrid(p.profile.home) && insideGrid(p.profile.office))).toBe(true);
+  });
+});
