@@ -17,7 +17,7 @@ function trip(label: TimelineSegment['label'], metresEast: number, minutes: numb
   return { label, startMs: T0, endMs: T0 + minutes * 60_000, path: [ORIGIN, offsetM(ORIGIN, metresEast, 0)], isStop: false };
 }
 
-function run(segment: TimelineSegment, params = noFaults, rateHz = 1, isOn = always): GpsFix[] {
+function run(segment: TimelineSegment, params = noFaults, rateHz = 1, isOn: (timeMs: number) => boolean = always): GpsFix[] {
   const out: GpsFix[] = [];
   new GpsModel('sim-001', 5001, rateHz, params, new Random(3)).fixes(segment, segment.startMs, segment.endMs, isOn, out);
   return out;
