@@ -1,7 +1,7 @@
 /**
  * Who the simulated volunteers are: where they live and work, how they commute, their habits.
  */
-import { clampToGrid, distanceM, GRID_BOUNDS, lerp, offsetM, PARIS_BOUNDS, type LatLon } from './geo.js';
+import { clampToGrid, distanceM, lerp, offsetM, PARIS_BOUNDS, type LatLon } from './geo.js';
 import type { Random } from './random.js';
 import type { MoveMode } from './speeds.js';
 
