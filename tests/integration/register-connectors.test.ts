@@ -48,9 +48,6 @@ describe('register-connectors.sh against the real Kafka Connect', () => {
 
   it('fails with the first trace line when a connector task fails', async () => {
     const sink = JSON.parse(readFileSync(join(connectorsDir, 'warehouse-sink-exposure.json'), 'utf8')) as { config: Record<string, string> };
-    const dir = join(scratch, 'failing');
-    rmSync(dir, { recursive: true, force: true });
-    mkdtempSync(join(scratch, 'x'));
     writeFileSync(
       join(scratch, 'failing.json'),
       JSON.stringify({ name: failingName, config: { ...sink.config, 'connection.password': 'not-the-password' } }),
@@ -58,7 +55,8 @@ describe('register-connectors.sh against the real Kafka Connect', () => {
     const result = await run(scratch);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${failingName} failed:`);
-    expect(result.stderr).toMatch(/password authentication failed|FATAL/);
+    // The first line of the task's trace: an exception from the sink's database connection.
+    expect(result.stderr).toMatch(new RegExp(`${failingName} failed: \\S+(Exception|Error)`));
   });
 
   it('refuses a file without a name, naming the file', async () => {

@@ -172,10 +172,13 @@ export async function provisionCluster(config: StackConfig, spec: ClusterSpec): 
         throw new Error(`${spec.name}: ${script} failed: ${(err as Error).message}`);
       }
     }
-    // Tables created by the superuser belong to the application role.
+    // Tables and views created by the superuser belong to the application role.
     const { rows } = await client.query<{ sql: string }>(
       `SELECT format('ALTER TABLE %I.%I OWNER TO %I', schemaname, tablename, $1::text) AS sql
-         FROM pg_tables WHERE schemaname = 'public' AND tableowner <> $1 AND tablename <> 'spatial_ref_sys'`,
+         FROM pg_tables WHERE schemaname = 'public' AND tableowner <> $1 AND tablename <> 'spatial_ref_sys'
+       UNION ALL
+       SELECT format('ALTER VIEW %I.%I OWNER TO %I', schemaname, viewname, $1::text)
+         FROM pg_views WHERE schemaname = 'public' AND viewowner <> $1 AND viewname NOT IN ('geometry_columns', 'geography_columns')`,
       [config.pgUser],
     );
     for (const row of rows) await client.query(row.sql);

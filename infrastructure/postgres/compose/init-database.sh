@@ -45,11 +45,14 @@ if [ "$found" = 0 ]; then
   exit 1
 fi
 
-# Tables created by the superuser belong to the application role (as in the embedded stack).
+# Tables and views created by the superuser belong to the application role (as in the embedded stack).
 run_psql --dbname "$POLLUSCOPE_DB" --set=app_user="$POLLUSCOPE_PG_USER" <<'SQL'
 SELECT format('ALTER TABLE %I.%I OWNER TO %I', schemaname, tablename, :'app_user')
   FROM pg_tables
  WHERE schemaname = 'public' AND tableowner <> :'app_user' AND tablename <> 'spatial_ref_sys' \gexec
+SELECT format('ALTER VIEW %I.%I OWNER TO %I', schemaname, viewname, :'app_user')
+  FROM pg_views
+ WHERE schemaname = 'public' AND viewowner <> :'app_user' AND viewname NOT IN ('geometry_columns', 'geography_columns') \gexec
 SQL
 
 # The image's rule `host all all all scram-sha-256` does not cover replication connections.

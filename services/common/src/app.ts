@@ -43,6 +43,12 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
     return registryCheck.reachable;
   };
 
+  // Request logging is off, so failures are logged here.
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    if ((error.statusCode ?? 500) >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
+    return reply.send(error);
+  });
+
   app.get('/', async (_request, reply) => reply.type('text/plain; charset=utf-8').send(`hello, ${options.name}`));
 
   app.get('/health', async (_request, reply) => {

@@ -1,0 +1,181 @@
+/**
+ * The researchers' warehouse (DESIGN.md §3.3, §5.5, §5.6): fused timeline and daily exposure of
+ * two participants, a human review that replaces a timeline row in place, the read-only
+ * researcher role, and the example queries of docs/warehouse.md run as that role.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVICE_PORTS } from '../../cli/src/infra/services.js';
+import { eventually, freshParticipant, rawdata, stackConfig, warehouse } from './stack.js';
+
+const START_MS = Date.UTC(2026, 2, 3, 9, 0, 0); // Tuesday 3 March 2026, 10:00 in Paris
+const MINUTE = 60_000;
+const participants = [freshParticipant('wa'), freshParticipant('wb')];
+const raw = rawdata();
+const wh = warehouse();
+const researcher = new pg.Pool({
+  host: stackConfig.host,
+  port: stackConfig.ports.warehouse,
+  database: 'warehouse',
+  user: 'researcher_login',
+  password: 'researcher',
+  max: 1,
+});
+const postprocessingUrl = `http://${stackConfig.host}:${SERVICE_PORTS.postprocessing}`;
+
+beforeAll(async () => {
+  for (const participant of participants) {
+    for (let minute = 0; minute < 30; minute++) {
+      await raw.query(
+        `INSERT INTO sensor_measurements (participant_virtual_id, kit_id, time, pm1, pm25, pm10, no2, bc, temperature, humidity, activity)
+         VALUES ($1, 9, $2, 6, 12, 18, 25, 900, 22, 45, 'Bureau')`,
+        [participant, new Date(START_MS + minute * MINUTE)],
+      );
+    }
+  }
+});
+
+afterAll(async () => {
+  await Promise.all([raw.end(), wh.end(), researcher.end()]);
+});
+
+describe('timeline, exposure and review in the warehouse', () => {
+  it('fuses six 5-minute segments per participant into the timeline and a day of exposure whose shares sum to 1', async () => {
+    const timeline = await eventually(
+      'activity_timeline rows',
+      120_000,
+      async () =>
+        (await wh.query('SELECT participant_virtual_id, segment_start, final_label, source FROM activity_timeline WHERE participant_virtual_id = ANY($1)', [participants]))
+          .rows,
+      (rows) => rows.length === 12,
+    );
+    expect(timeline.every((r) => typeof r.final_label === 'string' && r.source === 'sensors')).toBe(true);
+    const exposure = await eventually(
+      'exposure_daily rows',
+      60_000,
+      async () =>
+        (
+          await wh.query(
+            `SELECT participant_virtual_id, sum(minutes) AS minutes, sum(pm25_share) AS pm25_shares, sum(bc_share) AS bc_shares
+               FROM exposure_daily WHERE participant_virtual_id = ANY($1) GROUP BY participant_virtual_id`,
+            [participants],
+          )
+        ).rows,
+      (rows) => rows.length === 2 && rows.every((r) => Number(r.minutes) === 30),
+    );
+    for (const row of exposure) {
+      expect(row.pm25_shares).toBeCloseTo(1, 9);
+      expect(row.bc_shares).toBeCloseTo(1, 9);
+    }
+  });
+
+  it('applies a human review: the corrected row replaces the old one under the same key', async () => {
+    const [participant] = participants;
+    const segmentStart = new Date(START_MS + 10 * MINUTE);
+    const before = await wh.query('SELECT final_label FROM activity_timeline WHERE participant_virtual_id = $1 AND segment_start = $2', [participant, segmentStart]);
+    const corrected = before.rows[0]?.final_label === 'Cinéma' ? 'Magasin' : 'Cinéma';
+
+    const refused = await fetch(`${postprocessingUrl}/reviews/${participant}/${segmentStart.toISOString()}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ label: 'Spaceship' }),
+    });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { message: string }).message).toContain('label');
+
+    const accepted = await fetch(`${postprocessingUrl}/reviews/${participant}/${segmentStart.toISOString()}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ label: corrected, reviewer: 'integration-test' }),
+    });
+    expect(accepted.status).toBe(202);
+
+    const rows = await eventually(
+      'the reviewed timeline row',
+      60_000,
+      async () =>
+        (await wh.query('SELECT final_label, source FROM activity_timeline WHERE participant_virtual_id = $1 AND segment_start = $2', [participant, segmentStart])).rows,
+      (found) => found.length === 1 && found[0]?.final_label === corrected,
+    );
+    expect(rows).toEqual([{ final_label: corrected, source: 'review' }]);
+    const stored = await eventually(
+      'the stored decision',
+      60_000,
+      async () => (await wh.query('SELECT label, reviewer FROM review_decisions WHERE participant_virtual_id = $1', [participant])).rows,
+      (found) => found.length === 1,
+    );
+    expect(stored).toEqual([{ label: corrected, reviewer: 'integration-test' }]);
+    const exposure = await eventually(
+      'the corrected exposure',
+      60_000,
+      async () => (await wh.query('SELECT minutes FROM exposure_daily WHERE participant_virtual_id = $1 AND micro_environment = $2', [participant, corrected])).rows,
+      (found) => found.length === 1 && Number(found[0]?.minutes) === 5,
+    );
+    expect(Number(exposure[0]?.minutes)).toBe(5);
+  });
+
+  it('answers 404 for a review of a segment that does not exist', async () => {
+    const response = await fetch(`${postprocessingUrl}/reviews/nobody-${Date.now()}/${new Date(START_MS).toISOString()}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ label: 'Bureau' }),
+    });
+    expect(response.status).toBe(404);
+  });
+
+  it('lists segments needing review, paged and filtered by participant and day', async () => {
+    const response = await fetch(`${postprocessingUrl}/reviews?participant=${participants[1]}&day=2026-03-03&pending=false&limit=2`);
+    expect(response.status).toBe(200);
+    const page = (await response.json()) as { items: { participant_virtual_id: string }[]; total: number; limit: number; offset: number };
+    expect(page.limit).toBe(2);
+    expect(page.items.length).toBeLessThanOrEqual(2);
+    expect(page.items.every((i) => i.participant_virtual_id === participants[1])).toBe(true);
+    const bad = await fetch(`${postprocessingUrl}/reviews?limit=100000`);
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe('the researcher role', () => {
+  const tables = ['sensor_clean', 'activity_segments', 'gps_clean', 'gps_episodes', 'activity_timeline', 'exposure_daily', 'review_decisions'];
+
+  it.each(tables)('cannot INSERT, UPDATE or DELETE %s', async (table) => {
+    const client = await researcher.connect();
+    try {
+      await client.query('SET default_transaction_read_only = off');
+      for (const sql of [
+        `INSERT INTO ${table} (participant_virtual_id) VALUES ('intruder')`,
+        `UPDATE ${table} SET participant_virtual_id = 'intruder'`,
+        `DELETE FROM ${table}`,
+      ]) {
+        await expect(client.query(sql), sql).rejects.toThrow(/permission denied/);
+      }
+    } finally {
+      client.release();
+    }
+  });
+
+  it('can SELECT from every view of the warehouse', async () => {
+    const { rows } = await wh.query<{ viewname: string }>(`SELECT viewname FROM pg_views WHERE schemaname = 'public' ORDER BY 1`);
+    const views = rows.map((r) => r.viewname).filter((v) => !['geography_columns', 'geometry_columns'].includes(v));
+    expect(views.length).toBeGreaterThanOrEqual(5);
+    for (const view of views) {
+      await expect(researcher.query(`SELECT * FROM ${view} LIMIT 1`), view).resolves.toBeDefined();
+    }
+  });
+});
+
+describe('docs/warehouse.md example queries', () => {
+  const doc = readFileSync(join(stackConfig.repoRoot, 'docs', 'warehouse.md'), 'utf8');
+  const examples = [...doc.matchAll(/<!-- example: ([\w-]+) -->\s*```sql\n([\s\S]*?)```/g)].map((m) => [m[1] ?? '', m[2] ?? ''] as const);
+
+  it('documents at least five example queries', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(examples)('%s runs as the researcher', async (_name, sql) => {
+    const result = await researcher.query(sql);
+    expect(Array.isArray(result.rows)).toBe(true);
+  });
+});
