@@ -50,6 +50,6 @@ function benchmark(name: string, withCsv: boolean): AlgorithmBenchmark {
 }
 
 export const simulatorBenchmarks: AlgorithmBenchmark[] = [
-  benchmark('simulator: generate sensor + 1 Hz GPS + truth records', false),
-  benchmark('simulator: generate + format CSV text', true),
+  benchmark('simulator: generate records', false),
+  benchmark('simulator: generate + CSV text', true),
 ];
