@@ -61,6 +61,36 @@ export interface RunnerHealth {
 
 export const partitionKey = (topic: string, partition: number) => `${topic}:${partition}`;
 
+export interface CommitTarget {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+/**
+ * The commit rule of DESIGN.md §4: per partition, the offset to commit is the oldest offset a
+ * handler still holds in an open window, or everything processed when it holds nothing. Only
+ * partitions whose target differs from what was last committed are returned.
+ *
+ * @param processedUpTo next offset after the last processed record, per `topic:partition`
+ * @param held lowest offset still held, per `topic:partition`
+ * @param committed last committed offset, per `topic:partition`
+ */
+export function commitTargets(
+  processedUpTo: ReadonlyMap<string, number>,
+  held: ReadonlyMap<string, number>,
+  committed: ReadonlyMap<string, number>,
+): CommitTarget[] {
+  const targets: CommitTarget[] = [];
+  for (const [key, upTo] of processedUpTo) {
+    const offset = Math.min(upTo, held.get(key) ?? upTo);
+    if (committed.get(key) === offset) continue;
+    const separator = key.lastIndexOf(':');
+    targets.push({ topic: key.slice(0, separator), partition: Number(key.slice(separator + 1)), offset });
+  }
+  return targets;
+}
+
 /** Serialises batches, idle flushes and rebalances: the handler's state is never touched twice at once. */
 class Mutex {
   private tail: Promise<unknown> = Promise.resolve();
@@ -225,17 +255,10 @@ export class StreamRunner {
     for (const [topic, messages] of byTopic) this.options.metrics.recordsOut.inc({ topic }, messages.length);
   }
 
-  /** Commits, per partition, the oldest offset still held (or everything processed when none is). */
   private async commit(): Promise<void> {
-    const held = this.options.handler.heldOffsets();
-    const offsets: { topic: string; partition: number; offset: string }[] = [];
-    for (const [key, upTo] of this.processedUpTo) {
-      const target = Math.min(upTo, held.get(key) ?? upTo);
-      if (this.committed.get(key) === target) continue;
-      const separator = key.lastIndexOf(':');
-      offsets.push({ topic: key.slice(0, separator), partition: Number(key.slice(separator + 1)), offset: String(target) });
-      this.committed.set(key, target);
-    }
-    if (offsets.length > 0) await this.consumer.commitOffsets(offsets);
+    const offsets = commitTargets(this.processedUpTo, this.options.handler.heldOffsets(), this.committed);
+    if (offsets.length === 0) return;
+    await this.consumer.commitOffsets(offsets.map((o) => ({ ...o, offset: String(o.offset) })));
+    for (const o of offsets) this.committed.set(partitionKey(o.topic, o.partition), o.offset);
   }
 }

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { loadServiceConfig } from './config.js';
+import { PipelineError } from './errors.js';
+
+const load = (env: NodeJS.ProcessEnv) => loadServiceConfig('gps-preprocessing', 8002, '/schemas', env, ['MODEL_PATH']);
+
+describe('loadServiceConfig', () => {
+  it('uses the defaults of DESIGN.md when nothing is set', () => {
+    expect(load({})).toMatchObject({
+      kafkaBrokers: ['127.0.0.1:9092'],
+      schemaRegistryUrl: 'http://127.0.0.1:8081/apis/ccompat/v7',
+      port: 8002,
+      groupId: 'gps-preprocessing',
+      allowedLatenessMs: 120_000,
+      idleTimeoutMs: 30_000,
+      schemasDir: '/schemas',
+      extra: { MODEL_PATH: undefined },
+    });
+  });
+
+  it('reads every setting from the environment', () => {
+    const config = load({
+      KAFKA_BROKERS: 'kafka:9092, kafka2:9093',
+      SCHEMA_REGISTRY_URL: 'http://registry:8080/apis/ccompat/v7/',
+      PORT: '9000',
+      LOG_LEVEL: 'debug',
+      GROUP_ID: 'gps-2',
+      ALLOWED_LATENESS_MS: '60000',
+      IDLE_TIMEOUT_MS: '5000',
+      SCHEMAS_DIR: '/app/schemas',
+      MODEL_PATH: '/models/m.json',
+    });
+    expect(config).toMatchObject({
+      kafkaBrokers: ['kafka:9092', 'kafka2:9093'],
+      schemaRegistryUrl: 'http://registry:8080/apis/ccompat/v7',
+      port: 9000,
+      logLevel: 'debug',
+      groupId: 'gps-2',
+      allowedLatenessMs: 60_000,
+      idleTimeoutMs: 5000,
+      schemasDir: '/app/schemas',
+      extra: { MODEL_PATH: '/models/m.json' },
+    });
+  });
+
+  it.each([
+    [{ PORT: '70000' }, 'PORT'],
+    [{ PORT: 'http' }, 'PORT'],
+    [{ KAFKA_BROKERS: 'kafka' }, 'KAFKA_BROKERS'],
+    [{ SCHEMA_REGISTRY_URL: 'registry:8080' }, 'SCHEMA_REGISTRY_URL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ IDLE_TIMEOUT_MS: '-1' }, 'IDLE_TIMEOUT_MS'],
+  ])('fails fast on %j, naming %s', (env, setting) => {
+    let error: unknown;
+    try {
+      load(env);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(PipelineError);
+    expect((error as PipelineError).code).toBe('CONFIG_INVALID');
+    expect((error as PipelineError).message.startsWith(`${setting}:`)).toBe(true);
+  });
+});

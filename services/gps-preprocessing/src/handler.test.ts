@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { InputRecord, OutputRecord } from '@polluscope/common';
+import { createGpsHandler } from './handler.js';
+
+const START = Date.UTC(2026, 0, 5, 8, 0, 0);
+
+function fix(offset: number, participant: string, second: number, lat: number, lon: number): InputRecord {
+  return {
+    topic: 'raw.gps',
+    partition: 1,
+    offset,
+    key: participant,
+    value: { id: offset, participant_virtual_id: participant, tablet_id: 4, time: new Date(START + second * 1000).toISOString(), lat, lon },
+  };
+}
+
+/** 600 s of 1 Hz fixes walking north, with a duplicate, a 1000 km/h jump and rows out of order. */
+function records(): InputRecord[] {
+  const list: InputRecord[] = [];
+  let offset = 0;
+  for (let s = 0; s < 600; s++) {
+    for (const participant of ['p1', 'p2']) list.push(fix(offset++, participant, s, 48.85 + s * 0.00001, 2.35));
+  }
+  list.push(fix(offset++, 'p1', 10, 48.85 + 10 * 0.00001, 2.35)); // exact duplicate
+  list.splice(500, 0, fix(offset++, 'p2', 249.5, 49.2, 2.35)); // 39 km away in half a second
+  const [a, b] = [list[300], list[301]];
+  if (a && b) [list[300], list[301]] = [b, a]; // delivered out of order
+  return list;
+}
+
+function run(input: readonly InputRecord[], size: number): string {
+  const handler = createGpsHandler({ allowedLatenessMs: 120_000, idleTimeoutMs: 1 });
+  const outputs: OutputRecord[] = [];
+  for (let i = 0; i < input.length; i += size) outputs.push(...(handler.process(input.slice(i, i + size), 0) as OutputRecord[]));
+  outputs.push(...handler.flushIdle(10));
+  return JSON.stringify(outputs.map((o) => o.value).sort((x, y) => {
+    const [p, q] = [x as { participant_virtual_id: string; time: number }, y as { participant_virtual_id: string; time: number }];
+    return p.participant_virtual_id.localeCompare(q.participant_virtual_id) || p.time - q.time;
+  }));
+}
+
+describe('gps-preprocessing handler', () => {
+  const input = records();
+
+  it('gives identical gps.clean output whether the input comes in 1, 7 or 500 polls', () => {
+    const whole = run(input, input.length);
+    expect(run(input, Math.ceil(input.length / 7))).toBe(whole);
+    expect(run(input, Math.ceil(input.length / 500))).toBe(whole);
+  });
+
+  it('keeps every fix once, drops the duplicate and the impossible jump, and indexes the points', () => {
+    const points = JSON.parse(run(input, 100)) as { participant_virtual_id: string; time: number; col: number; hilbert: number; speed_mps: number | null }[];
+    expect(points.filter((p) => p.participant_virtual_id === 'p1')).toHaveLength(600);
+    expect(points.filter((p) => p.participant_virtual_id === 'p2')).toHaveLength(600);
+    expect(points.every((p) => Number.isInteger(p.col) && Number.isInteger(p.hilbert))).toBe(true);
+    expect(points[0]?.speed_mps).toBeNull();
+    expect(points[1]?.speed_mps).toBeCloseTo(1.112, 3); // 0.00001° of latitude per second
+  });
+
+  it('sends out-of-range fixes to the dead letters with the reason', () => {
+    const handler = createGpsHandler({ allowedLatenessMs: 120_000, idleTimeoutMs: 1 });
+    expect(handler.validate('raw.gps', { participant_virtual_id: 'p1', time: '2026-01-05T08:00:00Z', lat: 200, lon: 2 })).toBe('lat outside [-90, 90]');
+    expect(handler.validate('raw.gps', { participant_virtual_id: 'p1', time: 'never', lat: 48, lon: 2 })).toBe('time missing or unparseable');
+    expect(handler.validate('raw.gps', { participant_virtual_id: ' ', time: '2026-01-05T08:00:00Z', lat: 48, lon: 2 })).toContain('participant');
+  });
+});

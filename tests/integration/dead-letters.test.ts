@@ -1,0 +1,106 @@
+/**
+ * Bad input (DESIGN.md §3.2, §4): a record that cannot be decoded or breaks a rule goes to
+ * dlq.<service> with the original bytes and the error headers, a metric counts it, and the
+ * stream carries on with the records behind it.
+ */
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { Kafka, logLevel, Partitioners, type KafkaMessage } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVICE_PORTS } from '../../cli/src/infra/services.js';
+import { endpoints, eventually, freshParticipant, rawdata, stackConfig, warehouse } from './stack.js';
+
+const kafka = new Kafka({ brokers: [endpoints.kafkaBrokers], logLevel: logLevel.NOTHING });
+const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+const registry = new SchemaRegistry({ host: endpoints.registryUrl });
+const raw = rawdata();
+const wh = warehouse();
+const participant = freshParticipant('dlq');
+const dead: Record<string, KafkaMessage[]> = { 'dlq.timeseries-preprocessing': [], 'dlq.gps-preprocessing': [] };
+const consumer = kafka.consumer({ groupId: `it-dlq-${Date.now()}` });
+
+const headers = (m: KafkaMessage) => Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, v?.toString()]));
+const mine = (topic: string) => dead[topic]?.filter((m) => m.key?.toString() === participant) ?? [];
+
+async function deadLetterCount(port: number): Promise<number> {
+  const text = await (await fetch(`http://${stackConfig.host}:${port}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('polluscope_dead_letters_total{'))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
+
+let before = { sensor: 0, gps: 0 };
+
+beforeAll(async () => {
+  await producer.connect();
+  await consumer.connect();
+  await consumer.subscribe({ topics: Object.keys(dead), fromBeginning: false });
+  await consumer.run({ eachMessage: async ({ topic, message }) => void dead[topic]?.push(message) });
+  // Let the group settle at the end of the dead-letter topics before anything is produced.
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  before = { sensor: await deadLetterCount(SERVICE_PORTS['timeseries-preprocessing']), gps: await deadLetterCount(SERVICE_PORTS['gps-preprocessing']) };
+
+  // Bytes that are not Avro at all, on both raw topics.
+  await producer.send({ topic: 'raw.sensor', messages: [{ key: participant, value: Buffer.from('not avro at all') }] });
+  await producer.send({ topic: 'raw.gps', messages: [{ key: participant, value: Buffer.from([0, 0, 0, 0]) }] });
+  // A schema-valid sensor record with an empty participant id, encoded with the CDC source's own schema.
+  const sensorSchemaId = await registry.getLatestSchemaId('raw.sensor-value');
+  const invalid = await registry.encode(sensorSchemaId, {
+    id: 1, participant_virtual_id: '', kit_id: null, time: '2026-03-04T10:00:00Z',
+    pm1: null, pm25: null, pm10: null, no2: null, bc: null, temperature: null, humidity: null, activity: null, event: null,
+  });
+  await producer.send({ topic: 'raw.sensor', messages: [{ key: participant, value: invalid }] });
+  // A GPS fix with latitude 200 through the real path: rawdata, change data capture, the service.
+  await raw.query('INSERT INTO gps_positions (participant_virtual_id, tablet_id, time, lat, lon) VALUES ($1, 1, $2, 200, 2.35)', [participant, new Date(Date.UTC(2026, 2, 4, 10))]);
+  // Good records behind the bad ones.
+  await raw.query('INSERT INTO gps_positions (participant_virtual_id, tablet_id, time, lat, lon) VALUES ($1, 1, $2, 48.85, 2.35)', [participant, new Date(Date.UTC(2026, 2, 4, 10, 0, 5))]);
+  await raw.query('INSERT INTO sensor_measurements (participant_virtual_id, time, pm25) VALUES ($1, $2, 11)', [participant, new Date(Date.UTC(2026, 2, 4, 10))]);
+});
+
+afterAll(async () => {
+  await consumer.disconnect();
+  await producer.disconnect();
+  await Promise.all([raw.end(), wh.end()]);
+});
+
+describe('dead letters', () => {
+  it('sends undecodable and invalid sensor records to dlq.timeseries-preprocessing with the reason and the original bytes', async () => {
+    const letters = await eventually('sensor dead letters', 60_000, async () => mine('dlq.timeseries-preprocessing'), (l) => l.length === 2);
+    const [undecodable, invalid] = letters.map(headers);
+    expect(undecodable).toMatchObject({ stage: 'timeseries-preprocessing', 'source.topic': 'raw.sensor' });
+    expect(undecodable?.error).toContain('not an Avro record');
+    expect(letters[0]?.value?.toString()).toBe('not avro at all');
+    expect(invalid?.error).toContain('participant_virtual_id');
+    expect(Number(invalid?.['source.offset'])).toBeGreaterThanOrEqual(0);
+    expect(invalid?.['source.partition']).toMatch(/^[0-5]$/);
+  });
+
+  it('sends undecodable and out-of-range GPS records to dlq.gps-preprocessing', async () => {
+    const letters = await eventually('GPS dead letters', 60_000, async () => mine('dlq.gps-preprocessing'), (l) => l.length === 2);
+    const reasons = letters.map((m) => headers(m).error);
+    expect(reasons[0]).toContain('not an Avro record');
+    expect(reasons[1]).toContain('lat outside [-90, 90]');
+  });
+
+  it('counts them in the services\' metrics', async () => {
+    expect(await deadLetterCount(SERVICE_PORTS['timeseries-preprocessing'])).toBe(before.sensor + 2);
+    expect(await deadLetterCount(SERVICE_PORTS['gps-preprocessing'])).toBe(before.gps + 2);
+  });
+
+  it('keeps the stream going: the good records behind the bad ones reach the warehouse', async () => {
+    const counts = await eventually(
+      'good rows',
+      60_000,
+      async () => {
+        const { rows } = await wh.query<{ sensor: string; gps: string }>(
+          `SELECT (SELECT count(*) FROM sensor_clean WHERE participant_virtual_id = $1) AS sensor,
+                  (SELECT count(*) FROM gps_clean WHERE participant_virtual_id = $1) AS gps`,
+          [participant],
+        );
+        return { sensor: Number(rows[0]?.sensor), gps: Number(rows[0]?.gps) };
+      },
+      (c) => c.sensor === 1 && c.gps === 1,
+    );
+    expect(counts).toEqual({ sensor: 1, gps: 1 });
+  });
+});
