@@ -1,4 +1,4 @@
-export * from './geo/haversine-distance.js';
+export { EARTH_RADIUS_M, haversineDistanceM } from '@polluscope/common/domain';
 export * from './cleaning/gps-point.js';
 export * from './cleaning/validate-gps-record.js';
 export * from './cleaning/clean-gps-points.js';

@@ -1,4 +1,6 @@
-export * from './geo/haversine-distance.js';
+export { EARTH_RADIUS_M, haversineDistanceM } from '@polluscope/common/domain';
+export * from './geo/bearing-deg.js';
+export * from './geo/is-within-distance.js';
 export * from './trajectory/track-point.js';
 export * from './trajectory/stay-point-detector.js';
 export * from './trajectory/hilbert-density-detector.js';

@@ -1,4 +1,4 @@
-import { haversineDistanceM } from '../geo/haversine-distance.js';
+import { haversineDistanceM } from '@polluscope/common/domain';
 import type { GpsPoint } from './gps-point.js';
 
 export interface CleanGpsParams {

@@ -1,4 +1,4 @@
-import { haversineDistanceM } from '../geo/haversine-distance.js';
+import { haversineDistanceM } from '@polluscope/common/domain';
 import type { TrackPoint } from '../trajectory/track-point.js';
 import type { Episode, MoveEpisode, StopEpisode } from './episode.js';
 import { quantileSorted } from './quantile.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Episode } from '../episodes/episode.js';
-import { detectStayPoints, initialStayPointState, stepStayPoints, type StayPointState } from './stay-point-detector.js';
+import { defaultStayPointParams, detectStayPoints, initialStayPointState, stepStayPoints, type StayPointState } from './stay-point-detector.js';
 import { pt, toXY } from './test-points.js';
 
 // [type, start s, end s, point count]
@@ -82,7 +82,7 @@ describe('detectStayPoints', () => {
 
   it('splits the stop at the outlier when maxOutlierPoints is 0', () => {
     const points = [...stopAround(0, 0), pt(500, 0, 150), pt(5, 0, 180), pt(0, 5, 210)];
-    expect(brief(detectStayPoints(points, { maxDiameterM: 100, minDurationS: 120, maxOutlierPoints: 0 }))).toEqual([
+    expect(brief(detectStayPoints(points, { ...defaultStayPointParams, maxOutlierPoints: 0 }))).toEqual([
       ['stop', 0, 120, 5],
       ['move', 150, 210, 3],
     ]);
@@ -200,5 +200,136 @@ describe('stepStayPoints', () => {
       ['move', 0, true],
       ['stop', 60_000, false],
     ]);
+  });
+});
+
+describe('detectStayPoints: gaps, minimum points, jitter and excursions', () => {
+  it('ends a stop at a gap longer than maxGapS and starts afresh after it', () => {
+    const points = [...stopAround(0, 0), ...stopAround(0, 421)]; // 301 s without a fix
+    expect(brief(detectStayPoints(points))).toEqual([
+      ['stop', 0, 120, 5],
+      ['stop', 421, 541, 5],
+    ]);
+  });
+
+  it('keeps a stop across a gap of exactly maxGapS', () => {
+    const points = [...stopAround(0, 0), ...stopAround(0, 420)];
+    expect(brief(detectStayPoints(points))).toEqual([['stop', 0, 540, 10]]);
+  });
+
+  it('makes no stop of two fixes at the same place an hour apart', () => {
+    expect(brief(detectStayPoints([pt(0, 0, 0), pt(3, 0, 3600)]))).toEqual([
+      ['move', 0, 0, 1],
+      ['move', 3600, 3600, 1],
+    ]);
+  });
+
+  it('ends a move at a gap as well', () => {
+    const points = [pt(0, 0, 0), pt(300, 0, 30), pt(600, 0, 400), pt(900, 0, 430)];
+    expect(brief(detectStayPoints(points))).toEqual([
+      ['move', 0, 30, 2],
+      ['move', 400, 430, 2],
+    ]);
+  });
+
+  it('needs minPoints points for a stop, whatever its duration', () => {
+    const two = [pt(-600, 0, 0), pt(0, 0, 30), pt(5, 0, 180), pt(600, 0, 210), pt(1200, 0, 240)];
+    expect(brief(detectStayPoints(two))).toEqual([['move', 0, 240, 5]]);
+    expect(brief(detectStayPoints(two, { ...defaultStayPointParams, minPoints: 2 }))).toEqual([
+      ['move', 0, 0, 1],
+      ['stop', 30, 180, 2],
+      ['move', 210, 240, 2],
+    ]);
+    const three = [pt(-600, 0, 0), pt(0, 0, 30), pt(5, 0, 120), pt(0, 5, 180), pt(600, 0, 210), pt(1200, 0, 240)];
+    expect(brief(detectStayPoints(three))).toEqual([
+      ['move', 0, 0, 1],
+      ['stop', 30, 180, 3],
+      ['move', 210, 240, 2],
+    ]);
+  });
+
+  it('does not count an absorbed outlier towards minPoints', () => {
+    const points = [pt(0, 0, 0), pt(500, 0, 60), pt(5, 0, 120), pt(900, 0, 150), pt(1500, 0, 180)];
+    expect(brief(detectStayPoints(points))).toEqual([['move', 0, 180, 5]]);
+  });
+
+  it('keeps a stop whose jitter spreads wider than the diameter but stays within maxJitterM of its centroid', () => {
+    // The four jittery fixes span 160 m × 160 m; each is 78–96 m from the running centroid
+    // ((3, 3), then (15.8, 2.5), (2.1, 2.1), (1.9, 11.9)) when it arrives.
+    const points = [...stopAround(0, 0), pt(80, 0, 150), pt(-80, 0, 180), pt(0, 80, 210), pt(0, -80, 240)];
+    expect(brief(detectStayPoints(points))).toEqual([['stop', 0, 240, 9]]);
+  });
+
+  it('absorbs a short excursion within maxExcursionM and leaves it out of the geometry', () => {
+    const points = [...stopAround(0, 0), pt(150, 0, 150), pt(160, 0, 180), pt(5, 0, 210), pt(0, 5, 240)];
+    const episodes = detectStayPoints(points);
+    expect(brief(episodes)).toEqual([['stop', 0, 240, 9]]);
+    const stop = episodes[0];
+    if (stop?.type !== 'stop') throw new Error('expected a stop');
+    expect(stop.radiusM).toBeLessThan(10);
+  });
+
+  it('ends the stop at an excursion longer than maxExcursionS, where a new stop may start', () => {
+    const away = [150, 180, 210, 240, 270, 300].map((t) => pt(150, 0, t));
+    const points = [...stopAround(0, 0), ...away, pt(0, 0, 330)];
+    expect(brief(detectStayPoints(points))).toEqual([
+      ['stop', 0, 120, 5],
+      ['stop', 150, 300, 6],
+      ['move', 330, 330, 1],
+    ]);
+  });
+
+  it('ends the stop when an excursion goes beyond maxExcursionM for more than maxOutlierPoints points', () => {
+    const points = [...stopAround(0, 0), pt(150, 0, 150), pt(400, 0, 180), pt(700, 0, 210)];
+    expect(brief(detectStayPoints(points))).toEqual([
+      ['stop', 0, 120, 5],
+      ['move', 150, 210, 3],
+    ]);
+  });
+});
+
+describe('stepStayPoints with gaps, jitter and excursions', () => {
+  const points = [
+    pt(0, 0, 0),
+    pt(300, 0, 30),
+    ...stopAround(600, 60),
+    pt(750, 0, 210), // excursion, absorbed
+    pt(600, 5, 240),
+    pt(690, 0, 270), // jitter 87 m from the centroid
+    pt(605, 0, 300),
+    pt(610, 0, 700), // after a 400 s gap
+    pt(600, 0, 730),
+    pt(605, 5, 760),
+    pt(600, 0, 790),
+    pt(610, 5, 820),
+    pt(1000, 0, 850),
+    pt(1400, 0, 880),
+  ];
+  const expected = [
+    ['move', 0, 30, 2],
+    ['stop', 60, 300, 9],
+    ['stop', 700, 820, 5],
+    ['move', 850, 880, 2],
+  ];
+
+  function streamedFinals(cuts: number[]): Episode[] {
+    let state: StayPointState = initialStayPointState();
+    const finals: Episode[] = [];
+    const bounds = [0, ...cuts, points.length];
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      const chunk = points.slice(bounds[k], bounds[k + 1]);
+      const last = k + 2 === bounds.length;
+      const r = stepStayPoints(state, chunk, last ? Number.POSITIVE_INFINITY : (chunk.at(-1)?.timeMs ?? 0));
+      for (const c of r.changes) if (c.final) finals.push(c.episode);
+      state = JSON.parse(JSON.stringify(r.state)) as StayPointState;
+    }
+    return finals;
+  }
+
+  it('gives the same episodes in one chunk, in two chunks at every cut, and point by point', () => {
+    const one = detectStayPoints(points);
+    expect(brief(one)).toEqual(expected);
+    for (let cut = 1; cut < points.length; cut++) expect(streamedFinals([cut])).toEqual(one);
+    expect(streamedFinals(points.map((_, i) => i).slice(1))).toEqual(one);
   });
 });

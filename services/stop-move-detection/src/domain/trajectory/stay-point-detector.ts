@@ -1,13 +1,35 @@
 import { buildEpisode } from '../episodes/build-episode.js';
 import type { Episode } from '../episodes/episode.js';
-import { haversineDistanceM } from '../geo/haversine-distance.js';
+import { isWithinDistanceM } from '../geo/is-within-distance.js';
 import { assertStrictlyIncreasing, type TrackPoint } from './track-point.js';
 
+/** Parameters of the stay-point detector; docs/stop-detection.md explains each default. */
 export interface StayPointParams {
-  /** All points of a stop fit in a box whose diagonal is at most this, metres. */
+  /** A stop starts when a run of points fits in a box whose diagonal is at most this, metres. */
   readonly maxDiameterM: number;
-  /** A stop lasts at least this long, seconds. */
+  /** ... and that run lasts at least this long, seconds. */
   readonly minDurationS: number;
+  /** ... and holds at least this many points (absorbed outliers not counted). */
+  readonly minPoints: number;
+  /**
+   * Two consecutive points further apart in time than this never share an episode, seconds: the
+   * gap ends the open stop or move and the point after it starts afresh.
+   */
+  readonly maxGapS: number;
+  /**
+   * Once confirmed, a stop keeps every point within this distance of its running centroid
+   * (outliers excluded), metres: the GPS jitter of a long stay spreads wider than the confirming
+   * diameter, so the stop may span up to twice this value.
+   */
+  readonly maxJitterM: number;
+  /**
+   * A confirmed stop is not ended by an excursion: a run of points beyond maxJitterM that comes
+   * back within it, lasting at most maxExcursionS seconds (first to last point of the run) and
+   * with at most maxOutlierPoints of its points beyond maxExcursionM of the centroid, metres. The
+   * run is absorbed as outliers. A longer or farther run ends the stop at its first point.
+   */
+  readonly maxExcursionM: number;
+  readonly maxExcursionS: number;
   /**
    * Up to this many consecutive points outside the current stop (or candidate) are absorbed as
    * GPS outliers when the point after them is inside again; 0 disables the rule.
@@ -15,7 +37,25 @@ export interface StayPointParams {
   readonly maxOutlierPoints: number;
 }
 
-export const defaultStayPointParams: StayPointParams = Object.freeze({ maxDiameterM: 100, minDurationS: 120, maxOutlierPoints: 1 });
+export const defaultStayPointParams: StayPointParams = Object.freeze({
+  maxDiameterM: 100,
+  minDurationS: 120,
+  minPoints: 3,
+  maxGapS: 300,
+  maxJitterM: 100,
+  maxExcursionM: 200,
+  maxExcursionS: 120,
+  maxOutlierPoints: 1,
+});
+
+/** Running centroid of the open stop as sums of offsets from its first point, degrees. */
+export interface StayPointCentroid {
+  readonly lat0: number;
+  readonly lon0: number;
+  readonly sumDLat: number;
+  readonly sumDLon: number;
+  readonly n: number;
+}
 
 /**
  * Streaming state of the stay-point detector: a plain JSON-serialisable object. Indices are
@@ -35,9 +75,16 @@ export interface StayPointState {
   readonly suspects: number[];
   /** Monotonic deques of the window's extreme points (seeking only). */
   readonly dq: { minLat: number[]; maxLat: number[]; minLon: number[]; maxLon: number[] };
-  /** Bounding box of the open stop (stopped only). */
-  readonly box: { minLat: number; maxLat: number; minLon: number; maxLon: number };
+  /** Suspects beyond maxExcursionM of the stop's centroid (stopped only). */
+  readonly farSuspects: number;
+  /** Absorbed outliers in points[start..processed) (seeking only). */
+  readonly windowOutliers: number;
+  /** Centroid of the open stop (stopped only). */
+  readonly centroid: StayPointCentroid;
+  /** Time of the latest point received. */
   readonly lastTimeMs: number | null;
+  /** Time of the latest point processed (for the gap rule); null after the end of a trajectory. */
+  readonly lastProcessedMs: number | null;
   /** Start and end of the open episode as last emitted, so unchanged episodes are not re-emitted. */
   readonly openEmitted: { startMs: number; endMs: number; type: 'stop' | 'move' } | null;
 }
@@ -58,6 +105,8 @@ export interface StayPointStepResult {
   readonly rejected: TrackPoint[];
 }
 
+const NO_CENTROID: StayPointCentroid = Object.freeze({ lat0: 0, lon0: 0, sumDLat: 0, sumDLon: 0, n: 0 });
+
 export function initialStayPointState(): StayPointState {
   return {
     points: [],
@@ -69,14 +118,17 @@ export function initialStayPointState(): StayPointState {
     start: 0,
     suspects: [],
     dq: { minLat: [], maxLat: [], minLon: [], maxLon: [] },
-    box: { minLat: 0, maxLat: 0, minLon: 0, maxLon: 0 },
+    farSuspects: 0,
+    windowOutliers: 0,
+    centroid: NO_CENTROID,
     lastTimeMs: null,
+    lastProcessedMs: null,
     openEmitted: null,
   };
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-type Work = Mutable<StayPointState> & { dq: StayPointState['dq']; box: Mutable<StayPointState['box']> };
+type Work = Mutable<Omit<StayPointState, 'centroid'>> & { centroid: Mutable<StayPointCentroid> };
 
 function copyState(s: StayPointState): Work {
   return {
@@ -85,22 +137,30 @@ function copyState(s: StayPointState): Work {
     outlier: [...s.outlier],
     suspects: [...s.suspects],
     dq: { minLat: [...s.dq.minLat], maxLat: [...s.dq.maxLat], minLon: [...s.dq.minLon], maxLon: [...s.dq.maxLon] },
-    box: { ...s.box },
+    centroid: { ...s.centroid },
   };
 }
 
 /**
- * One step of the streaming stay-point detector (DESIGN.md §5.4). `chunk`: further points of one
- * participant, sorted, cleaned, later than any point given before. Points up to `watermarkMs`
- * are processed; later ones wait. `watermarkMs = Infinity` ends the trajectory: everything open
- * is closed and the state starts afresh.
+ * One step of the streaming stay-point detector (DESIGN.md §5.4, docs/stop-detection.md).
+ * `chunk`: further points of one participant, sorted, cleaned, later than any point given
+ * before. Points up to `watermarkMs` are processed; later ones wait. `watermarkMs = Infinity`
+ * ends the trajectory: everything open is closed and the state starts afresh. The episodes do
+ * not depend on how the points are split into chunks.
  *
- * Rule: a candidate window is the longest run of recent points whose bounding box has a
- * diagonal ≤ maxDiameterM; it becomes a stop as soon as it spans minDurationS, and the stop
- * grows while new points keep the box within maxDiameterM. A point outside is held as a suspect;
- * if the next point (after at most maxOutlierPoints suspects) is inside again, the suspects are
- * absorbed as outliers (labelled with the episode, left out of its geometry), otherwise the first
- * suspect breaks the stop. Moves are the runs between stops.
+ * Rules, in order, for each point:
+ * 1. Gap: if it comes more than maxGapS after the previous point, the open episode ends at the
+ *    previous point (final) and detection starts afresh at this point.
+ * 2. Seeking: the candidate window is the longest run of recent points whose bounding box has a
+ *    diagonal ≤ maxDiameterM; it becomes a stop as soon as it spans minDurationS and holds
+ *    minPoints points (outliers not counted). The points before it form the move.
+ * 3. Stopped: a point within maxJitterM of the stop's centroid extends the stop.
+ * 4. Outliers and excursions: a point that does not fit is held as a suspect. Seeking, at most
+ *    maxOutlierPoints suspects wait; stopped, a run of suspects waits while it lasts at most
+ *    maxExcursionS and holds at most maxOutlierPoints points beyond maxExcursionM of the
+ *    centroid. When a point fits again the suspects are absorbed as outliers (labelled with the
+ *    episode, left out of its geometry); otherwise the first suspect ends the stop (or slides the
+ *    candidate window past the points it does not fit with) and the others are placed again.
  *
  * @example stepStayPoints(initialStayPointState(), points, Infinity).changes
  */
@@ -123,12 +183,22 @@ export function stepStayPoints(
   }
   const changes: EpisodeChange[] = [];
   const run = new Detector(w, params, changes);
-  while (w.processed < w.points.length && w.points[w.processed]!.timeMs <= watermarkMs) {
-    run.handle(w.processed, params.maxOutlierPoints);
-    w.processed++;
+  const maxGapMs = params.maxGapS * 1000;
+  const points = w.points;
+  while (w.processed < points.length) {
+    const i = w.processed;
+    const timeMs = points[i]!.timeMs;
+    if (timeMs > watermarkMs) break;
+    if (w.lastProcessedMs !== null && timeMs - w.lastProcessedMs > maxGapMs) {
+      run.closeOpen();
+      run.restartAt(i);
+    }
+    run.handle(i, true);
+    w.lastProcessedMs = timeMs;
+    w.processed = i + 1;
   }
   if (watermarkMs === Number.POSITIVE_INFINITY) {
-    run.flush();
+    run.closeOpen();
     const fresh = initialStayPointState();
     return { state: { ...fresh, base: w.base + w.points.length, lastTimeMs: w.lastTimeMs }, changes, earliestNeededMs: null, rejected };
   }
@@ -159,10 +229,6 @@ function trim(w: Work, cut: number): void {
   for (const key of ['minLat', 'maxLat', 'minLon', 'maxLon'] as const) w.dq[key] = w.dq[key].map((i) => i - cut);
 }
 
-function diagonalM(minLat: number, maxLat: number, minLon: number, maxLon: number): number {
-  return haversineDistanceM(minLat, minLon, maxLat, maxLon);
-}
-
 class Detector {
   private readonly minDurationMs: number;
   constructor(
@@ -173,31 +239,70 @@ class Detector {
     this.minDurationMs = params.minDurationS * 1000;
   }
 
-  handle(i: number, maxSuspects: number): void {
+  /** Places point i; `tolerant` false resolves suspects at once (end of trajectory or gap). */
+  handle(i: number, tolerant: boolean): void {
     const w = this.w;
     if (this.fits(i)) {
-      for (const s of w.suspects) w.outlier[s] = true;
-      w.suspects = [];
+      if (w.suspects.length > 0) {
+        for (const s of w.suspects) w.outlier[s] = true;
+        if (w.mode === 'seeking') w.windowOutliers += w.suspects.length;
+        w.suspects = [];
+        w.farSuspects = 0;
+      }
       this.addInside(i);
-    } else if (w.suspects.length < maxSuspects) {
+    } else if (tolerant && this.mayWait(i)) {
       w.suspects.push(i);
+    } else if (w.suspects.length === 0) {
+      this.breakAt(i);
     } else {
-      const queue = [...w.suspects, i];
+      const pending = w.suspects;
       w.suspects = [];
-      this.breakAt(queue[0]!);
-      for (const j of queue.slice(1)) this.handle(j, maxSuspects);
+      w.farSuspects = 0;
+      this.breakAt(pending[0]!);
+      for (let k = 1; k < pending.length; k++) this.handle(pending[k]!, tolerant);
+      this.handle(i, tolerant);
     }
   }
 
-  flush(): void {
+  /** Whether point i, which does not fit, may wait as a suspect (an outlier or an excursion). */
+  private mayWait(i: number): boolean {
     const w = this.w;
-    const queue = w.suspects;
+    const params = this.params;
+    if (w.mode === 'seeking') return w.suspects.length < params.maxOutlierPoints;
+    const p = w.points[i]!;
+    const c = w.centroid;
+    const far = isWithinDistanceM(c.lat0 + c.sumDLat / c.n, c.lon0 + c.sumDLon / c.n, p.lat, p.lon, params.maxExcursionM) ? 0 : 1;
+    const firstMs = w.suspects.length > 0 ? w.points[w.suspects[0]!]!.timeMs : p.timeMs;
+    if (w.farSuspects + far > params.maxOutlierPoints || p.timeMs - firstMs > params.maxExcursionS * 1000) return false;
+    w.farSuspects += far;
+    return true;
+  }
+
+  /** Ends the open episode at the last processed point (final): pending suspects are not absorbed. */
+  closeOpen(): void {
+    const w = this.w;
+    const pending = w.suspects;
     w.suspects = [];
-    for (const j of queue) this.handle(j, 0);
+    w.farSuspects = 0;
+    for (const j of pending) this.handle(j, false);
     const last = w.processed - 1;
     if (last < 0) return;
     if (w.mode === 'stopped') this.emit('stop', w.start, last, true);
-    else if (w.moveStart <= last) this.emit('move', w.moveStart, last, true);
+    else if (w.moveStart >= 0 && w.moveStart <= last) this.emit('move', w.moveStart, last, true);
+  }
+
+  /** Detection starts afresh at point i (after a gap). */
+  restartAt(i: number): void {
+    const w = this.w;
+    w.mode = 'seeking';
+    w.moveStart = i;
+    w.start = i;
+    w.suspects = [];
+    w.farSuspects = 0;
+    w.dq = { minLat: [], maxLat: [], minLon: [], maxLon: [] };
+    w.windowOutliers = 0;
+    w.centroid = { ...NO_CENTROID };
+    w.openEmitted = null;
   }
 
   emitOpen(): void {
@@ -233,59 +338,67 @@ class Detector {
     const w = this.w;
     const p = w.points[i]!;
     if (w.mode === 'stopped') {
-      const b = w.box;
-      // Inside the box already: the box, hence its diagonal, does not grow.
-      if (p.lat >= b.minLat && p.lat <= b.maxLat && p.lon >= b.minLon && p.lon <= b.maxLon) return true;
-      return diagonalM(Math.min(b.minLat, p.lat), Math.max(b.maxLat, p.lat), Math.min(b.minLon, p.lon), Math.max(b.maxLon, p.lon)) <= this.params.maxDiameterM;
+      const c = w.centroid;
+      return isWithinDistanceM(c.lat0 + c.sumDLat / c.n, c.lon0 + c.sumDLon / c.n, p.lat, p.lon, this.params.maxJitterM);
     }
-    const { minLat, maxLat, minLon, maxLon } = w.dq;
-    if (minLat.length === 0) return true;
+    const dq = w.dq;
+    if (dq.minLat.length === 0) return true;
     const pts = w.points;
-    const south = pts[minLat[0]!]!.lat;
-    const north = pts[maxLat[0]!]!.lat;
-    const west = pts[minLon[0]!]!.lon;
-    const east = pts[maxLon[0]!]!.lon;
+    const south = pts[dq.minLat[0]!]!.lat;
+    const north = pts[dq.maxLat[0]!]!.lat;
+    const west = pts[dq.minLon[0]!]!.lon;
+    const east = pts[dq.maxLon[0]!]!.lon;
+    // Inside the box already: the box, hence its diagonal, does not grow.
     if (p.lat >= south && p.lat <= north && p.lon >= west && p.lon <= east) return true;
-    return (
-      diagonalM(
-        Math.min(pts[minLat[0]!]!.lat, p.lat),
-        Math.max(pts[maxLat[0]!]!.lat, p.lat),
-        Math.min(pts[minLon[0]!]!.lon, p.lon),
-        Math.max(pts[maxLon[0]!]!.lon, p.lon),
-      ) <= this.params.maxDiameterM
+    return isWithinDistanceM(
+      p.lat < south ? p.lat : south,
+      p.lon < west ? p.lon : west,
+      p.lat > north ? p.lat : north,
+      p.lon > east ? p.lon : east,
+      this.params.maxDiameterM,
     );
   }
 
   private addInside(i: number): void {
     const w = this.w;
-    const p = w.points[i]!;
+    const pts = w.points;
+    const p = pts[i]!;
     if (w.mode === 'stopped') {
-      const b = w.box;
-      b.minLat = Math.min(b.minLat, p.lat);
-      b.maxLat = Math.max(b.maxLat, p.lat);
-      b.minLon = Math.min(b.minLon, p.lon);
-      b.maxLon = Math.max(b.maxLon, p.lon);
+      const c = w.centroid;
+      c.sumDLat += p.lat - c.lat0;
+      c.sumDLon += p.lon - c.lon0;
+      c.n++;
       return;
     }
-    const pts = w.points;
-    pushBack(w.dq.minLat, i, (k) => pts[k]!.lat >= p.lat);
-    pushBack(w.dq.maxLat, i, (k) => pts[k]!.lat <= p.lat);
-    pushBack(w.dq.minLon, i, (k) => pts[k]!.lon >= p.lon);
-    pushBack(w.dq.maxLon, i, (k) => pts[k]!.lon <= p.lon);
-    if (p.timeMs - pts[w.start]!.timeMs >= this.minDurationMs) this.confirm();
+    const { lat, lon } = p;
+    const { minLat, maxLat, minLon, maxLon } = w.dq;
+    while (minLat.length > 0 && pts[minLat[minLat.length - 1]!]!.lat >= lat) minLat.pop();
+    minLat.push(i);
+    while (maxLat.length > 0 && pts[maxLat[maxLat.length - 1]!]!.lat <= lat) maxLat.pop();
+    maxLat.push(i);
+    while (minLon.length > 0 && pts[minLon[minLon.length - 1]!]!.lon >= lon) minLon.pop();
+    minLon.push(i);
+    while (maxLon.length > 0 && pts[maxLon[maxLon.length - 1]!]!.lon <= lon) maxLon.pop();
+    maxLon.push(i);
+    if (p.timeMs - pts[w.start]!.timeMs >= this.minDurationMs && i - w.start + 1 - w.windowOutliers >= this.params.minPoints) this.confirm(i);
   }
 
-  private confirm(): void {
+  /** The candidate window points[start..i] becomes the open stop. */
+  private confirm(i: number): void {
     const w = this.w;
     if (w.start > w.moveStart) this.emit('move', w.moveStart, w.start - 1, true);
     const pts = w.points;
-    w.box = {
-      minLat: pts[w.dq.minLat[0]!]!.lat,
-      maxLat: pts[w.dq.maxLat[0]!]!.lat,
-      minLon: pts[w.dq.minLon[0]!]!.lon,
-      maxLon: pts[w.dq.maxLon[0]!]!.lon,
-    };
+    const first = pts[w.start]!;
+    const c = { lat0: first.lat, lon0: first.lon, sumDLat: 0, sumDLon: 0, n: 0 };
+    for (let k = w.start; k <= i; k++) {
+      if (w.outlier[k] === true) continue;
+      c.sumDLat += pts[k]!.lat - c.lat0;
+      c.sumDLon += pts[k]!.lon - c.lon0;
+      c.n++;
+    }
+    w.centroid = c;
     w.dq = { minLat: [], maxLat: [], minLon: [], maxLon: [] };
+    w.windowOutliers = 0;
     w.mode = 'stopped';
     w.moveStart = -1;
   }
@@ -298,23 +411,24 @@ class Detector {
       w.mode = 'seeking';
       w.moveStart = i;
       w.start = i;
+      w.windowOutliers = 0;
+      w.centroid = { ...NO_CENTROID };
       this.addInside(i);
       return;
     }
+    const dq = w.dq;
     while (!this.fits(i)) {
+      if (w.outlier[w.start] === true) w.windowOutliers--;
       w.start++;
-      while (w.start < i && w.outlier[w.start] === true) w.start++;
-      for (const key of ['minLat', 'maxLat', 'minLon', 'maxLon'] as const) {
-        const dq = w.dq[key];
-        while (dq.length > 0 && dq[0]! < w.start) dq.shift();
+      while (w.start < i && w.outlier[w.start] === true) {
+        w.windowOutliers--;
+        w.start++;
       }
+      while (dq.minLat.length > 0 && dq.minLat[0]! < w.start) dq.minLat.shift();
+      while (dq.maxLat.length > 0 && dq.maxLat[0]! < w.start) dq.maxLat.shift();
+      while (dq.minLon.length > 0 && dq.minLon[0]! < w.start) dq.minLon.shift();
+      while (dq.maxLon.length > 0 && dq.maxLon[0]! < w.start) dq.maxLon.shift();
     }
     this.addInside(i);
   }
-}
-
-/** Pushes i on a monotonic deque after dropping the back entries it dominates. */
-function pushBack(dq: number[], i: number, dominated: (k: number) => boolean): void {
-  while (dq.length > 0 && dominated(dq[dq.length - 1]!)) dq.pop();
-  dq.push(i);
 }

@@ -1,5 +1,6 @@
 import { quantileSorted } from '../episodes/quantile.js';
-import { bearingDeg, haversineDistanceM } from '../geo/haversine-distance.js';
+import { haversineDistanceM } from '@polluscope/common/domain';
+import { bearingDeg } from '../geo/bearing-deg.js';
 import type { TrackPoint } from '../trajectory/track-point.js';
 
 /**
