@@ -1,0 +1,83 @@
+/**
+ * The Avro contracts (DESIGN.md §3.2): every topic of the registry has a schema that parses, uses
+ * double (never float) and timestamp-millis, and the records the services build are valid against
+ * their topic's schema and survive an encode/decode round trip.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import avro from 'avsc';
+import { describe, expect, it } from 'vitest';
+import { TOPICS } from '@polluscope/common';
+import { toSegmentRecord } from '../../services/classification-validation/src/handler.js';
+import { toSensorCleanRecord } from '../../services/timeseries-preprocessing/src/handler.js';
+import { toEpisodeRecord } from '../../services/stop-move-detection/src/handler.js';
+
+const SCHEMAS = fileURLToPath(new URL('../../schemas/', import.meta.url));
+const schemaOf = (file: string) => JSON.parse(readFileSync(join(SCHEMAS, file), 'utf8')) as avro.Schema;
+const typeOf = (file: string) => avro.Type.forSchema(schemaOf(file), { wrapUnions: false });
+
+function roundTrip(file: string, record: Record<string, unknown>): unknown {
+  const type = typeOf(file);
+  const errors: string[] = [];
+  const valid = type.isValid(record, { errorHook: (path) => errors.push(path.join('.')) });
+  expect(valid, `${file}: invalid fields ${errors.join(', ')}`).toBe(true);
+  return type.fromBuffer(type.toBuffer(record));
+}
+
+describe('schemas/', () => {
+  const files = readdirSync(SCHEMAS).filter((f) => f.endsWith('.avsc'));
+
+  it('has one schema for every topic of the registry, and no other', () => {
+    const expected = Object.values(TOPICS).map((t) => t.valueSchema).sort();
+    expect(files.sort()).toEqual(expected);
+  });
+
+  it.each(files)('%s parses, keys records by participant, and never uses float', (file) => {
+    expect(() => typeOf(file)).not.toThrow();
+    const text = readFileSync(join(SCHEMAS, file), 'utf8');
+    expect(text).not.toMatch(/"float"/);
+    expect((schemaOf(file) as { fields: { name: string }[] }).fields.map((f) => f.name)).toContain('participant_virtual_id');
+  });
+});
+
+describe('records built by the services match their schemas', () => {
+  it('sensor.clean', () => {
+    const row = {
+      timeMs: Date.UTC(2026, 0, 5, 8),
+      pm1: 5, pm25: null, pm10: 15, no2: 20, bc: null, temperature: 21.5, humidity: 50,
+      imputed_pm1: false, imputed_pm25: false, imputed_pm10: true, imputed_no2: false, imputed_bc: false, imputed_temperature: false, imputed_humidity: false,
+      qualityFlags: 'pm25:range', activity: 'Domicile', event: null,
+    };
+    const record = toSensorCleanRecord('p1', row, 7);
+    expect(roundTrip('sensor.clean.avsc', record)).toEqual(record);
+  });
+
+  it('activity.segments', () => {
+    const record = toSegmentRecord(
+      'p1',
+      {
+        segmentStartMs: Date.UTC(2026, 0, 5, 8),
+        segmentEndMs: Date.UTC(2026, 0, 5, 8, 5),
+        label: 'Bureau', modelLabel: 'Domicile', rule: 'office-hours', confidence: 0.7,
+        probabilities: { Bureau: 0.7, Domicile: 0.3 }, viewsPresent: ['pm25', 'no2'], minutes: 5,
+        declaredLabel: 'Bureau', match: true, needsReview: false,
+      } as Parameters<typeof toSegmentRecord>[1],
+      [{ timeMs: Date.UTC(2026, 0, 5, 8), pm1: 1, pm25: 2, pm10: 3, no2: 4, bc: null, temperature: 20, humidity: 40, activity: 'Bureau' }],
+      'v2-seed42',
+    );
+    expect(roundTrip('activity.segments.avsc', record)).toEqual(record);
+  });
+
+  it('gps.episodes, a stop and a move', () => {
+    const base = { startMs: Date.UTC(2026, 0, 5, 8), endMs: Date.UTC(2026, 0, 5, 8, 10), pointCount: 120, durationS: 600, firstIndex: 0, lastIndex: 119 };
+    const stop = toEpisodeRecord('p1', { ...base, type: 'stop', centroidLat: 48.85, centroidLon: 2.35, radiusM: 20, hilbert: 123 }, null);
+    const move = toEpisodeRecord(
+      'p1',
+      { ...base, type: 'move', distanceM: 900, meanSpeedMps: 1.5, p50SpeedMps: 1.4, p95SpeedMps: 2, maxSpeedMps: 2.5 },
+      { mode: 'Walk', probability: 0.8 },
+    );
+    expect(roundTrip('gps.episodes.avsc', stop)).toEqual(stop);
+    expect(roundTrip('gps.episodes.avsc', move)).toEqual(move);
+  });
+});
