@@ -71,6 +71,12 @@ function durations(episodes: readonly Episode[]): string {
   return `total ${(total / 60).toFixed(1)} min, min ${d[0]} s, median ${median} s, max ${d.at(-1)} s`;
 }
 
+function pointCounts(episodes: readonly Episode[]): string {
+  const n = episodes.filter((e) => e.type === 'stop').map((e) => e.pointCount).sort((a, b) => a - b);
+  if (n.length === 0) return 'none';
+  return `min ${n[0]}, median ${n[Math.floor((n.length - 1) / 2)]}, max ${n.at(-1)}`;
+}
+
 async function main(): Promise<void> {
   if (!existsSync(FIXTURE)) {
     console.log(`skipped: fixture not found at ${FIXTURE}`);
@@ -91,7 +97,7 @@ async function main(): Promise<void> {
   console.log(`original hilbert-density (its _stops_) vs declared indoor: precision ${pct(baseline.precision)}, recall ${pct(baseline.recall)}`);
 
   const detectors: Array<[string, Episode[]]> = [
-    [`stay-point (${defaultStayPointParams.maxDiameterM} m, ${defaultStayPointParams.minDurationS} s)`, detectStayPoints(kept)],
+    [`stay-point (${JSON.stringify(defaultStayPointParams)})`, detectStayPoints(kept)],
     [`hilbert-density (${defaultHilbertDensityParams.minPointsPerCell} points/cell/day)`, detectHilbertDensityStops(kept)],
   ];
   for (const [name, episodes] of detectors) {
@@ -100,7 +106,7 @@ async function main(): Promise<void> {
     const vsDeclared = scores(flags, declaredIndoor);
     console.log(`\n${name}`);
     console.log(`  stops: ${episodes.filter((e) => e.type === 'stop').length}, moves: ${episodes.filter((e) => e.type === 'move').length}; stop durations: ${durations(episodes)}`);
-    console.log(`  stop points: ${flags.filter(Boolean).length}`);
+    console.log(`  points per stop: ${pointCounts(episodes)}; stop points: ${flags.filter(Boolean).length}`);
     console.log(`  vs original _stops_: accuracy ${pct(vsOriginal.accuracy)}, stop precision ${pct(vsOriginal.precision)}, stop recall ${pct(vsOriginal.recall)}`);
     console.log(`  vs declared indoor (_activity_ = 0): precision ${pct(vsDeclared.precision)}, recall ${pct(vsDeclared.recall)}`);
   }

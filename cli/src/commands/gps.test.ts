@@ -113,6 +113,20 @@ describe('gps stops', () => {
     expect(new Set(out.slice(1).map((l) => l.split(',').at(-2)))).toEqual(new Set(['move']));
   });
 
+  it('honours --min-points', async () => {
+    const input = await writeTrack();
+    await run('stops', '--input', input, '--output', join(dir, 'out.csv'), '--min-points', '6');
+    const out = await lines(join(dir, 'out.csv'));
+    expect(new Set(out.slice(1).map((l) => l.split(',').at(-2)))).toEqual(new Set(['move']));
+  });
+
+  it('honours --max-gap: with fixes 30 s apart and a 20 s limit, every fix is its own move', async () => {
+    const input = await writeTrack();
+    await run('stops', '--input', input, '--output', join(dir, 'out.csv'), '--max-gap', '20');
+    const out = await lines(join(dir, 'out.csv'));
+    expect(out.slice(1).map((l) => l.split(',').slice(4).join(','))).toEqual(order.map((k) => `r${k},move,${k + 1}`));
+  });
+
   it('labels a duplicate row like the point it duplicates', async () => {
     const [x, y, t] = track[3]!;
     const input = await writeTrack(`p1,${time(t)},${lon(x)},${lat(y)},dup`);

@@ -287,6 +287,8 @@ export function registerGpsCommands(program: Command): void {
     .addOption(new Option('--method <method>', 'stop detector').choices(['stay-point', 'hilbert-density']).default('stay-point'))
     .option('--max-diameter <m>', 'stay-point: stop diameter, metres', positiveNumber('--max-diameter'), defaultStayPointParams.maxDiameterM)
     .option('--min-duration <s>', 'stay-point: minimum stop duration, seconds', positiveNumber('--min-duration'), defaultStayPointParams.minDurationS)
+    .option('--min-points <n>', 'stay-point: minimum fixes in a stop', positiveNumber('--min-points'), defaultStayPointParams.minPoints)
+    .option('--max-gap <s>', 'stay-point: a gap between fixes longer than this ends the episode, seconds', positiveNumber('--max-gap'), defaultStayPointParams.maxGapS)
     .option('--transport-model <file>', 'classify moves with this model (episodes file only)')
     .action(
       async (options: {
@@ -296,6 +298,8 @@ export function registerGpsCommands(program: Command): void {
         method: StopMethod;
         maxDiameter: number;
         minDuration: number;
+        minPoints: number;
+        maxGap: number;
         transportModel?: string;
       }) => {
         const model = options.transportModel ? await loadTransportModel(options.transportModel) : null;
@@ -303,7 +307,13 @@ export function registerGpsCommands(program: Command): void {
         const rows = readGpsRows(table);
         const found = detectEpisodes(rows, {
           method: options.method,
-          stayPoint: { ...defaultStayPointParams, maxDiameterM: options.maxDiameter, minDurationS: options.minDuration },
+          stayPoint: {
+            ...defaultStayPointParams,
+            maxDiameterM: options.maxDiameter,
+            minDurationS: options.minDuration,
+            minPoints: options.minPoints,
+            maxGapS: options.maxGap,
+          },
           transportModel: model,
         });
         const labels = new Array<{ type: string; id: number } | undefined>(table.rows.length);
