@@ -1,5 +1,5 @@
-import { SENSOR_VARIABLES, type CleanSensorRow, type SensorRow } from '../sensor-row.js';
-import { toColumns } from './columns.js';
+import type { CleanSensorRow, SensorRow } from '../sensor-row.js';
+import { qualityFlagsAt, toColumns } from './columns.js';
 import { defaultImputationParams, imputeGaps, type ImputationParams } from './imputation.js';
 import { defaultNo2WarmUpParams, dropNo2WarmUp, emptyNo2WarmUpCarry, type No2WarmUpCarry, type No2WarmUpParams } from './no2-warm-up.js';
 import { applyRangeFilter, defaultRangeFilterParams, type RangeFilterParams } from './range-filter.js';
@@ -64,15 +64,10 @@ export function cleanSortedSeries(
   dropNo2WarmUp(columns, rawNo2, params.warmUp, carry);
   removeSpikes(columns, params.spike);
   const imputed = imputeGaps(columns, params.imputation);
-  const { values, removed } = columns;
+  const { values } = columns;
   const out = new Array<CleanSensorRow>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
-    let flags = '';
-    for (const v of SENSOR_VARIABLES) {
-      const reason = removed[v][i];
-      if (reason !== null && reason !== undefined) flags += `${flags === '' ? '' : ';'}${v}:${reason}`;
-    }
     out[i] = {
       timeMs: row.timeMs,
       pm1: nullable(values.pm1[i]!),
@@ -89,7 +84,7 @@ export function cleanSortedSeries(
       imputed_bc: imputed.bc[i] === 1,
       imputed_temperature: imputed.temperature[i] === 1,
       imputed_humidity: imputed.humidity[i] === 1,
-      qualityFlags: flags,
+      qualityFlags: qualityFlagsAt(columns, i),
       activity: row.activity,
       event: row.event,
     };

@@ -1,15 +1,41 @@
 /**
  * Column form of a participant's series, shared by the cleaning rules: one Float64Array per
- * variable with NaN for null, so the rules run without allocating per row.
+ * variable with NaN for null, and removal reasons as small integer codes, so the rules run
+ * without allocating per row; reasons become text only when the output row is built.
  */
 import { SENSOR_VARIABLES, type RemovalReason, type SensorRow, type SensorVariable } from '../sensor-row.js';
+
+/** Removal code → reason: 0 = kept, 1 = range, 2 = warmup, 3 = spike. */
+export const REMOVAL_REASONS: readonly (RemovalReason | null)[] = Object.freeze([null, 'range', 'warmup', 'spike']);
+
+const CODE_OF: Readonly<Record<RemovalReason, number>> = Object.freeze({ range: 1, warmup: 2, spike: 3 });
+const BIT_OF = Object.fromEntries(SENSOR_VARIABLES.map((v, i) => [v, 1 << i])) as Readonly<Record<SensorVariable, number>>;
 
 export interface SensorColumns {
   /** Event times, ascending, epoch ms. */
   readonly timesMs: Float64Array;
   readonly values: Record<SensorVariable, Float64Array>;
-  /** Removal reason per variable and row; `null` when the value was kept. */
-  readonly removed: Record<SensorVariable, (RemovalReason | null)[]>;
+  /** Removal code per variable and row ({@link REMOVAL_REASONS}); 0 when the value was kept. */
+  readonly removalCodes: Record<SensorVariable, Uint8Array>;
+  /** Per row, bit i set when variable SENSOR_VARIABLES[i] lost its value: 0 = nothing removed. */
+  readonly removedMask: Uint8Array;
+  /** Removal reason per variable and row, `null` when kept: decoded from the codes on each access. */
+  readonly removed: Readonly<Record<SensorVariable, (RemovalReason | null)[]>>;
+}
+
+/** Decodes the codes of each variable when read; the cleaner itself never reads it. */
+class DecodedReasons {
+  constructor(private readonly codes: Record<SensorVariable, Uint8Array>) {}
+  private decode(v: SensorVariable): (RemovalReason | null)[] {
+    return Array.from(this.codes[v], (c) => REMOVAL_REASONS[c] ?? null);
+  }
+  get pm1() { return this.decode('pm1'); }
+  get pm25() { return this.decode('pm25'); }
+  get pm10() { return this.decode('pm10'); }
+  get no2() { return this.decode('no2'); }
+  get bc() { return this.decode('bc'); }
+  get temperature() { return this.decode('temperature'); }
+  get humidity() { return this.decode('humidity'); }
 }
 
 /** Builds the column form of rows already sorted by time. */
@@ -17,10 +43,10 @@ export function toColumns(rows: readonly SensorRow[]): SensorColumns {
   const n = rows.length;
   const timesMs = new Float64Array(n);
   const values = {} as Record<SensorVariable, Float64Array>;
-  const removed = {} as Record<SensorVariable, (RemovalReason | null)[]>;
+  const removalCodes = {} as Record<SensorVariable, Uint8Array>;
   for (const v of SENSOR_VARIABLES) {
     values[v] = new Float64Array(n);
-    removed[v] = new Array<RemovalReason | null>(n).fill(null);
+    removalCodes[v] = new Uint8Array(n);
   }
   const { pm1, pm25, pm10, no2, bc, temperature, humidity } = values;
   // Unrolled: this loop runs once per row of every cleaned series.
@@ -35,12 +61,35 @@ export function toColumns(rows: readonly SensorRow[]): SensorColumns {
     temperature[i] = row.temperature ?? Number.NaN;
     humidity[i] = row.humidity ?? Number.NaN;
   }
-  return { timesMs, values, removed };
+  return { timesMs, values, removalCodes, removedMask: new Uint8Array(n), removed: new DecodedReasons(removalCodes) };
 }
 
 /** Marks a value as removed, keeping the first reason. */
 export function removeValue(columns: SensorColumns, variable: SensorVariable, index: number, reason: RemovalReason): void {
   columns.values[variable][index] = Number.NaN;
-  const reasons = columns.removed[variable];
-  if (reasons[index] === null) reasons[index] = reason;
+  const codes = columns.removalCodes[variable];
+  if (codes[index] === 0) {
+    codes[index] = CODE_OF[reason];
+    columns.removedMask[index]! |= BIT_OF[variable];
+  }
+}
+
+/** `variable:reason` texts by variable and code, built once. */
+const FLAG_TEXT = SENSOR_VARIABLES.map((v) => REMOVAL_REASONS.map((r) => (r === null ? '' : `${v}:${r}`)));
+
+/**
+ * The `qualityFlags` text of row `index`: `variable:reason` in SENSOR_VARIABLES order, joined by `;`.
+ *
+ * @example qualityFlagsAt(columns, 3) // 'no2:warmup;pm25:spike' ('' when nothing was removed)
+ */
+export function qualityFlagsAt(columns: SensorColumns, index: number): string {
+  const mask = columns.removedMask[index]!;
+  if (mask === 0) return '';
+  let flags = '';
+  for (let v = 0; v < SENSOR_VARIABLES.length; v++) {
+    if ((mask & (1 << v)) === 0) continue;
+    const text = FLAG_TEXT[v]![columns.removalCodes[SENSOR_VARIABLES[v]!][index]!]!;
+    flags = flags === '' ? text : `${flags};${text}`;
+  }
+  return flags;
 }

@@ -39,7 +39,6 @@ export function removeSpikes(columns: SensorColumns, params: SpikeFilterParams =
   const n = times.length;
   const spikes: number[] = [];
   let window = new Float64Array(16);
-  let deviations = new Float64Array(16);
   for (const v of params.variables) {
     const values = columns.values[v];
     spikes.length = 0;
@@ -62,24 +61,43 @@ export function removeSpikes(columns: SensorColumns, params: SpikeFilterParams =
       }
       if (Number.isNaN(prev) || Number.isNaN(next)) continue;
       if (!((x > prev && x > next) || (x < prev && x < next))) continue;
-      if (hi - lo + 1 > window.length) {
-        window = new Float64Array(2 * (hi - lo + 1));
-        deviations = new Float64Array(window.length);
-      }
+      if (hi - lo + 1 > window.length) window = new Float64Array(2 * (hi - lo + 1));
       let count = 0;
       for (let j = lo; j <= hi; j++) {
         const w = values[j]!;
         if (!Number.isNaN(w)) window[count++] = w;
       }
       const median = medianInPlace(window, count);
-      for (let j = 0; j < count; j++) deviations[j] = Math.abs(window[j]! - median);
-      const threshold = params.k * MAD_SCALE * medianInPlace(deviations, count);
+      const threshold = params.k * MAD_SCALE * medianDeviationSorted(window, count, median);
       if (Math.abs(x - median) > threshold && Math.abs(x - prev) > threshold && Math.abs(x - next) > threshold) {
         spikes.push(i);
       }
     }
     for (const i of spikes) removeValue(columns, v, i, 'spike');
   }
+}
+
+/**
+ * Median of |a[j] − median| over the first `count` (≥ 1) entries of a sorted array, without sorting
+ * the deviations: below the median they grow leftwards, above it rightwards, so the two runs are
+ * merged from the median outwards up to the middle rank (the same values a sort would give).
+ */
+function medianDeviationSorted(a: Float64Array, count: number, median: number): number {
+  // Left run: a[l], a[l−1], … (values ≤ median); right run: a[r], a[r+1], … (values > median).
+  let r = 0;
+  while (r < count && a[r]! <= median) r++;
+  let l = r - 1;
+  const hiRank = count >> 1;
+  const loRank = count % 2 === 1 ? hiRank : hiRank - 1;
+  let previous = 0;
+  for (let rank = 0; rank <= hiRank; rank++) {
+    let d: number;
+    if (r >= count || (l >= 0 && median - a[l]! <= a[r]! - median)) d = Math.abs(a[l--]! - median);
+    else d = Math.abs(a[r++]! - median);
+    if (rank === loRank) previous = d;
+    if (rank === hiRank) return loRank === hiRank ? d : (previous + d) / 2;
+  }
+  return previous;
 }
 
 /** Median of the first `count` (≥ 1) entries, sorting them in place (insertion sort: windows are tiny). */
