@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CleanSensorRow, SensorRow } from '../sensor-row.js';
 import { cleanSensorSeries } from './clean-sensor-series.js';
-import { createCleanerState, flushRows, pushRows, retainedRows } from './streaming-cleaner.js';
+import { createCleanerState, defaultStreamingCleanerParams, flushRows, pushRows, retainedRows, type StreamingCleanerParams } from './streaming-cleaner.js';
 import { row } from './test-rows.js';
 
 const LATENESS_MS = 2 * 60_000;
@@ -99,5 +99,63 @@ describe('streaming cleaner', () => {
     // Lookahead 5 + lateness 2 unemitted, lookbehind 6 + late retention 30 held: at most 43 minutes.
     expect(held[0]!.timeMs).toBeGreaterThanOrEqual(last.timeMs - 43 * 60_000);
     expect(held[held.length - 1]!.offset).toBe(1999);
+  });
+
+  describe('restart from the retained rows', () => {
+    type Row = SensorRow & { offset: number };
+
+    /** Streams `rows` in chunks of 10; at `restartAt` rows, a fresh state takes over from the retained rows. */
+    function restart(rows: readonly Row[], restartAt: number, params: StreamingCleanerParams = defaultStreamingCleanerParams) {
+      const state = createCleanerState<Row>();
+      let maxSeen = Number.NEGATIVE_INFINITY;
+      let lastEmittedMs = Number.NEGATIVE_INFINITY;
+      const push = (target: typeof state, chunk: readonly Row[]) => {
+        for (const r of chunk) maxSeen = Math.max(maxSeen, r.timeMs);
+        return pushRows(target, chunk, maxSeen - LATENESS_MS, params);
+      };
+      for (let i = 0; i < restartAt; i += 10) for (const r of push(state, rows.slice(i, Math.min(i + 10, restartAt)))) lastEmittedMs = Math.max(lastEmittedMs, r.timeMs);
+      const retained = [...retainedRows(state)];
+      const rest = rows.slice(restartAt);
+      const fresh = createCleanerState<Row>();
+      const seenBefore = maxSeen;
+      const latest = (target: typeof state, input: readonly (readonly Row[])[]) => {
+        const out = new Map<number, string>();
+        for (const chunk of input) for (const r of push(target, chunk)) out.set(r.timeMs, JSON.stringify(r));
+        for (const r of flushRows(target, params)) out.set(r.timeMs, JSON.stringify(r));
+        return [...out.entries()].filter(([t]) => t > lastEmittedMs).sort((a, b) => a[0] - b[0]);
+      };
+      const chunks = (list: readonly Row[]) => Array.from({ length: Math.ceil(list.length / 10) }, (_, i) => list.slice(i * 10, i * 10 + 10));
+      const continued = latest(state, chunks(rest));
+      maxSeen = seenBefore;
+      const restarted = latest(fresh, [retained, ...chunks(rest)]);
+      return { continued, restarted, retained, lastEmittedMs };
+    }
+
+    it('a fresh state fed the retained rows, then the rest, emits the rows not yet emitted unchanged', () => {
+      const rows = makeSeries(600);
+      for (const restartAt of [150, 300, 450]) {
+        const { continued, restarted, retained, lastEmittedMs } = restart(rows, restartAt);
+        expect(retained[0]!.timeMs).toBeLessThanOrEqual(lastEmittedMs - 6 * 60_000);
+        expect(continued[0]![0]).toBeGreaterThan(lastEmittedMs);
+        expect(continued.length).toBeGreaterThan(600 - restartAt);
+        expect(restarted).toEqual(continued);
+      }
+    });
+
+    it('keeps the rows that rebuild the NO2 warm-up when NO2 was missing for long before the restart', () => {
+      // One session: NO2 for 5 minutes, missing for 60 minutes, back at minute 66 (after the restart point).
+      const rows: Row[] = Array.from({ length: 90 }, (_, m) => ({
+        ...row(m, { pm25: 10 + (m % 3), no2: m < 5 || m >= 66 ? 20 + (m % 4) : null }),
+        offset: m,
+      }));
+      const { continued, restarted, retained } = restart(rows, 70);
+      expect(retained[0]!.timeMs).toBe(row(2).timeMs);
+      expect(restarted).toEqual(continued);
+      // Minute 66 keeps its NO2: the session's warm-up ended at minute 2.
+      expect(JSON.parse(continued.find(([t]) => t === row(66).timeMs)![1])).toMatchObject({ no2: 22, qualityFlags: '' });
+      // Without that context a fresh state would take minutes 66–68 for the warm-up of a new session.
+      const bare = restart(rows, 70, { ...defaultStreamingCleanerParams, maxWarmUpContextMs: 0 });
+      expect(JSON.parse(bare.restarted.find(([t]) => t === row(66).timeMs)![1])).toMatchObject({ qualityFlags: 'no2:warmup' });
+    });
   });
 });

@@ -10,6 +10,13 @@
  * lookbehind + lateRetention before the emission frontier, so that a late row within that
  * horizon recomputes and re-emits every emitted row from (late time − lookahead) on.
  * A late row older than everything held is cleaned with the context left (best effort).
+ *
+ * Restart: the held rows ({@link retainedRows}) are enough to recompute every row not yet
+ * emitted. Pruning keeps, besides lookbehind + late retention, the rows a fresh state needs to
+ * reach the same NO2 warm-up state (up to the first session break or the first `warmUpValues`
+ * NO2 values of the held rows, at most {@link StreamingCleanerParams.maxWarmUpContextMs} back),
+ * so a fresh state fed the retained rows and then the rest emits, from the first row not yet
+ * emitted on, the same rows as the state it replaces.
  */
 import { MINUTE_MS, type CleanSensorRow, type SensorRow } from '../sensor-row.js';
 import { cleanSortedSeries, defaultCleaningParams, type CleaningParams } from './clean-sensor-series.js';
@@ -19,11 +26,17 @@ export interface StreamingCleanerParams {
   readonly cleaning: CleaningParams;
   /** How long emitted rows stay held so a late row can still be cleaned in context, ms. */
   readonly lateRetentionMs: number;
+  /**
+   * Longest time rows are held back from the emission frontier so that a restarted state can
+   * rebuild the NO2 warm-up state (only when NO2 is missing for long inside a session), ms.
+   */
+  readonly maxWarmUpContextMs: number;
 }
 
 export const defaultStreamingCleanerParams: StreamingCleanerParams = Object.freeze({
   cleaning: defaultCleaningParams,
   lateRetentionMs: 30 * MINUTE_MS,
+  maxWarmUpContextMs: 3 * 60 * MINUTE_MS,
 });
 
 /** One participant's cleaner state: a plain object, rebuilt from Kafka after a rebalance. */
@@ -37,8 +50,15 @@ export interface StreamingCleanerState<R extends SensorRow> {
 }
 
 /**
- * A fresh state. `resumeAfterMs` marks rows at or before it as already emitted: after a restart
- * the service re-reads them from Kafka as context only.
+ * A fresh state. `resumeAfterMs` marks rows at or before it as already emitted (context only).
+ *
+ * After a restart the service re-reads a participant's rows from the offset of the oldest row
+ * the previous state retained and feeds them, then the rest, to a fresh state: rows not yet
+ * emitted before the restart come out exactly as the previous state would have emitted them.
+ * With `resumeAfterMs = null` the re-read rows already emitted are emitted again (consumers
+ * upsert by time); the first of them lack their earlier context and may differ from their first
+ * emission. Passing the previous state's last emitted time (`emittedUpToMs`, when the service
+ * kept it, e.g. in its commit metadata) suppresses those re-emissions.
  *
  * @example const state = createCleanerState<Row>();
  */
@@ -128,11 +148,34 @@ function emit<R extends SensorRow>(
 /** Drops rows no longer needed as context, folding them into the warm-up carry. */
 function prune<R extends SensorRow>(state: StreamingCleanerState<R>, params: StreamingCleanerParams): void {
   if (state.emittedUpToMs === null) return;
-  const keepFromMs = state.emittedUpToMs - cleanerLookbehindMs(params.cleaning) - params.lateRetentionMs;
-  const drop = lowerBound(state.rows, keepFromMs);
+  const lookbehindMs = cleanerLookbehindMs(params.cleaning);
+  const keepFromMs = state.emittedUpToMs - lookbehindMs - params.lateRetentionMs;
+  let drop = lowerBound(state.rows, keepFromMs);
+  // Keep earlier rows while a fresh state starting at rows[drop] would not reach the same warm-up
+  // state before the context of the first row not yet emitted (bounded by maxWarmUpContextMs).
+  const syncedByMs = state.emittedUpToMs - lookbehindMs;
+  const minDrop = lowerBound(state.rows, state.emittedUpToMs - params.maxWarmUpContextMs);
+  while (drop > minDrop && !(freshWarmUpSyncedMs(state.rows, drop, params.cleaning.warmUp) <= syncedByMs)) drop--;
   if (drop === 0) return;
   state.carry = foldCarry(state.carry, state.rows, 0, drop, params.cleaning.warmUp);
   state.rows.splice(0, drop);
+}
+
+/**
+ * Time of the last row whose NO2 warm-up decision may differ between a state that saw every row
+ * and a fresh state whose first row is rows[from]: the fresh walk agrees from the first session
+ * break on, or once it has counted `warmUpValues` NO2 values. −∞ when nothing can differ, +∞ when
+ * the held rows never reach agreement.
+ */
+function freshWarmUpSyncedMs(rows: readonly SensorRow[], from: number, params: No2WarmUpParams): number {
+  if (params.warmUpValues <= 0) return Number.NEGATIVE_INFINITY;
+  let seen = 0;
+  for (let i = from; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (i > from && row.timeMs - rows[i - 1]!.timeMs > params.maxSessionGapMs) return rows[i - 1]!.timeMs;
+    if (row.no2 !== null && ++seen >= params.warmUpValues) return row.timeMs;
+  }
+  return Number.POSITIVE_INFINITY;
 }
 
 /** The warm-up carry after rows[from, to), the same walk as {@link dropNo2WarmUp}. */
