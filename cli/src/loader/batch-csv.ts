@@ -34,3 +34,9 @@ export function batchCsv(kind: RawKind, rows: readonly (readonly Cell[])[]): str
   for (let i = 0; i < rows.length; i++) lines[i + 1] = csvLine(rows[i] ?? []);
   return lines.join('\n') + '\n';
 }
+
+/** The same text from lines already made by `csvLine`. */
+export function batchCsvFromLines(kind: RawKind, lines: readonly string[]): string {
+  const header = RAW_TABLES[kind].columns.join(',');
+  return lines.length === 0 ? `${header}\n` : `${header}\n${lines.join('\n')}\n`;
+}

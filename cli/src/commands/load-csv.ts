@@ -1,0 +1,167 @@
+/**
+ * `polluscope load-csv` (DESIGN.md §8): loads historical sensor or GPS exports into the raw
+ * database, streamed, validated, idempotent and resumable (see docs/load-csv.md).
+ */
+import { Option, type Command } from 'commander';
+import cliProgress from 'cli-progress';
+import pg from 'pg';
+import { InputError } from '../csv-io.js';
+import { loadStackConfig, stackEndpoints } from '../infra/stack-config.js';
+import { aliasTableLines } from '../loader/header-aliases.js';
+import { DEFAULT_BATCH_SIZE, loadCsvFile, type FileLoadResult, type LoadProgress } from '../loader/load-csv-file.js';
+import type { RawKind } from '../loader/raw-tables.js';
+
+interface LoadCsvOptions {
+  readonly kind: RawKind;
+  readonly rejects?: string;
+  readonly batchSize: string;
+  readonly databaseUrl?: string;
+}
+
+export interface LoadCsvParams {
+  readonly kind: RawKind;
+  readonly files: readonly string[];
+  /** One rejects file, only with a single input; otherwise `<file>.rejects.csv` each. */
+  readonly rejectsFile: string | null;
+  readonly batchSize: number;
+  readonly databaseUrl: string;
+}
+
+/** Turns the command line into load parameters, or throws an InputError naming the option. */
+export function loadCsvParamsFromOptions(files: readonly string[], options: LoadCsvOptions, defaultDatabaseUrl: () => string): LoadCsvParams {
+  const batchSize = Number(options.batchSize);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError('--batch-size', null, null, `not a positive integer: "${options.batchSize}"`);
+  if (options.rejects !== undefined && files.length > 1) {
+    throw new InputError('--rejects', null, null, 'names one rejects file, so it takes one input file; without it each FILE gets FILE.rejects.csv');
+  }
+  return { kind: options.kind, files, rejectsFile: options.rejects ?? null, batchSize, databaseUrl: options.databaseUrl ?? defaultDatabaseUrl() };
+}
+
+/** Shows progress: a bar on a terminal, a plain line now and then otherwise (CI logs). */
+export interface ProgressView {
+  update(progress: LoadProgress): void;
+  /** Ends the current file's display. */
+  finish(result: FileLoadResult): void;
+}
+
+const PLAIN_EVERY_MS = 10_000;
+
+export function progressView(stream: NodeJS.WriteStream): ProgressView {
+  if (stream.isTTY === true) {
+    let bar: cliProgress.SingleBar | null = null;
+    let started = 0;
+    return {
+      update(p) {
+        if (bar === null) {
+          started = performance.now();
+          bar = new cliProgress.SingleBar(
+            { stream, format: `${p.file} |{bar}| {percentage}% | {rows} rows | {speed} rows/s | ETA {eta_formatted}`, hideCursor: true },
+            cliProgress.Presets.shades_classic,
+          );
+          bar.start(p.sizeBytes, 0, { rows: 0, speed: 0 });
+        }
+        const seconds = (performance.now() - started) / 1000;
+        bar.update(p.bytesRead, { rows: p.linesRead, speed: seconds > 0 ? Math.round(p.linesReadThisRun / seconds) : 0 });
+      },
+      finish() {
+        bar?.stop();
+        bar = null;
+      },
+    };
+  }
+  let last = Number.NEGATIVE_INFINITY;
+  return {
+    update(p) {
+      const now = performance.now();
+      if (now - last < PLAIN_EVERY_MS) return;
+      last = now;
+      const percent = p.sizeBytes > 0 ? Math.round((100 * p.bytesRead) / p.sizeBytes) : 100;
+      stream.write(`${p.file}: ${p.linesRead} lines read (${percent} %)\n`);
+    },
+    finish(result) {
+      last = Number.NEGATIVE_INFINITY;
+      stream.write(`${fileSummaryLine(result)}\n`);
+    },
+  };
+}
+
+const rate = (lines: number, elapsedMs: number): number => (elapsedMs > 0 ? Math.round((lines * 1000) / elapsedMs) : 0);
+
+/** One line per file: its counts, the rejects file, resumption. */
+export function fileSummaryLine(r: FileLoadResult): string {
+  const c = r.counts;
+  const parts = [
+    `${r.file}: ${c.linesRead} lines, ${c.inserted} inserted, ${c.alreadyPresent} already present, ${c.rejected} rejected`,
+    r.rejectsFile === null ? null : `rejects in ${r.rejectsFile}`,
+    r.resumedAfterLine === null ? null : `resumed after line ${r.resumedAfterLine}`,
+    r.checkpointIgnored === null ? null : `checkpoint ignored: ${r.checkpointIgnored}`,
+    r.interrupted ? 'stopped early, checkpoint kept' : null,
+  ];
+  return parts.filter((p) => p !== null).join('; ');
+}
+
+/** The end-of-load summary: files, lines read, inserted, already present, rejected, elapsed, rows/s. */
+export function formatLoadSummary(results: readonly FileLoadResult[], elapsedMs: number): string {
+  const sum = (pick: (r: FileLoadResult) => number): number => results.reduce((total, r) => total + pick(r), 0);
+  const linesThisRun = sum((r) => r.linesReadThisRun);
+  return [
+    `files:            ${results.length}`,
+    `lines read:       ${sum((r) => r.counts.linesRead)}`,
+    `inserted:         ${sum((r) => r.counts.inserted)}`,
+    `already present:  ${sum((r) => r.counts.alreadyPresent)}`,
+    `rejected:         ${sum((r) => r.counts.rejected)}`,
+    `elapsed:          ${(elapsedMs / 1000).toFixed(1)} s`,
+    `rows/s:           ${rate(linesThisRun, elapsedMs)}`,
+  ].join('\n');
+}
+
+/** Loads every file in turn on one connection. */
+export async function runLoadCsv(params: LoadCsvParams, view: ProgressView): Promise<{ results: FileLoadResult[]; elapsedMs: number }> {
+  const started = performance.now();
+  const client = new pg.Client({ connectionString: params.databaseUrl, application_name: 'polluscope load-csv' });
+  await client.connect();
+  const results: FileLoadResult[] = [];
+  try {
+    for (const file of params.files) {
+      const result = await loadCsvFile(client, {
+        kind: params.kind,
+        file,
+        batchSize: params.batchSize,
+        onProgress: (p) => view.update(p),
+        ...(params.rejectsFile === null ? {} : { rejectsFile: params.rejectsFile }),
+      });
+      view.finish(result);
+      results.push(result);
+    }
+  } finally {
+    await client.end();
+  }
+  return { results, elapsedMs: performance.now() - started };
+}
+
+const HELP_AFTER = `
+Columns are found by header name, case-insensitively; unknown columns are ignored.
+Accepted names, sensor files:
+${aliasTableLines('sensor').join('\n')}
+Accepted names, gps files:
+${aliasTableLines('gps').join('\n')}
+Times: ISO-8601, or YYYY-MM-DD HH:MM:SS (naive = UTC). Numbers: empty, nan, null, none, na = NULL.
+Rejected lines go to the rejects file (line, column, reason, original values); the load goes on.
+Loading the same file twice adds nothing. An interrupted load resumes from FILE.load-state.json.`;
+
+export function registerLoadCsvCommand(program: Command): void {
+  program
+    .command('load-csv')
+    .description('load historical sensor or GPS CSV exports into the raw database (idempotent, resumable)')
+    .argument('<file...>', 'CSV files to load')
+    .addOption(new Option('--kind <kind>', 'what the files hold').choices(['sensor', 'gps']).makeOptionMandatory())
+    .option('--rejects <file>', 'rejects CSV (one input file only)', undefined)
+    .option('--batch-size <lines>', 'lines per batch and transaction', String(DEFAULT_BATCH_SIZE))
+    .option('--database-url <url>', 'raw database (default: the embedded stack\'s rawdata)')
+    .addHelpText('after', HELP_AFTER)
+    .action(async (files: string[], options: LoadCsvOptions) => {
+      const params = loadCsvParamsFromOptions(files, options, () => stackEndpoints(loadStackConfig()).rawdataUrl);
+      const { results, elapsedMs } = await runLoadCsv(params, progressView(process.stderr));
+      console.log(formatLoadSummary(results, elapsedMs));
+    });
+}

@@ -1,0 +1,248 @@
+/**
+ * Loads one historical CSV export into the raw database: streamed (never the whole file in
+ * memory), validated line by line, COPYed in batches through `copyCsvIntoRaw` (idempotent on the
+ * natural key), rejected lines written to a rejects CSV, and a checkpoint after each committed
+ * batch so an interrupted load resumes where it stopped. While one batch is being written to
+ * the database the next one is parsed.
+ */
+import { createReadStream } from 'node:fs';
+import { appendFile, rm, stat, truncate } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parse } from 'csv-parse';
+import type pg from 'pg';
+import { InputError } from '../csv-io.js';
+import { batchCsvFromLines, csvLine } from './batch-csv.js';
+import { copyCsvBatchIntoRaw } from './copy-into-raw.js';
+import { mapHeader, type HeaderMapping } from './header-aliases.js';
+import {
+  checkpointPath,
+  readCheckpoint,
+  removeCheckpoint,
+  resumeDecision,
+  writeCheckpoint,
+  ZERO_COUNTS,
+  type LoadCheckpoint,
+  type LoadCounts,
+} from './load-checkpoint.js';
+import type { RawKind } from './raw-tables.js';
+import { rejectsHeaderLine, rejectsLine } from './rejects-csv.js';
+import { isRejected, validateRow } from './validate-row.js';
+
+export const DEFAULT_BATCH_SIZE = 50_000;
+const YIELD_EVERY_LINES = 2_000;
+const yieldToIo = (): Promise<void> => new Promise((resolveYield) => setImmediate(resolveYield));
+
+export interface LoadProgress {
+  readonly file: string;
+  readonly sizeBytes: number;
+  /** Bytes of the file parsed so far, including what a resumed run skipped. */
+  readonly bytesRead: number;
+  /** Data lines parsed so far, cumulative over resumed runs. */
+  readonly linesRead: number;
+  /** Data lines parsed by this run. */
+  readonly linesReadThisRun: number;
+}
+
+export interface LoadCsvFileOptions {
+  readonly kind: RawKind;
+  readonly file: string;
+  /** Where rejected lines go; `<file>.rejects.csv` by default. */
+  readonly rejectsFile?: string;
+  /** Lines (valid or not) per batch and per transaction. */
+  readonly batchSize?: number;
+  /**
+   * Stops as an interruption would, after this many batches committed by this run, leaving the
+   * checkpoint in place (used by tests of the resumption).
+   */
+  readonly stopAfterBatches?: number;
+  /** Called as batches are parsed and at the end. */
+  readonly onProgress?: (progress: LoadProgress) => void;
+}
+
+export interface FileLoadResult {
+  readonly file: string;
+  /** The rejects file, or null when no line was rejected. */
+  readonly rejectsFile: string | null;
+  /** Line number after which this run resumed, or null when it started at the beginning. */
+  readonly resumedAfterLine: number | null;
+  /** Why an existing checkpoint was not used (file changed…), or null. */
+  readonly checkpointIgnored: string | null;
+  /** Cumulative over resumed runs. */
+  readonly counts: LoadCounts;
+  readonly linesReadThisRun: number;
+  readonly elapsedMs: number;
+  /** True when `stopAfterBatches` stopped the load before the end of the file. */
+  readonly interrupted: boolean;
+}
+
+interface Batch {
+  /** CSV lines of the valid rows, in COPY column order (strings, not cell arrays: far less for the GC to keep). */
+  readonly rows: string[];
+  rejects: string;
+  rejectedLines: number;
+  lines: number;
+  /** Byte offset and line number just after the batch's last line. */
+  endByte: number;
+  endLine: number;
+}
+
+const newBatch = (): Batch => ({ rows: [], rejects: '', rejectedLines: 0, lines: 0, endByte: 0, endLine: 0 });
+
+interface ParsedRecord {
+  readonly record: string[];
+  readonly info: { readonly lines: number; readonly bytes: number };
+}
+
+/** Wraps a csv-parse or file-system error as an InputError naming the file (and line). */
+function inputError(file: string, err: unknown, lineBase: number): unknown {
+  if (err instanceof InputError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new InputError(file, null, null, 'file not found');
+  if (typeof code === 'string' && code.startsWith('CSV_')) {
+    const lines = (err as { lines?: number }).lines;
+    return new InputError(file, lines === undefined ? null : lineBase + lines, null, (err as Error).message);
+  }
+  return err;
+}
+
+/**
+ * Loads one file. Throws an InputError for a file that cannot be read as CSV (missing,
+ * required column absent, broken quoting); bad lines are rejected, not thrown.
+ */
+export async function loadCsvFile(client: pg.ClientBase, options: LoadCsvFileOptions): Promise<FileLoadResult> {
+  const started = performance.now();
+  const { kind } = options;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  const file = resolve(options.file);
+  const rejectsFile = resolve(options.rejectsFile ?? `${options.file}.rejects.csv`);
+  const info = await stat(file).catch((err: unknown) => {
+    throw inputError(options.file, err, 0);
+  });
+  const statePath = checkpointPath(file);
+  const saved = await readCheckpoint(statePath);
+  const decision = resumeDecision(saved, { kind, file, sizeBytes: info.size, mtimeMs: info.mtimeMs, rejectsFile });
+
+  let counts: LoadCounts = ZERO_COUNTS;
+  let byteBase = 0;
+  let lineBase = 0;
+  let rejectsBytes = 0;
+  let mapping: HeaderMapping | null = null;
+  if (decision.resume) {
+    const cp = decision.checkpoint;
+    counts = cp.counts;
+    byteBase = cp.byteOffset;
+    lineBase = cp.line;
+    rejectsBytes = cp.rejectsBytes;
+    mapping = mapHeader(kind, cp.header, options.file);
+    // Lines rejected by a batch that never committed are dropped: that batch is read again.
+    if (rejectsBytes > 0) await truncate(rejectsFile, rejectsBytes);
+    else await rm(rejectsFile, { force: true });
+  } else {
+    await rm(rejectsFile, { force: true });
+    await removeCheckpoint(statePath);
+  }
+
+  const linesReadBefore = counts.linesRead;
+  const progress = (bytesRead: number, linesReadThisRun: number): void =>
+    options.onProgress?.({ file: options.file, sizeBytes: info.size, bytesRead, linesRead: linesReadBefore + linesReadThisRun, linesReadThisRun });
+
+  const commit = async (batch: Batch, header: readonly string[]): Promise<void> => {
+    const inserted = batch.rows.length > 0 ? await copyCsvBatchIntoRaw(client, kind, batchCsvFromLines(kind, batch.rows)) : 0;
+    if (batch.rejects.length > 0) {
+      const text = rejectsBytes === 0 ? rejectsHeaderLine(header) + batch.rejects : batch.rejects;
+      await appendFile(rejectsFile, text);
+      rejectsBytes += Buffer.byteLength(text);
+    }
+    counts = {
+      linesRead: counts.linesRead + batch.lines,
+      inserted: counts.inserted + inserted,
+      alreadyPresent: counts.alreadyPresent + batch.rows.length - inserted,
+      rejected: counts.rejected + batch.rejectedLines,
+      batches: counts.batches + 1,
+    };
+    const checkpoint: LoadCheckpoint = {
+      version: 1,
+      kind,
+      file,
+      sizeBytes: info.size,
+      mtimeMs: info.mtimeMs,
+      header,
+      byteOffset: batch.endByte,
+      line: batch.endLine,
+      rejectsFile,
+      rejectsBytes,
+      counts,
+    };
+    await writeCheckpoint(statePath, checkpoint);
+  };
+
+  const parser = createReadStream(file, { start: byteBase, highWaterMark: 1 << 20 }).pipe(
+    parse({ bom: byteBase === 0, info: true, relax_column_count: true, skip_empty_lines: true }),
+  );
+  let pending: Promise<void> | null = null;
+  let batch = newBatch();
+  let linesThisRun = 0;
+  let batchesThisRun = 0;
+  let interrupted = false;
+  let bytesRead = byteBase;
+  const hand = async (full: Batch, header: readonly string[]): Promise<void> => {
+    if (pending !== null) await pending;
+    const next = commit(full, header);
+    next.catch(() => undefined); // awaited at the next hand-over or at the end
+    pending = next;
+    batchesThisRun++;
+    progress(full.endByte, linesThisRun);
+  };
+  try {
+    for await (const { record, info: where } of parser as AsyncIterable<ParsedRecord>) {
+      if (mapping === null) {
+        mapping = mapHeader(kind, record, options.file);
+        continue;
+      }
+      const line = lineBase + where.lines;
+      bytesRead = byteBase + where.bytes;
+      const outcome = validateRow(mapping, record);
+      if (isRejected(outcome)) {
+        batch.rejects += rejectsLine(line, outcome, record);
+        batch.rejectedLines++;
+      } else {
+        batch.rows.push(csvLine(outcome));
+      }
+      batch.lines++;
+      linesThisRun++;
+      batch.endByte = bytesRead;
+      batch.endLine = line;
+      // Parsing a read-ahead chunk runs on microtasks only; let the database's replies in.
+      if (pending !== null && batch.lines % YIELD_EVERY_LINES === 0) await yieldToIo();
+      if (batch.lines >= batchSize) {
+        await hand(batch, mapping.header);
+        batch = newBatch();
+        if (options.stopAfterBatches !== undefined && batchesThisRun >= options.stopAfterBatches) {
+          interrupted = true;
+          break;
+        }
+      }
+    }
+    if (mapping === null) throw new InputError(options.file, 1, null, 'empty file: no header line');
+    if (!interrupted && batch.lines > 0) await hand(batch, mapping.header);
+    if (pending !== null) await pending;
+  } catch (err) {
+    if (pending !== null) await (pending as Promise<void>).catch(() => undefined);
+    throw inputError(options.file, err, lineBase);
+  } finally {
+    parser.destroy();
+  }
+  if (!interrupted) await removeCheckpoint(statePath);
+  progress(interrupted ? bytesRead : info.size, linesThisRun);
+  return {
+    file: options.file,
+    rejectsFile: rejectsBytes > 0 ? rejectsFile : null,
+    resumedAfterLine: decision.resume ? decision.checkpoint.line : null,
+    checkpointIgnored: !decision.resume && saved !== null ? decision.reason : null,
+    counts,
+    linesReadThisRun: linesThisRun,
+    elapsedMs: performance.now() - started,
+    interrupted,
+  };
+}
