@@ -4,6 +4,7 @@
  */
 import {
   classifySegment,
+  contextFeatures,
   segmentFeatures,
   segmentRows,
   trainActivityModel,
@@ -69,7 +70,8 @@ function benchmarkModel(): ActivityModel {
   for (let p = 0; p < 3; p++) {
     for (const segment of segmentRows(sensorMinutes(3000, 100 + p))) {
       const label = segment.rows[0]!.activity as ActivitySample['label'];
-      samples.push({ participantId: `p${p}`, segmentStartMs: segment.startMs, label, features: segmentFeatures(segment.rows) });
+      const features = segmentFeatures(segment.rows);
+      samples.push({ participantId: `p${p}`, segmentStartMs: segment.startMs, label, features, context: contextFeatures(segment.startMs, features) });
     }
   }
   model = trainActivityModel(samples, { seed: 42 });

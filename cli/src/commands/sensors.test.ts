@@ -79,11 +79,13 @@ describe('polluscope train and classify', () => {
     const model = join(dir, 'model.json');
     await run('train', '--sensors', join(dir, 'sensor.csv'), '--labels', join(dir, 'truth.csv'), '--output', model, '--seed', '5', '--folds', '3');
     const printed = vi.mocked(console.log).mock.calls.map((c) => String(c[0])).join('\n');
-    expect(printed).toContain('leave-participants-out cross-validation (3 folds, 72 segments)');
+    expect(printed).toContain('leave-participants-out cross-validation, forests alone (3 folds, 72 segments)');
+    expect(printed).toContain('leave-participants-out cross-validation, with the time-of-day rules (3 folds, 72 segments)');
     expect(printed).toContain('accuracy 1.000  macro-F1 1.000');
+    expect(printed).toContain('Bus          1.000     1.000     1.000        36');
     const json = JSON.parse(await readFile(model, 'utf8'));
-    expect(json).toMatchObject({ format: 'polluscope-activity-model', version: 1, seed: 5, labels: ['Domicile', 'Bus'] });
-    expect(json.evaluation).toMatchObject({ folds: 3, samples: 72, accuracy: 1, confusion: [[36, 0], [0, 36]] });
+    expect(json).toMatchObject({ format: 'polluscope-activity-model', version: 2, seed: 5, labels: ['Domicile', 'Bus'] });
+    expect(json.evaluation).toMatchObject({ folds: 3, samples: 72, accuracy: 1, confusion: [[36, 0], [0, 36]], withRules: { accuracy: 1 } });
 
     const output = join(dir, 'segments.csv');
     await run('classify', '--input', join(dir, 'sensor.csv'), '--output', output, '--model', model);

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import {
   buildActivitySamples,
   classifySegment,
-  crossValidateActivityModel,
+  crossValidationReport,
   defaultClassifySegmentParams,
   defaultTimeOfDayRulesParams,
   loadActivityModel,
@@ -18,6 +18,7 @@ import {
   type ActivityModel,
   type ActivitySegment,
   type ClassificationMetrics,
+  type CrossValidationReport,
   type MeasuredMinute,
 } from '@polluscope/classification-validation/domain';
 import { cleanSensorSeries, SENSOR_VARIABLES, type CleanSensorRow, type SensorRow } from '@polluscope/timeseries-preprocessing/domain';
@@ -157,12 +158,17 @@ async function classifyCommand(options: { input: string; output: string; model: 
   console.log(`classified ${out.length} segments (${review} need review) → ${options.output}`);
 }
 
-/** Formats metrics as the lines `train` prints. */
-export function formatMetrics(m: ClassificationMetrics & { folds: number }): string {
+/** Formats metrics as the lines `train` prints: totals, per-label scores, confusion matrix. */
+export function formatMetrics(m: ClassificationMetrics & { folds: number }, title = 'leave-participants-out cross-validation'): string {
   const width = Math.max(8, ...m.labels.map((l) => l.length));
+  const present = m.labels.filter((l) => m.support[l] !== undefined);
   const lines = [
-    `leave-participants-out cross-validation (${m.folds} folds, ${m.samples} segments)`,
+    `${title} (${m.folds} folds, ${m.samples} segments)`,
     `accuracy ${m.accuracy.toFixed(3)}  macro-F1 ${m.macroF1.toFixed(3)}`,
+    ['label', 'precision', 'recall', 'F1', 'segments'].map((c, i) => (i === 0 ? c.padEnd(width) : c.padStart(9))).join(' '),
+    ...present.map((l) =>
+      [l.padEnd(width), ...[m.precision[l]!, m.recall[l]!, m.f1[l]!].map((x) => x.toFixed(3).padStart(9)), String(m.support[l]!).padStart(9)].join(' '),
+    ),
     'confusion matrix (rows: true, columns: predicted)',
     ['', ...m.labels].map((l) => l.padStart(width)).join(' '),
     ...m.labels.map((l, i) => [l, ...m.confusion[i]!.map(String)].map((c) => c.padStart(width)).join(' ')),
@@ -170,11 +176,31 @@ export function formatMetrics(m: ClassificationMetrics & { folds: number }): str
   return lines.join('\n');
 }
 
-async function trainCommand(options: { sensors: string; labels: string; output: string; seed: string; labelColumn: string; folds: string }): Promise<void> {
+/** The `train` printout: the forests alone, then with the time-of-day rules. */
+export function formatReport(report: CrossValidationReport): string {
+  const parts = [formatMetrics({ ...report.forests, folds: report.folds }, 'leave-participants-out cross-validation, forests alone')];
+  if (report.withRules) parts.push(formatMetrics({ ...report.withRules, folds: report.folds }, 'leave-participants-out cross-validation, with the time-of-day rules'));
+  return parts.join('\n\n');
+}
+
+function evaluationOf(m: ClassificationMetrics): Record<string, unknown> {
+  return { samples: m.samples, accuracy: m.accuracy, macroF1: m.macroF1, labels: m.labels, confusion: m.confusion, f1: m.f1 };
+}
+
+async function trainCommand(options: {
+  sensors: string;
+  labels: string;
+  output: string;
+  seed: string;
+  labelColumn: string;
+  folds: string;
+  timeZone: string;
+}): Promise<void> {
   const seed = Number(options.seed);
   if (!Number.isInteger(seed) || Math.abs(seed) > 2 ** 31 - 1) throw new InputError('--seed', null, null, `must be a 32-bit integer, got "${options.seed}"`);
   const folds = Number(options.folds);
   if (!Number.isInteger(folds) || folds < 2) throw new InputError('--folds', null, null, `must be an integer ≥ 2, got "${options.folds}"`);
+  checkTimeZone(options.timeZone);
   const minutes = await readCleanMinutes(options.sensors);
   const labelTable = await readCsv(options.labels);
   requireColumns(labelTable, [PARTICIPANT, 'time', options.labelColumn]);
@@ -185,14 +211,22 @@ async function trainCommand(options: { sensors: string; labels: string; output: 
     list.push({ timeMs: timeAt(labelTable, row, 'time'), label: text(row.values[options.labelColumn]) });
     labels.set(id, list);
   }
-  const samples = minutes.flatMap(({ participantId, rows }) => buildActivitySamples(participantId, rows, labels.get(participantId) ?? []));
+  const sampleParams = { ...defaultClassifySegmentParams, context: { timeZone: options.timeZone } };
+  const samples = minutes.flatMap(({ participantId, rows }) => buildActivitySamples(participantId, rows, labels.get(participantId) ?? [], sampleParams));
   if (samples.length === 0) throw new InputError(options.labels, null, options.labelColumn, 'no segment has both sensor values and a known label');
   const training = { seed };
-  const metrics = crossValidateActivityModel(samples, { folds, training });
-  console.log(formatMetrics(metrics));
+  const rules = { ...defaultTimeOfDayRulesParams, timeZone: options.timeZone };
+  const report = crossValidationReport(samples, { folds, training, rules });
+  console.log(formatReport(report));
   const model = {
     ...trainActivityModel(samples, training),
-    evaluation: { method: 'leave-participants-out', folds: metrics.folds, samples: metrics.samples, accuracy: metrics.accuracy, macroF1: metrics.macroF1, labels: metrics.labels, confusion: metrics.confusion },
+    evaluation: {
+      method: 'leave-participants-out',
+      folds: report.folds,
+      timeZone: options.timeZone,
+      ...evaluationOf(report.forests),
+      withRules: report.withRules === null ? null : evaluationOf(report.withRules),
+    },
   };
   await writeJsonAtomic(options.output, model);
   console.log(`model (${model.labels.length} labels, ${samples.length} segments, seed ${seed}) → ${options.output}`);
@@ -253,5 +287,6 @@ export function registerSensorCommands(program: Command): void {
     .option('--seed <n>', 'random seed (32-bit integer)', '42')
     .option('--label-column <name>', 'label column of the labels file', 'micro_environment')
     .option('--folds <n>', 'participant groups for cross-validation', '4')
+    .option('--time-zone <zone>', 'participants\u2019 IANA time zone for the context features and the time-of-day rules', 'Europe/Paris')
     .action(trainCommand);
 }

@@ -1,4 +1,5 @@
 import type { CanonicalLabel } from '@polluscope/common/domain';
+import { contextFeatures, defaultContextFeatureParams, type ContextFeatureParams } from './features/context-features.js';
 import { defaultViewFeatureParams, segmentFeatures, type ViewFeatureParams } from './features/view-features.js';
 import { predictActivity, type ActivityModel } from './model/activity-model.js';
 import { applyTimeOfDayRules, defaultTimeOfDayRulesParams, type TimeOfDayRule, type TimeOfDayRulesParams } from './rules/time-of-day-rules.js';
@@ -9,6 +10,11 @@ import { defaultSegmentValidationParams, validateSegment, type SegmentValidation
 export interface ClassifySegmentParams {
   readonly segment: SegmentParams;
   readonly features: ViewFeatureParams;
+  /**
+   * Context features' time zone when the rules are off; when they are on, the rules' `timeZone`
+   * is the participant's and serves both (one setting, e.g. the service's TIME_ZONE).
+   */
+  readonly context: ContextFeatureParams;
   /** `null` switches every time-of-day rule off. */
   readonly rules: TimeOfDayRulesParams | null;
   readonly validation: SegmentValidationParams;
@@ -17,6 +23,7 @@ export interface ClassifySegmentParams {
 export const defaultClassifySegmentParams: ClassifySegmentParams = Object.freeze({
   segment: defaultSegmentParams,
   features: defaultViewFeatureParams,
+  context: defaultContextFeatureParams,
   rules: defaultTimeOfDayRulesParams,
   validation: defaultSegmentValidationParams,
 });
@@ -52,7 +59,9 @@ export function classifySegment(
   model: ActivityModel,
   params: ClassifySegmentParams = defaultClassifySegmentParams,
 ): ActivitySegment {
-  const prediction = predictActivity(model, segmentFeatures(rows, params.features));
+  const features = segmentFeatures(rows, params.features);
+  const context = contextFeatures(segmentStartMs, features, params.rules === null ? params.context : { timeZone: params.rules.timeZone });
+  const prediction = predictActivity(model, features, context);
   let label = prediction.label;
   let rule: TimeOfDayRule | null = null;
   if (label !== null && params.rules !== null) ({ label, rule } = applyTimeOfDayRules(label, segmentStartMs, params.rules));

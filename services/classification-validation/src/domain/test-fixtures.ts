@@ -2,6 +2,7 @@
 import type { CanonicalLabel } from '@polluscope/common/domain';
 import type { ActivitySample } from './model/train-activity-model.js';
 import type { MeasuredMinute } from './segments/segment-rows.js';
+import { contextFeatures } from './features/context-features.js';
 import { segmentFeatures } from './features/view-features.js';
 
 /** Tuesday 2024-03-05 08:00 UTC (09:00 in Paris). */
@@ -33,7 +34,9 @@ export function separableSamples(participants: number, perLabel: number): Activi
     (['Domicile', 'Bus', 'Métro'] as const).forEach((label, l) => {
       for (let s = 0; s < perLabel; s++) {
         const start = (l * perLabel + s) * 5;
-        samples.push({ participantId: `p${p}`, segmentStartMs: T0_MS + start * 60_000, label, features: segmentFeatures(environmentMinutes(label, start, p * 11 + s)) });
+        const startMs = T0_MS + start * 60_000;
+        const features = segmentFeatures(environmentMinutes(label, start, p * 11 + s));
+        samples.push({ participantId: `p${p}`, segmentStartMs: startMs, label, features, context: contextFeatures(startMs, features) });
       }
     });
   }
@@ -42,7 +45,7 @@ export function separableSamples(participants: number, perLabel: number): Activi
 
 export const fastTraining = {
   seed: 7,
-  forest: { nEstimators: 7, maxFeatureShare: 0.6, maxDepth: 6, minNumSamples: 2, maxSamplesPerClass: 30 },
-  metaForest: { nEstimators: 7, maxFeatureShare: 0.5, maxDepth: 6, minNumSamples: 2, maxSamplesPerClass: 30 },
+  forest: { nEstimators: 7, maxFeatureShare: 0.6, maxDepth: 6, minNumSamples: 2, maxSamples: 90, maxBins: 32 },
+  metaForest: { nEstimators: 7, maxFeatureShare: 0.5, maxDepth: 6, minNumSamples: 2, maxSamples: 90, maxBins: 32 },
   stackingFolds: 2,
 };

@@ -1,7 +1,8 @@
 /**
- * A random forest trained by `ml-random-forest`, flattened for fast prediction: per tree, arrays
- * of nodes. Prediction walks the same splits as the library (`x[feature] < threshold` → left)
- * and votes the same leaf classes, so labels and vote shares equal the library's.
+ * The forest format of the models: per tree, flat arrays of nodes; a node sends `x[feature] <
+ * threshold` to the left. {@link trainForest} grows forests in this form directly;
+ * {@link compactForest} flattens a forest trained by `ml-random-forest` (same splits, same leaf
+ * votes, so labels and vote shares equal the library's).
  */
 import type { RandomForestClassifier } from 'ml-random-forest';
 

@@ -1,31 +1,35 @@
-import { RandomForestClassifier } from 'ml-random-forest';
-import { compactForest, type CompactForest } from './compact-forest.js';
+import type { CompactForest } from './compact-forest.js';
+import { featureBins } from './feature-bins.js';
+import { growTree } from './grow-tree.js';
 
 export interface ForestParams {
   readonly nEstimators: number;
-  /** Share (0…1] of the features each tree draws, without replacement. */
+  /** Share (0…1] of the features each node draws, without replacement (at least one). */
   readonly maxFeatureShare: number;
   readonly maxDepth: number;
   /** A node with this many samples or fewer becomes a leaf. */
   readonly minNumSamples: number;
   /**
-   * At most this many samples per class (drawn at random with the seed) train the forest: the
-   * library's CART costs O(n²) per node, and capping also balances the classes.
+   * At most this many samples train the forest, drawn class-proportionally (stratified, seeded),
+   * so the classes keep their prior; each tree then draws a bootstrap of that size.
    */
-  readonly maxSamplesPerClass: number;
+  readonly maxSamples: number;
+  /** Candidate thresholds per feature: at most this many bins (quantiles of the training values). */
+  readonly maxBins: number;
 }
 
 export const defaultForestParams: ForestParams = Object.freeze({
-  nEstimators: 20,
-  maxFeatureShare: 0.6,
-  maxDepth: 12,
-  minNumSamples: 3,
-  maxSamplesPerClass: 40,
+  nEstimators: 40,
+  maxFeatureShare: 0.35,
+  maxDepth: 14,
+  minNumSamples: 4,
+  maxSamples: 20_000,
+  maxBins: 64,
 });
 
 /**
- * Trains a random forest with `ml-random-forest` (bagged CART trees, features drawn per tree)
- * on a per-class capped sample, and returns its compact form.
+ * Trains a random forest: bootstrap samples, CART trees on Gini impurity with features drawn at
+ * each node ({@link growTree}, on {@link featureBins}), majority vote. Pure and seeded.
  *
  * @example trainForest([[1], [2], [9]], [0, 0, 1], 2, defaultForestParams, 42)
  * @param y class indices in [0, classCount).
@@ -40,24 +44,28 @@ export function trainForest(
 ): CompactForest {
   const featureCount = x[0]?.length ?? 0;
   if (x.length === 0 || featureCount === 0) throw new RangeError('trainForest needs at least one sample with features');
-  const chosen = capPerClass(y, params.maxSamplesPerClass, seed);
-  const rf = new RandomForestClassifier({
-    nEstimators: params.nEstimators,
-    // A share that floors to 0 features would fail: take at least one.
-    maxFeatures: Math.min(1, Math.max(params.maxFeatureShare, 1.000001 / featureCount)),
-    replacement: false,
-    seed,
-    useSampleBagging: true,
-    noOOB: true,
-    treeOptions: { maxDepth: params.maxDepth, minNumSamples: params.minNumSamples },
-  });
-  rf.train(chosen.map((i) => [...x[i]!]), chosen.map((i) => y[i]!));
-  return compactForest(rf, featureCount, classCount);
+  const random = mulberry32(seed);
+  const chosen = stratifiedSample(y, params.maxSamples, random);
+  const bins = featureBins(x, chosen, params.maxBins);
+  const labels = Int32Array.from(y);
+  const featuresPerNode = Math.max(1, Math.round(params.maxFeatureShare * featureCount));
+  const trees = [];
+  for (let t = 0; t < params.nEstimators; t++) {
+    const bootstrap = new Array<number>(chosen.length);
+    for (let i = 0; i < chosen.length; i++) bootstrap[i] = chosen[Math.floor(random() * chosen.length)]!;
+    trees.push(growTree(bins, labels, classCount, bootstrap, { maxDepth: params.maxDepth, minNumSamples: params.minNumSamples, featuresPerNode }, random));
+  }
+  return { featureCount, classCount, trees };
 }
 
-/** Indices of at most `cap` samples per class, drawn by a seeded shuffle, in ascending order. */
-function capPerClass(y: readonly number[], cap: number, seed: number): number[] {
-  const random = mulberry32(seed);
+/**
+ * Indices of at most `max` samples, ascending: all of them when there are no more; otherwise each
+ * class keeps round(max · its share) samples (at least one), drawn by a seeded shuffle.
+ *
+ * @example stratifiedSample([0, 0, 0, 1], 2, mulberry32(1)) // two indices: one of class 0, the one of class 1
+ */
+export function stratifiedSample(y: readonly number[], max: number, random: () => number): number[] {
+  if (y.length <= max) return y.map((_, i) => i);
   const byClass = new Map<number, number[]>();
   y.forEach((c, i) => {
     const list = byClass.get(c) ?? [];
@@ -65,12 +73,12 @@ function capPerClass(y: readonly number[], cap: number, seed: number): number[] 
     byClass.set(c, list);
   });
   const chosen: number[] = [];
-  for (const list of byClass.values()) {
+  for (const list of [...byClass.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1])) {
     for (let i = list.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [list[i], list[j]] = [list[j]!, list[i]!];
     }
-    chosen.push(...list.slice(0, cap));
+    chosen.push(...list.slice(0, Math.max(1, Math.round((max * list.length) / y.length))));
   }
   return chosen.sort((a, b) => a - b);
 }

@@ -1,17 +1,20 @@
 /**
  * The activity model (DESIGN.md §5.2): one random forest per view and a meta random forest over
- * the present views' class probabilities. A missing view (or a view without a forest) enters the
- * meta forest as {@link MISSING_VIEW_FILL} in each of its class slots, so one meta forest serves
- * every subset of views.
+ * the present views' class probabilities and the segment's context features (local hour,
+ * weekend, cross-view ratios: {@link CONTEXT_FEATURES}). A missing view (or a view without a
+ * forest) enters the meta forest as {@link MISSING_VIEW_FILL} in each of its class slots, so one
+ * meta forest serves every subset of views.
  */
 import { isCanonicalLabel, type CanonicalLabel } from '@polluscope/common/domain';
+import { CONTEXT_FEATURES } from '../features/context-features.js';
 import { VIEW_FEATURES, type SegmentFeatures } from '../features/view-features.js';
 import { forestVotes, type CompactForest } from '../forest/compact-forest.js';
 import type { ForestParams } from '../forest/train-forest.js';
 import { VIEWS, type View } from '../segments/segment-rows.js';
 
 export const ACTIVITY_MODEL_FORMAT = 'polluscope-activity-model';
-export const ACTIVITY_MODEL_VERSION = 1;
+/** 2: eight features per view, context features in the meta forest, forests grown by `trainForest`. */
+export const ACTIVITY_MODEL_VERSION = 2;
 /** Meta-forest input for each class slot of a missing view (probabilities are ≥ 0). */
 export const MISSING_VIEW_FILL = -1;
 
@@ -23,6 +26,8 @@ export interface ActivityModel {
   readonly views: readonly View[];
   /** Feature names of each view, `view_feature`. */
   readonly features: readonly string[];
+  /** Context feature names ({@link CONTEXT_FEATURES}), appended to the meta forest's input. */
+  readonly contextFeatures: readonly string[];
   readonly missingViewFill: number;
   readonly forestParams: ForestParams;
   readonly metaForestParams: ForestParams;
@@ -49,15 +54,17 @@ export function activityFeatureNames(): string[] {
 }
 
 /**
- * The meta-forest input: per view, the view forest's vote shares per class, or the fill value.
+ * The meta-forest input: per view, the view forest's vote shares per class, or the fill value;
+ * then the context features.
  *
- * @example metaFeatures(model.viewForests, features, 3) // 21 numbers for 7 views × 3 labels
+ * @example metaFeatures(model.viewForests, features, context, 3) // 7 views × 3 labels + 6 context numbers
  */
 export function metaFeatures(
   viewForests: Readonly<Record<View, CompactForest | null>>,
   features: SegmentFeatures,
+  context: readonly number[],
   classCount: number,
-  out: Float64Array = new Float64Array(VIEWS.length * classCount),
+  out: Float64Array = new Float64Array(VIEWS.length * classCount + context.length),
   votes: Float64Array = new Float64Array(classCount),
 ): Float64Array {
   for (let v = 0; v < VIEWS.length; v++) {
@@ -71,15 +78,17 @@ export function metaFeatures(
     const n = forest.trees.length;
     for (let c = 0; c < classCount; c++) out[v * classCount + c] = votes[c]! / n;
   }
+  const base = VIEWS.length * classCount;
+  for (let i = 0; i < context.length; i++) out[base + i] = context[i]!;
   return out;
 }
 
 /**
- * Classifies a segment from its view features.
+ * Classifies a segment from its view features and context features.
  *
- * @example predictActivity(model, segmentFeatures(segment.rows)) // { label: 'Métro', confidence: 0.84, ... }
+ * @example predictActivity(model, features, contextFeatures(segment.startMs, features)) // { label: 'Métro', confidence: 0.84, ... }
  */
-export function predictActivity(model: ActivityModel, features: SegmentFeatures): ActivityPrediction {
+export function predictActivity(model: ActivityModel, features: SegmentFeatures, context: readonly number[]): ActivityPrediction {
   const k = model.labels.length;
   const viewsPresent = VIEWS.filter((_, v) => features[v] !== null && features[v] !== undefined);
   const probabilities: Record<string, number> = {};
@@ -87,7 +96,7 @@ export function predictActivity(model: ActivityModel, features: SegmentFeatures)
     for (const label of model.labels) probabilities[label] = 0;
     return { label: null, probabilities, confidence: 0, viewsPresent };
   }
-  const meta = metaFeatures(model.viewForests, features, k);
+  const meta = metaFeatures(model.viewForests, features, context, k);
   const votes = new Float64Array(k);
   const best = forestVotes(model.metaForest, meta, votes);
   const n = model.metaForest.trees.length;
@@ -109,5 +118,8 @@ export function loadActivityModel(json: unknown): ActivityModel {
   }
   if (!m.metaForest || !Array.isArray(m.metaForest.trees) || m.metaForest.trees.length === 0) throw new RangeError('activity model has no meta forest');
   if (!m.viewForests || VIEWS.some((v) => !(v in m.viewForests!))) throw new RangeError('activity model lacks a view forest entry');
+  if (JSON.stringify(m.features) !== JSON.stringify(activityFeatureNames()) || JSON.stringify(m.contextFeatures) !== JSON.stringify(CONTEXT_FEATURES)) {
+    throw new RangeError('activity model features differ from this code\'s: retrain it');
+  }
   return m as ActivityModel;
 }

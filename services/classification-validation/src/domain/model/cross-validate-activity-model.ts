@@ -1,4 +1,4 @@
-import { CANONICAL_LABELS } from '@polluscope/common/domain';
+import { CANONICAL_LABELS, type CanonicalLabel } from '@polluscope/common/domain';
 import { applyTimeOfDayRules, type TimeOfDayRulesParams } from '../rules/time-of-day-rules.js';
 import { predictActivity } from './activity-model.js';
 import { classificationMetrics, type ClassificationMetrics } from './classification-metrics.js';
@@ -14,6 +14,14 @@ export interface CrossValidationParams {
 
 export const defaultCrossValidationParams: CrossValidationParams = Object.freeze({ folds: 4, training: {}, rules: null });
 
+/** Metrics of the same held-out predictions, from the forests alone and after the time-of-day rules. */
+export interface CrossValidationReport {
+  readonly folds: number;
+  readonly forests: ClassificationMetrics;
+  /** `null` when no rules were given. */
+  readonly withRules: ClassificationMetrics | null;
+}
+
 /**
  * Leave-participants-out cross-validation: participants are split into `folds` groups; each group
  * is classified by a model trained on the others. Labels in the matrix are the samples' labels
@@ -25,19 +33,37 @@ export function crossValidateActivityModel(
   samples: readonly ActivitySample[],
   params: Partial<CrossValidationParams> = {},
 ): ClassificationMetrics & { readonly folds: number } {
+  const report = crossValidationReport(samples, params);
+  return { ...(report.withRules ?? report.forests), folds: report.folds };
+}
+
+/**
+ * One leave-participants-out cross-validation scored twice: the forests' labels, and the same
+ * labels after the time-of-day rules (each at its segment start) when `rules` is given.
+ *
+ * @example crossValidationReport(samples, { folds: 3, training: { seed: 42 }, rules: defaultTimeOfDayRulesParams }) // { folds: 3, forests: {...}, withRules: {...} }
+ */
+export function crossValidationReport(samples: readonly ActivitySample[], params: Partial<CrossValidationParams> = {}): CrossValidationReport {
   const p = { ...defaultCrossValidationParams, ...params };
   const folds = participantFolds(samples, p.folds);
-  const predicted = new Array<string | null>(samples.length).fill(null);
+  const predicted = new Array<CanonicalLabel | null>(samples.length).fill(null);
   for (let f = 0; f < folds.count; f++) {
     const train = samples.filter((_, i) => folds.of[i] !== f);
     const test = samples.map((_, i) => i).filter((i) => folds.of[i] === f);
     if (train.length === 0 || test.length === 0) continue;
     const model = trainActivityModel(train, p.training);
-    for (const i of test) {
-      const label = predictActivity(model, samples[i]!.features).label;
-      predicted[i] = label !== null && p.rules ? applyTimeOfDayRules(label, samples[i]!.segmentStartMs, p.rules).label : label;
-    }
+    for (const i of test) predicted[i] = predictActivity(model, samples[i]!.features, samples[i]!.context).label;
   }
   const labels = CANONICAL_LABELS.filter((l) => samples.some((s) => s.label === l));
-  return { ...classificationMetrics(samples.map((s) => s.label), predicted, labels), folds: folds.count };
+  const truth = samples.map((s) => s.label);
+  const rules = p.rules;
+  const withRules =
+    rules === null
+      ? null
+      : classificationMetrics(
+          truth,
+          predicted.map((label, i) => (label === null ? null : applyTimeOfDayRules(label, samples[i]!.segmentStartMs, rules).label)),
+          labels,
+        );
+  return { folds: folds.count, forests: classificationMetrics(truth, predicted, labels), withRules };
 }

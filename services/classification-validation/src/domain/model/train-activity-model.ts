@@ -1,4 +1,5 @@
 import { CANONICAL_LABELS, type CanonicalLabel } from '@polluscope/common/domain';
+import { CONTEXT_FEATURES } from '../features/context-features.js';
 import type { SegmentFeatures } from '../features/view-features.js';
 import type { CompactForest } from '../forest/compact-forest.js';
 import { defaultForestParams, trainForest, type ForestParams } from '../forest/train-forest.js';
@@ -12,12 +13,14 @@ import {
   type ActivityModel,
 } from './activity-model.js';
 
-/** A labelled segment: whose, when, its true label and its view features. */
+/** A labelled segment: whose, when, its true label, its view features and context features. */
 export interface ActivitySample {
   readonly participantId: string;
   readonly segmentStartMs: number;
   readonly label: CanonicalLabel;
   readonly features: SegmentFeatures;
+  /** {@link CONTEXT_FEATURES} of the segment (`contextFeatures`). */
+  readonly context: readonly number[];
 }
 
 export interface TrainActivityModelParams {
@@ -35,13 +38,14 @@ export interface TrainActivityModelParams {
 export const defaultTrainActivityModelParams: TrainActivityModelParams = Object.freeze({
   seed: 42,
   forest: defaultForestParams,
-  metaForest: Object.freeze({ ...defaultForestParams, maxFeatureShare: 0.15 }),
+  metaForest: Object.freeze({ ...defaultForestParams, nEstimators: 60, maxFeatureShare: 0.25 }),
   stackingFolds: 2,
 });
 
 /**
  * Trains the stacked activity model: a forest per view on the samples where the view is
- * present, then a meta forest on out-of-fold view probabilities (participant-grouped folds).
+ * present, then a meta forest on out-of-fold view probabilities (participant-grouped folds) and
+ * the context features. Every forest keeps the class proportions of the samples (stratified cap).
  *
  * @example trainActivityModel(samples, { seed: 42 }) // ActivityModel, JSON-serialisable
  */
@@ -55,16 +59,15 @@ export function trainActivityModel(samples: readonly ActivitySample[], params: P
 
   // Out-of-fold view probabilities for the meta forest.
   const folds = participantFolds(samples, p.stackingFolds);
-  const meta: number[][] = samples.map(() => []);
   const metaRows = new Array<Float64Array>(samples.length);
   for (let f = 0; f < folds.count; f++) {
     const train = samples.map((_, i) => i).filter((i) => folds.of[i] !== f);
     const test = samples.map((_, i) => i).filter((i) => folds.of[i] === f);
     if (test.length === 0) continue;
     const forests = trainViewForests(samples, y, k, train.length > 0 ? train : test, p, 1000 * (f + 1));
-    for (const i of test) metaRows[i] = metaFeatures(forests, samples[i]!.features, k);
+    for (const i of test) metaRows[i] = metaFeatures(forests, samples[i]!.features, samples[i]!.context, k);
   }
-  samples.forEach((_, i) => (meta[i] = Array.from(metaRows[i]!)));
+  const meta = metaRows.map((row) => Array.from(row));
 
   const viewForests = trainViewForests(samples, y, k, samples.map((_, i) => i), p, 0);
   const metaForest = trainForest(meta, y, k, p.metaForest, p.seed + 7919);
@@ -77,6 +80,7 @@ export function trainActivityModel(samples: readonly ActivitySample[], params: P
     labels,
     views: VIEWS,
     features: activityFeatureNames(),
+    contextFeatures: CONTEXT_FEATURES,
     missingViewFill: MISSING_VIEW_FILL,
     forestParams: p.forest,
     metaForestParams: p.metaForest,
