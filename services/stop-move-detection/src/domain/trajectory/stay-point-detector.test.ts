@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Episode } from '../episodes/episode.js';
 import { defaultStayPointParams, detectStayPoints, initialStayPointState, stepStayPoints, type StayPointState } from './stay-point-detector.js';
 import { pt, toXY } from './test-points.js';
+import type { TrackPoint } from './track-point.js';
 
 // [type, start s, end s, point count]
 const brief = (episodes: readonly Episode[]): Array<[string, number, number, number]> =>
@@ -217,18 +218,43 @@ describe('detectStayPoints: gaps, minimum points, jitter and excursions', () => 
     expect(brief(detectStayPoints(points))).toEqual([['stop', 0, 540, 10]]);
   });
 
-  it('makes no stop of two fixes at the same place an hour apart', () => {
-    expect(brief(detectStayPoints([pt(0, 0, 0), pt(3, 0, 3600)]))).toEqual([
-      ['move', 0, 0, 1],
-      ['move', 3600, 3600, 1],
+  it('ends a stop at a gap and starts a move at the first fix after it', () => {
+    const points = [...stopAround(0, 0), pt(0, 0, 421), pt(300, 0, 451), pt(600, 0, 481)];
+    expect(brief(detectStayPoints(points))).toEqual([
+      ['stop', 0, 120, 5],
+      ['move', 421, 481, 3],
     ]);
   });
 
-  it('ends a move at a gap as well', () => {
-    const points = [pt(0, 0, 0), pt(300, 0, 30), pt(600, 0, 400), pt(900, 0, 430)];
+  it('makes no stop of two fixes at the same place an hour apart', () => {
+    expect(brief(detectStayPoints([pt(0, 0, 0), pt(3, 0, 3600)]))).toEqual([['move', 0, 3600, 2]]);
+  });
+
+  it('keeps a move with a 10-minute gap in the middle as one move (a Métro ride underground)', () => {
+    const points = [pt(0, 0, 0), pt(300, 0, 30), pt(600, 0, 60), pt(5600, 0, 660), pt(5900, 0, 690), pt(6200, 0, 720)];
+    const episodes = detectStayPoints(points);
+    expect(brief(episodes)).toEqual([['move', 0, 720, 6]]);
+    const move = episodes[0];
+    if (move?.type !== 'move') throw new Error('expected a move');
+    expect(move.distanceM).toBeCloseTo(6200, 0);
+    expect(move.durationS).toBe(720);
+  });
+
+  it('does not let a candidate window span a gap inside a move: a stop after it starts at its first fix', () => {
+    // Before the gap the fixes at x = 0 span 60 s; after it, 120 s. Together they would be a stop.
+    const before = [pt(-600, 0, 0), pt(-300, 0, 30), pt(0, 0, 60), pt(5, 0, 90), pt(0, 5, 120)];
+    expect(brief(detectStayPoints([...before, pt(0, 0, 720), pt(5, 5, 750)]))).toEqual([['move', 0, 750, 7]]);
+    expect(brief(detectStayPoints([...before, ...stopAround(0, 720)]))).toEqual([
+      ['move', 0, 120, 5],
+      ['stop', 720, 840, 5],
+    ]);
+  });
+
+  it('ends a stop at a gap before a pending excursion, which starts the move across the gap', () => {
+    const points = [...stopAround(0, 0), pt(150, 0, 150), pt(5150, 0, 750), pt(5450, 0, 780)];
     expect(brief(detectStayPoints(points))).toEqual([
-      ['move', 0, 30, 2],
-      ['move', 400, 430, 2],
+      ['stop', 0, 120, 5],
+      ['move', 150, 780, 3],
     ]);
   });
 
@@ -312,12 +338,12 @@ describe('stepStayPoints with gaps, jitter and excursions', () => {
     ['move', 850, 880, 2],
   ];
 
-  function streamedFinals(cuts: number[]): Episode[] {
+  function streamedFinals(track: readonly TrackPoint[], cuts: number[]): Episode[] {
     let state: StayPointState = initialStayPointState();
     const finals: Episode[] = [];
-    const bounds = [0, ...cuts, points.length];
+    const bounds = [0, ...cuts, track.length];
     for (let k = 0; k + 1 < bounds.length; k++) {
-      const chunk = points.slice(bounds[k], bounds[k + 1]);
+      const chunk = track.slice(bounds[k], bounds[k + 1]);
       const last = k + 2 === bounds.length;
       const r = stepStayPoints(state, chunk, last ? Number.POSITIVE_INFINITY : (chunk.at(-1)?.timeMs ?? 0));
       for (const c of r.changes) if (c.final) finals.push(c.episode);
@@ -329,7 +355,31 @@ describe('stepStayPoints with gaps, jitter and excursions', () => {
   it('gives the same episodes in one chunk, in two chunks at every cut, and point by point', () => {
     const one = detectStayPoints(points);
     expect(brief(one)).toEqual(expected);
-    for (let cut = 1; cut < points.length; cut++) expect(streamedFinals([cut])).toEqual(one);
-    expect(streamedFinals(points.map((_, i) => i).slice(1))).toEqual(one);
+    for (let cut = 1; cut < points.length; cut++) expect(streamedFinals(points, [cut])).toEqual(one);
+    expect(streamedFinals(points, points.map((_, i) => i).slice(1))).toEqual(one);
+  });
+
+  it('gives the same episodes in one chunk, at every cut and point by point when moves span gaps', () => {
+    const gappy = [
+      ...stopAround(0, 0),
+      pt(150, 0, 150), // excursion pending when the gap comes: the stop ends before it
+      pt(5150, 0, 750), // 600 s gap inside the move
+      pt(5450, 0, 780),
+      ...stopAround(5750, 810),
+      pt(6050, 0, 960),
+      pt(6350, 0, 990),
+      pt(6650, 0, 1020),
+      pt(9650, 0, 1620), // 600 s gap inside the move
+      pt(9950, 0, 1650),
+    ];
+    const one = detectStayPoints(gappy);
+    expect(brief(one)).toEqual([
+      ['stop', 0, 120, 5],
+      ['move', 150, 780, 3],
+      ['stop', 810, 930, 5],
+      ['move', 960, 1650, 5],
+    ]);
+    for (let cut = 1; cut < gappy.length; cut++) expect(streamedFinals(gappy, [cut])).toEqual(one);
+    expect(streamedFinals(gappy, gappy.map((_, i) => i).slice(1))).toEqual(one);
   });
 });

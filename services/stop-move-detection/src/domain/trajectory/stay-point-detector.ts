@@ -12,8 +12,10 @@ export interface StayPointParams {
   /** ... and holds at least this many points (absorbed outliers not counted). */
   readonly minPoints: number;
   /**
-   * Two consecutive points further apart in time than this never share an episode, seconds: the
-   * gap ends the open stop or move and the point after it starts afresh.
+   * Two consecutive points further apart in time than this never share a stop, seconds: the gap
+   * ends the open stop at its last point, and no candidate window spans it (unobserved time
+   * cannot make or extend a stop). A move is not ended by a gap: it spans it, because
+   * underground transport (a Métro ride) has no fix between its entrance and its exit.
    */
   readonly maxGapS: number;
   /**
@@ -149,8 +151,11 @@ function copyState(s: StayPointState): Work {
  * not depend on how the points are split into chunks.
  *
  * Rules, in order, for each point:
- * 1. Gap: if it comes more than maxGapS after the previous point, the open episode ends at the
- *    previous point (final) and detection starts afresh at this point.
+ * 1. Gap: if it comes more than maxGapS after the previous point, an open stop ends at the
+ *    previous point (final; pending suspects are placed first, without waiting) and detection
+ *    starts afresh at this point. An open move is not ended: it spans the gap (underground
+ *    transport leaves no fix between entrance and exit), only its candidate window restarts at
+ *    this point, so a stop is never made or extended by unobserved time.
  * 2. Seeking: the candidate window is the longest run of recent points whose bounding box has a
  *    diagonal ≤ maxDiameterM; it becomes a stop as soon as it spans minDurationS and holds
  *    minPoints points (outliers not counted). The points before it form the move.
@@ -189,10 +194,7 @@ export function stepStayPoints(
     const i = w.processed;
     const timeMs = points[i]!.timeMs;
     if (timeMs > watermarkMs) break;
-    if (w.lastProcessedMs !== null && timeMs - w.lastProcessedMs > maxGapMs) {
-      run.closeOpen();
-      run.restartAt(i);
-    }
+    if (w.lastProcessedMs !== null && timeMs - w.lastProcessedMs > maxGapMs) run.gapBefore(i);
     run.handle(i, true);
     w.lastProcessedMs = timeMs;
     w.processed = i + 1;
@@ -291,18 +293,26 @@ class Detector {
     else if (w.moveStart >= 0 && w.moveStart <= last) this.emit('move', w.moveStart, last, true);
   }
 
-  /** Detection starts afresh at point i (after a gap). */
-  restartAt(i: number): void {
+  /**
+   * Point i comes more than maxGapS after the previous one. Pending suspects are placed without
+   * waiting; then an open stop ends at its last point (final) and a new move starts at i, while
+   * an open move spans the gap and only its candidate window restarts at i.
+   */
+  gapBefore(i: number): void {
     const w = this.w;
-    w.mode = 'seeking';
-    w.moveStart = i;
-    w.start = i;
+    const pending = w.suspects;
     w.suspects = [];
     w.farSuspects = 0;
+    for (const j of pending) this.handle(j, false);
+    if (w.mode === 'stopped') {
+      this.emit('stop', w.start, i - 1, true);
+      w.mode = 'seeking';
+      w.moveStart = i;
+      w.centroid = { ...NO_CENTROID };
+    }
+    w.start = i;
     w.dq = { minLat: [], maxLat: [], minLon: [], maxLon: [] };
     w.windowOutliers = 0;
-    w.centroid = { ...NO_CENTROID };
-    w.openEmitted = null;
   }
 
   emitOpen(): void {
