@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportLabels } from '../../cli/src/commands/export-labels.js';
 import { SERVICE_PORTS } from '../../cli/src/infra/services.js';
 import { eventually, freshParticipant, rawdata, stackConfig, warehouse } from './stack.js';
 
@@ -114,6 +115,19 @@ describe('timeline, exposure and review in the warehouse', () => {
       (found) => found.length === 1 && Number(found[0]?.minutes) === 5,
     );
     expect(Number(exposure[0]?.minutes)).toBe(5);
+
+    // The decision is exported as training labels for the five minutes of its segment.
+    const client = await wh.connect();
+    try {
+      const { labels, sensors } = await exportLabels(client, 'reviews');
+      const exported = labels.filter((l) => l.participant_virtual_id === participant);
+      expect(exported.map((l) => [l.time, l.micro_environment, l.label_source])).toEqual(
+        [0, 1, 2, 3, 4].map((m) => [new Date(segmentStart.getTime() + m * MINUTE).toISOString(), corrected, 'review']),
+      );
+      expect(sensors.filter((s) => s.participant_virtual_id === participant).every((s) => s.pm25 === 12)).toBe(true);
+    } finally {
+      client.release();
+    }
   });
 
   it('answers 404 for a review of a segment that does not exist', async () => {

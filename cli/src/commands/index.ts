@@ -5,9 +5,10 @@ import { registerSensorCommands } from './sensors.js';
 import { registerGpsCommands } from './gps.js';
 import { registerDemoCommand } from './demo.js';
 import { registerBenchCommand } from './bench.js';
+import { registerExportLabelsCommand } from './export-labels.js';
 import { registerLoadCsvCommand } from './load-csv.js';
 
 /** Each command module adds its sub-commands to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commandModules: readonly RegisterCommand[] = [registerInfraCommands, registerServicesCommands, registerSimulateCommand, registerSensorCommands, registerGpsCommands, registerDemoCommand, registerBenchCommand, registerLoadCsvCommand];
+export const commandModules: readonly RegisterCommand[] = [registerInfraCommands, registerServicesCommands, registerSimulateCommand, registerSensorCommands, registerGpsCommands, registerDemoCommand, registerBenchCommand, registerLoadCsvCommand, registerExportLabelsCommand];
