@@ -120,11 +120,51 @@ describe('gps stops', () => {
     expect(new Set(out.slice(1).map((l) => l.split(',').at(-2)))).toEqual(new Set(['move']));
   });
 
-  it('honours --max-gap: with fixes 30 s apart and a 20 s limit, every fix is its own move', async () => {
+  it('honours --max-gap: with fixes 30 s apart and a 20 s limit, no stop forms and all fixes are one move', async () => {
     const input = await writeTrack();
-    await run('stops', '--input', input, '--output', join(dir, 'out.csv'), '--max-gap', '20');
+    await run('stops', '--input', input, '--output', join(dir, 'out.csv'), '--episodes', join(dir, 'episodes.csv'), '--max-gap', '20');
+    const out = await lines(join(dir, 'out.csv'));
+    expect(out.slice(1).map((l) => l.split(',').slice(4).join(','))).toEqual(order.map((k) => `r${k},move,1`));
+    const episodes = await readCsv(join(dir, 'episodes.csv'));
+    expect(episodes.rows.map((r) => [r.values.episode_id, r.values.episode_type, r.values.start, r.values.end, r.values.point_count])).toEqual([
+      ['1', 'move', '2019-12-18T10:00:00.000Z', '2019-12-18T10:04:00.000Z', '9'],
+    ]);
+  });
+
+  it('honours --max-move-gap: with fixes 30 s apart and both limits at 20 s, every fix is its own move', async () => {
+    const input = await writeTrack();
+    await run('stops', '--input', input, '--output', join(dir, 'out.csv'), '--max-gap', '20', '--max-move-gap', '20');
     const out = await lines(join(dir, 'out.csv'));
     expect(out.slice(1).map((l) => l.split(',').slice(4).join(','))).toEqual(order.map((k) => `r${k},move,${k + 1}`));
+  });
+
+  it('ends a move at a gap longer than --max-move-gap (default 1 h), not at a shorter one', async () => {
+    // Moving east every 30 s, then 2 h without a fix, then moving on.
+    const input = join(dir, 'gap.csv');
+    const fixes: Array<[number, number]> = [
+      [0, 0],
+      [300, 30],
+      [600, 60],
+      [900, 7260],
+      [1200, 7290],
+    ];
+    await writeFile(input, ['participant_virtual_id,time,lon,lat', ...fixes.map(([x, t]) => `p1,${time(t)},${lon(x)},${lat(0)}`)].join('\n'));
+    const labels = async (...extra: string[]): Promise<string[]> => {
+      await run('stops', '--input', input, '--output', join(dir, 'out.csv'), ...extra);
+      return (await lines(join(dir, 'out.csv'))).slice(1).map((l) => l.split(',').slice(4).join(','));
+    };
+    expect(await labels()).toEqual(['move,1', 'move,1', 'move,1', 'move,2', 'move,2']);
+    expect(await labels('--max-move-gap', '7200')).toEqual(['move,1', 'move,1', 'move,1', 'move,1', 'move,1']);
+  });
+
+  it('rejects a --max-move-gap below --max-gap and writes nothing', async () => {
+    const input = await writeTrack();
+    const out = join(dir, 'out.csv');
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    await expect(run('stops', '--input', input, '--output', out, '--max-gap', '600', '--max-move-gap', '300')).rejects.toThrow(
+      'error: --max-move-gap (300 s) must be at least --max-gap (600 s)',
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
   it('labels a duplicate row like the point it duplicates', async () => {

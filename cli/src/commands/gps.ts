@@ -288,20 +288,33 @@ export function registerGpsCommands(program: Command): void {
     .option('--max-diameter <m>', 'stay-point: stop diameter, metres', positiveNumber('--max-diameter'), defaultStayPointParams.maxDiameterM)
     .option('--min-duration <s>', 'stay-point: minimum stop duration, seconds', positiveNumber('--min-duration'), defaultStayPointParams.minDurationS)
     .option('--min-points <n>', 'stay-point: minimum fixes in a stop', positiveNumber('--min-points'), defaultStayPointParams.minPoints)
-    .option('--max-gap <s>', 'stay-point: a gap between fixes longer than this ends the episode, seconds', positiveNumber('--max-gap'), defaultStayPointParams.maxGapS)
+    .option('--max-gap <s>', 'stay-point: a gap between fixes longer than this ends a stop, not a move, seconds', positiveNumber('--max-gap'), defaultStayPointParams.maxGapS)
+    .option(
+      '--max-move-gap <s>',
+      'stay-point: a gap between fixes longer than this ends a move too, seconds (at least --max-gap)',
+      positiveNumber('--max-move-gap'),
+      defaultStayPointParams.maxMoveGapS,
+    )
     .option('--transport-model <file>', 'classify moves with this model (episodes file only)')
     .action(
-      async (options: {
-        input: string;
-        output: string;
-        episodes?: string;
-        method: StopMethod;
-        maxDiameter: number;
-        minDuration: number;
-        minPoints: number;
-        maxGap: number;
-        transportModel?: string;
-      }) => {
+      async (
+        options: {
+          input: string;
+          output: string;
+          episodes?: string;
+          method: StopMethod;
+          maxDiameter: number;
+          minDuration: number;
+          minPoints: number;
+          maxGap: number;
+          maxMoveGap: number;
+          transportModel?: string;
+        },
+        command: Command,
+      ) => {
+        if (options.maxMoveGap < options.maxGap) {
+          command.error(`error: --max-move-gap (${options.maxMoveGap} s) must be at least --max-gap (${options.maxGap} s)`, { code: 'polluscope.invalidGaps' });
+        }
         const model = options.transportModel ? await loadTransportModel(options.transportModel) : null;
         const table = await readCsv(options.input);
         const rows = readGpsRows(table);
@@ -313,6 +326,7 @@ export function registerGpsCommands(program: Command): void {
             minDurationS: options.minDuration,
             minPoints: options.minPoints,
             maxGapS: options.maxGap,
+            maxMoveGapS: options.maxMoveGap,
           },
           transportModel: model,
         });

@@ -240,6 +240,70 @@ describe('detectStayPoints: gaps, minimum points, jitter and excursions', () => 
     expect(move.durationS).toBe(720);
   });
 
+  it('ends a move at a gap longer than maxMoveGapS (2 h, tablet off) and starts a new move after it', () => {
+    const points = [pt(0, 0, 0), pt(300, 0, 30), pt(600, 0, 60), pt(5600, 0, 7260), pt(5900, 0, 7290), pt(6200, 0, 7320)];
+    const episodes = detectStayPoints(points);
+    expect(brief(episodes)).toEqual([
+      ['move', 0, 60, 3],
+      ['move', 7260, 7320, 3],
+    ]);
+    expect(episodes.map((e) => [e.firstIndex, e.lastIndex])).toEqual([
+      [0, 2],
+      [3, 5],
+    ]);
+    const [first] = episodes;
+    if (first?.type !== 'move') throw new Error('expected a move');
+    expect(first.distanceM).toBeCloseTo(600, 0);
+  });
+
+  it('keeps a move across a gap of exactly maxMoveGapS and ends it one second later', () => {
+    const around = (gapS: number) => [pt(0, 0, 0), pt(300, 0, 30), pt(600, 0, 60), pt(5600, 0, 60 + gapS), pt(5900, 0, 90 + gapS)];
+    expect(brief(detectStayPoints(around(3600)))).toEqual([['move', 0, 3690, 5]]);
+    expect(brief(detectStayPoints(around(3601)))).toEqual([
+      ['move', 0, 60, 3],
+      ['move', 3661, 3691, 2],
+    ]);
+  });
+
+  it('honours a custom maxMoveGapS', () => {
+    const points = [pt(0, 0, 0), pt(300, 0, 30), pt(600, 0, 60), pt(5600, 0, 660), pt(5900, 0, 690)]; // 600 s gap
+    expect(brief(detectStayPoints(points, { ...defaultStayPointParams, maxMoveGapS: 600 }))).toEqual([['move', 0, 690, 5]]);
+    expect(brief(detectStayPoints(points, { ...defaultStayPointParams, maxMoveGapS: 599 }))).toEqual([
+      ['move', 0, 60, 3],
+      ['move', 660, 690, 2],
+    ]);
+  });
+
+  it('rejects a maxMoveGapS below maxGapS', () => {
+    expect(() => detectStayPoints([pt(0, 0, 0)], { ...defaultStayPointParams, maxMoveGapS: 299 })).toThrow(RangeError);
+    expect(() => detectStayPoints([pt(0, 0, 0)], { ...defaultStayPointParams, maxMoveGapS: 299 })).toThrow(/maxMoveGapS \(299 s\) must be at least maxGapS \(300 s\)/);
+  });
+
+  it('keeps the unconfirmed candidate window before a long gap in the move it ends', () => {
+    // The three fixes at x = 600 span 60 s: not a stop yet, so they end the move before the gap.
+    const points = [pt(0, 0, 0), pt(300, 0, 30), pt(600, 0, 60), pt(605, 0, 90), pt(600, 5, 120), pt(605, 5, 7320), pt(900, 0, 7350)];
+    expect(brief(detectStayPoints(points))).toEqual([
+      ['move', 0, 120, 5],
+      ['move', 7320, 7350, 2],
+    ]);
+  });
+
+  it('applies the stop rules unchanged around a long gap: a stop ends at it, a stop or a move starts after it', () => {
+    expect(brief(detectStayPoints([...stopAround(0, 0), ...stopAround(0, 7320)]))).toEqual([
+      ['stop', 0, 120, 5],
+      ['stop', 7320, 7440, 5],
+    ]);
+    expect(brief(detectStayPoints([...stopAround(0, 0), pt(0, 0, 7320), pt(300, 0, 7350), pt(600, 0, 7380)]))).toEqual([
+      ['stop', 0, 120, 5],
+      ['move', 7320, 7380, 3],
+    ]);
+    // A move, a 2-h gap, then a stop where the move ended: the stop starts at the first fix after the gap.
+    expect(brief(detectStayPoints([pt(-600, 0, 0), pt(-300, 0, 30), pt(0, 0, 60), ...stopAround(0, 7260)]))).toEqual([
+      ['move', 0, 60, 3],
+      ['stop', 7260, 7380, 5],
+    ]);
+  });
+
   it('does not let a candidate window span a gap inside a move: a stop after it starts at its first fix', () => {
     // Before the gap the fixes at x = 0 span 60 s; after it, 120 s. Together they would be a stop.
     const before = [pt(-600, 0, 0), pt(-300, 0, 30), pt(0, 0, 60), pt(5, 0, 90), pt(0, 5, 120)];
@@ -381,5 +445,49 @@ describe('stepStayPoints with gaps, jitter and excursions', () => {
     ]);
     for (let cut = 1; cut < gappy.length; cut++) expect(streamedFinals(gappy, [cut])).toEqual(one);
     expect(streamedFinals(gappy, gappy.map((_, i) => i).slice(1))).toEqual(one);
+  });
+
+  it('gives the same episodes in one chunk, at every cut and point by point when gaps longer than maxMoveGapS end moves', () => {
+    const nights = [
+      pt(0, 0, 0),
+      pt(300, 0, 30),
+      pt(600, 0, 60),
+      pt(5600, 0, 660), // 600 s gap: the move spans it
+      pt(5900, 0, 690),
+      pt(6200, 0, 720), // then 2 h without a fix: the move ends here
+      pt(6500, 0, 7920),
+      pt(6800, 0, 7950),
+      ...stopAround(7100, 7980),
+      pt(7400, 0, 8130), // excursion pending when the night comes: the stop ends before it
+      pt(7700, 0, 50_000), // 11.6 h gap: the one-fix move ends at 8130
+      pt(8000, 0, 50_030),
+    ];
+    const one = detectStayPoints(nights);
+    expect(brief(one)).toEqual([
+      ['move', 0, 720, 6],
+      ['move', 7920, 7950, 2],
+      ['stop', 7980, 8100, 5],
+      ['move', 8130, 8130, 1],
+      ['move', 50_000, 50_030, 2],
+    ]);
+    for (let cut = 1; cut < nights.length; cut++) expect(streamedFinals(nights, [cut])).toEqual(one);
+    expect(streamedFinals(nights, nights.map((_, i) => i).slice(1))).toEqual(one);
+  });
+
+  it('emits the move ended by a long gap as final and releases the points before the gap', () => {
+    const before = [pt(0, 0, 0), pt(300, 0, 30), pt(600, 0, 60)];
+    // The fix at 60 s is a suspect (a possible outlier) while the trajectory may go on, so the open
+    // move ends at 0 s; at 30 s the fix is the start of the candidate window.
+    let r = stepStayPoints(initialStayPointState(), before, 60_000);
+    expect(r.changes.map((c) => [c.episode.type, c.episode.startMs, c.episode.endMs, c.final])).toEqual([['move', 0, 0, false]]);
+    expect(r.earliestNeededMs).toBe(0);
+    // After the 2-h gap the pending suspect is placed and the move ends at 60 s, final; the fixes
+    // after the gap are the new move's candidate window and suspect, not emitted yet.
+    r = stepStayPoints(r.state, [pt(5600, 0, 7260), pt(5900, 0, 7290)], 7_290_000);
+    expect(r.changes.map((c) => [c.episode.type, c.episode.startMs, c.episode.endMs, c.final])).toEqual([['move', 0, 60_000, true]]);
+    expect(r.earliestNeededMs).toBe(7_260_000);
+    expect(r.state.points.map((p) => p.timeMs)).toEqual([7_260_000, 7_290_000]);
+    r = stepStayPoints(r.state, [pt(6200, 0, 7320)], Number.POSITIVE_INFINITY);
+    expect(r.changes.map((c) => [c.episode.type, c.episode.startMs, c.episode.endMs, c.final])).toEqual([['move', 7_260_000, 7_320_000, true]]);
   });
 });

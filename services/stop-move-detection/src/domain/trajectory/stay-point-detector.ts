@@ -14,10 +14,20 @@ export interface StayPointParams {
   /**
    * Two consecutive points further apart in time than this never share a stop, seconds: the gap
    * ends the open stop at its last point, and no candidate window spans it (unobserved time
-   * cannot make or extend a stop). A move is not ended by a gap: it spans it, because
-   * underground transport (a Métro ride) has no fix between its entrance and its exit.
+   * cannot make or extend a stop). A move is not ended by such a gap: it spans it, because
+   * underground transport (a Métro ride) has no fix between its entrance and its exit; only a gap
+   * longer than maxMoveGapS ends a move.
    */
   readonly maxGapS: number;
+  /**
+   * A gap longer than this ends an open move too, at its last point before the gap, seconds; a
+   * new move (or stop) starts after it. Must be at least maxGapS (else RangeError). Default
+   * 3600 s: above the longest gap inside a move of the simulated study (39 min), so underground
+   * rides stay whole, and well below a night or a day with the tablet off, which would otherwise
+   * make one move of several days (192.6 h on the real fixture) and relabel days of sensor data
+   * matched to it by time overlap.
+   */
+  readonly maxMoveGapS: number;
   /**
    * Once confirmed, a stop keeps every point within this distance of its running centroid
    * (outliers excluded), metres: the GPS jitter of a long stay spreads wider than the confirming
@@ -44,6 +54,7 @@ export const defaultStayPointParams: StayPointParams = Object.freeze({
   minDurationS: 120,
   minPoints: 3,
   maxGapS: 300,
+  maxMoveGapS: 3600,
   maxJitterM: 100,
   maxExcursionM: 200,
   maxExcursionS: 120,
@@ -153,9 +164,11 @@ function copyState(s: StayPointState): Work {
  * Rules, in order, for each point:
  * 1. Gap: if it comes more than maxGapS after the previous point, an open stop ends at the
  *    previous point (final; pending suspects are placed first, without waiting) and detection
- *    starts afresh at this point. An open move is not ended: it spans the gap (underground
- *    transport leaves no fix between entrance and exit), only its candidate window restarts at
- *    this point, so a stop is never made or extended by unobserved time.
+ *    starts afresh at this point. An open move is not ended by a gap of at most maxMoveGapS: it
+ *    spans the gap (underground transport leaves no fix between entrance and exit), only its
+ *    candidate window restarts at this point, so a stop is never made or extended by unobserved
+ *    time. A gap longer than maxMoveGapS ends the open move at the previous point (final) too,
+ *    and a new move starts at this point.
  * 2. Seeking: the candidate window is the longest run of recent points whose bounding box has a
  *    diagonal ≤ maxDiameterM; it becomes a stop as soon as it spans minDurationS and holds
  *    minPoints points (outliers not counted). The points before it form the move.
@@ -175,6 +188,9 @@ export function stepStayPoints(
   watermarkMs: number,
   params: StayPointParams = defaultStayPointParams,
 ): StayPointStepResult {
+  if (!(params.maxMoveGapS >= params.maxGapS)) {
+    throw new RangeError(`maxMoveGapS (${params.maxMoveGapS} s) must be at least maxGapS (${params.maxGapS} s)`);
+  }
   const w = copyState(state);
   const rejected: TrackPoint[] = [];
   for (const p of chunk) {
@@ -189,12 +205,13 @@ export function stepStayPoints(
   const changes: EpisodeChange[] = [];
   const run = new Detector(w, params, changes);
   const maxGapMs = params.maxGapS * 1000;
+  const maxMoveGapMs = params.maxMoveGapS * 1000;
   const points = w.points;
   while (w.processed < points.length) {
     const i = w.processed;
     const timeMs = points[i]!.timeMs;
     if (timeMs > watermarkMs) break;
-    if (w.lastProcessedMs !== null && timeMs - w.lastProcessedMs > maxGapMs) run.gapBefore(i);
+    if (w.lastProcessedMs !== null && timeMs - w.lastProcessedMs > maxGapMs) run.gapBefore(i, timeMs - w.lastProcessedMs > maxMoveGapMs);
     run.handle(i, true);
     w.lastProcessedMs = timeMs;
     w.processed = i + 1;
@@ -296,9 +313,11 @@ class Detector {
   /**
    * Point i comes more than maxGapS after the previous one. Pending suspects are placed without
    * waiting; then an open stop ends at its last point (final) and a new move starts at i, while
-   * an open move spans the gap and only its candidate window restarts at i.
+   * an open move spans the gap and only its candidate window restarts at i, unless `endsMove`
+   * (the gap is longer than maxMoveGapS): then the move ends at i - 1 (final) and a new one
+   * starts at i.
    */
-  gapBefore(i: number): void {
+  gapBefore(i: number, endsMove: boolean): void {
     const w = this.w;
     const pending = w.suspects;
     w.suspects = [];
@@ -309,6 +328,9 @@ class Detector {
       w.mode = 'seeking';
       w.moveStart = i;
       w.centroid = { ...NO_CENTROID };
+    } else if (endsMove && w.moveStart >= 0 && w.moveStart < i) {
+      this.emit('move', w.moveStart, i - 1, true);
+      w.moveStart = i;
     }
     w.start = i;
     w.dq = { minLat: [], maxLat: [], minLon: [], maxLon: [] };
