@@ -2,8 +2,6 @@ export * from './segments/segment-rows.js';
 export * from './features/view-features.js';
 export * from './features/context-features.js';
 export * from './forest/compact-forest.js';
-export * from './forest/feature-bins.js';
-export * from './forest/grow-tree.js';
 export * from './forest/train-forest.js';
 export * from './model/activity-model.js';
 export * from './model/classification-metrics.js';

@@ -45,7 +45,7 @@ export function separableSamples(participants: number, perLabel: number): Activi
 
 export const fastTraining = {
   seed: 7,
-  forest: { nEstimators: 7, maxFeatureShare: 0.6, maxDepth: 6, minNumSamples: 2, maxSamples: 90, maxBins: 32 },
-  metaForest: { nEstimators: 7, maxFeatureShare: 0.5, maxDepth: 6, minNumSamples: 2, maxSamples: 90, maxBins: 32 },
+  forest: { nEstimators: 7, maxFeatureShare: 0.6, maxDepth: 6, minNumSamples: 2, maxSamples: 90 },
+  metaForest: { nEstimators: 7, maxFeatureShare: 0.5, maxDepth: 6, minNumSamples: 2, maxSamples: 90 },
   stackingFolds: 2,
 };

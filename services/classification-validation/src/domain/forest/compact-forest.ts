@@ -1,6 +1,6 @@
 /**
  * The forest format of the models: per tree, flat arrays of nodes; a node sends `x[feature] <
- * threshold` to the left. {@link trainForest} grows forests in this form directly;
+ * threshold` to the left. {@link trainForest} returns forests in this form:
  * {@link compactForest} flattens a forest trained by `ml-random-forest` (same splits, same leaf
  * votes, so labels and vote shares equal the library's).
  */

@@ -1,35 +1,33 @@
-import type { CompactForest } from './compact-forest.js';
-import { featureBins } from './feature-bins.js';
-import { growTree } from './grow-tree.js';
+import { RandomForestClassifier } from 'ml-random-forest';
+import { compactForest, type CompactForest } from './compact-forest.js';
 
 export interface ForestParams {
   readonly nEstimators: number;
-  /** Share (0…1] of the features each node draws, without replacement (at least one). */
+  /** Share (0…1] of the features each tree draws, without replacement (at least one). */
   readonly maxFeatureShare: number;
   readonly maxDepth: number;
   /** A node with this many samples or fewer becomes a leaf. */
   readonly minNumSamples: number;
   /**
    * At most this many samples train the forest, drawn class-proportionally (stratified, seeded),
-   * so the classes keep their prior; each tree then draws a bootstrap of that size.
+   * so the classes keep their prior. The library's CART tries every class change of every drawn
+   * feature at each node, O(n²) per node, so this cap bounds the training time.
    */
   readonly maxSamples: number;
-  /** Candidate thresholds per feature: at most this many bins (quantiles of the training values). */
-  readonly maxBins: number;
 }
 
 export const defaultForestParams: ForestParams = Object.freeze({
-  nEstimators: 40,
-  maxFeatureShare: 0.35,
-  maxDepth: 14,
+  nEstimators: 12,
+  maxFeatureShare: 0.5,
+  maxDepth: 10,
   minNumSamples: 4,
-  maxSamples: 20_000,
-  maxBins: 64,
+  maxSamples: 300,
 });
 
 /**
- * Trains a random forest: bootstrap samples, CART trees on Gini impurity with features drawn at
- * each node ({@link growTree}, on {@link featureBins}), majority vote. Pure and seeded.
+ * Trains a random forest with `ml-random-forest` (bagged CART trees on Gini impurity, features
+ * drawn per tree, majority vote) on a class-proportional sample of at most `maxSamples`, and
+ * returns its compact form ({@link compactForest}: same splits and votes as the library's).
  *
  * @example trainForest([[1], [2], [9]], [0, 0, 1], 2, defaultForestParams, 42)
  * @param y class indices in [0, classCount).
@@ -44,18 +42,19 @@ export function trainForest(
 ): CompactForest {
   const featureCount = x[0]?.length ?? 0;
   if (x.length === 0 || featureCount === 0) throw new RangeError('trainForest needs at least one sample with features');
-  const random = mulberry32(seed);
-  const chosen = stratifiedSample(y, params.maxSamples, random);
-  const bins = featureBins(x, chosen, params.maxBins);
-  const labels = Int32Array.from(y);
-  const featuresPerNode = Math.max(1, Math.round(params.maxFeatureShare * featureCount));
-  const trees = [];
-  for (let t = 0; t < params.nEstimators; t++) {
-    const bootstrap = new Array<number>(chosen.length);
-    for (let i = 0; i < chosen.length; i++) bootstrap[i] = chosen[Math.floor(random() * chosen.length)]!;
-    trees.push(growTree(bins, labels, classCount, bootstrap, { maxDepth: params.maxDepth, minNumSamples: params.minNumSamples, featuresPerNode }, random));
-  }
-  return { featureCount, classCount, trees };
+  const chosen = stratifiedSample(y, params.maxSamples, mulberry32(seed));
+  const rf = new RandomForestClassifier({
+    nEstimators: params.nEstimators,
+    // A share that floors to 0 features would fail: take at least one.
+    maxFeatures: Math.min(1, Math.max(params.maxFeatureShare, 1.000001 / featureCount)),
+    replacement: false,
+    seed: seed | 0,
+    useSampleBagging: true,
+    noOOB: true,
+    treeOptions: { maxDepth: params.maxDepth, minNumSamples: params.minNumSamples },
+  });
+  rf.train(chosen.map((i) => [...x[i]!]), chosen.map((i) => y[i]!));
+  return compactForest(rf, featureCount, classCount);
 }
 
 /**

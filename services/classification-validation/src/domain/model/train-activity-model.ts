@@ -38,7 +38,9 @@ export interface TrainActivityModelParams {
 export const defaultTrainActivityModelParams: TrainActivityModelParams = Object.freeze({
   seed: 42,
   forest: defaultForestParams,
-  metaForest: Object.freeze({ ...defaultForestParams, nEstimators: 60, maxFeatureShare: 0.25 }),
+  // The library draws features per tree, not per node: a large share keeps the context features
+  // (local hour) in most meta trees.
+  metaForest: Object.freeze({ ...defaultForestParams, nEstimators: 20, maxFeatureShare: 0.6, maxSamples: 600 }),
   stackingFolds: 2,
 });
 
