@@ -16,18 +16,26 @@ export interface JvmComponent {
 
 const MAVEN_PROFILES = ['kafka', 'connect-plugins', 'registry'] as const;
 
-function layoutMarker(config: StackConfig, profile: string): string {
-  return join(config.stackDir, `.${profile}.done`);
+/** Whether a profile's files are in the stack folder: checked, not assumed from a marker. */
+function laidOut(config: StackConfig, profile: string): boolean {
+  switch (profile) {
+    case 'kafka':
+      return existsSync(join(config.stackDir, 'kafka', 'lib')) && readdirSync(join(config.stackDir, 'kafka', 'lib')).some((f) => f.startsWith('kafka_'));
+    case 'connect-plugins':
+      return ['debezium-connector-postgres', 'debezium-connector-jdbc', 'apicurio-converter'].every((d) => existsSync(join(config.stackDir, 'connect-plugins', d)));
+    default:
+      return existsSync(join(config.stackDir, 'apicurio', 'quarkus-run.jar'));
+  }
 }
 
 /**
- * Resolves the JVM artifacts from Maven Central into the stack folder, once per profile.
- * Maven's own repository (~/.m2) caches the downloads across clones.
+ * Resolves the JVM artifacts from Maven Central into the stack folder, for each part not laid out
+ * yet. Maven's own repository (~/.m2) caches the downloads across clones.
  */
 export function ensureJvmArtifacts(config: StackConfig, log: (line: string) => void): void {
   const pom = join(config.repoRoot, 'infrastructure', 'stack', 'pom.xml');
   for (const profile of MAVEN_PROFILES) {
-    if (existsSync(layoutMarker(config, profile))) continue;
+    if (laidOut(config, profile)) continue;
     log(`resolving ${profile} artifacts with Maven…`);
     try {
       execFileSync('mvn', ['-B', '-q', '-f', pom, 'package', `-P${profile}`, `-Dstack.dir=${config.stackDir}`], {
@@ -36,8 +44,7 @@ export function ensureJvmArtifacts(config: StackConfig, log: (line: string) => v
     } catch {
       throw new Error(`Maven could not lay out the ${profile} artifacts from ${pom}; see the output above`);
     }
-    mkdirSync(config.stackDir, { recursive: true });
-    writeFileSync(layoutMarker(config, profile), new Date().toISOString());
+    if (!laidOut(config, profile)) throw new Error(`Maven ran for ${profile} but its files are missing under ${config.stackDir}`);
   }
 }
 
