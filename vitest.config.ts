@@ -41,6 +41,7 @@ class IntegrationOrder extends BaseSequencer {
 export default defineConfig({
   resolve: { alias },
   test: {
+    sequence: { sequencer: IntegrationOrder },
     projects: [
       {
         resolve: { alias },
@@ -60,7 +61,6 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 300_000,
           globalSetup: ['tests/integration/global-setup.ts'],
-          sequence: { sequencer: IntegrationOrder },
         },
       },
     ],
