@@ -43,6 +43,9 @@ beforeAll(async () => {
   // Bytes that are not Avro at all, on both raw topics.
   await producer.send({ topic: 'raw.sensor', messages: [{ key: participant, value: Buffer.from('not avro at all') }] });
   await producer.send({ topic: 'raw.gps', messages: [{ key: participant, value: Buffer.from([0, 0, 0, 0]) }] });
+  // A good sensor row first: on a fresh stack the source registers raw.sensor-value with its first record.
+  await raw.query('INSERT INTO sensor_measurements (participant_virtual_id, time, pm25) VALUES ($1, $2, 11)', [participant, new Date(Date.UTC(2026, 2, 4, 9, 59))]);
+  await eventually('the raw.sensor-value subject', 60_000, () => registry.getLatestSchemaId('raw.sensor-value').then(() => true, () => false), (found) => found);
   // A schema-valid sensor record with an empty participant id, encoded with the CDC source's own schema.
   const sensorSchemaId = await registry.getLatestSchemaId('raw.sensor-value');
   const invalid = await registry.encode(sensorSchemaId, {
@@ -99,8 +102,8 @@ describe('dead letters', () => {
         );
         return { sensor: Number(rows[0]?.sensor), gps: Number(rows[0]?.gps) };
       },
-      (c) => c.sensor === 1 && c.gps === 1,
+      (c) => c.sensor === 2 && c.gps === 1,
     );
-    expect(counts).toEqual({ sensor: 1, gps: 1 });
+    expect(counts).toEqual({ sensor: 2, gps: 1 });
   });
 });
