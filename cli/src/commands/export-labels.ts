@@ -5,13 +5,13 @@
  */
 import type { Command } from 'commander';
 import pg from 'pg';
-import { normaliseLabel } from '@polluscope/common';
+import { normaliseLabel, SENSOR_VARIABLES } from '@polluscope/common';
 import { formatTime, writeCsvAtomic } from '../csv-io.js';
 import { loadStackConfig, stackEndpoints } from '../infra/stack-config.js';
 
 export type LabelSource = 'reviews' | 'declared' | 'both';
 
-const VARIABLES = ['pm1', 'pm25', 'pm10', 'no2', 'bc', 'temperature', 'humidity'] as const;
+const VARIABLES = SENSOR_VARIABLES;
 const SENSOR_COLUMNS = ['participant_virtual_id', 'time', ...VARIABLES, 'activity', 'event', 'quality_flags'];
 const LABEL_COLUMNS = ['participant_virtual_id', 'time', 'micro_environment', 'label_source'];
 

@@ -7,8 +7,9 @@
  */
 import type { CanonicalLabel } from '@polluscope/common/domain';
 
-export const SENSOR_VARIABLES = ['pm1', 'pm25', 'pm10', 'no2', 'bc', 'temperature', 'humidity'] as const;
-export type SensorVariable = (typeof SENSOR_VARIABLES)[number];
+import { SENSOR_VARIABLES, type SensorVariable } from '@polluscope/common';
+
+export { SENSOR_VARIABLES, type SensorVariable };
 
 /** Closed interval `[min, max]` a clean reading of one variable stays in. */
 export type ValueRange = readonly [min: number, max: number];

@@ -3,7 +3,7 @@
  * aligned on event time; a segment is classified and validated once the participant's watermark
  * passes its end. A late minute for a segment already emitted re-classifies it (an upsert).
  */
-import { labelGroup, eventTimeMs, ParticipantStates, TOPICS, type InputRecord, type OutputRecord, type StreamHandler } from '@polluscope/common';
+import { labelGroup, eventTimeMs, SENSOR_VARIABLES, ParticipantStates, TOPICS, type InputRecord, type OutputRecord, type StreamHandler } from '@polluscope/common';
 import {
   classifySegment,
   defaultClassifySegmentParams,
@@ -15,7 +15,7 @@ import {
   type MeasuredMinute,
 } from './domain/index.js';
 
-const VARIABLES = ['pm1', 'pm25', 'pm10', 'no2', 'bc', 'temperature', 'humidity'] as const;
+const VARIABLES = SENSOR_VARIABLES;
 
 interface HeldMinute extends MeasuredMinute {
   readonly offset: number;

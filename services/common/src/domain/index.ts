@@ -1,2 +1,3 @@
 export * from './labels.js';
 export * from './geo/haversine-distance.js';
+export * from './sensor-variables.js';

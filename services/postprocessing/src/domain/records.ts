@@ -4,8 +4,10 @@
  * passed in and results encoded as they are. Inputs list only the fields the algorithms read.
  */
 
+import { SENSOR_VARIABLES } from '@polluscope/common/domain';
+
 /** The variables whose segment means the timeline carries and exposure integrates. */
-export const POLLUTANTS = ['pm1', 'pm25', 'pm10', 'no2', 'bc', 'temperature', 'humidity'] as const;
+export const POLLUTANTS = SENSOR_VARIABLES;
 export type Pollutant = (typeof POLLUTANTS)[number];
 
 /** Segment means: µg/m³ for PM, ppb for NO2, ng/m³ for BC, °C, % relative humidity. */

@@ -4,9 +4,9 @@
  */
 
 /** The measured variables, in the order the kit reports them. */
-export const SENSOR_VARIABLES = ['pm1', 'pm25', 'pm10', 'no2', 'bc', 'temperature', 'humidity'] as const;
+import { SENSOR_VARIABLES, type SensorVariable } from '@polluscope/common/domain';
 
-export type SensorVariable = (typeof SENSOR_VARIABLES)[number];
+export { SENSOR_VARIABLES, type SensorVariable };
 
 /** One raw sensor minute of one participant. Units: PM µg/m³, NO2 µg/m³, BC ng/m³, °C, %. */
 export interface SensorRow {
