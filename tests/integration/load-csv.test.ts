@@ -8,7 +8,7 @@ import { appendFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type pg from 'pg';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildProgram } from '../../cli/src/main.js';
 import { loadCsvFile } from '../../cli/src/loader/load-csv-file.js';
@@ -70,7 +70,7 @@ afterAll(async () => {
 });
 
 async function countRows(table: 'sensor_measurements' | 'gps_positions', base: string): Promise<number> {
-  const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE participant_virtual_id LIKE $1`, [`${base}-%`]);
+  const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${pg.escapeIdentifier(table)} WHERE participant_virtual_id LIKE $1`, [`${base}-%`]);
   return Number(rows[0]?.n ?? -1);
 }
 

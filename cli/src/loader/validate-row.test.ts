@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseTimeMs } from '../csv-io.js';
 import { mapHeader } from './header-aliases.js';
 import {
   Invalid,
@@ -20,38 +21,64 @@ describe('cell parsers', () => {
   });
 
   it('time: naive is UTC, offsets honoured, nonsense rejected', () => {
-    expect(parseTimeCell('2019-12-18 19:37:49')).toBe('2019-12-18T19:37:49.000Z');
-    expect(parseTimeCell('2019-12-18T20:37:49+01:00')).toBe('2019-12-18T19:37:49.000Z');
+    expect(parseTimeCell('2019-12-18 19:37:49')).toBe(Date.UTC(2019, 11, 18, 19, 37, 49));
+    expect(parseTimeCell('2019-12-18T20:37:49+01:00')).toBe(Date.UTC(2019, 11, 18, 19, 37, 49));
     expect(parseTimeCell('2019-02-31 00:00:00')).toEqual(new Invalid('not a time: "2019-02-31 00:00:00"'));
     expect(parseTimeCell('yesterday')).toEqual(new Invalid('not a time: "yesterday"'));
   });
 
-  it('numbers: decimal text normalised, no-value texts are null, the rest rejected', () => {
-    expect(parseOptionalNumber('12.50')).toBe('12.5');
-    expect(parseOptionalNumber(' -3e2 ')).toBe('-300');
-    expect(parseOptionalNumber('.5')).toBe('0.5');
+  it('time: the digit-by-digit reading of plain times agrees with parseTimeMs', () => {
+    const texts = [
+      '2019-12-18 19:37:49', '2019-12-18T19:37:49', '2020-02-29 23:59:59', '2000-02-29 00:00:00', '1900-02-29 00:00:00',
+      '2019-02-29 00:00:00', '2019-04-31 12:00:00', '2019-13-01 00:00:00', '2019-00-10 00:00:00', '2019-01-00 00:00:00',
+      '2019-01-01 24:00:00', '2019-01-01 10:60:00', '2019-01-01 10:00:60', '0019-01-01 00:00:00', '0000-02-29 00:00:00',
+      '2019-01-01 00:00:0x', '2019/01/01 00:00:00', '2019-01-01_00:00:00', ' 2019-01-01 00:00:00', '2019-01-01 00:00:00 ',
+      '2019-01-01 00:00', '2019-01-01 00:00:00.5', '2019-01-01T00:00:00Z', '2019-01-01T01:00:00+01:00',
+    ];
+    for (const text of texts) {
+      const ms = parseTimeMs(text);
+      expect(parseTimeCell(text), text).toEqual(ms === null ? new Invalid(`not a time: "${text}"`) : ms);
+    }
+  });
+
+  it('numbers: decimal text read as numbers, no-value texts are null, the rest rejected', () => {
+    expect(parseOptionalNumber('12.50')).toBe(12.5);
+    expect(parseOptionalNumber(' -3e2 ')).toBe(-300);
+    expect(parseOptionalNumber('.5')).toBe(0.5);
+    expect(parseOptionalNumber('+7.')).toBe(7);
     for (const text of ['', ' ', 'nan', 'NaN', 'NULL', 'null', 'None', 'NA']) expect(parseOptionalNumber(text)).toBeNull();
     expect(parseOptionalNumber('abc')).toEqual(new Invalid('not a number: "abc"'));
     expect(parseOptionalNumber('0x10')).toEqual(new Invalid('not a number: "0x10"'));
     expect(parseOptionalNumber('Infinity')).toEqual(new Invalid('not a number: "Infinity"'));
     expect(parseOptionalNumber('1e999')).toEqual(new Invalid('not a finite number: "1e999"'));
+    // Forms Number() reads and PostgreSQL would not.
+    for (const text of ['0X1F', '0o17', '0b11', '-0x10', '1_000', '.', '+', '1e', 'e5', '1 2']) {
+      expect(parseOptionalNumber(text), text).toEqual(new Invalid(`not a number: "${text}"`));
+    }
+    expect(parseOptionalNumber('0e5')).toBe(0);
+    expect(parseOptionalNumber('5.e3')).toBe(5000);
+    expect(parseOptionalNumber('-.5')).toBe(-0.5);
+    expect(parseOptionalNumber('null')).toBeNull();
+    expect(parseOptionalNumber('n1')).toEqual(new Invalid('not a number: "n1"'));
   });
 
   it('integer ids: integers in 32 bits or empty', () => {
-    expect(parseOptionalInteger('17')).toBe('17');
-    expect(parseOptionalInteger('17.0')).toBe('17');
+    expect(parseOptionalInteger('17')).toBe(17);
+    expect(parseOptionalInteger('17.0')).toBe(17);
+    expect(parseOptionalInteger('-2147483648')).toBe(-2147483648);
     expect(parseOptionalInteger('')).toBeNull();
     expect(parseOptionalInteger('1.5')).toEqual(new Invalid('not an integer id: "1.5"'));
     expect(parseOptionalInteger('kit7')).toEqual(new Invalid('not an integer id: "kit7"'));
     expect(parseOptionalInteger('2147483648')).toEqual(new Invalid('not an integer id: "2147483648"'));
+    expect(parseOptionalInteger('0x10')).toEqual(new Invalid('not an integer id: "0x10"'));
   });
 
   it('latitude and longitude: required and within range', () => {
-    expect(parseLatitude('-90')).toBe('-90');
-    expect(parseLatitude('48.85')).toBe('48.85');
+    expect(parseLatitude('-90')).toBe(-90);
+    expect(parseLatitude('48.85')).toBe(48.85);
     expect(parseLatitude('200')).toEqual(new Invalid('latitude 200 is outside [-90, 90]'));
     expect(parseLatitude('')).toEqual(new Invalid('latitude is missing'));
-    expect(parseLongitude('180')).toBe('180');
+    expect(parseLongitude('180')).toBe(180);
     expect(parseLongitude('-180.5')).toEqual(new Invalid('longitude -180.5 is outside [-180, 180]'));
     expect(parseLongitude('east')).toEqual(new Invalid('not a number: "east"'));
   });
@@ -68,10 +95,11 @@ describe('validateRow', () => {
   const gps = mapHeader('gps', ['participant', 'time', 'lat', 'lon'], 'g.csv');
 
   it('returns the cells in COPY column order, absent columns null', () => {
+    const newYear = Date.UTC(2019, 0, 1);
     expect(validateRow(sensor, ['p1', '2019-01-01 00:00:00', '7.25', '3', 'Bus', 'whatever'])).toEqual([
-      'p1', '3', '2019-01-01T00:00:00.000Z', null, '7.25', null, null, null, null, null, 'Bus', null,
+      'p1', 3, newYear, null, 7.25, null, null, null, null, null, 'Bus', null,
     ]);
-    expect(validateRow(gps, ['p1', '2019-01-01T00:00:00Z', '48.8', '2.3'])).toEqual(['p1', null, '2019-01-01T00:00:00.000Z', '48.8', '2.3']);
+    expect(validateRow(gps, ['p1', '2019-01-01T00:00:00Z', '48.8', '2.3'])).toEqual(['p1', null, newYear, 48.8, 2.3]);
   });
 
   it('rejects with the file\'s column name and the reason', () => {
