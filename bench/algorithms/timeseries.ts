@@ -1,6 +1,8 @@
 /**
- * Time-series branch benchmarks: sensor cleaning (rows/s, target 500,000 on one core) and segment
- * classification with validation (segments/s, target 20,000 on one core), on generated inputs.
+ * Time-series branch benchmarks on generated inputs: sensor cleaning (rows/s, target 500,000 on
+ * one core) in column form, then the same with one CleanSensorRow per row (what a large batch
+ * costs the garbage collector), and the streaming cleaner as the service runs it; segment
+ * classification with validation (segments/s, target 20,000 on one core).
  */
 import {
   classifySegment,
@@ -13,10 +15,21 @@ import {
   type MeasuredMinute,
   type Segment,
 } from '@polluscope/classification-validation/domain';
-import { cleanSensorSeries, type SensorRow } from '@polluscope/timeseries-preprocessing/domain';
+import {
+  cleanSensorColumns,
+  cleanSensorSeries,
+  CleaningWorkspace,
+  createCleanerState,
+  flushRows,
+  pushRows,
+  type SensorRow,
+} from '@polluscope/timeseries-preprocessing/domain';
 import type { AlgorithmBenchmark } from './types.js';
 
 const T0_MS = Date.UTC(2024, 2, 4, 0, 0);
+const POLL_ROWS = 500;
+/** The service's default allowed lateness (2 minutes). */
+const ALLOWED_LATENESS_MS = 2 * 60_000;
 
 /** A deterministic LCG in [0, 1). */
 function lcg(seed: number): () => number {
@@ -86,7 +99,37 @@ export const timeseriesBenchmarks: AlgorithmBenchmark[] = [
     sizes: [10_000, 100_000, 1_000_000],
     prepare(size) {
       const rows = sensorMinutes(size, 1);
+      // Reused from run to run, as a caller cleaning series after series would.
+      const workspace = new CleaningWorkspace();
+      return () => cleanSensorColumns(rows, undefined, undefined, workspace);
+    },
+  },
+  {
+    // The same cleaning plus one CleanSensorRow object per row, as cleanSensorSeries returns them.
+    name: 'sensor cleaning as row objects',
+    unit: 'rows',
+    sizes: [10_000, 100_000, 1_000_000],
+    prepare(size) {
+      const rows = sensorMinutes(size, 1);
       return () => cleanSensorSeries(rows);
+    },
+  },
+  {
+    // As the service cleans: the streaming cleaner fed polls of 500 rows, output rows per poll.
+    name: 'sensor cleaning, streaming (polls of 500 rows)',
+    unit: 'rows',
+    sizes: [10_000, 100_000, 1_000_000],
+    prepare(size) {
+      const rows = sensorMinutes(size, 1);
+      return () => {
+        const state = createCleanerState<SensorRow>();
+        let emitted = 0;
+        for (let i = 0; i < rows.length; i += POLL_ROWS) {
+          const poll = rows.slice(i, i + POLL_ROWS);
+          emitted += pushRows(state, poll, poll[poll.length - 1]!.timeMs - ALLOWED_LATENESS_MS).length;
+        }
+        return emitted + flushRows(state).length;
+      };
     },
   },
   {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cleanSensorSeries } from './clean-sensor-series.js';
+import { cleanRows, cleanSensorColumns, cleanSensorSeries, sortAndDeduplicate } from './clean-sensor-series.js';
+import { CleaningWorkspace } from './columns.js';
 import { row, T0_MS } from './test-rows.js';
 
 describe('cleanSensorSeries', () => {
@@ -27,6 +28,25 @@ describe('cleanSensorSeries', () => {
       [0, 1],
       [120_000, 7],
     ]);
+  });
+
+  it('returns an ordered input as it is, without copying', () => {
+    const rows = [row(0), row(1)];
+    expect(sortAndDeduplicate(rows)).toBe(rows);
+  });
+
+  it('cleans in column form into a reused workspace without traces of the previous series', () => {
+    const workspace = new CleaningWorkspace();
+    // Leaves range codes, warm-up codes and imputed flags at rows 0–3 of the workspace.
+    cleanSensorColumns([row(0, { no2: 30, temperature: 80 }), row(1, { no2: 31, temperature: 20 }), row(2, { no2: 32 }), row(3, { no2: 33, temperature: 90 })], undefined, undefined, workspace);
+    const series = cleanSensorColumns([row(0, { pm25: 10 }), row(1), row(2, { pm25: 14 })], undefined, undefined, workspace);
+    const out = cleanRows(series);
+    expect(out.map((r) => [r.pm25, r.imputed_pm25, r.temperature, r.imputed_temperature, r.no2, r.imputed_no2, r.qualityFlags])).toEqual([
+      [10, false, null, false, null, false, ''],
+      [12, true, null, false, null, false, ''],
+      [14, false, null, false, null, false, ''],
+    ]);
+    expect(series.rows[1]).toEqual(row(1));
   });
 
   it('returns nothing for no rows', () => {

@@ -38,15 +38,60 @@ class DecodedReasons {
   get humidity() { return this.decode('humidity'); }
 }
 
-/** Builds the column form of rows already sorted by time. */
-export function toColumns(rows: readonly SensorRow[]): SensorColumns {
+/**
+ * Scratch arrays the cleaner reuses from call to call instead of allocating a column set per
+ * series: on a large series, fresh typed arrays cost page faults and full garbage collections
+ * (their memory lives outside the heap and counts towards collection triggers). Arrays are named
+ * by their use and grown to the largest series seen; what a call returns are views into them,
+ * valid until the next call given the same workspace.
+ */
+export class CleaningWorkspace {
+  private capacity = 0;
+  private readonly arrays = new Map<string, Float64Array | Int32Array | Uint8Array>();
+
+  /** Float64 array `name`, length n, holding whatever the last call left in it. */
+  float64(name: string, n: number): Float64Array {
+    return this.view(name, n, Float64Array);
+  }
+
+  /** Int32 array `name`, length n, holding whatever the last call left in it. */
+  int32(name: string, n: number): Int32Array {
+    return this.view(name, n, Int32Array);
+  }
+
+  /** Uint8 array `name`, length n, zeroed. */
+  zeroedUint8(name: string, n: number): Uint8Array {
+    return this.view(name, n, Uint8Array).fill(0);
+  }
+
+  private view<A extends Float64Array | Int32Array | Uint8Array>(name: string, n: number, type: { new (length: number): A }): A {
+    if (n > this.capacity) {
+      this.capacity = Math.max(n, 2 * this.capacity, 64);
+      this.arrays.clear();
+    }
+    let array = this.arrays.get(name) as A | undefined;
+    if (array === undefined) {
+      array = new type(this.capacity);
+      this.arrays.set(name, array);
+    }
+    return array.subarray(0, n) as A;
+  }
+}
+
+const CODES_NAME = Object.fromEntries(SENSOR_VARIABLES.map((v) => [v, `codes:${v}`])) as Readonly<Record<SensorVariable, string>>;
+
+/**
+ * Builds the column form of rows already sorted by time, in fresh arrays or, given a
+ * workspace, in its reused ones.
+ */
+export function toColumns(rows: readonly SensorRow[], workspace: CleaningWorkspace = new CleaningWorkspace()): SensorColumns {
   const n = rows.length;
-  const timesMs = new Float64Array(n);
+  const timesMs = workspace.float64('times', n);
   const values = {} as Record<SensorVariable, Float64Array>;
   const removalCodes = {} as Record<SensorVariable, Uint8Array>;
   for (const v of SENSOR_VARIABLES) {
-    values[v] = new Float64Array(n);
-    removalCodes[v] = new Uint8Array(n);
+    values[v] = workspace.float64(v, n);
+    removalCodes[v] = workspace.zeroedUint8(CODES_NAME[v], n);
   }
   const { pm1, pm25, pm10, no2, bc, temperature, humidity } = values;
   // Unrolled: this loop runs once per row of every cleaned series.
@@ -61,7 +106,7 @@ export function toColumns(rows: readonly SensorRow[]): SensorColumns {
     temperature[i] = row.temperature ?? Number.NaN;
     humidity[i] = row.humidity ?? Number.NaN;
   }
-  return { timesMs, values, removalCodes, removedMask: new Uint8Array(n), removed: new DecodedReasons(removalCodes) };
+  return { timesMs, values, removalCodes, removedMask: workspace.zeroedUint8('removedMask', n), removed: new DecodedReasons(removalCodes) };
 }
 
 /** Marks a value as removed, keeping the first reason. */

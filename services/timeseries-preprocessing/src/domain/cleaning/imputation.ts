@@ -1,5 +1,5 @@
 import { MINUTE_MS, SENSOR_VARIABLES, type SensorVariable } from '../sensor-row.js';
-import type { SensorColumns } from './columns.js';
+import { CleaningWorkspace, type SensorColumns } from './columns.js';
 
 export interface ImputationParams {
   /** Window start relative to the row, ms (negative = before). */
@@ -17,6 +17,8 @@ export const defaultImputationParams: ImputationParams = Object.freeze({
   minValues: 1,
 });
 
+const IMPUTED_NAME = Object.fromEntries(SENSOR_VARIABLES.map((v) => [v, `imputed:${v}`])) as Readonly<Record<SensorVariable, string>>;
+
 /**
  * Imputation: a null at time t is filled with the mean of the non-null values (before
  * imputation) with time in [t + from, t + to]; cells with fewer than `minValues` such values stay
@@ -29,35 +31,47 @@ export const defaultImputationParams: ImputationParams = Object.freeze({
 export function imputeGaps(
   columns: SensorColumns,
   params: ImputationParams = defaultImputationParams,
+  workspace: CleaningWorkspace = new CleaningWorkspace(),
 ): Record<SensorVariable, Uint8Array> {
   const times = columns.timesMs;
   const n = times.length;
+  // The window [t + from, t + to] of each row, as row indices: the same for every variable.
+  const windowLo = workspace.int32('imputationWindowLo', n);
+  const windowHi = workspace.int32('imputationWindowHi', n);
+  let lo = 0;
+  let hi = -1;
+  for (let i = 0; i < n; i++) {
+    const t = times[i]!;
+    while (hi + 1 < n && times[hi + 1]! <= t + params.toOffsetMs) hi++;
+    while (times[lo]! < t + params.fromOffsetMs) lo++;
+    windowLo[i] = lo;
+    windowHi[i] = hi;
+  }
   const imputed = {} as Record<SensorVariable, Uint8Array>;
-  const filled = new Float64Array(n);
+  // Filled cells are written after the pass: every mean reads the values before imputation.
+  const filledAt = workspace.int32('filledAt', n);
+  const filledWith = workspace.float64('filledWith', n);
   for (const v of SENSOR_VARIABLES) {
     const values = columns.values[v];
-    const flags = new Uint8Array(n);
-    let lo = 0;
-    let hi = -1;
+    const flags = workspace.zeroedUint8(IMPUTED_NAME[v], n);
+    let filledCount = 0;
     for (let i = 0; i < n; i++) {
-      const t = times[i]!;
-      while (hi + 1 < n && times[hi + 1]! <= t + params.toOffsetMs) hi++;
-      while (times[lo]! < t + params.fromOffsetMs) lo++;
-      const x = values[i]!;
-      filled[i] = x;
-      if (!Number.isNaN(x)) continue;
+      if (!Number.isNaN(values[i]!)) continue;
       // Summed afresh (not a running sum) so the result does not depend on where the series starts.
       let sum = 0;
       let count = 0;
-      for (let j = lo; j <= hi; j++) {
+      for (let j = windowLo[i]!, end = windowHi[i]!; j <= end; j++) {
         const w = values[j]!;
         if (!Number.isNaN(w)) { sum += w; count++; }
       }
       if (count < params.minValues) continue;
-      filled[i] = sum / count;
-      flags[i] = 1;
+      filledAt[filledCount] = i;
+      filledWith[filledCount++] = sum / count;
     }
-    values.set(filled);
+    for (let k = 0; k < filledCount; k++) {
+      values[filledAt[k]!] = filledWith[k]!;
+      flags[filledAt[k]!] = 1;
+    }
     imputed[v] = flags;
   }
   return imputed;

@@ -17,6 +17,13 @@ describe('removeSpikes', () => {
     expect(removed).toEqual([null, null, 'spike', null, null]);
   });
 
+  it('takes the MAD of a full window from the nearest deviations on both sides', () => {
+    // Window of 50: 20, 21, 50, 22, 30 → median 22, deviations 0, 1, 2, 8, 28 → MAD 2, threshold 8.8956.
+    // (A MAD of 8 from the upper side alone would give 35.58 and keep 50.)
+    const { pm25 } = run(minutes(5), [20, 21, 50, 22, 30]);
+    expect(pm25).toEqual([20, 21, null, 22, 30]);
+  });
+
   it('removes a downward spike', () => {
     const { pm25 } = run(minutes(5), [40, 41, 2, 40, 42]);
     expect(pm25).toEqual([40, 41, null, 40, 42]);

@@ -1,5 +1,5 @@
 import { MINUTE_MS, SENSOR_VARIABLES, type SensorVariable } from '../sensor-row.js';
-import { removeValue, type SensorColumns } from './columns.js';
+import { CleaningWorkspace, removeValue, type SensorColumns } from './columns.js';
 
 export interface SpikeFilterParams {
   /** Half-width of the centred window, ms: a row at t sees rows with time in [t − h, t + h]. */
@@ -34,32 +34,48 @@ const MAD_SCALE = 1.4826;
  *
  * @example removeSpikes(columns) // pm25 10, 11, 90, 12, 10 per minute → 90 becomes null
  */
-export function removeSpikes(columns: SensorColumns, params: SpikeFilterParams = defaultSpikeFilterParams): void {
+export function removeSpikes(
+  columns: SensorColumns,
+  params: SpikeFilterParams = defaultSpikeFilterParams,
+  workspace: CleaningWorkspace = new CleaningWorkspace(),
+): void {
   const times = columns.timesMs;
   const n = times.length;
-  const spikes: number[] = [];
+  // The window [t − h, t + h] of each row, as row indices: the same for every variable.
+  const windowLo = workspace.int32('spikeWindowLo', n);
+  const windowHi = workspace.int32('spikeWindowHi', n);
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < n; i++) {
+    const t = times[i]!;
+    while (times[lo]! < t - params.halfWindowMs) lo++;
+    if (hi < i) hi = i;
+    while (hi + 1 < n && times[hi + 1]! <= t + params.halfWindowMs) hi++;
+    windowLo[i] = lo;
+    windowHi[i] = hi;
+  }
+  const spikes = workspace.int32('spikes', n);
   let window = new Float64Array(16);
   for (const v of params.variables) {
     const values = columns.values[v];
-    spikes.length = 0;
-    let lo = 0;
-    let hi = 0;
+    let spikeCount = 0;
+    // Nearest non-null values before and after i: `before` trails i, `after` is searched forwards.
+    let before = -1;
+    let after = -1;
     for (let i = 0; i < n; i++) {
-      const t = times[i]!;
-      while (times[lo]! < t - params.halfWindowMs) lo++;
-      if (hi < i) hi = i;
-      while (hi + 1 < n && times[hi + 1]! <= t + params.halfWindowMs) hi++;
       const x = values[i]!;
       if (Number.isNaN(x)) continue;
-      let prev = Number.NaN;
-      for (let j = i - 1; j >= lo; j--) {
-        if (!Number.isNaN(values[j]!)) { prev = values[j]!; break; }
+      const previousIndex = before;
+      before = i;
+      if (after <= i) {
+        after = i + 1;
+        while (after < n && Number.isNaN(values[after]!)) after++;
       }
-      let next = Number.NaN;
-      for (let j = i + 1; j <= hi; j++) {
-        if (!Number.isNaN(values[j]!)) { next = values[j]!; break; }
-      }
-      if (Number.isNaN(prev) || Number.isNaN(next)) continue;
+      lo = windowLo[i]!;
+      hi = windowHi[i]!;
+      if (previousIndex < lo || after > hi) continue;
+      const prev = values[previousIndex]!;
+      const next = values[after]!;
       if (!((x > prev && x > next) || (x < prev && x < next))) continue;
       if (hi - lo + 1 > window.length) window = new Float64Array(2 * (hi - lo + 1));
       let count = 0;
@@ -67,13 +83,23 @@ export function removeSpikes(columns: SensorColumns, params: SpikeFilterParams =
         const w = values[j]!;
         if (!Number.isNaN(w)) window[count++] = w;
       }
-      const median = medianInPlace(window, count);
-      const threshold = params.k * MAD_SCALE * medianDeviationSorted(window, count, median);
+      let median: number;
+      let mad: number;
+      if (count === 5) {
+        // The usual full 5-minute window: a branch-free sort (noisy data makes branches unpredictable).
+        sortFive(window);
+        median = window[2]!;
+        mad = madOfSortedFive(window, median);
+      } else {
+        median = medianInPlace(window, count);
+        mad = medianDeviationSorted(window, count, median);
+      }
+      const threshold = params.k * MAD_SCALE * mad;
       if (Math.abs(x - median) > threshold && Math.abs(x - prev) > threshold && Math.abs(x - next) > threshold) {
-        spikes.push(i);
+        spikes[spikeCount++] = i;
       }
     }
-    for (const i of spikes) removeValue(columns, v, i, 'spike');
+    for (let s = 0; s < spikeCount; s++) removeValue(columns, v, spikes[s]!, 'spike');
   }
 }
 
@@ -98,6 +124,33 @@ function medianDeviationSorted(a: Float64Array, count: number, median: number): 
     if (rank === hiRank) return loRank === hiRank ? d : (previous + d) / 2;
   }
   return previous;
+}
+
+/** Sorts a[0..4] in place with a 9-comparator sorting network. */
+function sortFive(a: Float64Array): void {
+  let a0 = a[0]!, a1 = a[1]!, a2 = a[2]!, a3 = a[3]!, a4 = a[4]!, t: number;
+  t = Math.min(a0, a1); a1 = Math.max(a0, a1); a0 = t;
+  t = Math.min(a3, a4); a4 = Math.max(a3, a4); a3 = t;
+  t = Math.min(a2, a4); a4 = Math.max(a2, a4); a2 = t;
+  t = Math.min(a2, a3); a3 = Math.max(a2, a3); a2 = t;
+  t = Math.min(a0, a3); a3 = Math.max(a0, a3); a0 = t;
+  t = Math.min(a0, a2); a2 = Math.max(a0, a2); a0 = t;
+  t = Math.min(a1, a4); a4 = Math.max(a1, a4); a1 = t;
+  t = Math.min(a1, a3); a3 = Math.max(a1, a3); a1 = t;
+  t = Math.min(a1, a2); a2 = Math.max(a1, a2); a1 = t;
+  a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3; a[4] = a4;
+}
+
+/**
+ * {@link medianDeviationSorted} of five sorted values: the deviations are 0 (the median itself),
+ * a ≤ b below and p ≤ q above, so the third smallest is the smaller of max(a, p) and min(b, q).
+ */
+function madOfSortedFive(a: Float64Array, median: number): number {
+  const below1 = median - a[1]!;
+  const below0 = median - a[0]!;
+  const above3 = a[3]! - median;
+  const above4 = a[4]! - median;
+  return Math.min(Math.max(below1, above3), Math.min(below0, above4));
 }
 
 /** Median of the first `count` (≥ 1) entries, sorting them in place (insertion sort: windows are tiny). */

@@ -19,7 +19,8 @@
  * emitted on, the same rows as the state it replaces.
  */
 import { MINUTE_MS, type CleanSensorRow, type SensorRow } from '../sensor-row.js';
-import { cleanSortedSeries, defaultCleaningParams, type CleaningParams } from './clean-sensor-series.js';
+import { cleanRows, cleanSortedColumns, defaultCleaningParams, type CleaningParams } from './clean-sensor-series.js';
+import { CleaningWorkspace } from './columns.js';
 import { emptyNo2WarmUpCarry, type No2WarmUpCarry, type No2WarmUpParams } from './no2-warm-up.js';
 
 export interface StreamingCleanerParams {
@@ -38,6 +39,9 @@ export const defaultStreamingCleanerParams: StreamingCleanerParams = Object.free
   lateRetentionMs: 30 * MINUTE_MS,
   maxWarmUpContextMs: 3 * 60 * MINUTE_MS,
 });
+
+/** Reused by every state: the emitted rows are built before emit returns. */
+const workspace = new CleaningWorkspace();
 
 /** One participant's cleaner state: a plain object, rebuilt from Kafka after a rebalance. */
 export interface StreamingCleanerState<R extends SensorRow> {
@@ -137,8 +141,8 @@ function emit<R extends SensorRow>(
     const from = lowerBound(rows, rows[first]!.timeMs - cleanerLookbehindMs(params.cleaning));
     const to = flushing ? rows.length : upperBound(rows, rows[end - 1]!.timeMs + lookaheadMs);
     const carry = foldCarry(state.carry, rows, 0, from, params.cleaning.warmUp);
-    const cleaned = cleanSortedSeries(rows.slice(from, to), params.cleaning, carry);
-    out = cleaned.slice(first - from, end - from);
+    // Context rows are cleaned too but only the emitted ones become output rows.
+    out = cleanRows(cleanSortedColumns(rows.slice(from, to), params.cleaning, carry, workspace), first - from, end - from);
   }
   state.emittedUpToMs = Math.max(previous, newEmittedUpToMs);
   prune(state, params);
