@@ -45,7 +45,7 @@ export function separableSamples(participants: number, perLabel: number): Activi
 
 export const fastTraining = {
   seed: 7,
-  forest: { nEstimators: 7, maxFeatureShare: 0.6, maxDepth: 6, minNumSamples: 2, maxSamples: 90 },
-  metaForest: { nEstimators: 7, maxFeatureShare: 0.5, maxDepth: 6, minNumSamples: 2, maxSamples: 90 },
+  forest: { samples: 7, treesPerSample: 1, sampleSize: 90, classWeightExponent: 0.5, maxFeatureShare: 0.6, maxDepth: 6, minNumSamples: 2, bins: 16, headShare: 0.1 },
+  metaForest: { samples: 7, treesPerSample: 1, sampleSize: 90, classWeightExponent: 1, maxFeatureShare: 0.5, maxDepth: 6, minNumSamples: 2, bins: 16, headShare: 0.1 },
   stackingFolds: 2,
 };

@@ -1,59 +1,57 @@
-import { RandomForestClassifier } from 'ml-random-forest';
 import { describe, expect, it } from 'vitest';
 import { forestVotes } from './compact-forest.js';
-import { defaultForestParams, mulberry32, stratifiedSample, trainForest } from './train-forest.js';
+import { classWeightedBootstrap, defaultForestParams, mulberry32, trainForest } from './train-forest.js';
 
-describe('stratifiedSample', () => {
-  it('keeps every sample under the cap and the class shares above it', () => {
-    expect(stratifiedSample([0, 1, 1], 5, mulberry32(1))).toEqual([0, 1, 2]);
-    const y = [...Array<number>(80).fill(0), ...Array<number>(20).fill(1)];
-    const chosen = stratifiedSample(y, 10, mulberry32(1));
-    expect(chosen).toHaveLength(10);
-    expect(chosen.filter((i) => y[i] === 1)).toHaveLength(2);
+describe('classWeightedBootstrap', () => {
+  const y = [...Array<number>(90).fill(0), ...Array<number>(10).fill(1)];
+  const perClass = (drawn: number[]) => [drawn.filter((i) => y[i] === 0).length, drawn.filter((i) => y[i] === 1).length];
+
+  it('keeps the class prior with exponent 1 and balances the classes with 0', () => {
+    expect(perClass(classWeightedBootstrap(y, 20, 1, mulberry32(1)))).toEqual([18, 2]);
+    expect(perClass(classWeightedBootstrap(y, 20, 0, mulberry32(1)))).toEqual([10, 10]);
+    // Square root: 90^0.5 : 10^0.5 = 3 : 1.
+    expect(perClass(classWeightedBootstrap(y, 20, 0.5, mulberry32(1)))).toEqual([15, 5]);
+  });
+
+  it('draws with replacement, at least one sample per class, reproducibly', () => {
+    const drawn = classWeightedBootstrap([0, 0, 0, 1], 8, 0, mulberry32(2));
+    expect(drawn.filter((i) => i === 3)).toHaveLength(4);
+    expect(perClass(classWeightedBootstrap(y, 5, 1, mulberry32(1)))).toEqual([5, 1]);
+    expect(classWeightedBootstrap(y, 20, 0.5, mulberry32(9))).toEqual(classWeightedBootstrap(y, 20, 0.5, mulberry32(9)));
   });
 });
 
 describe('trainForest', () => {
-  it('learns a threshold and is deterministic for a seed', () => {
-    const x = Array.from({ length: 60 }, (_, i) => [i % 30, (i * 7) % 11]);
-    const y = x.map(([a]) => (a! < 12 ? 0 : 1));
-    const forest = trainForest(x, y, 2, { ...defaultForestParams, nEstimators: 9 }, 3);
-    const votes = new Float64Array(2);
-    expect(forestVotes(forest, [3, 5], votes)).toBe(0);
-    expect(forestVotes(forest, [25, 5], votes)).toBe(1);
-    expect(JSON.stringify(trainForest(x, y, 2, { ...defaultForestParams, nEstimators: 9 }, 3))).toBe(JSON.stringify(forest));
-  });
+  const x = Array.from({ length: 400 }, (_, i) => [i % 100, (i * 13) % 7]);
+  const y = x.map(([a]) => (a! < 80 ? 0 : 1));
 
-  it('is the ml-random-forest forest with the same options and seed, under the sample cap', () => {
-    const random = mulberry32(5);
-    const x = Array.from({ length: 90 }, (_, i) => [(i % 3) * 2 + random() * 3, random() * 10, random()]);
-    const y = x.map((_, i) => i % 3);
-    const params = { ...defaultForestParams, nEstimators: 11, maxFeatureShare: 0.67, maxDepth: 6 };
-    const forest = trainForest(x, y, 3, params, 17);
-    const rf = new RandomForestClassifier({
-      nEstimators: 11,
-      maxFeatures: 0.67,
-      replacement: false,
-      seed: 17,
-      useSampleBagging: true,
-      noOOB: true,
-      treeOptions: { maxDepth: 6, minNumSamples: params.minNumSamples },
-    });
-    rf.train(x, y);
-    const probe = Array.from({ length: 40 }, () => [random() * 7, random() * 10, random()]);
-    const expected = rf.predict(probe);
-    const votes = new Float64Array(3);
-    probe.forEach((row, i) => expect(forestVotes(forest, row, votes)).toBe(expected[i]));
-  });
-
-  it('trains on a class-proportional sample of at most maxSamples', () => {
-    const x = Array.from({ length: 400 }, (_, i) => [i % 100, (i * 13) % 7]);
-    const y = x.map(([a]) => (a! < 80 ? 0 : 1));
-    const forest = trainForest(x, y, 2, { ...defaultForestParams, nEstimators: 5, maxFeatureShare: 1, maxSamples: 50, minNumSamples: 1, maxDepth: 20 }, 9);
+  it('learns a threshold on raw values and is deterministic for a seed', () => {
+    const params = { ...defaultForestParams, samples: 5, treesPerSample: 2, sampleSize: 120, maxFeatureShare: 1 };
+    const forest = trainForest(x, y, 2, params, 3);
+    expect(forest.trees).toHaveLength(10);
     const votes = new Float64Array(2);
     expect(forestVotes(forest, [10, 3], votes)).toBe(0);
     expect(forestVotes(forest, [95, 3], votes)).toBe(1);
-    // A bootstrap of 50 samples cannot give a tree more than 49 splits.
-    for (const tree of forest.trees) expect(tree.feature.filter((f) => f >= 0).length).toBeLessThan(50);
+    expect(JSON.stringify(trainForest(x, y, 2, params, 3))).toBe(JSON.stringify(forest));
+    expect(JSON.stringify(trainForest(x, y, 2, params, 4))).not.toBe(JSON.stringify(forest));
+  });
+
+  it('splits on raw values whether it bins or not', () => {
+    // Classes change at a0 = 50, which is also the cut between bins 7 and 8 of 16.
+    const y50 = x.map(([a]) => (a! < 50 ? 0 : 1));
+    for (const bins of [0, 16]) {
+      const forest = trainForest(x, y50, 2, { ...defaultForestParams, samples: 3, sampleSize: 200, maxFeatureShare: 1, bins }, 5);
+      for (const tree of forest.trees) {
+        expect(tree.feature[0]).toBe(0);
+        expect(tree.threshold[0]).toBeGreaterThan(49);
+        expect(tree.threshold[0]).toBeLessThanOrEqual(50);
+      }
+    }
+  });
+
+  it('grows each tree on one sample of sampleSize rows', () => {
+    const forest = trainForest(x, y, 2, { ...defaultForestParams, samples: 4, sampleSize: 30, maxFeatureShare: 1, minNumSamples: 1, maxDepth: 20, bins: 0 }, 9);
+    // 30 rows cannot give a tree more than 29 splits.
+    for (const tree of forest.trees) expect(tree.feature.filter((f) => f >= 0).length).toBeLessThan(30);
   });
 });

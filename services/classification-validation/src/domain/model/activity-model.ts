@@ -13,7 +13,10 @@ import type { ForestParams } from '../forest/train-forest.js';
 import { VIEWS, type View } from '../segments/segment-rows.js';
 
 export const ACTIVITY_MODEL_FORMAT = 'polluscope-activity-model';
-/** 2: eight features per view, context features in the meta forest, forests trained by `ml-random-forest` (`trainForest`) and stored compacted. */
+/**
+ * 2: eight features per view, context features in the meta forest, forests trained by
+ * `ml-random-forest` (`trainForest`) and stored compacted (raw-value thresholds, however trained).
+ */
 export const ACTIVITY_MODEL_VERSION = 2;
 /** Meta-forest input for each class slot of a missing view (probabilities are ≥ 0). */
 export const MISSING_VIEW_FILL = -1;

@@ -37,17 +37,20 @@ export interface TrainActivityModelParams {
 
 export const defaultTrainActivityModelParams: TrainActivityModelParams = Object.freeze({
   seed: 42,
-  forest: defaultForestParams,
+  // View forests: square-root class weights, so the rarer environments reach the trees; the meta
+  // forest, trained on the class prior, turns their vote shares into calibrated decisions.
+  forest: Object.freeze({ ...defaultForestParams, samples: 24, sampleSize: 1000, classWeightExponent: 0.5 }),
   // The library draws features per tree, not per node: a large share keeps the context features
   // (local hour) in most meta trees.
-  metaForest: Object.freeze({ ...defaultForestParams, nEstimators: 20, maxFeatureShare: 0.6, maxSamples: 600 }),
+  metaForest: Object.freeze({ ...defaultForestParams, samples: 20, sampleSize: 2000, maxFeatureShare: 0.6, maxDepth: 12 }),
   stackingFolds: 2,
 });
 
 /**
  * Trains the stacked activity model: a forest per view on the samples where the view is
  * present, then a meta forest on out-of-fold view probabilities (participant-grouped folds) and
- * the context features. Every forest keeps the class proportions of the samples (stratified cap).
+ * the context features. Forests grow on class-weighted bootstraps (`ForestParams`): square-root
+ * weights for the view forests, the class prior for the meta forest.
  *
  * @example trainActivityModel(samples, { seed: 42 }) // ActivityModel, JSON-serialisable
  */
