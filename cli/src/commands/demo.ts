@@ -68,8 +68,7 @@ async function waitForWarehouse(raw: pg.Client, warehouse: pg.Client, participan
 async function printSummary(warehouse: pg.Client, participants: readonly string[]): Promise<void> {
   const counts = [];
   for (const table of WAREHOUSE_TABLES) {
-    // Table names come from the fixed list above.
-    const { rows } = await warehouse.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE participant_virtual_id = ANY($1)`, [participants]);
+    const { rows } = await warehouse.query<{ n: string }>(`SELECT count(*) AS n FROM ${pg.escapeIdentifier(table)} WHERE participant_virtual_id = ANY($1)`, [participants]);
     counts.push({ table, rows: rows[0]?.n ?? '0' });
   }
   console.log('\nRows in the warehouse for the demo participants:');

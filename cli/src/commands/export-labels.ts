@@ -38,7 +38,7 @@ export function minuteLabel(minute: Pick<LabelledMinute, 'declared' | 'reviewed'
 
 export async function exportLabels(client: pg.ClientBase, source: LabelSource): Promise<{ sensors: Record<string, unknown>[]; labels: Record<string, unknown>[] }> {
   const { rows } = await client.query<LabelledMinute>(
-    `SELECT s.participant_virtual_id, s.time, ${VARIABLES.map((v) => `s.${v}`).join(', ')}, s.activity, s.event, s.quality_flags,
+    `SELECT s.participant_virtual_id, s.time, ${VARIABLES.map((v) => `s.${pg.escapeIdentifier(v)}`).join(', ')}, s.activity, s.event, s.quality_flags,
             s.activity AS declared, r.label AS reviewed
        FROM sensor_clean s
        LEFT JOIN review_decisions r

@@ -196,6 +196,10 @@ export function jvmComponents(config: StackConfig): readonly JvmComponent[] {
           QUARKUS_HTTP_PORT: String(ports.registry),
           // Health is probed on the API itself; no second management port to allocate.
           QUARKUS_MANAGEMENT_ENABLED: 'false',
+          // Apicurio's build enables the management interface anyway (a build-time setting): its
+          // port (Quarkus default 9000) moves with the registry's, so a second stack can start.
+          QUARKUS_MANAGEMENT_HOST: host,
+          QUARKUS_MANAGEMENT_PORT: String(ports.registry + 919),
           // Schemas are kept in a Kafka journal topic, so they survive a registry restart.
           APICURIO_STORAGE_KIND: 'kafkasql',
           APICURIO_KAFKASQL_BOOTSTRAP_SERVERS: bootstrap,

@@ -19,6 +19,11 @@ export const SERVICE_PORTS: Readonly<Record<ServiceName, number>> = Object.freez
   'stop-move-detection': 8004,
 });
 
+/** A service's port on this stack: DESIGN.md §2's port plus POLLUSCOPE_SERVICE_PORT_OFFSET. */
+export function servicePort(config: StackConfig, name: ServiceName): number {
+  return SERVICE_PORTS[name] + config.ports.serviceOffset;
+}
+
 export interface LocalService {
   readonly name: ServiceName;
   readonly port: number;
@@ -30,7 +35,7 @@ export function localServices(config: StackConfig, env: NodeJS.ProcessEnv = proc
   const endpoints = stackEndpoints(config);
   return SERVICE_NAMES.map((name) => {
     const script = join(config.repoRoot, 'services', name, 'dist', 'server.js');
-    const port = SERVICE_PORTS[name];
+    const port = servicePort(config, name);
     return {
       name,
       port,

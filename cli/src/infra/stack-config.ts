@@ -13,6 +13,8 @@ export interface StackPorts {
   readonly kafka: number;
   readonly registry: number;
   readonly connect: number;
+  /** Added to each service's port of DESIGN.md §2, so a second local pipeline can run beside the first. */
+  readonly serviceOffset: number;
 }
 
 export interface StackConfig {
@@ -60,7 +62,18 @@ export const DEFAULT_PORTS: StackPorts = Object.freeze({
   kafka: 9092,
   registry: 8081,
   connect: 8083,
+  serviceOffset: 0,
 });
+
+function serviceOffsetFrom(env: NodeJS.ProcessEnv): number {
+  const text = env.POLLUSCOPE_SERVICE_PORT_OFFSET;
+  if (text === undefined || text === '') return 0;
+  const offset = Number(text);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 50000) {
+    throw new Error(`POLLUSCOPE_SERVICE_PORT_OFFSET must be a whole number from 0 to 50000, got "${text}"`);
+  }
+  return offset;
+}
 
 export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   const repoRoot = findRepoRoot();
@@ -80,6 +93,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
       kafka: portFrom(env, 'POLLUSCOPE_KAFKA_PORT', DEFAULT_PORTS.kafka),
       registry: portFrom(env, 'POLLUSCOPE_REGISTRY_PORT', DEFAULT_PORTS.registry),
       connect: portFrom(env, 'POLLUSCOPE_CONNECT_PORT', DEFAULT_PORTS.connect),
+      serviceOffset: serviceOffsetFrom(env),
     }),
     pgUser: env.POLLUSCOPE_PG_USER ?? 'polluscope',
     pgPassword: env.POLLUSCOPE_PG_PASSWORD ?? 'polluscope',

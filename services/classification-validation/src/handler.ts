@@ -24,7 +24,12 @@ interface HeldMinute extends MeasuredMinute {
 interface OpenSegment {
   readonly minutes: Map<number, HeldMinute>;
   emitted: boolean;
+  /** A minute came after the segment was emitted (late, or after an idle flush): it must be emitted again. */
+  changed: boolean;
 }
+
+/** Whether a segment has something not yet emitted: never emitted, or changed since. */
+const pending = (segment: OpenSegment) => !segment.emitted || segment.changed;
 
 interface ParticipantSegments {
   segments: Map<number, OpenSegment>;
@@ -93,7 +98,7 @@ export function createClassificationHandler(options: ClassificationHandlerOption
     (state) => {
       let oldest: number | null = null;
       for (const segment of state.segments.values()) {
-        if (segment.emitted) continue;
+        if (!pending(segment)) continue;
         for (const m of segment.minutes.values()) if (oldest === null || m.offset < oldest) oldest = m.offset;
       }
       return oldest;
@@ -105,17 +110,18 @@ export function createClassificationHandler(options: ClassificationHandlerOption
     const model = options.model();
     const result = classifySegment(start, minutes, model, params);
     segment.emitted = true;
+    segment.changed = false;
     return { topic: TOPICS.activitySegments, key: participant, value: toSegmentRecord(participant, result, minutes, `v${model.version}-seed${model.seed}`) };
   };
 
-  const closeReady = (participant: string, state: ParticipantSegments, watermarkMs: number, dirty: ReadonlySet<number>): OutputRecord[] => {
+  const closeReady = (participant: string, state: ParticipantSegments, watermarkMs: number): OutputRecord[] => {
     const outputs: OutputRecord[] = [];
     const starts = [...state.segments.keys()].sort((a, b) => a - b);
     for (const start of starts) {
       const segment = state.segments.get(start);
       if (!segment) continue;
       if (!isSegmentReady(start, watermarkMs, params.segment)) continue;
-      if (!segment.emitted || dirty.has(start)) outputs.push(classify(participant, start, segment));
+      if (pending(segment)) outputs.push(classify(participant, start, segment));
       if (start + params.segment.segmentMs < watermarkMs - options.lateRetentionMs) state.segments.delete(start);
     }
     return outputs;
@@ -126,7 +132,7 @@ export function createClassificationHandler(options: ClassificationHandlerOption
     outputs: [TOPICS.activitySegments],
     validate: (_topic, value) => validateSensorClean(value as Record<string, unknown>),
     process(records: readonly InputRecord[], nowMs: number) {
-      const dirtyByParticipant = new Map<string, Set<number>>();
+      const touched = new Set<string>();
       for (const record of records) {
         const raw = record.value as Record<string, unknown>;
         const participant = raw.participant_virtual_id as string;
@@ -136,7 +142,7 @@ export function createClassificationHandler(options: ClassificationHandlerOption
         const start = segmentStartMs(timeMs, params.segment);
         let segment = entry.state.segments.get(start);
         if (!segment) {
-          segment = { minutes: new Map(), emitted: false };
+          segment = { minutes: new Map(), emitted: false, changed: false };
           entry.state.segments.set(start, segment);
         }
         const minute: HeldMinute = {
@@ -152,14 +158,13 @@ export function createClassificationHandler(options: ClassificationHandlerOption
           offset: record.offset,
         };
         segment.minutes.set(timeMs, minute);
-        const dirty = dirtyByParticipant.get(participant) ?? new Set<number>();
-        if (segment.emitted) dirty.add(start);
-        dirtyByParticipant.set(participant, dirty);
+        if (segment.emitted) segment.changed = true;
+        touched.add(participant);
       }
       const outputs: OutputRecord[] = [];
-      for (const [participant, dirty] of dirtyByParticipant) {
+      for (const participant of touched) {
         const entry = states.get(participant);
-        if (entry) outputs.push(...closeReady(participant, entry.state, entry.state.maxEventMs - options.allowedLatenessMs, dirty));
+        if (entry) outputs.push(...closeReady(participant, entry.state, entry.state.maxEventMs - options.allowedLatenessMs));
       }
       return outputs;
     },
@@ -167,7 +172,7 @@ export function createClassificationHandler(options: ClassificationHandlerOption
       const outputs: OutputRecord[] = [];
       for (const entry of states.idle(nowMs, options.idleTimeoutMs)) {
         for (const [start, segment] of entry.state.segments) {
-          if (!segment.emitted) outputs.push(classify(entry.participant, start, segment));
+          if (pending(segment)) outputs.push(classify(entry.participant, start, segment));
         }
       }
       return outputs;

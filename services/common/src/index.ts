@@ -6,6 +6,8 @@ export * from './errors.js';
 export * from './metrics.js';
 export * from './model-file.js';
 export * from './participant-state.js';
+export * from './partitioner.js';
+export * from './produce-chunks.js';
 export * from './service-main.js';
 export * from './stream-runner.js';
 export * from './topics.js';

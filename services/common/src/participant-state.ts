@@ -12,6 +12,11 @@ export interface ParticipantEntry<S> {
   state: S;
   /** Processing time of the last record seen, ms. */
   lastSeenMs: number;
+  /**
+   * True from an idle flush until the participant's next record: its offsets are then no longer
+   * held for the commit rule, even though the state keeps rows as context.
+   */
+  released: boolean;
 }
 
 export class ParticipantStates<S> {
@@ -30,10 +35,12 @@ export class ParticipantStates<S> {
   touch(participant: string, topic: string, partition: number, nowMs: number): ParticipantEntry<S> {
     let entry = this.entries.get(participant);
     if (!entry) {
-      entry = { participant, source: partitionKey(topic, partition), state: this.create(participant), lastSeenMs: nowMs };
+      entry = { participant, source: partitionKey(topic, partition), state: this.create(participant), lastSeenMs: nowMs, released: false };
       this.entries.set(participant, entry);
     }
     entry.lastSeenMs = nowMs;
+    // Held again from its oldest context row: a window reopened by new rows must be rebuildable.
+    entry.released = false;
     return entry;
   }
 
@@ -41,9 +48,16 @@ export class ParticipantStates<S> {
     return this.entries.get(participant);
   }
 
-  /** Entries not seen for longer than `idleTimeoutMs`. */
+  /**
+   * Entries not seen for longer than `idleTimeoutMs`, which the caller flushes: their offsets are
+   * released until their next record. Without that, the context rows a flushed participant keeps
+   * would stay uncommitted for ever, and a restart would re-read and re-flush the tail, sending
+   * downstream a piece of a window already closed complete.
+   */
   idle(nowMs: number, idleTimeoutMs: number): ParticipantEntry<S>[] {
-    return [...this.entries.values()].filter((e) => nowMs - e.lastSeenMs >= idleTimeoutMs);
+    const idle = [...this.entries.values()].filter((e) => nowMs - e.lastSeenMs >= idleTimeoutMs);
+    for (const entry of idle) entry.released = true;
+    return idle;
   }
 
   all(): IterableIterator<ParticipantEntry<S>> {
@@ -62,6 +76,7 @@ export class ParticipantStates<S> {
   heldOffsets(): Map<string, number> {
     const held = new Map<string, number>();
     for (const entry of this.entries.values()) {
+      if (entry.released) continue;
       const offset = this.oldestHeldOffset(entry.state);
       if (offset === null) continue;
       const current = held.get(entry.source);

@@ -5,11 +5,14 @@
  * oldest record a handler still holds in an open window. State is rebuilt from Kafka after a
  * rebalance, so a crash or a new replica recomputes and upserts instead of losing or duplicating.
  */
-import { Kafka, logLevel, Partitioners, type Consumer, type IHeaders, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { AvroCodec } from './codec.js';
 import { isPoison, PipelineError } from './errors.js';
 import type { ServiceMetrics } from './metrics.js';
+import { CachedDefaultPartitioner } from './partitioner.js';
+import { produceChunks } from './produce-chunks.js';
 import { deadLetterTopic, type ServiceName, type TopicSpec } from './topics.js';
 
 export interface InputRecord<V = unknown> {
@@ -51,6 +54,12 @@ export interface StreamRunnerOptions {
   readonly codec: AvroCodec;
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
+  /**
+   * Put before every Kafka topic name the runner subscribes to, commits on and produces to, so a
+   * handler can run on a copy of its topics (the stage benchmarks); the handler, the metrics and
+   * the commit rule still see the registry's names. Default: none.
+   */
+  readonly topicPrefix?: string;
 }
 
 export interface RunnerHealth {
@@ -59,36 +68,86 @@ export interface RunnerHealth {
   readonly lag: number;
 }
 
+/** Pause after a failed batch before re-reading, so an unavailable broker or registry is not hammered. */
+const REWIND_BACKOFF_MS = 1000;
+
 export const partitionKey = (topic: string, partition: number) => `${topic}:${partition}`;
 
 export interface CommitTarget {
   readonly topic: string;
   readonly partition: number;
   readonly offset: number;
+  /** Next offset after the last record whose outputs were sent: stored in the commit's metadata. */
+  readonly processedUpTo: number;
+}
+
+/** What was last committed for a partition. */
+export interface CommitPoint {
+  readonly offset: number;
+  readonly processedUpTo: number;
 }
 
 /**
  * The commit rule of DESIGN.md §4: per partition, the offset to commit is the oldest offset a
- * handler still holds in an open window, or everything processed when it holds nothing. Only
- * partitions whose target differs from what was last committed are returned.
+ * handler still holds in an open window, or everything processed when it holds nothing; the
+ * commit also records how far processing went. Only partitions where either changed since the
+ * last commit are returned.
  *
  * @param processedUpTo next offset after the last processed record, per `topic:partition`
  * @param held lowest offset still held, per `topic:partition`
- * @param committed last committed offset, per `topic:partition`
+ * @param committed last commit, per `topic:partition`
  */
 export function commitTargets(
   processedUpTo: ReadonlyMap<string, number>,
   held: ReadonlyMap<string, number>,
-  committed: ReadonlyMap<string, number>,
+  committed: ReadonlyMap<string, CommitPoint>,
 ): CommitTarget[] {
   const targets: CommitTarget[] = [];
   for (const [key, upTo] of processedUpTo) {
     const offset = Math.min(upTo, held.get(key) ?? upTo);
-    if (committed.get(key) === offset) continue;
+    const last = committed.get(key);
+    if (last?.offset === offset && last.processedUpTo === upTo) continue;
     const separator = key.lastIndexOf(':');
-    targets.push({ topic: key.slice(0, separator), partition: Number(key.slice(separator + 1)), offset });
+    targets.push({ topic: key.slice(0, separator), partition: Number(key.slice(separator + 1)), offset, processedUpTo: upTo });
   }
   return targets;
+}
+
+/** Between the registry's topic names and the Kafka topic names of a runner with `topicPrefix`. */
+export function topicNaming(prefix: string) {
+  return {
+    toKafka: (name: string) => prefix + name,
+    fromKafka: (name: string) => {
+      if (!name.startsWith(prefix)) throw new Error(`topic ${name} does not start with the runner's prefix "${prefix}"`);
+      return name.slice(prefix.length);
+    },
+  };
+}
+
+const PROCESSED_UP_TO = 'processed-up-to=';
+
+/** Commit metadata saying how far processing went (see {@link replayedUpTo}). */
+export function processedUpToMetadata(processedUpTo: number): string {
+  return `${PROCESSED_UP_TO}${processedUpTo}`;
+}
+
+/**
+ * How far a previous member processed a partition, from its commit's metadata: records below
+ * this offset were processed and their outputs sent, so when they are re-read to rebuild state
+ * their outputs are not sent again — re-sending them would overwrite rows computed with full
+ * context by the same rows computed from a window cut at the restart point. Null when unknown.
+ */
+export function replayedUpTo(metadata: string | null | undefined): number | null {
+  if (!metadata?.startsWith(PROCESSED_UP_TO)) return null;
+  const value = Number(metadata.slice(PROCESSED_UP_TO.length));
+  return Number.isSafeInteger(value) && value >= 0 ? value : null;
+}
+
+/** Splits a batch (offset order) into the records below `upTo` (re-read) and the rest. */
+export function splitAtOffset<M extends { readonly offset: string }>(messages: readonly M[], upTo: number | undefined): [M[], M[]] {
+  if (upTo === undefined) return [[], [...messages]];
+  const index = messages.findIndex((m) => Number(m.offset) >= upTo);
+  return index < 0 ? [[...messages], []] : [messages.slice(0, index), messages.slice(index)];
 }
 
 /** Serialises batches, idle flushes and rebalances: the handler's state is never touched twice at once. */
@@ -107,9 +166,18 @@ export class StreamRunner {
   private readonly producer: Producer;
   private readonly mutex = new Mutex();
   private readonly dlq: TopicSpec;
+  private readonly naming: ReturnType<typeof topicNaming>;
   /** Next offset after the last processed record, per partition: the commit point when nothing is held. */
   private readonly processedUpTo = new Map<string, number>();
-  private readonly committed = new Map<string, number>();
+  private readonly committed = new Map<string, CommitPoint>();
+  /** Per partition, the offset below which records are being re-read: their outputs were sent before. */
+  private readonly replayUpTo = new Map<string, number>();
+  private readonly admin: Admin;
+  /**
+   * Where the state of each partition read in this generation can be rebuilt from: the last
+   * committed offset, or the first offset read after joining (the group's committed offset then).
+   */
+  private readonly replayFrom = new Map<string, number>();
   private readonly lagByPartition = new Map<string, number>();
   private assignment: Record<string, number[]> = {};
   private joined = false;
@@ -129,15 +197,19 @@ export class StreamRunner {
     });
     this.consumer = this.kafka.consumer({ groupId: options.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
     // The Java client's murmur2 partitioner: a participant lands on the same partition whoever produces.
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: CachedDefaultPartitioner });
     this.dlq = deadLetterTopic(options.service);
+    this.admin = this.kafka.admin();
+    this.naming = topicNaming(options.topicPrefix ?? '');
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       void this.mutex.run(async () => {
         // Whatever this member held is re-read from the committed offsets of its new assignment.
         options.handler.reset();
         this.processedUpTo.clear();
         this.committed.clear();
+        this.replayFrom.clear();
         this.assignment = event.payload.memberAssignment;
+        await this.loadReplayPoints(this.assignment);
         this.joined = true;
         options.logger.info({ assignment: this.assignment }, 'joined the consumer group');
       });
@@ -152,15 +224,28 @@ export class StreamRunner {
   }
 
   async start(): Promise<void> {
+    await this.admin.connect();
     await this.producer.connect();
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.options.handler.inputs.map((t) => t.name), fromBeginning: true });
+    await this.consumer.subscribe({ topics: this.options.handler.inputs.map((t) => this.naming.toKafka(t.name)), fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
-      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
-        await this.mutex.run(() => this.processBatch(batch.topic, batch.partition, batch.messages, Number(batch.highWatermark)));
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isStale }) => {
+        const topic = this.naming.fromKafka(batch.topic);
+        try {
+          const processed = await this.mutex.run(async () => {
+            // Fetched before a rewind: this partition is being re-read from an earlier offset.
+            if (isStale()) return false;
+            await this.processBatch(topic, batch.partition, batch.messages, Number(batch.highWatermark));
+            return true;
+          });
+          if (!processed) return;
+        } catch (err) {
+          await this.mutex.run(() => this.rewind(err, 'batch'));
+          return; // the partitions are re-read from where their state can be rebuilt
+        }
         const last = batch.messages.at(-1);
         if (last) resolveOffset(last.offset);
         await heartbeat();
@@ -168,7 +253,7 @@ export class StreamRunner {
     });
     const every = Math.max(100, Math.min(1000, Math.floor(this.options.idleTimeoutMs / 2)));
     this.idleTimer = setInterval(() => {
-      void this.mutex.run(() => this.flushIdle()).catch((err) => this.options.logger.error({ err }, 'idle flush failed'));
+      void this.mutex.run(() => this.flushIdle().catch((err) => this.rewind(err, 'idle flush')));
     }, every);
   }
 
@@ -178,6 +263,7 @@ export class StreamRunner {
     this.idleTimer = null;
     await this.consumer.disconnect();
     await this.producer.disconnect();
+    await this.admin.disconnect();
   }
 
   health(): RunnerHealth {
@@ -186,8 +272,37 @@ export class StreamRunner {
     return { joined: this.joined, assignment: this.assignment, lag };
   }
 
+  /** Reads how far the previous owners of the assigned partitions processed them. */
+  private async loadReplayPoints(assignment: Readonly<Record<string, number[]>>): Promise<void> {
+    this.replayUpTo.clear();
+    try {
+      const committed = await this.admin.fetchOffsets({ groupId: this.options.groupId, topics: Object.keys(assignment) });
+      for (const { topic, partitions } of committed) {
+        for (const { partition, metadata } of partitions) {
+          const upTo = replayedUpTo(metadata);
+          if (upTo !== null) this.replayUpTo.set(partitionKey(this.naming.fromKafka(topic), partition), upTo);
+        }
+      }
+    } catch (err) {
+      // Without it the re-read records' outputs are sent again: still keyed upserts, nothing lost.
+      this.options.logger.warn({ err }, 'could not read how far the partitions were processed before');
+    }
+  }
+
   private async processBatch(topic: string, partition: number, messages: readonly KafkaMessage[], highWatermark: number): Promise<void> {
     if (messages.length === 0) return;
+    const key = partitionKey(topic, partition);
+    if (!this.replayFrom.has(key)) this.replayFrom.set(key, Number(messages[0]!.offset));
+    const [replayed, fresh] = splitAtOffset(messages, this.replayUpTo.get(key));
+    if (replayed.length > 0) await this.processMessages(topic, partition, replayed, highWatermark, false);
+    if (fresh.length > 0) {
+      this.replayUpTo.delete(key);
+      await this.processMessages(topic, partition, fresh, highWatermark, true);
+    }
+  }
+
+  /** Decodes, validates and processes records of one partition; `send` false while re-reading records already processed. */
+  private async processMessages(topic: string, partition: number, messages: readonly KafkaMessage[], highWatermark: number, send: boolean): Promise<void> {
     const { handler, metrics, codec, logger } = this.options;
     const stopTimer = metrics.batchSeconds.startTimer({ topic });
     const records: InputRecord[] = [];
@@ -202,6 +317,7 @@ export class StreamRunner {
       } catch (err) {
         if (!isPoison(err)) throw err; // retried by the consumer with backoff
         const code = (err as PipelineError).code;
+        if (!send) continue; // already sent to the dead-letter topic before the restart
         deadLetters.push(this.deadLetter(message, topic, partition, (err as Error).message));
         metrics.deadLetters.inc({ topic, reason: code === 'DECODE_FAILED' ? 'decode' : 'invalid' });
         logger.warn({ topic, partition, offset, reason: (err as Error).message }, 'record sent to the dead-letter topic');
@@ -209,7 +325,7 @@ export class StreamRunner {
     }
     metrics.recordsIn.inc({ topic }, messages.length);
     const outputs = await handler.process(records, Date.now());
-    await this.send(outputs, deadLetters);
+    if (send) await this.send(outputs, deadLetters);
     const lastOffset = Number(messages.at(-1)?.offset);
     this.processedUpTo.set(partitionKey(topic, partition), lastOffset + 1);
     this.lagByPartition.set(partitionKey(topic, partition), Math.max(0, highWatermark - lastOffset - 1));
@@ -218,10 +334,35 @@ export class StreamRunner {
     stopTimer();
   }
 
+  /**
+   * After a failure once the handler may have changed its state (a send or a commit that did not
+   * go through, a registry that stopped answering), that state no longer matches what reached
+   * Kafka: it is dropped and every partition read so far is re-read from where it can be rebuilt,
+   * as after a restart. Outputs are keyed and sinks upsert, so what is produced again is harmless.
+   */
+  private async rewind(err: unknown, during: string): Promise<void> {
+    this.options.logger.error({ err, during }, 'processing failed: state dropped, partitions re-read from their committed offsets');
+    this.options.handler.reset();
+    // What was processed and sent before the failure is re-read without being sent again.
+    for (const [key, upTo] of this.processedUpTo) this.replayUpTo.set(key, Math.max(upTo, this.replayUpTo.get(key) ?? 0));
+    this.processedUpTo.clear();
+    for (const [key, offset] of this.replayFrom) {
+      const separator = key.lastIndexOf(':');
+      this.consumer.seek({ topic: this.naming.toKafka(key.slice(0, separator)), partition: Number(key.slice(separator + 1)), offset: String(offset) });
+    }
+    await sleep(REWIND_BACKOFF_MS);
+  }
+
+  /**
+   * Flushes idle participants' windows — only when every partition read is caught up: while the
+   * service is behind, a participant's next records may be waiting in Kafka, and flushing on
+   * processing time alone would make results depend on how fast the service happened to run.
+   */
   private async flushIdle(): Promise<void> {
+    if (this.health().lag > 0) return;
     const outputs = this.options.handler.flushIdle(Date.now());
-    if (outputs.length === 0) return;
     await this.send(outputs, []);
+    // A flush can release held context without producing anything; the commit point moves anyway.
     await this.commit();
   }
 
@@ -251,14 +392,20 @@ export class StreamRunner {
     }
     if (deadLetters.length > 0) byTopic.set(this.dlq.name, [...deadLetters]);
     if (byTopic.size === 0) return;
-    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic: this.naming.toKafka(topic), messages }));
+    for (const chunk of produceChunks(topicMessages)) await this.producer.sendBatch({ acks: -1, topicMessages: chunk });
     for (const [topic, messages] of byTopic) this.options.metrics.recordsOut.inc({ topic }, messages.length);
   }
 
   private async commit(): Promise<void> {
     const offsets = commitTargets(this.processedUpTo, this.options.handler.heldOffsets(), this.committed);
     if (offsets.length === 0) return;
-    await this.consumer.commitOffsets(offsets.map((o) => ({ ...o, offset: String(o.offset) })));
-    for (const o of offsets) this.committed.set(partitionKey(o.topic, o.partition), o.offset);
+    await this.consumer.commitOffsets(
+      offsets.map((o) => ({ topic: this.naming.toKafka(o.topic), partition: o.partition, offset: String(o.offset), metadata: processedUpToMetadata(o.processedUpTo) })),
+    );
+    for (const o of offsets) {
+      this.committed.set(partitionKey(o.topic, o.partition), { offset: o.offset, processedUpTo: o.processedUpTo });
+      this.replayFrom.set(partitionKey(o.topic, o.partition), o.offset);
+    }
   }
 }

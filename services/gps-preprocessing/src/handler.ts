@@ -5,6 +5,7 @@
  */
 import {
   eventTimeMs,
+  eventTimeProblem,
   ParticipantStates,
   TOPICS,
   type InputRecord,
@@ -46,15 +47,17 @@ function rawToPoint(value: Record<string, unknown>): { timeMs: number | null; la
   return { timeMs: eventTimeMs(value.time), lat: value.lat, lon: value.lon };
 }
 
-export function validateRawGps(value: Record<string, unknown>): string | null {
+/** The reason a raw GPS record goes to the dead-letter topic, or null; `nowMs` is the processing clock. */
+export function validateRawGps(value: Record<string, unknown>, nowMs: number): string | null {
   const participant = value.participant_virtual_id;
   if (typeof participant !== 'string' || participant.trim() === '') return 'participant_virtual_id: empty participant id';
   const { timeMs, lat, lon } = rawToPoint(value);
-  return validateGpsRecord({
+  const problem = validateGpsRecord({
     timeMs,
     lat: typeof lat === 'number' ? lat : lat === null || lat === undefined ? (lat as null | undefined) : Number.NaN,
     lon: typeof lon === 'number' ? lon : lon === null || lon === undefined ? (lon as null | undefined) : Number.NaN,
   });
+  return problem ?? (timeMs === null ? null : eventTimeProblem(timeMs, nowMs));
 }
 
 export function createGpsHandler(options: GpsHandlerOptions): StreamHandler {
@@ -107,7 +110,7 @@ export function createGpsHandler(options: GpsHandlerOptions): StreamHandler {
   return {
     inputs: [TOPICS.rawGps],
     outputs: [TOPICS.gpsClean],
-    validate: (_topic, value) => validateRawGps(value as Record<string, unknown>),
+    validate: (_topic, value) => validateRawGps(value as Record<string, unknown>, Date.now()),
     process(records: readonly InputRecord[], nowMs: number) {
       const touched = new Set<string>();
       for (const record of records) {

@@ -45,6 +45,20 @@ const TIMELINE_COLUMNS = [
   ...POLLUTANTS.map((p) => `${p}_mean`),
 ];
 
+/*
+ * One statement for every combination of filters, so no SQL is assembled from fragments: a null
+ * $1 (participant) or $2 (local day) switches its condition off; $4 keeps only pending segments.
+ */
+const COUNT_REVIEWS_SQL = `SELECT count(*) AS n FROM segments_needing_review
+  WHERE ($1::text IS NULL OR participant_virtual_id = $1::text)
+    AND ($2::date IS NULL OR (segment_start AT TIME ZONE $3::text)::date = $2::date)
+    AND (NOT $4::boolean OR NOT reviewed)`;
+const PAGE_REVIEWS_SQL = `SELECT * FROM segments_needing_review
+  WHERE ($1::text IS NULL OR participant_virtual_id = $1::text)
+    AND ($2::date IS NULL OR (segment_start AT TIME ZONE $3::text)::date = $2::date)
+    AND (NOT $4::boolean OR NOT reviewed)
+  ORDER BY participant_virtual_id, segment_start LIMIT $5 OFFSET $6`;
+
 export class WarehouseReviews {
   private readonly pool: pg.Pool;
 
@@ -60,23 +74,9 @@ export class WarehouseReviews {
   }
 
   async list(query: ReviewQuery): Promise<ReviewPage> {
-    const where: string[] = [];
-    const values: unknown[] = [];
-    if (query.participant !== undefined) {
-      values.push(query.participant);
-      where.push(`participant_virtual_id = $${values.length}`);
-    }
-    if (query.day !== undefined) {
-      values.push(query.day, this.timeZone);
-      where.push(`(segment_start AT TIME ZONE $${values.length})::date = $${values.length - 1}::date`);
-    }
-    if (query.pending) where.push('NOT reviewed');
-    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const total = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM segments_needing_review ${filter}`, values);
-    const page = await this.pool.query(
-      `SELECT * FROM segments_needing_review ${filter} ORDER BY participant_virtual_id, segment_start LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
-      [...values, query.limit, query.offset],
-    );
+    const values = [query.participant ?? null, query.day ?? null, this.timeZone, query.pending];
+    const total = await this.pool.query<{ n: string }>(COUNT_REVIEWS_SQL, values);
+    const page = await this.pool.query(PAGE_REVIEWS_SQL, [...values, query.limit, query.offset]);
     return { items: page.rows, total: Number(total.rows[0]?.n ?? 0), limit: query.limit, offset: query.offset };
   }
 
@@ -97,7 +97,7 @@ export class WarehouseReviews {
       const from = localDayStartMs(day, this.timeZone);
       const to = localDayStartMs(day + 1, this.timeZone);
       const { rows } = await this.pool.query(
-        `SELECT ${TIMELINE_COLUMNS.join(', ')} FROM activity_timeline
+        `SELECT ${TIMELINE_COLUMNS.map((c) => pg.escapeIdentifier(c)).join(', ')} FROM activity_timeline
           WHERE participant_virtual_id = $1 AND segment_start >= $2 AND segment_start < $3 ORDER BY segment_start`,
         [participant, new Date(from), new Date(to)],
       );

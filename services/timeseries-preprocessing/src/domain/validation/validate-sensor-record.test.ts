@@ -19,4 +19,13 @@ describe('validateSensorRecord', () => {
     expect(validateSensorRecord({ ...good, bc: 'high' })).toBe('bc: non-numeric measurement: "high"');
     expect(validateSensorRecord({ ...good, temperature: Number.POSITIVE_INFINITY })).toBe('temperature: non-numeric measurement: Infinity');
   });
+
+  it('with the processing clock, rejects times in 1970 and 2100 but not a recent one', () => {
+    const now = Date.UTC(2026, 10, 23);
+    expect(validateSensorRecord(good, now)).toBeNull();
+    expect(validateSensorRecord({ ...good, time: '1970-01-01T00:00:00Z' }, now)).toBe('time: time before 2010-01-01: 1970-01-01T00:00:00.000Z');
+    expect(validateSensorRecord({ ...good, time: '2100-06-01T00:00:00Z' }, now)).toBe(
+      'time: time more than a day ahead of the processing clock: 2100-06-01T00:00:00.000Z',
+    );
+  });
 });

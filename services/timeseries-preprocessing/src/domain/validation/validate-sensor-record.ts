@@ -1,3 +1,4 @@
+import { eventTimeProblem } from '@polluscope/common/domain';
 import { SENSOR_VARIABLES, type SensorRow } from '../sensor-row.js';
 
 /** Why a record cannot be cleaned; the service sends it to the dead-letter topic with this reason. */
@@ -51,13 +52,16 @@ export function parseSensorRecord(record: Readonly<Record<string, unknown>>): Pa
 }
 
 /**
- * The reason a record is bad, or `null` when it is valid.
+ * The reason a record is bad, or `null` when it is valid; with `nowMs` (the processing clock),
+ * times before 2010 or more than a day ahead are bad too.
  *
  * @example validateSensorRecord({ participant_virtual_id: '', time: 0 }) // 'participant_virtual_id: empty participant id'
  */
-export function validateSensorRecord(record: Readonly<Record<string, unknown>>): string | null {
+export function validateSensorRecord(record: Readonly<Record<string, unknown>>, nowMs?: number): string | null {
   const parsed = parseSensorRecord(record);
-  return 'reason' in parsed ? `${parsed.field}: ${parsed.reason}` : null;
+  if ('reason' in parsed) return `${parsed.field}: ${parsed.reason}`;
+  const timeProblem = nowMs === undefined ? null : eventTimeProblem(parsed.row.timeMs, nowMs);
+  return timeProblem === null ? null : `time: ${timeProblem}`;
 }
 
 function toTimeMs(value: unknown): number | null {
