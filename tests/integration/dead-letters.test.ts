@@ -6,7 +6,7 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, Partitioners, type KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVICE_PORTS } from '../../cli/src/infra/services.js';
+import { servicePort } from '../../cli/src/infra/services.js';
 import { endpoints, eventually, freshParticipant, rawdata, stackConfig, warehouse } from './stack.js';
 
 const kafka = new Kafka({ brokers: [endpoints.kafkaBrokers], logLevel: logLevel.NOTHING });
@@ -38,14 +38,14 @@ beforeAll(async () => {
   await consumer.run({ eachMessage: async ({ topic, message }) => void dead[topic]?.push(message) });
   // Let the group settle at the end of the dead-letter topics before anything is produced.
   await new Promise((resolve) => setTimeout(resolve, 5000));
-  before = { sensor: await deadLetterCount(SERVICE_PORTS['timeseries-preprocessing']), gps: await deadLetterCount(SERVICE_PORTS['gps-preprocessing']) };
+  before = { sensor: await deadLetterCount(servicePort(stackConfig, 'timeseries-preprocessing')), gps: await deadLetterCount(servicePort(stackConfig, 'gps-preprocessing')) };
 
   // Bytes that are not Avro at all, on both raw topics.
   await producer.send({ topic: 'raw.sensor', messages: [{ key: participant, value: Buffer.from('not avro at all') }] });
   await producer.send({ topic: 'raw.gps', messages: [{ key: participant, value: Buffer.from([0, 0, 0, 0]) }] });
   // A good sensor row first: on a fresh stack the source registers raw.sensor-value with its first record.
   await raw.query('INSERT INTO sensor_measurements (participant_virtual_id, time, pm25) VALUES ($1, $2, 11)', [participant, new Date(Date.UTC(2026, 2, 4, 9, 59))]);
-  await eventually('the raw.sensor-value subject', 60_000, () => registry.getLatestSchemaId('raw.sensor-value').then(() => true, () => false), (found) => found);
+  await eventually('the raw.sensor-value subject', 150_000, () => registry.getLatestSchemaId('raw.sensor-value').then(() => true, () => false), (found) => found);
   // A schema-valid sensor record with an empty participant id, encoded with the CDC source's own schema.
   const sensorSchemaId = await registry.getLatestSchemaId('raw.sensor-value');
   const invalid = await registry.encode(sensorSchemaId, {
@@ -53,8 +53,21 @@ beforeAll(async () => {
     pm1: null, pm25: null, pm10: null, no2: null, bc: null, temperature: null, humidity: null, activity: null, event: null,
   });
   await producer.send({ topic: 'raw.sensor', messages: [{ key: participant, value: invalid }] });
+  // Schema-valid but impossible: a NaN measurement (Avro doubles can carry it).
+  const nan = await registry.encode(sensorSchemaId, {
+    id: 2, participant_virtual_id: participant, kit_id: null, time: '2026-03-04T10:01:00Z',
+    pm1: null, pm25: Number.NaN, pm10: null, no2: null, bc: null, temperature: null, humidity: null, activity: null, event: null,
+  });
+  await producer.send({ topic: 'raw.sensor', messages: [{ key: participant, value: nan }] });
+  // Kit clocks gone wrong, through the real path: 1970 and 2100.
+  await raw.query('INSERT INTO sensor_measurements (participant_virtual_id, time, pm25) VALUES ($1, $2, 11), ($1, $3, 11)', [
+    participant,
+    new Date(Date.UTC(1970, 0, 1, 0, 5)),
+    new Date(Date.UTC(2100, 0, 1)),
+  ]);
   // A GPS fix with latitude 200 through the real path: rawdata, change data capture, the service.
   await raw.query('INSERT INTO gps_positions (participant_virtual_id, tablet_id, time, lat, lon) VALUES ($1, 1, $2, 200, 2.35)', [participant, new Date(Date.UTC(2026, 2, 4, 10))]);
+  await raw.query('INSERT INTO gps_positions (participant_virtual_id, tablet_id, time, lat, lon) VALUES ($1, 1, $2, 48.85, 2.35)', [participant, new Date(Date.UTC(1970, 0, 1))]);
   // Good records behind the bad ones.
   await raw.query('INSERT INTO gps_positions (participant_virtual_id, tablet_id, time, lat, lon) VALUES ($1, 1, $2, 48.85, 2.35)', [participant, new Date(Date.UTC(2026, 2, 4, 10, 0, 5))]);
   await raw.query('INSERT INTO sensor_measurements (participant_virtual_id, time, pm25) VALUES ($1, $2, 11)', [participant, new Date(Date.UTC(2026, 2, 4, 10))]);
@@ -67,33 +80,39 @@ afterAll(async () => {
 });
 
 describe('dead letters', () => {
-  it('sends undecodable and invalid sensor records to dlq.timeseries-preprocessing with the reason and the original bytes', async () => {
-    const letters = await eventually('sensor dead letters', 60_000, async () => mine('dlq.timeseries-preprocessing'), (l) => l.length === 2);
-    const [undecodable, invalid] = letters.map(headers);
+  it('sends undecodable and invalid sensor records (empty participant, NaN, 1970, 2100) to dlq.timeseries-preprocessing with the reason and the original bytes', async () => {
+    const letters = await eventually('sensor dead letters', 150_000, async () => mine('dlq.timeseries-preprocessing'), (l) => l.length === 5);
+    const [undecodable, invalid, nan, ...clocks] = letters.map(headers);
     expect(undecodable).toMatchObject({ stage: 'timeseries-preprocessing', 'source.topic': 'raw.sensor' });
     expect(undecodable?.error).toContain('not an Avro record');
     expect(letters[0]?.value?.toString()).toBe('not avro at all');
     expect(invalid?.error).toContain('participant_virtual_id');
     expect(Number(invalid?.['source.offset'])).toBeGreaterThanOrEqual(0);
     expect(invalid?.['source.partition']).toMatch(/^[0-5]$/);
+    expect(nan?.error).toBe('pm25: non-numeric measurement: NaN');
+    expect(clocks.map((h) => h.error).sort()).toEqual([
+      'time: time before 2010-01-01: 1970-01-01T00:05:00.000Z',
+      'time: time more than a day ahead of the processing clock: 2100-01-01T00:00:00.000Z',
+    ]);
   });
 
-  it('sends undecodable and out-of-range GPS records to dlq.gps-preprocessing', async () => {
-    const letters = await eventually('GPS dead letters', 60_000, async () => mine('dlq.gps-preprocessing'), (l) => l.length === 2);
+  it('sends undecodable, out-of-range and 1970 GPS records to dlq.gps-preprocessing', async () => {
+    const letters = await eventually('GPS dead letters', 150_000, async () => mine('dlq.gps-preprocessing'), (l) => l.length === 3);
     const reasons = letters.map((m) => headers(m).error);
     expect(reasons[0]).toContain('not an Avro record');
     expect(reasons[1]).toContain('lat outside [-90, 90]');
+    expect(reasons[2]).toBe('time before 2010-01-01: 1970-01-01T00:00:00.000Z');
   });
 
   it('counts them in the services\' metrics', async () => {
-    expect(await deadLetterCount(SERVICE_PORTS['timeseries-preprocessing'])).toBe(before.sensor + 2);
-    expect(await deadLetterCount(SERVICE_PORTS['gps-preprocessing'])).toBe(before.gps + 2);
+    expect(await deadLetterCount(servicePort(stackConfig, 'timeseries-preprocessing'))).toBe(before.sensor + 5);
+    expect(await deadLetterCount(servicePort(stackConfig, 'gps-preprocessing'))).toBe(before.gps + 3);
   });
 
   it('keeps the stream going: the good records behind the bad ones reach the warehouse', async () => {
     const counts = await eventually(
       'good rows',
-      60_000,
+      150_000,
       async () => {
         const { rows } = await wh.query<{ sensor: string; gps: string }>(
           `SELECT (SELECT count(*) FROM sensor_clean WHERE participant_virtual_id = $1) AS sensor,

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { SERVICE_PORTS } from '../../cli/src/infra/services.js';
+import { SERVICE_NAMES } from '@polluscope/common';
+import { servicePort } from '../../cli/src/infra/services.js';
 import { stackConfig } from './stack.js';
 
-const services = Object.entries(SERVICE_PORTS);
+const services = SERVICE_NAMES.map((name) => [name, servicePort(stackConfig, name)] as const);
 
 describe('the five services over HTTP', () => {
   it.each(services)('%s answers GET / with exactly "hello, <name>"', async (name, port) => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportLabels } from '../../cli/src/commands/export-labels.js';
-import { SERVICE_PORTS } from '../../cli/src/infra/services.js';
+import { servicePort } from '../../cli/src/infra/services.js';
 import { eventually, freshParticipant, rawdata, stackConfig, warehouse } from './stack.js';
 
 const START_MS = Date.UTC(2026, 2, 3, 9, 0, 0); // Tuesday 3 March 2026, 10:00 in Paris
@@ -24,7 +24,7 @@ const researcher = new pg.Pool({
   password: 'researcher',
   max: 1,
 });
-const postprocessingUrl = `http://${stackConfig.host}:${SERVICE_PORTS.postprocessing}`;
+const postprocessingUrl = `http://${stackConfig.host}:${servicePort(stackConfig, 'postprocessing')}`;
 
 beforeAll(async () => {
   for (const participant of participants) {
@@ -152,30 +152,93 @@ describe('timeline, exposure and review in the warehouse', () => {
 });
 
 describe('the researcher role', () => {
-  const tables = ['sensor_clean', 'activity_segments', 'gps_clean', 'gps_episodes', 'activity_timeline', 'exposure_daily', 'review_decisions'];
+  const known = ['sensor_clean', 'activity_segments', 'gps_clean', 'gps_episodes', 'activity_timeline', 'exposure_daily', 'review_decisions'];
+  const denied = /permission denied|must be owner/;
 
-  it.each(tables)('cannot INSERT, UPDATE or DELETE %s', async (table) => {
+  /** A researcher session with the read-only default switched off, so the privileges alone are tested. */
+  async function asResearcher(check: (client: pg.PoolClient) => Promise<void>): Promise<void> {
     const client = await researcher.connect();
     try {
       await client.query('SET default_transaction_read_only = off');
-      for (const sql of [
-        `INSERT INTO ${table} (participant_virtual_id) VALUES ('intruder')`,
-        `UPDATE ${table} SET participant_virtual_id = 'intruder'`,
-        `DELETE FROM ${table}`,
-      ]) {
-        await expect(client.query(sql), sql).rejects.toThrow(/permission denied/);
-      }
+      await check(client);
     } finally {
       client.release();
     }
+  }
+
+  it('sessions start read-only', async () => {
+    const { rows } = await researcher.query<{ default_transaction_read_only: string }>('SHOW default_transaction_read_only');
+    expect(rows[0]?.default_transaction_read_only).toBe('on');
+    await expect(researcher.query("INSERT INTO review_decisions (participant_virtual_id) VALUES ('intruder')")).rejects.toThrow(/read-only transaction/);
   });
 
-  it('can SELECT from every view of the warehouse', async () => {
-    const { rows } = await wh.query<{ viewname: string }>(`SELECT viewname FROM pg_views WHERE schemaname = 'public' ORDER BY 1`);
-    const views = rows.map((r) => r.viewname).filter((v) => !['geography_columns', 'geometry_columns'].includes(v));
-    expect(views.length).toBeGreaterThanOrEqual(5);
-    for (const view of views) {
-      await expect(researcher.query(`SELECT * FROM ${view} LIMIT 1`), view).resolves.toBeDefined();
+  it('cannot INSERT, UPDATE, DELETE, TRUNCATE, ALTER or DROP any table of the warehouse', async () => {
+    const { rows } = await wh.query<{ table_name: string; first_column: string }>(
+      `SELECT t.table_name, (SELECT c.column_name FROM information_schema.columns c
+                              WHERE c.table_schema = t.table_schema AND c.table_name = t.table_name
+                              ORDER BY c.ordinal_position LIMIT 1) AS first_column
+         FROM information_schema.tables t
+        WHERE t.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+        ORDER BY 1`,
+    );
+    expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(known));
+    await asResearcher(async (client) => {
+      for (const { table_name: table, first_column: column } of rows) {
+        for (const sql of [
+          `INSERT INTO ${pg.escapeIdentifier(table)} DEFAULT VALUES`,
+          `UPDATE ${pg.escapeIdentifier(table)} SET ${pg.escapeIdentifier(column)} = ${pg.escapeIdentifier(column)}`,
+          `DELETE FROM ${pg.escapeIdentifier(table)}`,
+          `TRUNCATE ${pg.escapeIdentifier(table)}`,
+          `ALTER TABLE ${pg.escapeIdentifier(table)} ADD COLUMN intruder int`,
+          `DROP TABLE ${pg.escapeIdentifier(table)}`,
+        ]) {
+          await expect(client.query(sql), sql).rejects.toThrow(denied);
+        }
+      }
+    });
+  });
+
+  it('cannot CREATE a table, view, function or schema', async () => {
+    await asResearcher(async (client) => {
+      for (const sql of [
+        'CREATE TABLE public.intruder (x int)',
+        'CREATE VIEW public.intruder AS SELECT 1 AS x',
+        'CREATE FUNCTION public.intruder() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$',
+        'CREATE SCHEMA intruder',
+      ]) {
+        await expect(client.query(sql), sql).rejects.toThrow(denied);
+      }
+    });
+  });
+
+  it('cannot write through a view of the warehouse', async () => {
+    // PostGIS's own views are left out: geometry_columns answers writes with DO INSTEAD NOTHING.
+    const { rows } = await wh.query<{ viewname: string }>(
+      `SELECT c.relname AS viewname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm')
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+        ORDER BY 1`,
+    );
+    expect(rows.map((r) => r.viewname)).toContain('segments_needing_review');
+    expect(rows.map((r) => r.viewname)).not.toContain('geometry_columns');
+    await asResearcher(async (client) => {
+      for (const { viewname } of rows) {
+        // Views that are not auto-updatable refuse before privileges are checked; either way, no write.
+        const sql = `DELETE FROM ${pg.escapeIdentifier(viewname)}`;
+        await expect(client.query(sql), sql).rejects.toThrow(/permission denied|cannot delete from view/);
+      }
+    });
+  });
+
+  it('can SELECT from every view and table of the warehouse', async () => {
+    const { rows } = await wh.query<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
+    );
+    const names = rows.map((r) => r.name).filter((v) => !['geography_columns', 'geometry_columns'].includes(v));
+    expect(names).toEqual(expect.arrayContaining([...known, 'segments_needing_review']));
+    for (const name of names) {
+      const sql = `SELECT * FROM ${pg.escapeIdentifier(name)} LIMIT 1`;
+      await expect(researcher.query(sql), sql).resolves.toBeDefined();
     }
   });
 });

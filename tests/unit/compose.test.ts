@@ -40,6 +40,7 @@ interface ComposeService {
   networks?: string[] | Record<string, unknown>;
   volumes?: string[];
   command?: string[];
+  user?: string | number;
 }
 interface ComposeFile {
   services: Record<string, ComposeService>;
@@ -176,9 +177,16 @@ function userOf(stage: DockerStage): string | undefined {
   return stage.instructions.filter((i) => i.keyword === 'USER').at(-1)?.args;
 }
 
+/** A Dockerfile USER or compose `user:` that is not root: neither the name nor uid 0, whatever the group; no variable. */
+export function isNonRootUser(user: string | undefined): boolean {
+  const name = (user ?? '').trim().split(':')[0] ?? '';
+  return /^[A-Za-z0-9_][\w.-]*$/.test(name) && name !== 'root' && !/^0+$/.test(name);
+}
+
 // ---------------------------------------------------------------------------------------------
 
-describe('docker-compose config (the v1 syntax checker, no engine needed)', () => {
+// docker-compose (Python) takes seconds to start on a busy 2-core machine: beyond vitest's 5 s default.
+describe('docker-compose config (the v1 syntax checker, no engine needed)', { timeout: 60_000 }, () => {
   const cleanEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpdir() };
 
   function dockerCompose(args: string[], env: NodeJS.ProcessEnv = cleanEnv) {
@@ -414,6 +422,28 @@ describe('ports, environment and documentation', () => {
       }
     }
     expect(connectEnv.POLLUSCOPE_REGISTRY_API_URL).toBe('http://registry:8080/apis/registry/v2');
+  });
+});
+
+describe('non-root containers', () => {
+  it('isNonRootUser tells root apart, by name or uid, with or without a group', () => {
+    for (const user of ['node', 'appuser', 'nobody', '1000', '1000:1000', 'node:node']) expect(isNonRootUser(user), user).toBe(true);
+    for (const user of [undefined, '', 'root', '0', '00', 'root:node', '0:0', '${APP_USER}']) expect(isNonRootUser(user), String(user)).toBe(false);
+  });
+
+  it.each([INFRA, SERVICES])('%s: every image built here ends as a non-root USER, and no service is switched back to root', (file) => {
+    let built = 0;
+    for (const [name, service] of entries(compose(file))) {
+      if (service.user !== undefined) expect(isNonRootUser(String(service.user)), `${file}: ${name} sets user: ${service.user}`).toBe(true);
+      if (service.build === undefined) continue;
+      built++;
+      const dockerfile = join(service.build.context ?? '.', service.build.dockerfile ?? 'Dockerfile');
+      const { stages } = parseDockerfile(dockerfile);
+      const stage = service.build.target === undefined ? stages.at(-1) : stageNamed(stages, service.build.target);
+      const user = stage === undefined ? undefined : userOf(stage);
+      expect(isNonRootUser(user), `${file}: ${name} runs ${dockerfile} (stage ${stage?.name ?? '?'}) as ${user ?? 'root (no USER)'}`).toBe(true);
+    }
+    expect(built, `${file} builds images`).toBeGreaterThan(0);
   });
 });
 
