@@ -4,10 +4,13 @@
  * lateness) and minute 45 arriving last, 14 minutes after the allowed lateness (a late record:
  * its window is recomputed and re-emitted, not dropped), one transaction per row; every row is
  * then written again unchanged (change data capture sends each a second time). The cleaned
- * minutes and the segments in the warehouse must be the same for both, one row per minute.
+ * minutes and the segments in the warehouse must be the same for both, one row per minute, and
+ * a repeat that comes too late to be cleaned in context goes to the dead-letter topic instead of
+ * overwriting its minute.
  */
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, freshParticipant, rawdata, warehouse } from './stack.js';
+import { endpoints, eventually, freshParticipant, rawdata, warehouse } from './stack.js';
 
 const raw = rawdata();
 const wh = warehouse();
@@ -15,6 +18,9 @@ const inOrder = freshParticipant('order-a');
 const shuffled = freshParticipant('order-b');
 const START = Date.UTC(2026, 2, 9, 9, 0);
 const MINUTES = 60;
+const kafka = new Kafka({ brokers: [endpoints.kafkaBrokers], logLevel: logLevel.NOTHING });
+const consumer = kafka.consumer({ groupId: `it-stream-order-${Date.now()}` });
+const deadLetters: KafkaMessage[] = [];
 
 /** A minute's measurements: smooth with a spike at minute 20 and a gap at 31–33. */
 function minute(i: number): { time: Date; pm25: number; no2: number } | null {
@@ -46,6 +52,11 @@ const segments = (participant: string) =>
     .then((r) => r.rows);
 
 beforeAll(async () => {
+  await consumer.connect();
+  await consumer.subscribe({ topics: ['dlq.timeseries-preprocessing'], fromBeginning: false });
+  await consumer.run({ eachMessage: async ({ message }) => void deadLetters.push(message) });
+  // Let the group settle at the end of the dead-letter topic before anything is produced.
+  await new Promise((resolve) => setTimeout(resolve, 5000));
   const ascending = Array.from({ length: MINUTES }, (_, i) => i);
   await insert(inOrder, ascending);
   const swapped = ascending.map((i) => (i % 2 === 0 ? i + 1 : i - 1)).filter((i) => i !== 45);
@@ -55,6 +66,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await consumer.disconnect();
   await Promise.all([raw.end(), wh.end()]);
 });
 
@@ -70,6 +82,17 @@ describe('out-of-order and repeated records', () => {
     expect(b).toEqual(a);
     // The spike was found in both, so the comparison is not between two empty cleanings.
     expect(a.find((r) => (r.time as Date).getTime() === START + 20 * 60_000)?.quality_flags).toContain('pm25:spike');
+    // The first three NO2 values of the session are warm-up, even after the rows came again.
+    expect(a.slice(0, 4).map((r) => r.quality_flags)).toEqual(['no2:warmup', 'no2:warmup', 'no2:warmup', null]);
+  });
+
+  it('dead-letter the repeat of minute 0, which comes after its context was let go, with the reason', async () => {
+    const tooLate = (participant: string) =>
+      deadLetters.find(
+        (m) => m.key?.toString() === participant && (m.headers?.error?.toString() ?? '').startsWith('too late: 2026-03-09T09:00:00.000Z'),
+      );
+    const found = await eventually('dead letters of both repeats of minute 0', 120_000, async () => [tooLate(inOrder), tooLate(shuffled)], (x) => x.every(Boolean));
+    expect(found.map((m) => m?.headers?.stage?.toString())).toEqual(['timeseries-preprocessing', 'timeseries-preprocessing']);
   });
 
   it('give the same segments', async () => {

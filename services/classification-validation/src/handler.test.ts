@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODELS_DIR, type InputRecord, type OutputRecord } from '@polluscope/common';
+import { DEFAULT_MODELS_DIR, type InputRecord, type OutputRecord, type RejectRecord } from '@polluscope/common';
 import { loadActivityModel } from './domain/index.js';
 import { createClassificationHandler } from './handler.js';
+
+/** The handler is not expected to dead-letter anything here. */
+const failOnReject: RejectRecord = (record, _kind, reason) => {
+  throw new Error(`unexpected dead letter at offset ${record.offset}: ${reason}`);
+};
 
 const model = loadActivityModel(JSON.parse(readFileSync(join(DEFAULT_MODELS_DIR, 'activity-model.json'), 'utf8')));
 const START = Date.UTC(2026, 0, 5, 22, 50);
@@ -32,20 +37,20 @@ const minutesOf = (outputs: readonly { value: unknown }[]) => outputs.map((o) =>
 describe('classification-validation handler', () => {
   it('emits a segment again with all its minutes when some arrive after an idle flush emitted it', () => {
     const h = handler();
-    expect(now(h.process([cleanMinute(0, 0), cleanMinute(1, 1)], 0))).toEqual([]);
+    expect(now(h.process([cleanMinute(0, 0), cleanMinute(1, 1)], 0, failOnReject))).toEqual([]);
     expect(minutesOf(h.flushIdle(5000))).toEqual([2]);
     // The rest of the segment comes later (the upstream service's own tail flush).
-    const again = [...now(h.process([cleanMinute(2, 2), cleanMinute(3, 3), cleanMinute(4, 4)], 6000)), ...h.flushIdle(10_000)];
+    const again = [...now(h.process([cleanMinute(2, 2), cleanMinute(3, 3), cleanMinute(4, 4)], 6000, failOnReject)), ...h.flushIdle(10_000)];
     expect(minutesOf(again)).toEqual([5]);
     expect(h.flushIdle(20_000)).toEqual([]);
   });
 
   it('holds the offsets of a segment changed after it was emitted until it is emitted again', () => {
     const h = handler();
-    h.process([cleanMinute(0, 0), cleanMinute(1, 1)], 0);
+    h.process([cleanMinute(0, 0), cleanMinute(1, 1)], 0, failOnReject);
     h.flushIdle(5000);
     expect(h.heldOffsets().size).toBe(0);
-    h.process([cleanMinute(2, 2)], 6000);
+    h.process([cleanMinute(2, 2)], 6000, failOnReject);
     expect(h.heldOffsets().get('sensor.clean:0')).toBe(0);
     h.flushIdle(10_000);
     expect(h.heldOffsets().size).toBe(0);

@@ -29,14 +29,21 @@ export interface OutputRecord {
   readonly value: unknown;
 }
 
+/** Sends a valid record to the dead-letter topic; `kind` labels the metric (e.g. `late`). */
+export type RejectRecord = (record: InputRecord, kind: string, reason: string) => void;
+
 /** What a service plugs into the runner: validation and processing, with no Kafka inside. */
 export interface StreamHandler {
   readonly inputs: readonly TopicSpec[];
   readonly outputs: readonly TopicSpec[];
   /** Null when the decoded record is valid, else the reason it goes to the dead-letter topic. */
   validate(topic: string, value: unknown): string | null;
-  /** Takes the valid records of one batch (one partition, in offset order) and returns what is now final. */
-  process(records: readonly InputRecord[], nowMs: number): readonly OutputRecord[] | Promise<readonly OutputRecord[]>;
+  /**
+   * Takes the valid records of one batch (one partition, in offset order) and returns what is now
+   * final. A record the handler cannot use after all (e.g. too late to be recomputed in context)
+   * is handed to `reject` with the reason: it goes to the dead-letter topic like an invalid one.
+   */
+  process(records: readonly InputRecord[], nowMs: number, reject: RejectRecord): readonly OutputRecord[] | Promise<readonly OutputRecord[]>;
   /** Flushes the windows of participants idle for longer than the idle timeout. */
   flushIdle(nowMs: number): readonly OutputRecord[];
   /** Lowest offset still held in an open window, per `topic:partition`; absent = nothing held. */
@@ -324,7 +331,15 @@ export class StreamRunner {
       }
     }
     metrics.recordsIn.inc({ topic }, messages.length);
-    const outputs = await handler.process(records, Date.now());
+    const byOffset = new Map(messages.map((message) => [Number(message.offset), message]));
+    const reject: RejectRecord = (record, kind, reason) => {
+      const message = byOffset.get(record.offset);
+      if (!send || message === undefined) return;
+      deadLetters.push(this.deadLetter(message, topic, partition, reason));
+      metrics.deadLetters.inc({ topic, reason: kind });
+      logger.warn({ topic, partition, offset: record.offset, reason }, 'record sent to the dead-letter topic');
+    };
+    const outputs = await handler.process(records, Date.now(), reject);
     if (send) await this.send(outputs, deadLetters);
     const lastOffset = Number(messages.at(-1)?.offset);
     this.processedUpTo.set(partitionKey(topic, partition), lastOffset + 1);

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { InputRecord, OutputRecord } from '@polluscope/common';
+import type { InputRecord, OutputRecord, RejectRecord } from '@polluscope/common';
 import { createGpsHandler } from './handler.js';
+
+/** The handler is not expected to dead-letter anything here. */
+const failOnReject: RejectRecord = (record, _kind, reason) => {
+  throw new Error(`unexpected dead letter at offset ${record.offset}: ${reason}`);
+};
 
 const START = Date.UTC(2026, 0, 5, 8, 0, 0);
 
@@ -31,7 +36,7 @@ function records(): InputRecord[] {
 function run(input: readonly InputRecord[], size: number): string {
   const handler = createGpsHandler({ allowedLatenessMs: 120_000, idleTimeoutMs: 1 });
   const outputs: OutputRecord[] = [];
-  for (let i = 0; i < input.length; i += size) outputs.push(...(handler.process(input.slice(i, i + size), 0) as OutputRecord[]));
+  for (let i = 0; i < input.length; i += size) outputs.push(...(handler.process(input.slice(i, i + size), 0, failOnReject) as OutputRecord[]));
   outputs.push(...handler.flushIdle(10));
   return JSON.stringify(outputs.map((o) => o.value).sort((x, y) => {
     const [p, q] = [x as { participant_virtual_id: string; time: number }, y as { participant_virtual_id: string; time: number }];

@@ -7,6 +7,7 @@ import {
   TOPICS,
   type InputRecord,
   type OutputRecord,
+  type RejectRecord,
   type StreamHandler,
 } from '@polluscope/common';
 import {
@@ -16,6 +17,7 @@ import {
   pushRows,
   retainedRows,
   SENSOR_VARIABLES,
+  tooLateForCleaner,
   validateSensorRecord,
   type CleanSensorRow,
   type SensorRow,
@@ -83,8 +85,9 @@ export function createTimeseriesHandler(options: TimeseriesHandlerOptions): Stre
     inputs: [TOPICS.rawSensor],
     outputs: [TOPICS.sensorClean],
     validate: (_topic, value) => validateSensorRecord(value as Record<string, unknown>, Date.now()),
-    process(records: readonly InputRecord[], nowMs: number) {
+    process(records: readonly InputRecord[], nowMs: number, reject: RejectRecord) {
       const byParticipant = new Map<string, HeldRow[]>();
+      const recordOf = new Map<HeldRow, InputRecord>();
       for (const record of records) {
         const raw = record.value as Record<string, unknown>;
         const parsed = parseSensorRecord(raw);
@@ -96,7 +99,9 @@ export function createTimeseriesHandler(options: TimeseriesHandlerOptions): Stre
           byParticipant.set(parsed.participantId, rows);
         }
         // The parsed row is this record's own: extended in place, far cheaper than a spread copy.
-        rows.push(Object.assign(parsed.row, { offset: record.offset, kitId: kit }));
+        const held: HeldRow = Object.assign(parsed.row, { offset: record.offset, kitId: kit });
+        rows.push(held);
+        recordOf.set(held, record);
         states.touch(parsed.participantId, record.topic, record.partition, nowMs);
       }
       const outputs: OutputRecord[] = [];
@@ -104,11 +109,18 @@ export function createTimeseriesHandler(options: TimeseriesHandlerOptions): Stre
         const entry = states.get(participant);
         if (!entry) continue;
         const state = entry.state;
+        const accepted: HeldRow[] = [];
         for (const row of rows) {
+          const tooLate = tooLateForCleaner(state.cleaner, row.timeMs);
+          if (tooLate !== null) {
+            reject(recordOf.get(row)!, 'late', tooLate);
+            continue;
+          }
+          accepted.push(row);
           state.maxEventMs = Math.max(state.maxEventMs, row.timeMs);
           state.kits.set(row.timeMs, row.kitId);
         }
-        const cleaned = pushRows(state.cleaner, rows, state.maxEventMs - options.allowedLatenessMs);
+        const cleaned = pushRows(state.cleaner, accepted, state.maxEventMs - options.allowedLatenessMs);
         for (const output of emit(participant, state, cleaned)) outputs.push(output);
       }
       return outputs;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CleanSensorRow, SensorRow } from '../sensor-row.js';
 import { cleanSensorSeries } from './clean-sensor-series.js';
-import { createCleanerState, defaultStreamingCleanerParams, flushRows, pushRows, retainedRows, type StreamingCleanerParams } from './streaming-cleaner.js';
+import { createCleanerState, defaultStreamingCleanerParams, flushRows, pushRows, retainedRows, tooLateForCleaner, type StreamingCleanerParams } from './streaming-cleaner.js';
 import { row } from './test-rows.js';
 
 const LATENESS_MS = 2 * 60_000;
@@ -88,6 +88,20 @@ describe('streaming cleaner', () => {
     record(pushRows(state, inOrder.slice(400), Number.NEGATIVE_INFINITY));
     record(flushRows(state));
     expect([...latest.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1])).toEqual(cleanSensorSeries(rows).map((r) => JSON.stringify(r)));
+  });
+
+  it('takes no row more than the late retention behind: a repeat of the first minutes keeps their NO2 warm-up', () => {
+    const session = Array.from({ length: 60 }, (_, i) => row(i, { no2: 20 + (i % 5) }));
+    const state = createCleanerState<SensorRow>();
+    const first = pushRows(state, session, row(59).timeMs - LATENESS_MS);
+    expect(first.slice(0, 3).map((r) => r.qualityFlags)).toEqual(['no2:warmup', 'no2:warmup', 'no2:warmup']);
+    // Cleaned up to minute 52: minute 0 is 52 min behind, minute 30 is 22 min behind.
+    expect(tooLateForCleaner(state, row(0).timeMs)).toMatch(/^too late: .* is 52 min behind .* beyond the 30 min kept/);
+    expect(tooLateForCleaner(state, row(30).timeMs)).toBeNull();
+    const again = pushRows(state, [row(0, { no2: 20 }), row(30, { no2: 20 })], row(59).timeMs - LATENESS_MS);
+    expect(again.map((r) => r.timeMs)).not.toContain(row(0).timeMs);
+    expect(again.map((r) => r.timeMs)).toContain(row(30).timeMs);
+    expect(again.every((r) => !r.qualityFlags.includes('warmup'))).toBe(true);
   });
 
   it('holds only a bounded context and exposes it for the commit point', () => {

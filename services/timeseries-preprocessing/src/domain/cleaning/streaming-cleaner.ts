@@ -9,7 +9,9 @@
  * least t + lookahead. After emitting, the state keeps the rows of the last
  * lookbehind + lateRetention before the emission frontier, so that a late row within that
  * horizon recomputes and re-emits every emitted row from (late time − lookahead) on.
- * A late row older than everything held is cleaned with the context left (best effort).
+ * A row more than lateRetention behind the emission frontier is too late ({@link tooLateForCleaner}):
+ * its context is gone, and cleaning it with what is left would overwrite good rows (a duplicate
+ * of the first minutes of a session would lose its NO2 warm-up), so it is not taken.
  *
  * Restart: the held rows ({@link retainedRows}) are enough to recompute every row not yet
  * emitted. Pruning keeps, besides lookbehind + late retention, the rows a fresh state needs to
@@ -86,9 +88,30 @@ export function retainedRows<R extends SensorRow>(state: StreamingCleanerState<R
 }
 
 /**
+ * Null when a row at `timeMs` can still be cleaned in context, else why not: it is more than the
+ * late retention behind the rows already emitted, so the rows around it are no longer held.
+ *
+ * @example tooLateForCleaner(state, row.timeMs) // "… is 45 min behind …" → dead-letter it
+ */
+export function tooLateForCleaner<R extends SensorRow>(
+  state: StreamingCleanerState<R>,
+  timeMs: number,
+  params: StreamingCleanerParams = defaultStreamingCleanerParams,
+): string | null {
+  const emitted = state.emittedUpToMs;
+  if (emitted === null || timeMs >= emitted - params.lateRetentionMs) return null;
+  const behindMin = Math.round((emitted - timeMs) / MINUTE_MS);
+  return (
+    `too late: ${new Date(timeMs).toISOString()} is ${behindMin} min behind the minutes already cleaned ` +
+    `(up to ${new Date(emitted).toISOString()}), beyond the ${params.lateRetentionMs / MINUTE_MS} min kept as context`
+  );
+}
+
+/**
  * Adds rows (any order; a row with an already held time replaces it) and returns the cleaned rows
  * that became final, ascending; rows already emitted are emitted again when a late row changes
- * them (consumers upsert by time). Mutates `state`.
+ * them (consumers upsert by time). Rows {@link tooLateForCleaner} are ignored: the caller
+ * dead-letters them. Mutates `state`.
  *
  * @example pushRows(state, chunk, maxTimeSeen - 2 * 60_000) // cleaned rows with t + 5 min ≤ watermark
  */
@@ -100,6 +123,7 @@ export function pushRows<R extends SensorRow>(
 ): CleanSensorRow[] {
   let lateFromMs = Number.POSITIVE_INFINITY;
   for (const row of rows) {
+    if (tooLateForCleaner(state, row.timeMs, params) !== null) continue;
     insertRow(state.rows, row);
     if (state.emittedUpToMs !== null && row.timeMs <= state.emittedUpToMs) lateFromMs = Math.min(lateFromMs, row.timeMs);
   }
