@@ -1,7 +1,7 @@
 /**
  * Bad input (DESIGN.md §3.2, §4): a record that cannot be decoded or breaks a rule goes to
  * dlq.<service> with the original bytes and the error headers, a metric counts it, and the
- * stream carries on with the records behind it.
+ * stream carries on with the records behind it. So does a GPS fix that comes after its turn.
  */
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, Partitioners, type KafkaMessage } from 'kafkajs';
@@ -124,5 +124,14 @@ describe('dead letters', () => {
       (c) => c.sensor === 2 && c.gps === 1,
     );
     expect(counts).toEqual({ sensor: 2, gps: 1 });
+  });
+
+  it('sends a GPS fix that comes after its turn (behind the point already cleaned) to dlq.gps-preprocessing', async () => {
+    // The fix at 10:00:05 is in the warehouse, so it was cleaned: a fix at 09:30 is past its turn.
+    await raw.query('INSERT INTO gps_positions (participant_virtual_id, tablet_id, time, lat, lon) VALUES ($1, 1, $2, 48.85, 2.35)', [participant, new Date(Date.UTC(2026, 2, 4, 9, 30))]);
+    const letters = await eventually('the late GPS dead letter', 150_000, async () => mine('dlq.gps-preprocessing'), (l) => l.length === 4);
+    expect(headers(letters[3]!).error).toBe(
+      'too late: 2026-03-04T09:30:00.000Z is behind the last point already cleaned (2026-03-04T10:00:05.000Z); points are cleaned in time order once past the allowed lateness',
+    );
   });
 });

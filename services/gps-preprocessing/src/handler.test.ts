@@ -2,10 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { InputRecord, OutputRecord, RejectRecord } from '@polluscope/common';
 import { createGpsHandler } from './handler.js';
 
-/** The handler is not expected to dead-letter anything here. */
-const failOnReject: RejectRecord = (record, _kind, reason) => {
-  throw new Error(`unexpected dead letter at offset ${record.offset}: ${reason}`);
-};
 
 const START = Date.UTC(2026, 0, 5, 8, 0, 0);
 
@@ -33,10 +29,14 @@ function records(): InputRecord[] {
   return list;
 }
 
-function run(input: readonly InputRecord[], size: number): string {
+/** Dead letters of a run: offset, kind and reason. */
+type Rejected = Array<{ offset: number; kind: string; reason: string }>;
+
+function run(input: readonly InputRecord[], size: number, rejected: Rejected = []): string {
   const handler = createGpsHandler({ allowedLatenessMs: 120_000, idleTimeoutMs: 1 });
+  const reject: RejectRecord = (record, kind, reason) => rejected.push({ offset: record.offset, kind, reason });
   const outputs: OutputRecord[] = [];
-  for (let i = 0; i < input.length; i += size) outputs.push(...(handler.process(input.slice(i, i + size), 0, failOnReject) as OutputRecord[]));
+  for (let i = 0; i < input.length; i += size) outputs.push(...(handler.process(input.slice(i, i + size), 0, reject) as OutputRecord[]));
   outputs.push(...handler.flushIdle(10));
   return JSON.stringify(outputs.map((o) => o.value).sort((x, y) => {
     const [p, q] = [x as { participant_virtual_id: string; time: number }, y as { participant_virtual_id: string; time: number }];
@@ -60,6 +60,18 @@ describe('gps-preprocessing handler', () => {
     expect(points.every((p) => Number.isInteger(p.col) && Number.isInteger(p.hilbert))).toBe(true);
     expect(points[0]?.speed_mps).toBeNull();
     expect(points[1]?.speed_mps).toBeCloseTo(1.112, 3); // 0.00001° of latitude per second
+  });
+
+  it('dead-letters a fix that comes after its turn (behind the last cleaned point), with the reason', () => {
+    const inOnePoll: Rejected = [];
+    const inPolls: Rejected = [];
+    expect(run(input, 100, inPolls)).toBe(run(input, input.length, inOnePoll));
+    // In one poll the repeat of second 10 is put in order and dropped as a duplicate; in polls of
+    // 100 it comes when p1 is cleaned up to second 479, and goes to the dead letters.
+    expect(inOnePoll).toEqual([]);
+    expect(inPolls).toEqual([
+      { offset: 1200, kind: 'late', reason: expect.stringMatching(/^too late: 2026-01-05T08:00:10\.000Z is behind the last point already cleaned \(2026-01-05T08:0\d:\d\d\.000Z\)/) },
+    ]);
   });
 
   it('sends out-of-range fixes to the dead letters with the reason', () => {

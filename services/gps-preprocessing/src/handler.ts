@@ -10,6 +10,7 @@ import {
   TOPICS,
   type InputRecord,
   type OutputRecord,
+  type RejectRecord,
   type StreamHandler,
 } from '@polluscope/common';
 import {
@@ -58,6 +59,14 @@ export function validateRawGps(value: Record<string, unknown>, nowMs: number): s
     lon: typeof lon === 'number' ? lon : lon === null || lon === undefined ? (lon as null | undefined) : Number.NaN,
   });
   return problem ?? (timeMs === null ? null : eventTimeProblem(timeMs, nowMs));
+}
+
+/** Why a point behind the participant's last cleaned point is dead-lettered. */
+export function lateGpsReason(timeMs: number, lastKeptMs: number): string {
+  return (
+    `too late: ${new Date(timeMs).toISOString()} is behind the last point already cleaned ` +
+    `(${new Date(lastKeptMs).toISOString()}); points are cleaned in time order once past the allowed lateness`
+  );
 }
 
 export function createGpsHandler(options: GpsHandlerOptions): StreamHandler {
@@ -111,13 +120,19 @@ export function createGpsHandler(options: GpsHandlerOptions): StreamHandler {
     inputs: [TOPICS.rawGps],
     outputs: [TOPICS.gpsClean],
     validate: (_topic, value) => validateRawGps(value as Record<string, unknown>, Date.now()),
-    process(records: readonly InputRecord[], nowMs: number) {
+    process(records: readonly InputRecord[], nowMs: number, reject: RejectRecord) {
       const touched = new Set<string>();
       for (const record of records) {
         const raw = record.value as Record<string, unknown>;
         const participant = raw.participant_virtual_id as string;
-        const entry = states.touch(participant, record.topic, record.partition, nowMs);
         const timeMs = eventTimeMs(raw.time) as number;
+        const lastKept = states.get(participant)?.state.clean.lastKept;
+        if (lastKept && timeMs < lastKept.timeMs) {
+          // The speed filter would drop it: points are cleaned in time order and this one's turn is past.
+          reject(record, 'late', lateGpsReason(timeMs, lastKept.timeMs));
+          continue;
+        }
+        const entry = states.touch(participant, record.topic, record.partition, nowMs);
         entry.state.pending.push({
           timeMs,
           lat: raw.lat as number,
