@@ -225,6 +225,7 @@ async function serviceRun(stage: Stage, env: NodeJS.ProcessEnv, prefix: string, 
       if (codec.decoded >= expected) done.resolve({ at: performance.now(), cpu: process.cpuUsage(codec.cpuAtFirstDecode) });
       return handler.heldOffsets();
     },
+    openParticipants: () => handler.openParticipants(),
     reset: () => handler.reset(),
   };
   const runner = new StreamRunner({

@@ -150,18 +150,19 @@ export async function sinkLag(): Promise<GroupLag[]> {
 }
 
 /**
- * Records each service has fetched but not yet processed, from its /health. (Committed offsets
- * cannot tell: a service keeps the rows a participant's next window needs as context, and commits
- * below them, by design.)
+ * What each service still has to do, from its /health: records fetched but not yet processed, and
+ * participants whose windows are still open (their tails come out at the next idle flush).
+ * (Committed offsets cannot tell: a service keeps the rows a participant's next window needs as
+ * context, and commits below them, by design.)
  */
-export async function serviceLag(): Promise<Record<string, number>> {
-  const lags: Record<string, number> = {};
+export async function serviceBacklog(): Promise<Record<string, { lag: number; open: number }>> {
+  const backlog: Record<string, { lag: number; open: number }> = {};
   for (const name of SERVICE_NAMES) {
     const response = await fetch(`http://${stackConfig.host}:${servicePort(stackConfig, name)}/health`);
-    const body = (await response.json()) as { ready: boolean; lag: number };
-    lags[name] = body.ready ? body.lag : Number.POSITIVE_INFINITY;
+    const body = (await response.json()) as { ready: boolean; lag: number; consumer: { openParticipants: number } | null };
+    backlog[name] = body.ready ? { lag: body.lag, open: body.consumer?.openParticipants ?? 0 } : { lag: Number.POSITIVE_INFINITY, open: Number.POSITIVE_INFINITY };
   }
-  return lags;
+  return backlog;
 }
 
 /** Rows per stream table for the participants of `prefix`. */
@@ -176,8 +177,10 @@ export async function countRows(warehouse: pg.Pool, prefix: string): Promise<Rec
 
 /**
  * Waits until, for `quietMs` on end (longer than the services' idle timeout, so the tails they
- * flush on idleness are written too), every service has processed all it fetched, every sink has
- * committed everything, and the run's row counts have not moved. Throws after `timeoutMs`
+ * flush on idleness are written too), every service has processed all it fetched and flushed
+ * every participant's tail, every sink has committed everything, and the run's row counts have
+ * not moved. (Counts alone are not enough: a flush that only rewrites existing rows moves no
+ * count, and the next service's flush of its tail comes an idle timeout later.) Throws after `timeoutMs`
  * naming what was still pending.
  */
 export async function waitForDrain(
@@ -192,7 +195,7 @@ export async function waitForDrain(
   let counts: Record<string, number> = {};
   while (Date.now() < deadline) {
     try {
-      const services = Object.entries(await serviceLag()).filter(([, lag]) => lag > 0);
+      const services = Object.entries(await serviceBacklog()).filter(([, { lag, open }]) => lag > 0 || open > 0);
       const sinks = (await sinkLag()).filter((l) => l.lag > 0);
       counts = await countRows(warehouse, prefix);
       pending = services.length + sinks.length > 0 ? { services, sinks } : null;

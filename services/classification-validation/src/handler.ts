@@ -178,6 +178,7 @@ export function createClassificationHandler(options: ClassificationHandlerOption
       return outputs;
     },
     heldOffsets: () => states.heldOffsets(),
+    openParticipants: () => states.openCount(),
     reset: () => states.reset(),
   };
 }

@@ -11,7 +11,7 @@ describe('buildServiceApp', () => {
   });
 
   it('reports ready only when the consumer has joined and the registry answers', async () => {
-    const health = { joined: true, assignment: { 'raw.gps': [0, 1] }, lag: 7 };
+    const health = { joined: true, assignment: { 'raw.gps': [0, 1] }, lag: 7, openParticipants: 2 };
     const ready = buildServiceApp({
       name: 'gps-preprocessing',
       metrics: createServiceMetrics('gps-preprocessing'),
@@ -47,7 +47,7 @@ describe('buildServiceApp', () => {
     const app = buildServiceApp({
       name: 'postprocessing',
       metrics: createServiceMetrics('postprocessing'),
-      runner: { health: () => ({ joined: true, assignment: {}, lag: 0 }), stop: async () => void (stopped = true) },
+      runner: { health: () => ({ joined: true, assignment: {}, lag: 0, openParticipants: 0 }), stop: async () => void (stopped = true) },
     });
     await app.close();
     expect(stopped).toBe(true);

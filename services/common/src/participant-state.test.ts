@@ -21,11 +21,14 @@ describe('ParticipantStates', () => {
     const s = states();
     s.touch('a', 'raw.sensor', 0, 0).state.offsets.push(5);
     s.touch('b', 'raw.sensor', 0, 20_000).state.offsets.push(7);
+    expect(s.openCount()).toBe(2);
     expect(s.idle(30_000, 15_000).map((e) => e.participant)).toEqual(['a']);
     expect(s.heldOffsets()).toEqual(new Map([['raw.sensor:0', 7]]));
+    expect(s.openCount()).toBe(1);
     // A new record reopens it: its context is held again so a restart can rebuild the window.
     s.touch('a', 'raw.sensor', 0, 31_000).state.offsets.push(11);
     expect(s.heldOffsets()).toEqual(new Map([['raw.sensor:0', 5]]));
+    expect(s.openCount()).toBe(2);
   });
 
   it('holds nothing for a partition whose participants are all idle', () => {

@@ -60,6 +60,13 @@ export class ParticipantStates<S> {
     return idle;
   }
 
+  /** Participants seen since their last idle flush: windows whose tail may still be emitted. */
+  openCount(): number {
+    let open = 0;
+    for (const entry of this.entries.values()) if (!entry.released) open++;
+    return open;
+  }
+
   all(): IterableIterator<ParticipantEntry<S>> {
     return this.entries.values();
   }

@@ -48,6 +48,8 @@ export interface StreamHandler {
   flushIdle(nowMs: number): readonly OutputRecord[];
   /** Lowest offset still held in an open window, per `topic:partition`; absent = nothing held. */
   heldOffsets(): ReadonlyMap<string, number>;
+  /** Participants with records since their last idle flush (0 = every tail has been emitted). */
+  openParticipants(): number;
   /** Drops all state: after a rebalance it is rebuilt from the committed offsets. */
   reset(): void;
 }
@@ -73,6 +75,8 @@ export interface RunnerHealth {
   readonly joined: boolean;
   readonly assignment: Readonly<Record<string, number[]>>;
   readonly lag: number;
+  /** Participants whose windows are still open: their tails come out at the next idle flush. */
+  readonly openParticipants: number;
 }
 
 /** Pause after a failed batch before re-reading, so an unavailable broker or registry is not hammered. */
@@ -276,7 +280,7 @@ export class StreamRunner {
   health(): RunnerHealth {
     let lag = 0;
     for (const value of this.lagByPartition.values()) lag += value;
-    return { joined: this.joined, assignment: this.assignment, lag };
+    return { joined: this.joined, assignment: this.assignment, lag, openParticipants: this.options.handler.openParticipants() };
   }
 
   /** Reads how far the previous owners of the assigned partitions processed them. */

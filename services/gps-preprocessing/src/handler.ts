@@ -158,6 +158,7 @@ export function createGpsHandler(options: GpsHandlerOptions): StreamHandler {
       return outputs;
     },
     heldOffsets: () => states.heldOffsets(),
+    openParticipants: () => states.openCount(),
     reset: () => states.reset(),
   };
 }

@@ -129,6 +129,7 @@ export function createPostprocessingHandler(options: PostprocessingHandlerOption
       }
       return held;
     },
+    openParticipants: () => [...participants.values()].filter((entry) => !entry.idleFlushed).length,
     reset: () => participants.clear(),
   };
 }

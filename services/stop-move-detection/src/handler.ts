@@ -148,6 +148,7 @@ export function createStopMoveHandler(options: StopMoveHandlerOptions): StreamHa
       return outputs;
     },
     heldOffsets: () => states.heldOffsets(),
+    openParticipants: () => states.openCount(),
     reset: () => states.reset(),
   };
 }

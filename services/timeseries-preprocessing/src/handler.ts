@@ -134,6 +134,7 @@ export function createTimeseriesHandler(options: TimeseriesHandlerOptions): Stre
       return outputs;
     },
     heldOffsets: () => states.heldOffsets(),
+    openParticipants: () => states.openCount(),
     reset: () => states.reset(),
   };
 }
