@@ -492,8 +492,8 @@ async function main(): Promise<void> {
       peakRss: rss,
     };
     console.log(
-      `\nrawdata: ${rawRecords} rows in ${result.loadSeconds.toFixed(1)} s (${formatCount(result.loadRowsPerS)} rows/s through the loader's COPY)` +
-        `\nwarehouse complete: ${complete === null ? `NO, not within ${timeoutMs / 1000} s (${JSON.stringify(last)}; expected ${JSON.stringify(expected)})` : `${result.secondsToWarehouseComplete?.toFixed(1)} s after the first COPY, ${result.drainSecondsAfterLoad?.toFixed(1)} s after the last (services' idle timeout: ${JSON.stringify(idleTimeouts)})`}`,
+      `\nrawdata: ${rawRecords} rows in ${result.loadSeconds.toFixed(1)} s (${formatCount(result.loadRowsPerS)} rows/s through the loader's copy)` +
+        `\nwarehouse complete: ${complete === null ? `NO, not within ${timeoutMs / 1000} s (${JSON.stringify(last)}; expected ${JSON.stringify(expected)})` : `${result.secondsToWarehouseComplete?.toFixed(1)} s after the first copy, ${result.drainSecondsAfterLoad?.toFixed(1)} s after the last (services' idle timeout: ${JSON.stringify(idleTimeouts)})`}`,
     );
     console.log(
       `\n${table(

@@ -18,7 +18,7 @@ import {
   startCluster,
   stopCluster,
 } from './postgres.js';
-import { runningPid, startProcess, stopProcess } from './processes.js';
+import { runningPid, startProcess, stopProcess, type ProcessSpec } from './processes.js';
 import { httpOk, NotReadyError, tcpOpen, waitUntil } from './readiness.js';
 import { stackEndpoints, type StackConfig } from './stack-config.js';
 
@@ -79,6 +79,18 @@ async function waitForConnectors(config: StackConfig, names: readonly string[], 
   });
 }
 
+/**
+ * The watchdog that restarts failed connectors and tasks (infrastructure/connect/
+ * restart-failed-connectors.sh, the same script as the compose service connect-watchdog).
+ */
+export function connectWatchdog(config: StackConfig): { readonly spec: ProcessSpec; readonly logFile: string } {
+  const script = join(config.repoRoot, 'infrastructure', 'connect', 'restart-failed-connectors.sh');
+  return {
+    spec: { name: 'connect-watchdog', command: 'sh', args: [script], env: { ...process.env, CONNECT_URL: stackEndpoints(config).connectUrl, POLL_S: '5' }, marker: script },
+    logFile: join(config.logDir, 'connect-watchdog.log'),
+  };
+}
+
 export async function stackUp(config: StackConfig, log: Log): Promise<void> {
   const started = Date.now();
   ensurePostgresInstalled(config, log);
@@ -102,10 +114,16 @@ export async function stackUp(config: StackConfig, log: Log): Promise<void> {
   await registerConnectors(stackEndpoints(config).connectUrl, connectors);
   await waitForConnectors(config, connectors.map((c) => c.name), connectLog);
   log(`connectors running: ${connectors.map((c) => c.name).join(', ')}`);
+  const watchdog = connectWatchdog(config);
+  if (runningPid(config.runDir, watchdog.spec.name, watchdog.spec.marker) === null) {
+    log(`connect-watchdog   started (pid ${startProcess(watchdog.spec, config.runDir, watchdog.logFile)}): restarts failed connectors`);
+  }
   log(`stack up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 export async function stackDown(config: StackConfig, log: Log): Promise<void> {
+  const watchdog = connectWatchdog(config);
+  if (await stopProcess(config.runDir, watchdog.spec.name, watchdog.spec.marker)) log('stopped connect-watchdog');
   const components = [...jvmComponents(config)].reverse();
   for (const component of components) {
     if (await stopProcess(config.runDir, component.spec.name, component.spec.marker)) log(`stopped ${component.spec.name}`);
@@ -143,6 +161,9 @@ export async function stackStatus(config: StackConfig): Promise<ComponentStatus[
       log: component.logFile,
     });
   }
+  const watchdog = connectWatchdog(config);
+  const watchdogPid = runningPid(config.runDir, watchdog.spec.name, watchdog.spec.marker);
+  rows.push({ component: watchdog.spec.name, state: watchdogPid === null ? 'down' : 'up', pid: watchdogPid === null ? '-' : String(watchdogPid), address: '-', log: watchdog.logFile });
   return rows;
 }
 
@@ -159,6 +180,7 @@ export function logFiles(config: StackConfig): Record<string, string> {
   const files: Record<string, string> = {};
   for (const cluster of clusterSpecs(config)) files[`postgres-${cluster.name}`] = cluster.logFile;
   for (const component of jvmComponents(config)) files[component.spec.name] = component.logFile;
+  files['connect-watchdog'] = connectWatchdog(config).logFile;
   return files;
 }
 

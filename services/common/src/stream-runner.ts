@@ -81,6 +81,8 @@ export interface RunnerHealth {
 
 /** Pause after a failed batch before re-reading, so an unavailable broker or registry is not hammered. */
 const REWIND_BACKOFF_MS = 1000;
+/** Tries at reading the committed offsets after a rebalance before going on without them. */
+const REPLAY_POINT_ATTEMPTS = 10;
 
 export const partitionKey = (topic: string, partition: number) => `${topic}:${partition}`;
 
@@ -284,19 +286,35 @@ export class StreamRunner {
   }
 
   /** Reads how far the previous owners of the assigned partitions processed them. */
+  /**
+   * Seeks every assigned partition back to its committed offset and reads how far the previous
+   * owners processed it. The seek matters for partitions this member keeps across a rebalance:
+   * their state was just dropped, and the consumer would otherwise go on from where it was,
+   * past the records the dropped windows held (their tails would never be emitted).
+   */
   private async loadReplayPoints(assignment: Readonly<Record<string, number[]>>): Promise<void> {
     this.replayUpTo.clear();
-    try {
-      const committed = await this.admin.fetchOffsets({ groupId: this.options.groupId, topics: Object.keys(assignment) });
-      for (const { topic, partitions } of committed) {
-        for (const { partition, metadata } of partitions) {
-          const upTo = replayedUpTo(metadata);
-          if (upTo !== null) this.replayUpTo.set(partitionKey(this.naming.fromKafka(topic), partition), upTo);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const committed = await this.admin.fetchOffsets({ groupId: this.options.groupId, topics: Object.keys(assignment) });
+        for (const { topic, partitions } of committed) {
+          const assigned = new Set(assignment[topic] ?? []);
+          for (const { partition, offset, metadata } of partitions) {
+            if (!assigned.has(partition)) continue;
+            if (Number(offset) >= 0) this.consumer.seek({ topic, partition, offset });
+            const upTo = replayedUpTo(metadata);
+            if (upTo !== null) this.replayUpTo.set(partitionKey(this.naming.fromKafka(topic), partition), upTo);
+          }
         }
+        return;
+      } catch (err) {
+        if (attempt >= REPLAY_POINT_ATTEMPTS) {
+          // Without them, re-read outputs are sent again (keyed upserts) and kept partitions go on from their position.
+          this.options.logger.error({ err }, 'could not read the committed offsets of the new assignment');
+          return;
+        }
+        await sleep(REWIND_BACKOFF_MS);
       }
-    } catch (err) {
-      // Without it the re-read records' outputs are sent again: still keyed upserts, nothing lost.
-      this.options.logger.warn({ err }, 'could not read how far the partitions were processed before');
     }
   }
 
