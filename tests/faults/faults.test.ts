@@ -42,6 +42,10 @@ describe('faults survived: the warehouse ends identical to an undisturbed run', 
   beforeAll(async () => {
     raw = rawdata();
     wh = warehouse();
+    // Idle connections are cut when a fault stops a database; the pools reconnect on the next query.
+    for (const [name, pool] of [['rawdata', raw], ['warehouse', wh]] as const) {
+      pool.on('error', (err) => console.log(`[fault] ${name} pool: idle connection lost (${err.message})`));
+    }
     dataset = await buildFaultDataset();
     reference = await runThrough('reference');
     for (const { table } of STREAM_TABLES) {
