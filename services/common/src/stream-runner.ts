@@ -185,6 +185,8 @@ export class StreamRunner {
   private readonly committed = new Map<string, CommitPoint>();
   /** Per partition, the offset below which records are being re-read: their outputs were sent before. */
   private readonly replayUpTo = new Map<string, number>();
+  /** Partitions done re-reading, paused until every other one is (see processBatch). */
+  private readonly pausedUntilReplayed = new Set<string>();
   private readonly admin: Admin;
   /**
    * Where the state of each partition read in this generation can be rebuilt from: the last
@@ -218,6 +220,7 @@ export class StreamRunner {
       void this.mutex.run(async () => {
         // Whatever this member held is re-read from the committed offsets of its new assignment.
         options.handler.reset();
+        this.resumeReplayedPartitions();
         this.processedUpTo.clear();
         this.committed.clear();
         this.replayFrom.clear();
@@ -251,8 +254,7 @@ export class StreamRunner {
           const processed = await this.mutex.run(async () => {
             // Fetched before a rewind: this partition is being re-read from an earlier offset.
             if (isStale()) return false;
-            await this.processBatch(topic, batch.partition, batch.messages, Number(batch.highWatermark));
-            return true;
+            return this.processBatch(topic, batch.partition, batch.messages, Number(batch.highWatermark));
           });
           if (!processed) return;
         } catch (err) {
@@ -303,7 +305,8 @@ export class StreamRunner {
             if (!assigned.has(partition)) continue;
             if (Number(offset) >= 0) this.consumer.seek({ topic, partition, offset });
             const upTo = replayedUpTo(metadata);
-            if (upTo !== null) this.replayUpTo.set(partitionKey(this.naming.fromKafka(topic), partition), upTo);
+            // Only a partition with records to re-read waits for them (the others would wait for ever).
+            if (upTo !== null && upTo > Number(offset)) this.replayUpTo.set(partitionKey(this.naming.fromKafka(topic), partition), upTo);
           }
         }
         return;
@@ -318,16 +321,47 @@ export class StreamRunner {
     }
   }
 
-  private async processBatch(topic: string, partition: number, messages: readonly KafkaMessage[], highWatermark: number): Promise<void> {
-    if (messages.length === 0) return;
+  /**
+   * Processes one fetched batch; false when part of it was put back to be fetched again.
+   *
+   * Records already processed before a restart, a rebalance or a rewind are re-read without
+   * sending (they rebuild state). A partition whose re-reading is done waits, paused, until every
+   * other partition of this member has re-read its own: a participant's windows join several
+   * topics, and an output that becomes final while one input is still being re-read must be sent
+   * if the previous owner never saw the other input's newer records.
+   */
+  private async processBatch(topic: string, partition: number, messages: readonly KafkaMessage[], highWatermark: number): Promise<boolean> {
+    if (messages.length === 0) return true;
     const key = partitionKey(topic, partition);
     if (!this.replayFrom.has(key)) this.replayFrom.set(key, Number(messages[0]!.offset));
-    const [replayed, fresh] = splitAtOffset(messages, this.replayUpTo.get(key));
+    const upTo = this.replayUpTo.get(key);
+    const [replayed, fresh] = splitAtOffset(messages, upTo);
     if (replayed.length > 0) await this.processMessages(topic, partition, replayed, highWatermark, false);
-    if (fresh.length > 0) {
-      this.replayUpTo.delete(key);
-      await this.processMessages(topic, partition, fresh, highWatermark, true);
+    // Done re-reading once the record before the replay point is processed, fresh records or not.
+    if (fresh.length > 0 || (upTo !== undefined && Number(replayed.at(-1)?.offset) + 1 >= upTo)) this.replayUpTo.delete(key);
+    if (fresh.length === 0) {
+      if (this.replayUpTo.size === 0) this.resumeReplayedPartitions();
+      return true;
     }
+    if (this.replayUpTo.size > 0) {
+      const kafkaTopic = this.naming.toKafka(topic);
+      this.consumer.seek({ topic: kafkaTopic, partition, offset: fresh[0]!.offset });
+      this.consumer.pause([{ topic: kafkaTopic, partitions: [partition] }]);
+      this.pausedUntilReplayed.add(key);
+      return false;
+    }
+    this.resumeReplayedPartitions();
+    await this.processMessages(topic, partition, fresh, highWatermark, true);
+    return true;
+  }
+
+  /** Every partition has re-read what it had processed: the ones waiting go on. */
+  private resumeReplayedPartitions(): void {
+    for (const key of this.pausedUntilReplayed) {
+      const separator = key.lastIndexOf(':');
+      this.consumer.resume([{ topic: this.naming.toKafka(key.slice(0, separator)), partitions: [Number(key.slice(separator + 1))] }]);
+    }
+    this.pausedUntilReplayed.clear();
   }
 
   /** Decodes, validates and processes records of one partition; `send` false while re-reading records already processed. */
@@ -380,6 +414,7 @@ export class StreamRunner {
   private async rewind(err: unknown, during: string): Promise<void> {
     this.options.logger.error({ err, during }, 'processing failed: state dropped, partitions re-read from their committed offsets');
     this.options.handler.reset();
+    this.resumeReplayedPartitions();
     // What was processed and sent before the failure is re-read without being sent again.
     for (const [key, upTo] of this.processedUpTo) this.replayUpTo.set(key, Math.max(upTo, this.replayUpTo.get(key) ?? 0));
     this.processedUpTo.clear();
