@@ -1,4 +1,5 @@
 export * from './app.js';
+export * from './co-partitioned-assigner.js';
 export * from './codec.js';
 export * from './config.js';
 export * from './domain/index.js';

@@ -6,9 +6,10 @@
  * rebalance, so a crash or a new replica recomputes and upserts instead of losing or duplicating.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import { Kafka, logLevel, PartitionAssigners, type Admin, type Consumer, type IHeaders, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { AvroCodec } from './codec.js';
+import { CoPartitionedAssigner } from './co-partitioned-assigner.js';
 import { isPoison, PipelineError } from './errors.js';
 import type { ServiceMetrics } from './metrics.js';
 import { CachedDefaultPartitioner } from './partitioner.js';
@@ -210,7 +211,14 @@ export class StreamRunner {
         else if (level === logLevel.WARN) options.logger.warn(line, message);
       },
     });
-    this.consumer = this.kafka.consumer({ groupId: options.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    // Partition p of every input topic to one member (a participant's records share p in every topic);
+    // round robin stays listed so a group with members of an earlier version can still agree on it.
+    this.consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      partitionAssigners: [CoPartitionedAssigner, PartitionAssigners.roundRobin],
+    });
     // The Java client's murmur2 partitioner: a participant lands on the same partition whoever produces.
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: CachedDefaultPartitioner });
     this.dlq = deadLetterTopic(options.service);
