@@ -2,19 +2,12 @@
  * Time-series branch benchmarks on generated inputs: sensor cleaning (rows/s, target 500,000 on
  * one core) in column form, then the same with one CleanSensorRow per row (what a large batch
  * costs the garbage collector), and the streaming cleaner as the service runs it; segment
- * classification with validation (segments/s, target 20,000 on one core).
+ * classification with validation by the default model the service loads (segments/s, target
+ * 20,000 on one core).
  */
-import {
-  classifySegment,
-  contextFeatures,
-  segmentFeatures,
-  segmentRows,
-  trainActivityModel,
-  type ActivityModel,
-  type ActivitySample,
-  type MeasuredMinute,
-  type Segment,
-} from '@polluscope/classification-validation/domain';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { classifySegment, loadActivityModel, segmentRows, type ActivityModel, type MeasuredMinute, type Segment } from '@polluscope/classification-validation/domain';
 import {
   cleanSensorColumns,
   cleanSensorSeries,
@@ -74,20 +67,12 @@ function sensorMinutes(n: number, seed: number): SensorRow[] {
   return rows;
 }
 
+const DEFAULT_MODEL_FILE = fileURLToPath(new URL('../../models/activity-model.json', import.meta.url));
 let model: ActivityModel | null = null;
 
-/** A model trained (once, untimed) on generated segments of three participants. */
+/** The default model the service loads (models/activity-model.json), read once, untimed. */
 function benchmarkModel(): ActivityModel {
-  if (model) return model;
-  const samples: ActivitySample[] = [];
-  for (let p = 0; p < 3; p++) {
-    for (const segment of segmentRows(sensorMinutes(3000, 100 + p))) {
-      const label = segment.rows[0]!.activity as ActivitySample['label'];
-      const features = segmentFeatures(segment.rows);
-      samples.push({ participantId: `p${p}`, segmentStartMs: segment.startMs, label, features, context: contextFeatures(segment.startMs, features) });
-    }
-  }
-  model = trainActivityModel(samples, { seed: 42 });
+  model ??= loadActivityModel(JSON.parse(readFileSync(DEFAULT_MODEL_FILE, 'utf8')));
   return model;
 }
 
