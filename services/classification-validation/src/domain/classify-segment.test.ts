@@ -7,8 +7,10 @@ describe('classifySegment', () => {
   const model = trainActivityModel(separableSamples(3, 8), fastTraining);
 
   it('classifies, applies the time-of-day rules and validates against the declaration', () => {
-    // Tuesday 09:00 in Paris: a Domicile prediction becomes Bureau; the volunteer declared Domicile.
-    const result = classifySegment(T0_MS, environmentMinutes('Domicile', 0, 3), model);
+    // Tuesday 09:00 in Paris: with the rules applied to every label, as the original, a Domicile
+    // prediction becomes Bureau; the volunteer declared Domicile.
+    const always = { ...defaultClassifySegmentParams, rules: { ...defaultClassifySegmentParams.rules!, belowConfidence: null } };
+    const result = classifySegment(T0_MS, environmentMinutes('Domicile', 0, 3), model, always);
     expect(result).toMatchObject({
       segmentStartMs: T0_MS,
       segmentEndMs: T0_MS + 300_000,
@@ -20,6 +22,12 @@ describe('classifySegment', () => {
       needsReview: true,
       minutes: 5,
     });
+  });
+
+  it('keeps a label the model is sure of under the default rules', () => {
+    const result = classifySegment(T0_MS, environmentMinutes('Domicile', 0, 3), model);
+    expect(result.confidence).toBeGreaterThanOrEqual(0.6);
+    expect(result).toMatchObject({ modelLabel: 'Domicile', label: 'Domicile', rule: null, declaredLabel: 'Domicile', match: true, needsReview: false });
   });
 
   it('matches a declared label when the rules are off', () => {

@@ -64,7 +64,7 @@ export function classifySegment(
   const prediction = predictActivity(model, features, context);
   let label = prediction.label;
   let rule: TimeOfDayRule | null = null;
-  if (label !== null && params.rules !== null) ({ label, rule } = applyTimeOfDayRules(label, segmentStartMs, params.rules));
+  if (label !== null && params.rules !== null) ({ label, rule } = applyTimeOfDayRules(label, segmentStartMs, params.rules, prediction.confidence));
   const declaredLabel = majorityLabel(rows.map((r) => r.activity));
   const { match, needsReview } = validateSegment(label, prediction.confidence, declaredLabel, params.validation);
   return {

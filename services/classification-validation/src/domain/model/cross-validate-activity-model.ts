@@ -47,12 +47,17 @@ export function crossValidationReport(samples: readonly ActivitySample[], params
   const p = { ...defaultCrossValidationParams, ...params };
   const folds = participantFolds(samples, p.folds);
   const predicted = new Array<CanonicalLabel | null>(samples.length).fill(null);
+  const confidence = new Array<number>(samples.length).fill(0);
   for (let f = 0; f < folds.count; f++) {
     const train = samples.filter((_, i) => folds.of[i] !== f);
     const test = samples.map((_, i) => i).filter((i) => folds.of[i] === f);
     if (train.length === 0 || test.length === 0) continue;
     const model = trainActivityModel(train, p.training);
-    for (const i of test) predicted[i] = predictActivity(model, samples[i]!.features, samples[i]!.context).label;
+    for (const i of test) {
+      const prediction = predictActivity(model, samples[i]!.features, samples[i]!.context);
+      predicted[i] = prediction.label;
+      confidence[i] = prediction.confidence;
+    }
   }
   const labels = CANONICAL_LABELS.filter((l) => samples.some((s) => s.label === l));
   const truth = samples.map((s) => s.label);
@@ -62,7 +67,7 @@ export function crossValidationReport(samples: readonly ActivitySample[], params
       ? null
       : classificationMetrics(
           truth,
-          predicted.map((label, i) => (label === null ? null : applyTimeOfDayRules(label, samples[i]!.segmentStartMs, rules).label)),
+          predicted.map((label, i) => (label === null ? null : applyTimeOfDayRules(label, samples[i]!.segmentStartMs, rules, confidence[i]!).label)),
           labels,
         );
   return { folds: folds.count, forests: classificationMetrics(truth, predicted, labels), withRules };

@@ -12,6 +12,13 @@ export interface TimeOfDayRulesParams {
   readonly officeHours: { readonly enabled: boolean; readonly fromMinute: LocalMinute; readonly toMinute: LocalMinute };
   /** Outside office: Bureau before `beforeMinute`, from `fromMinute` on, or at the weekend becomes Domicile. */
   readonly outsideOffice: { readonly enabled: boolean; readonly beforeMinute: LocalMinute; readonly fromMinute: LocalMinute; readonly weekend: boolean };
+  /**
+   * The rules change only a label the model gave with a confidence below this; `null` applies
+   * them to every label, as the original did. The default, 0.6, is the review threshold: a rule
+   * corrects a segment the model is unsure of, not one its sensors clearly place (someone working
+   * from home on a weekday).
+   */
+  readonly belowConfidence: number | null;
 }
 
 /** DESIGN.md §5.2, Europe/Paris. */
@@ -20,6 +27,7 @@ export const defaultTimeOfDayRulesParams: TimeOfDayRulesParams = Object.freeze({
   night: Object.freeze({ enabled: true, fromMinute: 60, toMinute: 300 }),
   officeHours: Object.freeze({ enabled: true, fromMinute: 510, toMinute: 1050 }),
   outsideOffice: Object.freeze({ enabled: true, beforeMinute: 480, fromMinute: 1050, weekend: true }),
+  belowConfidence: 0.6,
 });
 
 export type TimeOfDayRule = 'night' | 'office-hours' | 'outside-office';
@@ -87,15 +95,18 @@ function utcOffsetMs(timeMs: number, timeZone: string): number {
 
 /**
  * Applies the time-of-day rules to a label at an instant (the segment start), in order: night,
- * then office hours, then outside office. Returns the label and the rule that changed it.
+ * then office hours, then outside office, unless the model's `confidence` in the label reaches
+ * `params.belowConfidence`. Returns the label and the rule that changed it.
  *
- * @example applyTimeOfDayRules('Domicile', Date.UTC(2024, 2, 5, 9, 0)) // { label: 'Bureau', rule: 'office-hours' } (Tue 10:00 Paris)
+ * @example applyTimeOfDayRules('Domicile', Date.UTC(2024, 2, 5, 9, 0), defaultTimeOfDayRulesParams, 0.4) // { label: 'Bureau', rule: 'office-hours' } (Tue 10:00 Paris)
  */
 export function applyTimeOfDayRules(
   label: CanonicalLabel,
   timeMs: number,
-  params: TimeOfDayRulesParams = defaultTimeOfDayRulesParams,
+  params: TimeOfDayRulesParams,
+  confidence: number,
 ): { label: CanonicalLabel; rule: TimeOfDayRule | null } {
+  if (params.belowConfidence !== null && confidence >= params.belowConfidence) return { label, rule: null };
   const { weekday, minuteOfDay } = localTime(timeMs, params.timeZone);
   const weekend = weekday === 0 || weekday === 6;
   const { night, officeHours, outsideOffice } = params;
