@@ -42,8 +42,6 @@ export interface TimelineState {
   episodes: Record<string, GpsEpisodeRecord>;
   decisions: Record<string, ReviewDecisionRecord>;
   emitted: Record<string, ActivityTimelineRecord>;
-  /** Local day (days since 1970-01-01) → micro-environments of its last emitted exposure rows. */
-  exposureEnvironments: Record<string, string[]>;
   /** Greatest segment_end seen, epoch ms. */
   maxSegmentEndMs: number | null;
   /** Greatest episode_end seen, epoch ms. */
@@ -64,7 +62,6 @@ export function createTimelineState(participant: string): TimelineState {
     episodes: {},
     decisions: {},
     emitted: {},
-    exposureEnvironments: {},
     maxSegmentEndMs: null,
     maxEpisodeEndMs: null,
     flushedToMs: null,

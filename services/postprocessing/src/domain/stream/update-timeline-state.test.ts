@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { fuseTimeline } from '../fusion/fuse-timeline.js';
-import type { ActivitySegmentRecord, ActivityTimelineRecord, GpsEpisodeRecord, ReviewDecisionRecord } from '../records.js';
+import { CANONICAL_LABELS } from '@polluscope/common/domain';
+import type { ActivitySegmentRecord, ActivityTimelineRecord, ExposureDailyRecord, GpsEpisodeRecord, ReviewDecisionRecord } from '../records.js';
 import { at, decision, move, P, seg, stop } from '../test-fixtures.js';
 import { createTimelineState, timelineEarliestNeededMs, timelineWatermarkMs } from './timeline-state.js';
 import { updateTimelineState, type TimelineInput } from './update-timeline-state.js';
 
 const brief = (e: ActivityTimelineRecord) => [e.segment_start, e.final_label, e.source];
+/** The exposure rows of micro-environments present in the day; the others come with 0 minutes. */
+const spent = (rows: readonly ExposureDailyRecord[]) => rows.filter((r) => r.minutes > 0);
 const DAY = 19787; // 2024-03-05 in Paris
 
 describe('updateTimelineState', () => {
@@ -21,7 +24,10 @@ describe('updateTimelineState', () => {
       [at(5), 'Domicile', 'stop'],
       [at(10), 'Domicile', 'stop'],
     ]);
-    expect(exposure.map((r) => [r.day, r.micro_environment, r.minutes])).toEqual([[DAY, 'Domicile', 15]]);
+    expect(spent(exposure).map((r) => [r.day, r.micro_environment, r.minutes])).toEqual([[DAY, 'Domicile', 15]]);
+    // One row per canonical label: the others with 0 minutes and no values.
+    expect(exposure.map((r) => r.micro_environment).sort()).toEqual([...CANONICAL_LABELS].sort());
+    expect(exposure.filter((r) => r.micro_environment !== 'Domicile').every((r) => r.day === DAY && r.minutes === 0 && r.bc_dose === null && r.bc_share === null)).toBe(true);
   });
 
   it('emits everything on an idle flush, then never repeats an unchanged entry', () => {
@@ -41,14 +47,14 @@ describe('updateTimelineState', () => {
     updateTimelineState(state, { segments: [0, 1, 2, 3].map((i) => seg(i, 'Domicile', { bc_mean: 1000 * (i + 1) })) });
     const first = updateTimelineState(state, { flush: true });
     expect(first.timeline.map(brief)).toEqual([0, 5, 10, 15].map((m) => [at(m), 'Domicile', 'sensors']));
-    expect(first.exposure.map((r) => [r.micro_environment, r.minutes, r.bc_dose, r.bc_share])).toEqual([['Domicile', 20, 50000, 1]]);
+    expect(spent(first.exposure).map((r) => [r.micro_environment, r.minutes, r.bc_dose, r.bc_share])).toEqual([['Domicile', 20, 50000, 1]]);
 
     const late = updateTimelineState(state, { episodes: [move(10, 20, 'Bus', 0.9)] });
     expect(late.timeline.map(brief)).toEqual([
       [at(10), 'Bus', 'gps'],
       [at(15), 'Bus', 'gps'],
     ]);
-    expect(late.exposure.map((r) => [r.micro_environment, r.minutes, r.bc_dose, r.bc_share])).toEqual([
+    expect(spent(late.exposure).map((r) => [r.micro_environment, r.minutes, r.bc_dose, r.bc_share])).toEqual([
       ['Bus', 10, 35000, 0.7],
       ['Domicile', 10, 15000, 0.3],
     ]);
@@ -59,11 +65,11 @@ describe('updateTimelineState', () => {
       [at(15), 'Walk', 'review'],
     ]);
     // Bus left the day: it comes back with zero minutes so that the upsert overwrites it.
-    expect(reviewed.exposure.map((r) => [r.micro_environment, r.minutes, r.bc_dose, r.bc_share])).toEqual([
+    expect(spent(reviewed.exposure).map((r) => [r.micro_environment, r.minutes, r.bc_dose, r.bc_share])).toEqual([
       ['Domicile', 10, 15000, 0.3],
       ['Walk', 10, 35000, 0.7],
-      ['Bus', 0, null, null],
     ]);
+    expect(reviewed.exposure.find((r) => r.micro_environment === 'Bus')).toMatchObject({ minutes: 0, bc_dose: null, bc_share: null });
     expect(updateTimelineState(state, { decisions: [decision(3, 'Walk', 2000)] }).timeline).toEqual([]);
   });
 
@@ -103,7 +109,6 @@ describe('updateTimelineState', () => {
     expect(state.retainFromMs).toBe(Date.UTC(2024, 2, 5, 21, 0));
     expect(Object.keys(state.segments)).toEqual([nextDay(11), nextDay(11, 5), nextDay(11, 10)].map(String));
     expect(Object.keys(state.emitted)).toEqual([nextDay(11), nextDay(11, 5)].map(String));
-    expect(Object.keys(state.exposureEnvironments)).toEqual(['19788']);
     expect(timelineEarliestNeededMs(state)).toBe(Date.UTC(2024, 2, 5, 21, 0));
 
     const tooLate = updateTimelineState(state, { segments: [seg(1, 'Bus')], decisions: [decision(0, 'Bus')] });

@@ -1,3 +1,4 @@
+import { CANONICAL_LABELS } from '@polluscope/common/domain';
 import { fuseTimeline } from '../fusion/fuse-timeline.js';
 import { computeDailyExposure } from '../exposure/daily-exposure.js';
 import { localDay, localDayStartMs } from '../exposure/local-day.js';
@@ -26,8 +27,11 @@ export interface TimelineUpdate {
   /** Entries new or different from what was last emitted for their segment_start, ascending. */
   readonly timeline: ActivityTimelineRecord[];
   /**
-   * Every exposure row of each local day with a changed entry; a micro-environment that left a
-   * day comes with minutes 0 and null means, doses and shares, so the upsert overwrites it.
+   * The exposure rows of each local day with a changed entry, one per canonical label: a
+   * micro-environment absent from the day comes with minutes 0 and null means, doses and shares.
+   * So a day's rows never depend on what was emitted before: a micro-environment that left the day
+   * (a late episode, a review), even one emitted before a restart this state never saw, is
+   * overwritten by the upsert.
    */
   readonly exposure: ExposureDailyRecord[];
   /** Decisions for segments before the horizon: the state cannot apply them (see applyReviewDecision). */
@@ -162,10 +166,8 @@ export function updateTimelineState(
   for (const day of days) {
     const entries = Object.values(state.emitted).filter((e) => localDay(e.segment_start, params.timeZone) === day);
     const rows = computeDailyExposure(entries, { timeZone: params.timeZone });
-    const environments = rows.map((r) => r.micro_environment);
-    const gone = (state.exposureEnvironments[String(day)] ?? []).filter((env) => !environments.includes(env));
-    exposure.push(...rows, ...gone.map((env) => emptyExposureRow(state.participant, day, env)));
-    state.exposureEnvironments[String(day)] = environments;
+    const present = new Set(rows.map((r) => r.micro_environment));
+    exposure.push(...rows, ...CANONICAL_LABELS.filter((label) => !present.has(label)).map((label) => emptyExposureRow(state.participant, day, label)));
   }
 
   if (watermarkMs !== null) {
@@ -177,8 +179,6 @@ export function updateTimelineState(
     evictBefore(state.episodes, (e) => e.episode_end >= fromMs - params.segmentMs);
     evictBefore(state.decisions, (d) => d.segment_start >= horizonMs);
     evictBefore(state.emitted, (e) => e.segment_start >= horizonMs);
-    const firstDay = localDay(horizonMs, params.timeZone);
-    for (const day of Object.keys(state.exposureEnvironments)) if (Number(day) < firstDay) delete state.exposureEnvironments[day];
   }
 
   return { timeline: changed, exposure, lateDecisions, droppedLate };
