@@ -103,4 +103,11 @@ describe('polluscope train and classify', () => {
       file: join(dir, 'model.json'),
     });
   });
+
+  it('refuses a rules threshold that is neither a confidence nor "always", naming the option', async () => {
+    await writeFile(join(dir, 'sensor.csv'), studyCsv().sensors);
+    await expect(
+      run('classify', '--input', join(dir, 'sensor.csv'), '--output', join(dir, 'o.csv'), '--rules-below-confidence', 'sometimes'),
+    ).rejects.toMatchObject({ file: '--rules-below-confidence', message: expect.stringContaining('"sometimes"') });
+  });
 });

@@ -139,14 +139,14 @@ export function segmentRecord(participantId: string, s: ActivitySegment): Record
 
 const SEGMENT_COLUMNS = [PARTICIPANT, 'segment_start', 'segment_end', 'label', 'model_label', 'rule', 'confidence', 'probabilities', 'views_present', 'minutes', 'declared_label', 'match', 'needs_review'];
 
-async function classifyCommand(options: { input: string; output: string; model: string; timeZone: string; minConfidence: string }): Promise<void> {
+async function classifyCommand(options: { input: string; output: string; model: string; timeZone: string; minConfidence: string; rulesBelowConfidence: string }): Promise<void> {
   const minConfidence = Number(options.minConfidence);
   if (!(minConfidence >= 0 && minConfidence <= 1)) throw new InputError('--min-confidence', null, null, `must be in [0, 1], got "${options.minConfidence}"`);
   checkTimeZone(options.timeZone);
   const model = await readModel(options.model);
   const params = {
     ...defaultClassifySegmentParams,
-    rules: { ...defaultTimeOfDayRulesParams, timeZone: options.timeZone },
+    rules: { ...defaultTimeOfDayRulesParams, timeZone: options.timeZone, belowConfidence: rulesBelowConfidence(options.rulesBelowConfidence) },
     validation: { minConfidence },
   };
   const out: Record<string, unknown>[] = [];
@@ -195,6 +195,7 @@ async function trainCommand(options: {
   labelColumn: string;
   folds: string;
   timeZone: string;
+  rulesBelowConfidence: string;
 }): Promise<void> {
   const seed = Number(options.seed);
   if (!Number.isInteger(seed) || Math.abs(seed) > 2 ** 31 - 1) throw new InputError('--seed', null, null, `must be a 32-bit integer, got "${options.seed}"`);
@@ -215,7 +216,7 @@ async function trainCommand(options: {
   const samples = minutes.flatMap(({ participantId, rows }) => buildActivitySamples(participantId, rows, labels.get(participantId) ?? [], sampleParams));
   if (samples.length === 0) throw new InputError(options.labels, null, options.labelColumn, 'no segment has both sensor values and a known label');
   const training = { seed };
-  const rules = { ...defaultTimeOfDayRulesParams, timeZone: options.timeZone };
+  const rules = { ...defaultTimeOfDayRulesParams, timeZone: options.timeZone, belowConfidence: rulesBelowConfidence(options.rulesBelowConfidence) };
   const report = crossValidationReport(samples, { folds, training, rules });
   console.log(formatReport(report));
   const model = {
@@ -242,6 +243,14 @@ async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
     await rm(tmp, { force: true });
     throw err;
   }
+}
+
+/** `--rules-below-confidence`: a number in [0, 1], or `always` (the rules change every label, as the original). */
+function rulesBelowConfidence(text: string): number | null {
+  if (text.trim().toLowerCase() === 'always') return null;
+  const value = Number(text);
+  if (text.trim() === '' || !(value >= 0 && value <= 1)) throw new InputError('--rules-below-confidence', null, null, `must be in [0, 1] or "always", got "${text}"`);
+  return value;
 }
 
 function checkTimeZone(timeZone: string): void {
@@ -277,6 +286,7 @@ export function registerSensorCommands(program: Command): void {
     .option('--model <file>', 'activity model JSON', DEFAULT_MODEL_PATH)
     .option('--time-zone <zone>', 'participants\u2019 IANA time zone for the time-of-day rules', 'Europe/Paris')
     .option('--min-confidence <p>', 'below this confidence a segment needs review', '0.6')
+    .option('--rules-below-confidence <p>', 'the time-of-day rules change only labels with a lower confidence; "always" for every label', String(defaultTimeOfDayRulesParams.belowConfidence))
     .action(classifyCommand);
   program
     .command('train')
@@ -288,5 +298,6 @@ export function registerSensorCommands(program: Command): void {
     .option('--label-column <name>', 'label column of the labels file', 'micro_environment')
     .option('--folds <n>', 'participant groups for cross-validation', '4')
     .option('--time-zone <zone>', 'participants\u2019 IANA time zone for the context features and the time-of-day rules', 'Europe/Paris')
+    .option('--rules-below-confidence <p>', 'the time-of-day rules change only labels with a lower confidence; "always" for every label', String(defaultTimeOfDayRulesParams.belowConfidence))
     .action(trainCommand);
 }
