@@ -13,6 +13,7 @@ import {
   defaultClassifySegmentParams,
   defaultTimeOfDayRulesParams,
   loadActivityModel,
+  parseBelowConfidence,
   segmentRows,
   trainActivityModel,
   type ActivityModel,
@@ -247,11 +248,12 @@ async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
 
 /** `--rules-below-confidence`: a number in [0, 1], or `always` (the rules change every label, as the original). */
 function rulesBelowConfidence(text: string): number | null {
-  if (text.trim().toLowerCase() === 'always') return null;
-  const value = Number(text);
-  if (text.trim() === '' || !(value >= 0 && value <= 1)) throw new InputError('--rules-below-confidence', null, null, `must be in [0, 1] or "always", got "${text}"`);
-  return value;
+  const parsed = parseBelowConfidence(text);
+  if (!parsed.ok) throw new InputError('--rules-below-confidence', null, null, parsed.reason);
+  return parsed.value;
 }
+
+const RULES_BELOW_CONFIDENCE_HELP = 'the time-of-day rules change only labels with a lower confidence; "always" for every label';
 
 function checkTimeZone(timeZone: string): void {
   try {
@@ -286,7 +288,7 @@ export function registerSensorCommands(program: Command): void {
     .option('--model <file>', 'activity model JSON', DEFAULT_MODEL_PATH)
     .option('--time-zone <zone>', 'participants\u2019 IANA time zone for the time-of-day rules', 'Europe/Paris')
     .option('--min-confidence <p>', 'below this confidence a segment needs review', '0.6')
-    .option('--rules-below-confidence <p>', 'the time-of-day rules change only labels with a lower confidence; "always" for every label', String(defaultTimeOfDayRulesParams.belowConfidence))
+    .option('--rules-below-confidence <p>', RULES_BELOW_CONFIDENCE_HELP, String(defaultTimeOfDayRulesParams.belowConfidence))
     .action(classifyCommand);
   program
     .command('train')
@@ -298,6 +300,6 @@ export function registerSensorCommands(program: Command): void {
     .option('--label-column <name>', 'label column of the labels file', 'micro_environment')
     .option('--folds <n>', 'participant groups for cross-validation', '4')
     .option('--time-zone <zone>', 'participants\u2019 IANA time zone for the context features and the time-of-day rules', 'Europe/Paris')
-    .option('--rules-below-confidence <p>', 'the time-of-day rules change only labels with a lower confidence; "always" for every label', String(defaultTimeOfDayRulesParams.belowConfidence))
+    .option('--rules-below-confidence <p>', RULES_BELOW_CONFIDENCE_HELP, String(defaultTimeOfDayRulesParams.belowConfidence))
     .action(trainCommand);
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DEFAULT_MODELS_DIR, PipelineError, watchModelFile, type ServiceDefinition } from '@polluscope/common';
-import { defaultClassifySegmentParams, loadActivityModel } from './domain/index.js';
+import { defaultClassifySegmentParams, loadActivityModel, parseBelowConfidence } from './domain/index.js';
 import { createClassificationHandler } from './handler.js';
 
 function confidenceSetting(setting: string, text: string | undefined, fallback: number): number {
@@ -12,7 +12,10 @@ function confidenceSetting(setting: string, text: string | undefined, fallback: 
 
 /** RULES_BELOW_CONFIDENCE: a number in 0..1, or `always` to apply the rules whatever the model's confidence. */
 function rulesBelowConfidence(text: string | undefined, fallback: number | null): number | null {
-  return text?.trim().toLowerCase() === 'always' ? null : confidenceSetting('RULES_BELOW_CONFIDENCE', text, fallback ?? 1);
+  if (text === undefined || text === '') return fallback;
+  const parsed = parseBelowConfidence(text);
+  if (!parsed.ok) throw new PipelineError('CONFIG_INVALID', `RULES_BELOW_CONFIDENCE: ${parsed.reason}`, { setting: 'RULES_BELOW_CONFIDENCE' });
+  return parsed.value;
 }
 
 export const classificationValidation: ServiceDefinition = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyTimeOfDayRules, defaultTimeOfDayRulesParams, localTime } from './time-of-day-rules.js';
+import { applyTimeOfDayRules, defaultTimeOfDayRulesParams, localTime, parseBelowConfidence } from './time-of-day-rules.js';
 
 const utc = (month: number, day: number, hour: number, minute = 0) => Date.UTC(2024, month - 1, day, hour, minute);
 const rules = defaultTimeOfDayRulesParams;
@@ -56,5 +56,16 @@ describe('applyTimeOfDayRules (Europe/Paris)', () => {
     const always = { ...rules, belowConfidence: null };
     expect(applyTimeOfDayRules('Domicile', tuesday10h, always, 1)).toEqual({ label: 'Bureau', rule: 'office-hours' });
     expect(applyTimeOfDayRules('Walk', utc(3, 5, 1), always, 1)).toEqual({ label: 'Domicile', rule: 'night' });
+  });
+});
+
+describe('parseBelowConfidence', () => {
+  it('reads a confidence in 0..1 or "always", and names what it got otherwise', () => {
+    expect(parseBelowConfidence('0.6')).toEqual({ ok: true, value: 0.6 });
+    expect(parseBelowConfidence(' Always ')).toEqual({ ok: true, value: null });
+    expect(parseBelowConfidence('1')).toEqual({ ok: true, value: 1 });
+    expect(parseBelowConfidence('1.5')).toEqual({ ok: false, reason: 'expected a number in 0..1 or "always", got "1.5"' });
+    expect(parseBelowConfidence('')).toMatchObject({ ok: false });
+    expect(parseBelowConfidence('sometimes')).toMatchObject({ ok: false });
   });
 });

@@ -30,6 +30,20 @@ export const defaultTimeOfDayRulesParams: TimeOfDayRulesParams = Object.freeze({
   belowConfidence: 0.6,
 });
 
+/**
+ * Reads a `belowConfidence` setting written as text (an environment variable, a CLI option): a
+ * number in [0, 1], or `always` for null (the rules change every label).
+ *
+ * @example parseBelowConfidence('always') // { ok: true, value: null }
+ */
+export function parseBelowConfidence(text: string): { readonly ok: true; readonly value: number | null } | { readonly ok: false; readonly reason: string } {
+  const trimmed = text.trim();
+  if (trimmed.toLowerCase() === 'always') return { ok: true, value: null };
+  const value = Number(trimmed);
+  if (trimmed === '' || !(value >= 0 && value <= 1)) return { ok: false, reason: `expected a number in 0..1 or "always", got "${text}"` };
+  return { ok: true, value };
+}
+
 export type TimeOfDayRule = 'night' | 'office-hours' | 'outside-office';
 
 export interface LocalTime {
