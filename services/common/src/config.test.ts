@@ -13,6 +13,7 @@ describe('loadServiceConfig', () => {
       groupId: 'gps-preprocessing',
       allowedLatenessMs: 120_000,
       idleTimeoutMs: 30_000,
+      maxFutureMs: 600_000,
       schemasDir: '/schemas',
       extra: { MODEL_PATH: undefined },
     });
@@ -27,6 +28,7 @@ describe('loadServiceConfig', () => {
       GROUP_ID: 'gps-2',
       ALLOWED_LATENESS_MS: '60000',
       IDLE_TIMEOUT_MS: '5000',
+      MAX_FUTURE_MS: '900000',
       SCHEMAS_DIR: '/app/schemas',
       MODEL_PATH: '/models/m.json',
     });
@@ -38,6 +40,7 @@ describe('loadServiceConfig', () => {
       groupId: 'gps-2',
       allowedLatenessMs: 60_000,
       idleTimeoutMs: 5000,
+      maxFutureMs: 900_000,
       schemasDir: '/app/schemas',
       extra: { MODEL_PATH: '/models/m.json' },
     });

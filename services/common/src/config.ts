@@ -18,6 +18,8 @@ export interface ServiceConfig {
   readonly allowedLatenessMs: number;
   /** Processing time without records after which a participant's open windows are flushed, ms. */
   readonly idleTimeoutMs: number;
+  /** How far ahead of the processing clock an event time may be; beyond, the record is dead-lettered as `future`, ms. */
+  readonly maxFutureMs: number;
   /** Folder of the .avsc files. */
   readonly schemasDir: string;
   /** Service-specific settings, already validated by the service. */
@@ -31,6 +33,7 @@ export const DEFAULT_SERVICE_CONFIG = Object.freeze({
   logLevel: 'info',
   allowedLatenessMs: 120_000, // DESIGN.md §4: 2 min
   idleTimeoutMs: 30_000, // DESIGN.md §4: 30 s
+  maxFutureMs: 600_000, // DESIGN.md §4, time sanity: 10 min
 });
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -80,6 +83,7 @@ export function loadServiceConfig(
     groupId: env.GROUP_ID ?? serviceName,
     allowedLatenessMs: integer(env, 'ALLOWED_LATENESS_MS', DEFAULT_SERVICE_CONFIG.allowedLatenessMs, 0, 86_400_000),
     idleTimeoutMs: integer(env, 'IDLE_TIMEOUT_MS', DEFAULT_SERVICE_CONFIG.idleTimeoutMs, 100, 86_400_000),
+    maxFutureMs: integer(env, 'MAX_FUTURE_MS', DEFAULT_SERVICE_CONFIG.maxFutureMs, 0, 7 * 86_400_000),
     schemasDir: env.SCHEMAS_DIR ?? schemasDir,
     extra: Object.freeze(extra),
   });

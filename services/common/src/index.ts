@@ -4,6 +4,7 @@ export * from './codec.js';
 export * from './config.js';
 export * from './domain/index.js';
 export * from './errors.js';
+export * from './live-feed.js';
 export * from './metrics.js';
 export * from './model-file.js';
 export * from './participant-state.js';

@@ -12,35 +12,41 @@ export interface ParticipantEntry<S> {
   state: S;
   /** Processing time of the last record seen, ms. */
   lastSeenMs: number;
-  /**
-   * True from an idle flush until the participant's next record: its offsets are then no longer
-   * held for the commit rule, even though the state keeps rows as context.
-   */
-  released: boolean;
+  /** True from an idle flush until the participant's next record: its tail has been emitted. */
+  flushed: boolean;
 }
 
+/**
+ * The state of every participant of a member's partitions. An idle flush emits a participant's
+ * provisional tail but keeps its offsets held: the state it flushed from is what the next record
+ * extends, and a restart must rebuild that same state, not a fresh one (a flush that released
+ * them made a restarted cleaner begin a new NO2 warm-up in the middle of a session).
+ */
 export class ParticipantStates<S> {
   private readonly entries = new Map<string, ParticipantEntry<S>>();
 
   /**
    * @param create builds the empty state of a participant
-   * @param oldestHeldOffset the lowest Kafka offset the state still needs, or null when it holds nothing
+   * @param oldestHeldOffset the lowest Kafka offset the state still needs to be rebuilt after a restart, or null
+   * @param retentionMs processing time a participant may stay silent before its state is dropped:
+   *   its offsets are then no longer held and its next record starts a fresh state. It must exceed
+   *   the longest event-time context the stage reads, or eviction would change results. Default: never.
    */
   constructor(
     private readonly create: (participant: string) => S,
     private readonly oldestHeldOffset: (state: S) => number | null,
+    private readonly retentionMs = Number.POSITIVE_INFINITY,
   ) {}
 
   /** The participant's entry, created on first sight; marks it as seen now. */
   touch(participant: string, topic: string, partition: number, nowMs: number): ParticipantEntry<S> {
     let entry = this.entries.get(participant);
     if (!entry) {
-      entry = { participant, source: partitionKey(topic, partition), state: this.create(participant), lastSeenMs: nowMs, released: false };
+      entry = { participant, source: partitionKey(topic, partition), state: this.create(participant), lastSeenMs: nowMs, flushed: false };
       this.entries.set(participant, entry);
     }
     entry.lastSeenMs = nowMs;
-    // Held again from its oldest context row: a window reopened by new rows must be rebuildable.
-    entry.released = false;
+    entry.flushed = false;
     return entry;
   }
 
@@ -49,22 +55,30 @@ export class ParticipantStates<S> {
   }
 
   /**
-   * Entries not seen for longer than `idleTimeoutMs`, which the caller flushes: their offsets are
-   * released until their next record. Without that, the context rows a flushed participant keeps
-   * would stay uncommitted for ever, and a restart would re-read and re-flush the tail, sending
-   * downstream a piece of a window already closed complete.
+   * Entries not seen for `idleTimeoutMs` and not flushed since their last record, which the
+   * caller flushes now; entries silent past the retention are evicted first.
    */
   idle(nowMs: number, idleTimeoutMs: number): ParticipantEntry<S>[] {
-    const idle = [...this.entries.values()].filter((e) => nowMs - e.lastSeenMs >= idleTimeoutMs);
-    for (const entry of idle) entry.released = true;
+    const idle: ParticipantEntry<S>[] = [];
+    for (const entry of this.entries.values()) {
+      const silentMs = nowMs - entry.lastSeenMs;
+      if (entry.flushed && silentMs >= this.retentionMs) this.entries.delete(entry.participant);
+      else if (!entry.flushed && silentMs >= idleTimeoutMs) idle.push(entry);
+    }
+    for (const entry of idle) entry.flushed = true;
     return idle;
   }
 
   /** Participants seen since their last idle flush: windows whose tail may still be emitted. */
   openCount(): number {
     let open = 0;
-    for (const entry of this.entries.values()) if (!entry.released) open++;
+    for (const entry of this.entries.values()) if (!entry.flushed) open++;
     return open;
+  }
+
+  /** Participants whose state is held (flushed or not): what memory grows with. */
+  size(): number {
+    return this.entries.size;
   }
 
   all(): IterableIterator<ParticipantEntry<S>> {
@@ -83,7 +97,6 @@ export class ParticipantStates<S> {
   heldOffsets(): Map<string, number> {
     const held = new Map<string, number>();
     for (const entry of this.entries.values()) {
-      if (entry.released) continue;
       const offset = this.oldestHeldOffset(entry.state);
       if (offset === null) continue;
       const current = held.get(entry.source);

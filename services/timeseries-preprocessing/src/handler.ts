@@ -40,7 +40,16 @@ interface ParticipantCleaning {
 export interface TimeseriesHandlerOptions {
   readonly allowedLatenessMs: number;
   readonly idleTimeoutMs: number;
+  /** How far ahead of the processing clock an event time may be before it is dead-lettered as `future`, ms. */
+  readonly maxFutureMs?: number;
+  /** Processing time a silent participant's state is kept, ms (default 2 h: beyond the cleaner's 36 min of context). */
+  readonly retentionMs?: number;
+  /** The processing clock; tests set it. */
+  readonly clock?: () => number;
 }
+
+/** Default processing time a silent participant's cleaner state is kept, ms. */
+export const SENSOR_STATE_RETENTION_MS = 2 * 3_600_000;
 
 /** Built once: a key made per row and variable costs more than the cleaning of the row. */
 const IMPUTED_KEYS = SENSOR_VARIABLES.map((variable) => `imputed_${variable}` as const);
@@ -67,7 +76,9 @@ export function createTimeseriesHandler(options: TimeseriesHandlerOptions): Stre
       for (const row of retainedRows(state.cleaner)) if (oldest === null || row.offset < oldest) oldest = row.offset;
       return oldest;
     },
+    options.retentionMs ?? SENSOR_STATE_RETENTION_MS,
   );
+  const clock = options.clock ?? Date.now;
 
   const emit = (participant: string, state: ParticipantCleaning, rows: readonly CleanSensorRow[]): OutputRecord[] => {
     const outputs = rows.map((row) => ({
@@ -84,7 +95,7 @@ export function createTimeseriesHandler(options: TimeseriesHandlerOptions): Stre
   return {
     inputs: [TOPICS.rawSensor],
     outputs: [TOPICS.sensorClean],
-    validate: (_topic, value) => validateSensorRecord(value as Record<string, unknown>, Date.now()),
+    validate: (_topic, value) => validateSensorRecord(value as Record<string, unknown>, clock(), options.maxFutureMs),
     process(records: readonly InputRecord[], nowMs: number, reject: RejectRecord) {
       const byParticipant = new Map<string, HeldRow[]>();
       const recordOf = new Map<HeldRow, InputRecord>();

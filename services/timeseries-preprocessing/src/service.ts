@@ -5,5 +5,9 @@ export const timeseriesPreprocessing: ServiceDefinition = {
   name: 'timeseries-preprocessing',
   port: 8001,
   createHandler: ({ config }) =>
-    createTimeseriesHandler({ allowedLatenessMs: config.allowedLatenessMs, idleTimeoutMs: config.idleTimeoutMs }),
+    createTimeseriesHandler({
+      allowedLatenessMs: config.allowedLatenessMs,
+      idleTimeoutMs: config.idleTimeoutMs,
+      maxFutureMs: config.maxFutureMs,
+    }),
 };

@@ -121,13 +121,16 @@ export function pushRows<R extends SensorRow>(
   watermarkMs: number,
   params: StreamingCleanerParams = defaultStreamingCleanerParams,
 ): CleanSensorRow[] {
+  const lookaheadMs = cleanerLookaheadMs(params.cleaning);
   let lateFromMs = Number.POSITIVE_INFINITY;
   for (const row of rows) {
     if (tooLateForCleaner(state, row.timeMs, params) !== null) continue;
     insertRow(state.rows, row);
-    if (state.emittedUpToMs !== null && row.timeMs <= state.emittedUpToMs) lateFromMs = Math.min(lateFromMs, row.timeMs);
+    // Rows emitted within its lookahead read it: they were provisional (an idle flush, or a row
+    // that arrived out of order) and are cleaned and emitted again.
+    if (state.emittedUpToMs !== null && row.timeMs - lookaheadMs <= state.emittedUpToMs) lateFromMs = Math.min(lateFromMs, row.timeMs);
   }
-  const frontier = watermarkMs - cleanerLookaheadMs(params.cleaning);
+  const frontier = watermarkMs - lookaheadMs;
   return emit(state, Math.max(frontier, state.emittedUpToMs ?? Number.NEGATIVE_INFINITY), lateFromMs, params);
 }
 

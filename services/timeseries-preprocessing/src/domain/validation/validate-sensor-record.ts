@@ -53,15 +53,14 @@ export function parseSensorRecord(record: Readonly<Record<string, unknown>>): Pa
 
 /**
  * The reason a record is bad, or `null` when it is valid; with `nowMs` (the processing clock),
- * times before 2010 or more than a day ahead are bad too.
+ * times before 2010 or more than `maxAheadMs` ahead ({@link eventTimeProblem}) are bad too.
  *
  * @example validateSensorRecord({ participant_virtual_id: '', time: 0 }) // 'participant_virtual_id: empty participant id'
  */
-export function validateSensorRecord(record: Readonly<Record<string, unknown>>, nowMs?: number): string | null {
+export function validateSensorRecord(record: Readonly<Record<string, unknown>>, nowMs?: number, maxAheadMs?: number): string | null {
   const parsed = parseSensorRecord(record);
   if ('reason' in parsed) return `${parsed.field}: ${parsed.reason}`;
-  const timeProblem = nowMs === undefined ? null : eventTimeProblem(parsed.row.timeMs, nowMs);
-  return timeProblem === null ? null : `time: ${timeProblem}`;
+  return nowMs === undefined ? null : eventTimeProblem(parsed.row.timeMs, nowMs, maxAheadMs);
 }
 
 function toTimeMs(value: unknown): number | null {
