@@ -41,10 +41,15 @@ export interface ClassificationHandlerOptions {
   readonly idleTimeoutMs: number;
   /** How long an emitted segment is kept so that a late minute can re-classify it, ms. */
   readonly lateRetentionMs: number;
+  /** Processing time a silent participant's segments are kept, ms (default 2 h). */
+  readonly retentionMs?: number;
   readonly params?: ClassifySegmentParams;
   /** The model in use (it may be reloaded). */
   readonly model: () => ActivityModel;
 }
+
+/** Default processing time a silent participant's segments are kept, ms. */
+export const CLASSIFICATION_STATE_RETENTION_MS = 2 * 3_600_000;
 
 export function validateSensorClean(value: Record<string, unknown>): string | null {
   if (typeof value.participant_virtual_id !== 'string' || value.participant_virtual_id === '') return 'participant_virtual_id: empty participant id';
@@ -95,14 +100,16 @@ export function createClassificationHandler(options: ClassificationHandlerOption
   const params = options.params ?? defaultClassifySegmentParams;
   const states = new ParticipantStates<ParticipantSegments>(
     () => ({ segments: new Map(), maxEventMs: Number.NEGATIVE_INFINITY }),
+    // Every retained segment, emitted or not, is held: a minute re-sent upstream after a restart
+    // must find its segment whole, or the segment would be emitted again with that minute alone.
     (state) => {
       let oldest: number | null = null;
       for (const segment of state.segments.values()) {
-        if (!pending(segment)) continue;
         for (const m of segment.minutes.values()) if (oldest === null || m.offset < oldest) oldest = m.offset;
       }
       return oldest;
     },
+    options.retentionMs ?? CLASSIFICATION_STATE_RETENTION_MS,
   );
 
   const classify = (participant: string, start: number, segment: OpenSegment): OutputRecord => {
