@@ -18,15 +18,23 @@ export const serviceEnv: NodeJS.ProcessEnv = { ...process.env, IDLE_TIMEOUT_MS: 
 
 const log = (line: string) => console.log(`[fault] ${line}`);
 
-/** `kill -9` of one service, then the service started again as an operator would. */
-export async function killService(name: ServiceName): Promise<void> {
-  const service = localServices(stackConfig, serviceEnv).find((s) => s.name === name)!;
+/** `kill -9` of one service, then the service started again as an operator would (with `env`). */
+export async function killService(name: ServiceName, env: NodeJS.ProcessEnv = serviceEnv): Promise<void> {
+  const service = localServices(stackConfig, env).find((s) => s.name === name)!;
   const pid = runningPid(stackConfig.runDir, name, service.spec.marker);
   if (pid === null) throw new Error(`${name} is not running: cannot inject its kill -9`);
   process.kill(pid, 'SIGKILL');
   log(`killed ${name} (pid ${pid}) with SIGKILL`);
   await sleep(2000);
-  await servicesUp(stackConfig, log, serviceEnv);
+  await servicesUp(stackConfig, log, env);
+}
+
+/** SIGTERM of one service (it finishes its batch, commits and leaves), then started again with `env`. */
+export async function terminateService(name: ServiceName, env: NodeJS.ProcessEnv = serviceEnv): Promise<void> {
+  const service = localServices(stackConfig, env).find((s) => s.name === name)!;
+  if (!(await stopProcess(stackConfig.runDir, name, service.spec.marker, 30_000))) throw new Error(`${name} was not running: cannot inject its SIGTERM`);
+  log(`stopped ${name} with SIGTERM`);
+  await servicesUp(stackConfig, log, env);
 }
 
 function jvmComponent(name: string) {

@@ -75,7 +75,7 @@ export function createPostprocessingHandler(options: PostprocessingHandlerOption
     inputs: [TOPICS.activitySegments, TOPICS.gpsEpisodes, TOPICS.reviewDecisions],
     outputs: [TOPICS.activityTimeline, TOPICS.exposureDaily, TOPICS.reviewDecisions],
     validate: (topic, value) => validatePostprocessingInput(topic, value as Record<string, unknown>),
-    async process(records: readonly InputRecord[], nowMs: number) {
+    process(records: readonly InputRecord[], nowMs: number) {
       const inputs = new Map<string, { segments: ActivitySegmentRecord[]; episodes: GpsEpisodeRecord[]; decisions: ReviewDecisionRecord[] }>();
       for (const record of records) {
         const value = record.value as Record<string, unknown>;
@@ -105,8 +105,9 @@ export function createPostprocessingHandler(options: PostprocessingHandlerOption
         late.push(...update.lateDecisions);
         trim(entry);
       }
-      if (late.length > 0 && options.onLateDecisions) outputs.push(...(await options.onLateDecisions(late)));
-      return outputs;
+      // Synchronous unless decisions must be applied from the warehouse.
+      if (late.length === 0 || !options.onLateDecisions) return outputs;
+      return options.onLateDecisions(late).then((fromWarehouse) => [...outputs, ...fromWarehouse]);
     },
     flushIdle(nowMs: number) {
       const outputs: OutputRecord[] = [];
