@@ -25,6 +25,7 @@ import {
   loadServiceConfig,
   produceChunks,
   readSchemaFile,
+  SERVICES,
   StreamRunner,
   TOPICS,
   type InputRecord,
@@ -194,7 +195,7 @@ interface ServiceRun extends Timed {
  */
 async function serviceRun(stage: Stage, env: NodeJS.ProcessEnv, prefix: string, expected: number): Promise<ServiceRun> {
   const { definition } = stage;
-  const config = loadServiceConfig(definition.name, definition.port, DEFAULT_SCHEMAS_DIR, env, definition.extraEnv ?? []);
+  const config = loadServiceConfig(definition.name, SERVICES[definition.name].port, DEFAULT_SCHEMAS_DIR, env, definition.extraEnv ?? []);
   const logger = pino({ name: `bench ${definition.name}`, level: 'warn' });
   const metrics = createServiceMetrics(definition.name);
   const handler = await definition.createHandler({ config, logger, metrics });

@@ -11,20 +11,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SERVICES as SERVICE_REGISTRY } from '@polluscope/common';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const INFRA = 'docker-compose.infra.yml';
 const SERVICES = 'docker-compose.services.yml';
 const ONE_SHOT_LABEL = 'org.polluscope.one-shot';
 
-/** DESIGN.md §2: the services and their ports. */
-const SERVICE_PORTS: Readonly<Record<string, number>> = {
-  'classification-validation': 8000,
-  'timeseries-preprocessing': 8001,
-  'gps-preprocessing': 8002,
-  postprocessing: 8003,
-  'stop-move-detection': 8004,
-};
+/** The services and their ports, from the one registry (DESIGN.md §2). */
+const SERVICE_PORTS: Readonly<Record<string, number>> = Object.fromEntries(Object.values(SERVICE_REGISTRY).map((s) => [s.name, s.port]));
 
 type Env = Record<string, string | number | boolean | null>;
 interface ComposeService {

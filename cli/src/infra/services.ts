@@ -5,19 +5,15 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SERVICE_NAMES, type ServiceName } from '@polluscope/common';
+import { SERVICE_NAMES, SERVICES, type ServiceName } from '@polluscope/common';
 import { runningPid, startProcess, stopProcess, type ProcessSpec } from './processes.js';
 import { httpOk, waitUntil } from './readiness.js';
 import { stackEndpoints, type StackConfig } from './stack-config.js';
 
-/** Ports of DESIGN.md §2. */
-export const SERVICE_PORTS: Readonly<Record<ServiceName, number>> = Object.freeze({
-  'classification-validation': 8000,
-  'timeseries-preprocessing': 8001,
-  'gps-preprocessing': 8002,
-  postprocessing: 8003,
-  'stop-move-detection': 8004,
-});
+/** Ports of DESIGN.md §2, from the services' registry. */
+export const SERVICE_PORTS: Readonly<Record<ServiceName, number>> = Object.freeze(
+  Object.fromEntries(SERVICE_NAMES.map((name) => [name, SERVICES[name].port])) as Record<ServiceName, number>,
+);
 
 /** A service's port on this stack: DESIGN.md §2's port plus POLLUSCOPE_SERVICE_PORT_OFFSET. */
 export function servicePort(config: StackConfig, name: ServiceName): number {

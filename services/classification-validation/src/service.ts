@@ -20,7 +20,6 @@ function rulesBelowConfidence(text: string | undefined, fallback: number | null)
 
 export const classificationValidation: ServiceDefinition = {
   name: 'classification-validation',
-  port: 8000,
   extraEnv: ['MODEL_PATH', 'REVIEW_MIN_CONFIDENCE', 'RULES_BELOW_CONFIDENCE', 'TIME_ZONE'],
   createHandler: ({ config, logger }) => {
     const path = config.extra.MODEL_PATH ?? join(DEFAULT_MODELS_DIR, 'activity-model.json');

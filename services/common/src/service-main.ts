@@ -10,7 +10,7 @@ import { AvroCodec } from './codec.js';
 import { loadServiceConfig, type ServiceConfig } from './config.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
 import { StreamRunner, type StreamHandler } from './stream-runner.js';
-import type { ServiceName } from './topics.js';
+import { SERVICES, type ServiceName } from './topics.js';
 import type { FastifyInstance } from 'fastify';
 
 /** schemas/ at the repository root, seen from services/common/{src,dist}. */
@@ -23,8 +23,8 @@ export interface HandlerContext {
 }
 
 export interface ServiceDefinition {
+  /** Its port and topics come from the registry ({@link SERVICES}). */
   readonly name: ServiceName;
-  readonly port: number;
   /** Service-specific environment variables, passed through in `config.extra`. */
   readonly extraEnv?: readonly string[];
   createHandler(context: HandlerContext): StreamHandler | Promise<StreamHandler>;
@@ -43,7 +43,7 @@ export async function startService(
   definition: ServiceDefinition,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningService> {
-  const config = loadServiceConfig(definition.name, definition.port, DEFAULT_SCHEMAS_DIR, env, definition.extraEnv ?? []);
+  const config = loadServiceConfig(definition.name, SERVICES[definition.name].port, DEFAULT_SCHEMAS_DIR, env, definition.extraEnv ?? []);
   const logger = pino({
     name: definition.name,
     level: config.logLevel,

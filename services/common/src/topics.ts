@@ -69,13 +69,31 @@ export const TOPICS = Object.freeze({
   }),
 });
 
-export const SERVICE_NAMES: readonly ServiceName[] = Object.freeze([
-  'classification-validation',
-  'timeseries-preprocessing',
-  'gps-preprocessing',
-  'postprocessing',
-  'stop-move-detection',
-]);
+/** A service of DESIGN.md §2: its HTTP port and the topics it reads and writes. */
+export interface ServiceSpec {
+  readonly name: ServiceName;
+  readonly port: number;
+  readonly inputs: readonly TopicSpec[];
+  readonly outputs: readonly TopicSpec[];
+}
+
+const service = (spec: ServiceSpec): ServiceSpec => Object.freeze(spec);
+
+/** The one registry of the services: the CLI, the tests and each service read ports and topics here. */
+export const SERVICES: Readonly<Record<ServiceName, ServiceSpec>> = Object.freeze({
+  'classification-validation': service({ name: 'classification-validation', port: 8000, inputs: [TOPICS.sensorClean], outputs: [TOPICS.activitySegments] }),
+  'timeseries-preprocessing': service({ name: 'timeseries-preprocessing', port: 8001, inputs: [TOPICS.rawSensor], outputs: [TOPICS.sensorClean] }),
+  'gps-preprocessing': service({ name: 'gps-preprocessing', port: 8002, inputs: [TOPICS.rawGps], outputs: [TOPICS.gpsClean] }),
+  postprocessing: service({
+    name: 'postprocessing',
+    port: 8003,
+    inputs: [TOPICS.activitySegments, TOPICS.gpsEpisodes, TOPICS.reviewDecisions],
+    outputs: [TOPICS.activityTimeline, TOPICS.exposureDaily, TOPICS.reviewDecisions],
+  }),
+  'stop-move-detection': service({ name: 'stop-move-detection', port: 8004, inputs: [TOPICS.gpsClean], outputs: [TOPICS.gpsEpisodes] }),
+});
+
+export const SERVICE_NAMES: readonly ServiceName[] = Object.freeze(Object.keys(SERVICES) as ServiceName[]);
 
 /** Dead letters of a service: the original bytes plus error headers (DESIGN.md §3.2). */
 export function deadLetterTopic(service: ServiceName): TopicSpec {

@@ -4,7 +4,6 @@ import { createGpsHandler } from './handler.js';
 
 export const gpsPreprocessing: ServiceDefinition = {
   name: 'gps-preprocessing',
-  port: 8002,
   createHandler: ({ config, metrics }) => {
     const dropped = new Counter({
       name: 'polluscope_gps_points_dropped_total',

@@ -19,7 +19,6 @@ function warehouseReviews(url: string | undefined, timeZone: string): WarehouseR
 
 export const postprocessing: ServiceDefinition = {
   name: 'postprocessing',
-  port: 8003,
   extraEnv: ['WAREHOUSE_URL', 'TIME_ZONE'],
   createHandler: ({ config }) => {
     const timeZone = config.extra.TIME_ZONE ?? defaultTimelineStreamParams.timeZone;

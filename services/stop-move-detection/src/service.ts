@@ -6,7 +6,6 @@ import { createStopMoveHandler } from './handler.js';
 
 export const stopMoveDetection: ServiceDefinition = {
   name: 'stop-move-detection',
-  port: 8004,
   extraEnv: ['MODEL_PATH'],
   createHandler: ({ config, logger, metrics }) => {
     const model = watchModelFile(config.extra.MODEL_PATH ?? join(DEFAULT_MODELS_DIR, 'transport-model.json'), parseTransportModel, logger);

@@ -3,7 +3,6 @@ import { createTimeseriesHandler } from './handler.js';
 
 export const timeseriesPreprocessing: ServiceDefinition = {
   name: 'timeseries-preprocessing',
-  port: 8001,
   createHandler: ({ config }) =>
     createTimeseriesHandler({
       allowedLatenessMs: config.allowedLatenessMs,
