@@ -16,33 +16,37 @@ const result = (over: Partial<FileLoadResult> = {}): FileLoadResult => ({
   linesReadThisRun: 1000,
   elapsedMs: 500,
   interrupted: false,
+  timeOrder: { insertedIn: 'file-order' },
   ...over,
 });
 
 describe('loadCsvParamsFromOptions', () => {
   it('reads the batch size and falls back to the stack database', () => {
-    expect(loadCsvParamsFromOptions(['a.csv', 'b.csv'], { kind: 'gps', batchSize: '1000' }, defaultUrl)).toEqual({
+    expect(loadCsvParamsFromOptions(['a.csv', 'b.csv'], { kind: 'gps', batchSize: '1000', sortMemoryMb: '1024' }, defaultUrl)).toEqual({
       kind: 'gps',
       files: ['a.csv', 'b.csv'],
       rejectsFile: null,
       batchSize: 1000,
+      maxSortBytes: 1024 * 1024 * 1024,
       databaseUrl: 'postgresql://u:p@127.0.0.1:5435/rawdata',
     });
-    expect(loadCsvParamsFromOptions(['a.csv'], { kind: 'sensor', batchSize: '50000', rejects: 'r.csv', databaseUrl: 'postgresql://x/y' }, defaultUrl)).toEqual({
+    expect(loadCsvParamsFromOptions(['a.csv'], { kind: 'sensor', batchSize: '50000', sortMemoryMb: '3', rejects: 'r.csv', databaseUrl: 'postgresql://x/y' }, defaultUrl)).toEqual({
       kind: 'sensor',
       files: ['a.csv'],
       rejectsFile: 'r.csv',
       batchSize: 50_000,
+      maxSortBytes: 3 * 1024 * 1024,
       databaseUrl: 'postgresql://x/y',
     });
   });
 
   it('refuses a bad batch size, and one rejects file for several inputs', () => {
-    expect(() => loadCsvParamsFromOptions(['a.csv'], { kind: 'sensor', batchSize: '0' }, defaultUrl)).toThrow(new InputError('--batch-size', null, null, 'not a positive integer: "0"'));
-    expect(() => loadCsvParamsFromOptions(['a.csv'], { kind: 'sensor', batchSize: 'lots' }, defaultUrl)).toThrow('--batch-size: not a positive integer: "lots"');
-    expect(() => loadCsvParamsFromOptions(['a.csv', 'b.csv'], { kind: 'sensor', batchSize: '10', rejects: 'r.csv' }, defaultUrl)).toThrow(
+    expect(() => loadCsvParamsFromOptions(['a.csv'], { kind: 'sensor', batchSize: '0', sortMemoryMb: '1' }, defaultUrl)).toThrow(new InputError('--batch-size', null, null, 'not a positive integer: "0"'));
+    expect(() => loadCsvParamsFromOptions(['a.csv'], { kind: 'sensor', batchSize: 'lots', sortMemoryMb: '1' }, defaultUrl)).toThrow('--batch-size: not a positive integer: "lots"');
+    expect(() => loadCsvParamsFromOptions(['a.csv', 'b.csv'], { kind: 'sensor', batchSize: '10', sortMemoryMb: '1', rejects: 'r.csv' }, defaultUrl)).toThrow(
       '--rejects: names one rejects file, so it takes one input file; without it each FILE gets FILE.rejects.csv',
     );
+    expect(() => loadCsvParamsFromOptions(['a.csv'], { kind: 'sensor', batchSize: '10', sortMemoryMb: '0.5' }, defaultUrl)).toThrow('--sort-memory-mb: not a positive integer: "0.5"');
   });
 });
 
@@ -69,6 +73,14 @@ describe('summaries', () => {
     );
     expect(fileSummaryLine(result({ checkpointIgnored: 'the file changed since the checkpoint', interrupted: true }))).toBe(
       'kit3.csv: 1000 lines, 990 inserted, 6 already present, 4 rejected; checkpoint ignored: the file changed since the checkpoint; stopped early, checkpoint kept',
+    );
+  });
+
+  it('says when the file was sorted before it was inserted', () => {
+    const firstStepBack = { participant: 'p1', line: 302, timeMs: Date.UTC(2019, 11, 18, 19, 27, 50), afterMs: Date.UTC(2019, 11, 18, 19, 37, 49) };
+    expect(fileSummaryLine(result({ timeOrder: { insertedIn: 'time-order', stepsBack: 430, firstStepBack, resumedAfterRows: 2000 } }))).toBe(
+      'kit3.csv: 1000 lines, 990 inserted, 6 already present, 4 rejected; not in time order per participant (430 steps back, the first at line 302: ' +
+        'participant p1 at 2019-12-18T19:27:50Z after 2019-12-18T19:37:49Z): inserted sorted by participant and time; resumed after 2000 sorted rows',
     );
   });
 });

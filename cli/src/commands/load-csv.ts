@@ -8,13 +8,16 @@ import pg from 'pg';
 import { InputError } from '../csv-io.js';
 import { loadStackConfig, stackEndpoints } from '../infra/stack-config.js';
 import { aliasTableLines } from '../loader/header-aliases.js';
-import { DEFAULT_BATCH_SIZE, loadCsvFile, type FileLoadResult, type LoadProgress } from '../loader/load-csv-file.js';
+import { DEFAULT_BATCH_SIZE, loadCsvFile, type FileLoadResult, type LoadProgress, type TimeOrderOutcome } from '../loader/load-csv-file.js';
+import { DEFAULT_MAX_SORT_BYTES } from '../loader/load-in-time-order.js';
+import { describeStepBack } from '../loader/time-order.js';
 import type { RawKind } from '../loader/raw-tables.js';
 
 interface LoadCsvOptions {
   readonly kind: RawKind;
   readonly rejects?: string;
   readonly batchSize: string;
+  readonly sortMemoryMb: string;
   readonly databaseUrl?: string;
 }
 
@@ -24,6 +27,8 @@ export interface LoadCsvParams {
   /** One rejects file, only with a single input; otherwise `<file>.rejects.csv` each. */
   readonly rejectsFile: string | null;
   readonly batchSize: number;
+  /** Bound on the memory used to sort a file not in time order per participant. */
+  readonly maxSortBytes: number;
   readonly databaseUrl: string;
 }
 
@@ -31,10 +36,12 @@ export interface LoadCsvParams {
 export function loadCsvParamsFromOptions(files: readonly string[], options: LoadCsvOptions, defaultDatabaseUrl: () => string): LoadCsvParams {
   const batchSize = Number(options.batchSize);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError('--batch-size', null, null, `not a positive integer: "${options.batchSize}"`);
+  const sortMemoryMb = Number(options.sortMemoryMb);
+  if (!Number.isInteger(sortMemoryMb) || sortMemoryMb < 1) throw new InputError('--sort-memory-mb', null, null, `not a positive integer: "${options.sortMemoryMb}"`);
   if (options.rejects !== undefined && files.length > 1) {
     throw new InputError('--rejects', null, null, 'names one rejects file, so it takes one input file; without it each FILE gets FILE.rejects.csv');
   }
-  return { kind: options.kind, files, rejectsFile: options.rejects ?? null, batchSize, databaseUrl: options.databaseUrl ?? defaultDatabaseUrl() };
+  return { kind: options.kind, files, rejectsFile: options.rejects ?? null, batchSize, maxSortBytes: sortMemoryMb * 1024 * 1024, databaseUrl: options.databaseUrl ?? defaultDatabaseUrl() };
 }
 
 /** Shows progress: a bar on a terminal, a plain line now and then otherwise (CI logs). */
@@ -45,6 +52,7 @@ export interface ProgressView {
 }
 
 const PLAIN_EVERY_MS = 10_000;
+const DEFAULT_SORT_MEMORY_MB = DEFAULT_MAX_SORT_BYTES / (1024 * 1024);
 
 export function progressView(stream: NodeJS.WriteStream): ProgressView {
   if (stream.isTTY === true) {
@@ -95,9 +103,16 @@ export function fileSummaryLine(r: FileLoadResult): string {
     r.rejectsFile === null ? null : `rejects in ${r.rejectsFile}`,
     r.resumedAfterLine === null ? null : `resumed after line ${r.resumedAfterLine}`,
     r.checkpointIgnored === null ? null : `checkpoint ignored: ${r.checkpointIgnored}`,
+    r.timeOrder.insertedIn === 'time-order' ? timeOrderNote(r.timeOrder) : null,
     r.interrupted ? 'stopped early, checkpoint kept' : null,
   ];
   return parts.filter((p) => p !== null).join('; ');
+}
+
+function timeOrderNote(order: Extract<TimeOrderOutcome, { insertedIn: 'time-order' }>): string {
+  const first = order.firstStepBack === null ? '' : `, the first at ${describeStepBack(order.firstStepBack)}`;
+  const resumed = order.resumedAfterRows === null ? '' : `; resumed after ${order.resumedAfterRows} sorted rows`;
+  return `not in time order per participant (${order.stepsBack} steps back${first}): inserted sorted by participant and time${resumed}`;
 }
 
 /** The end-of-load summary: files, lines read, inserted, already present, rejected, elapsed, rows/s. */
@@ -127,6 +142,7 @@ export async function runLoadCsv(params: LoadCsvParams, view: ProgressView): Pro
         kind: params.kind,
         file,
         batchSize: params.batchSize,
+        maxSortBytes: params.maxSortBytes,
         onProgress: (p) => view.update(p),
         ...(params.rejectsFile === null ? {} : { rejectsFile: params.rejectsFile }),
       });
@@ -147,6 +163,8 @@ Accepted names, gps files:
 ${aliasTableLines('gps').join('\n')}
 Times: ISO-8601, or YYYY-MM-DD HH:MM:SS (naive = UTC). Numbers: empty, nan, null, none, na = NULL.
 Rejected lines go to the rejects file (line, column, reason, original values); the load goes on.
+Each participant's rows are inserted in time order: a file already in that order is streamed as
+it is read; any other is read whole, sorted in memory (at most --sort-memory-mb), then inserted.
 Loading the same file twice adds nothing. An interrupted load resumes from FILE.load-state.json.`;
 
 export function registerLoadCsvCommand(program: Command): void {
@@ -157,6 +175,7 @@ export function registerLoadCsvCommand(program: Command): void {
     .addOption(new Option('--kind <kind>', 'what the files hold').choices(['sensor', 'gps']).makeOptionMandatory())
     .option('--rejects <file>', 'rejects CSV (one input file only)', undefined)
     .option('--batch-size <lines>', 'lines per batch and transaction', String(DEFAULT_BATCH_SIZE))
+    .option('--sort-memory-mb <MiB>', 'memory allowed for sorting a file not in time order per participant', String(DEFAULT_SORT_MEMORY_MB))
     .option('--database-url <url>', 'raw database (default: the embedded stack\'s rawdata)')
     .addHelpText('after', HELP_AFTER)
     .action(async (files: string[], options: LoadCsvOptions) => {

@@ -91,6 +91,28 @@ export class CopyBinaryWriter {
     this.length += 4 + bytes;
   }
 
+  /** Bytes written so far, the header included: where the next row starts. */
+  get byteLength(): number {
+    return this.length;
+  }
+
+  /**
+   * The bytes from `start` to `end`, without copying: a view, valid until the next write (which
+   * may move the buffer). With `byteLength` before and after `row`, one row's encoding.
+   */
+  view(start: number, end: number): Buffer {
+    if (start < HEADER.length || end < start || end > this.length) throw new RangeError(`no bytes ${start}..${end} in ${this.length}`);
+    return this.buffer.subarray(start, end);
+  }
+
+  /** Appends one row already encoded by `row` (from `view`), e.g. to write rows in another order. */
+  encodedRow(bytes: Uint8Array): void {
+    this.reserve(bytes.length);
+    this.buffer.set(bytes, this.length);
+    this.length += bytes.length;
+    this.rowCount++;
+  }
+
   /** The whole COPY data: header, rows and trailer. The writer must not be used afterwards. */
   finish(): Buffer {
     this.reserve(2);

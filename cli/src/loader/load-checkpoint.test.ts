@@ -39,7 +39,13 @@ describe('parseCheckpoint', () => {
     expect(parseCheckpoint(JSON.stringify(checkpoint))).toEqual(checkpoint);
   });
 
+  it('round-trips the checkpoint of a load in time order', () => {
+    const sorted = { ...checkpoint, byteOffset: 5000, sortedRowsDone: 30 };
+    expect(parseCheckpoint(JSON.stringify(sorted))).toEqual(sorted);
+  });
+
   it('refuses anything else', () => {
+    expect(parseCheckpoint(JSON.stringify({ ...checkpoint, sortedRowsDone: -3 }))).toBeNull();
     expect(parseCheckpoint('{not json')).toBeNull();
     expect(parseCheckpoint('null')).toBeNull();
     expect(parseCheckpoint(JSON.stringify({ ...checkpoint, version: 2 }))).toBeNull();

@@ -37,6 +37,11 @@ export interface LoadCheckpoint {
   /** Size of the rejects file after that batch; anything past it came from an uncommitted batch. */
   readonly rejectsBytes: number;
   readonly counts: LoadCounts;
+  /**
+   * Present when the file is loaded in time order (it was not in order per participant): the
+   * rows of that order committed so far. `byteOffset` and `line` then point at the file's end.
+   */
+  readonly sortedRowsDone?: number;
 }
 
 /** What the checkpoint is checked against before resuming. */
@@ -82,7 +87,8 @@ export function parseCheckpoint(text: string): LoadCheckpoint | null {
     isCount(c['rejectsBytes']) &&
     typeof counts === 'object' &&
     counts !== null &&
-    ['linesRead', 'inserted', 'alreadyPresent', 'rejected', 'batches'].every((k) => isCount(counts[k]));
+    ['linesRead', 'inserted', 'alreadyPresent', 'rejected', 'batches'].every((k) => isCount(counts[k])) &&
+    (c['sortedRowsDone'] === undefined || isCount(c['sortedRowsDone']));
   return valid ? (value as LoadCheckpoint) : null;
 }
 

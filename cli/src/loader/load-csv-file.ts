@@ -8,7 +8,7 @@
 import { createReadStream } from 'node:fs';
 import { appendFile, rm, stat, truncate } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Parser, type Options as CsvParseOptions } from 'csv-parse';
+import type { Options as CsvParseOptions } from 'csv-parse';
 import type pg from 'pg';
 import { InputError } from '../csv-io.js';
 import { CopyBinaryWriter } from './copy-binary.js';
@@ -24,8 +24,12 @@ import {
   type LoadCheckpoint,
   type LoadCounts,
 } from './load-checkpoint.js';
+import { DEFAULT_MAX_SORT_BYTES, loadInTimeOrder, type InsertBatch } from './load-in-time-order.js';
+import { checkTimeOrder } from './order-check.js';
 import { RAW_TABLES, type RawKind } from './raw-tables.js';
+import { PositionedParser, type PositionedRecord } from './positioned-parser.js';
 import { rejectsHeaderLine, rejectsLine } from './rejects-csv.js';
+import type { StepBack } from './time-order.js';
 import { isRejected, validateRow } from './validate-row.js';
 
 export const DEFAULT_BATCH_SIZE = 50_000;
@@ -55,6 +59,12 @@ export interface LoadCsvFileOptions {
    * checkpoint in place (used by tests of the resumption).
    */
   readonly stopAfterBatches?: number;
+  /**
+   * A file not in time order per participant is sorted in memory before it is inserted; past
+   * this many bytes (rows encoded, plus SORT_BYTES_PER_ROW each) the load stops with an error
+   * before inserting anything. 1 GiB by default.
+   */
+  readonly maxSortBytes?: number;
   /** Called as batches are parsed and at the end. */
   readonly onProgress?: (progress: LoadProgress) => void;
 }
@@ -73,7 +83,23 @@ export interface FileLoadResult {
   readonly elapsedMs: number;
   /** True when `stopAfterBatches` stopped the load before the end of the file. */
   readonly interrupted: boolean;
+  /** How the rows were put in time order per participant. */
+  readonly timeOrder: TimeOrderOutcome;
 }
+
+/**
+ * `file`: the file was in time order per participant and was inserted as read; `sorted`: it was
+ * not, and its rows were sorted by participant and time before being inserted.
+ */
+export type TimeOrderOutcome =
+  | { readonly insertedIn: 'file-order' }
+  | {
+      readonly insertedIn: 'time-order';
+      readonly stepsBack: number;
+      readonly firstStepBack: StepBack | null;
+      /** Rows of the time order committed by earlier runs when this one resumed, or null. */
+      readonly resumedAfterRows: number | null;
+    };
 
 interface Batch {
   /** The valid rows, already in binary COPY format (off the heap: nothing for the GC to keep). */
@@ -89,28 +115,6 @@ interface Batch {
 /** `bytes`: room for the rows, so that the buffer need not grow (and be copied) while it fills. */
 const newBatch = (bytes?: number): Batch => ({ rows: new CopyBinaryWriter(bytes), rejects: '', rejectedLines: 0, lines: 0, endByte: 0, endLine: 0 });
 
-interface PositionedRecord {
-  readonly record: string[];
-  /** Line number of the record's last line, counted from the start of the parsed stream (1-based). */
-  readonly lines: number;
-  /** Bytes of the stream parsed up to the end of the record, its line break included. */
-  readonly bytes: number;
-}
-
-/**
- * csv-parse's stream parser, each record handed on with where it ends. The parser pushes a
- * record while its `info` still describes that record; reading `lines` and `bytes` there costs
- * two numbers, where the `info` option builds two copies of the whole state per record (that
- * option more than doubled the parsing time).
- */
-class PositionedParser extends Parser {
-  override push(record: unknown, encoding?: BufferEncoding): boolean {
-    if (record === null) return super.push(null, encoding);
-    const positioned: PositionedRecord = { record: record as string[], lines: this.info.lines, bytes: this.info.bytes };
-    return super.push(positioned, encoding);
-  }
-}
-
 /** Wraps a csv-parse or file-system error as an InputError naming the file (and line). */
 function inputError(file: string, err: unknown, lineBase: number): unknown {
   if (err instanceof InputError) return err;
@@ -124,10 +128,21 @@ function inputError(file: string, err: unknown, lineBase: number): unknown {
 }
 
 /**
- * Loads one file. Throws an InputError for a file that cannot be read as CSV (missing,
- * required column absent, broken quoting); bad lines are rejected, not thrown.
+ * Loads one file into rawdata, each participant's rows in time order. Throws an InputError for a
+ * file that cannot be read as CSV (missing, required column absent, broken quoting) or is too
+ * large to sort; bad lines are rejected, not thrown.
  */
-export async function loadCsvFile(client: pg.ClientBase, options: LoadCsvFileOptions): Promise<FileLoadResult> {
+export function loadCsvFile(client: pg.ClientBase, options: LoadCsvFileOptions): Promise<FileLoadResult> {
+  return loadCsvFileInto((data) => copyBatchIntoRaw(client, options.kind, data, 'binary'), options);
+}
+
+/**
+ * `loadCsvFile` with the database write given: `insert` receives each batch as binary COPY data
+ * (copy-binary.ts) and returns the rows it inserted. A file already in time order per
+ * participant (checked first, reading only those two columns) is streamed as it is read;
+ * otherwise it is sorted first (load-in-time-order.ts).
+ */
+export async function loadCsvFileInto(insert: InsertBatch, options: LoadCsvFileOptions): Promise<FileLoadResult> {
   const started = performance.now();
   const { kind } = options;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -140,6 +155,64 @@ export async function loadCsvFile(client: pg.ClientBase, options: LoadCsvFileOpt
   const statePath = checkpointPath(file);
   const saved = await readCheckpoint(statePath);
   const decision = resumeDecision(saved, { kind, file, sizeBytes: info.size, mtimeMs: info.mtimeMs, rejectsFile });
+  const checkpointIgnored = !decision.resume && saved !== null ? decision.reason : null;
+  let needsSorting: boolean;
+  if (decision.resume) {
+    needsSorting = decision.checkpoint.sortedRowsDone !== undefined;
+  } else {
+    await rm(rejectsFile, { force: true });
+    await removeCheckpoint(statePath);
+    const check = await checkTimeOrder(file, options.file, kind).catch((err: unknown) => {
+      throw inputError(options.file, err, 0);
+    });
+    needsSorting = check.firstStepBack !== null;
+  }
+  if (needsSorting) {
+    const resumed = decision.resume ? { rowsDone: decision.checkpoint.sortedRowsDone ?? 0, counts: decision.checkpoint.counts } : null;
+    const sorted = await loadInTimeOrder({
+      kind,
+      path: file,
+      file: options.file,
+      rejectsFile,
+      batchSize,
+      maxSortBytes: options.maxSortBytes ?? DEFAULT_MAX_SORT_BYTES,
+      insert,
+      resumed,
+      ...(options.stopAfterBatches === undefined ? {} : { stopAfterBatches: options.stopAfterBatches }),
+      onProgress: (bytesRead, linesReadThisRun) =>
+        options.onProgress?.({ file: options.file, sizeBytes: info.size, bytesRead, linesRead: linesReadThisRun, linesReadThisRun }),
+      saveCheckpoint: (state) =>
+        writeCheckpoint(statePath, {
+          version: 1,
+          kind,
+          file,
+          sizeBytes: info.size,
+          mtimeMs: info.mtimeMs,
+          header: state.header,
+          byteOffset: info.size,
+          line: state.lastLine,
+          rejectsFile,
+          rejectsBytes: state.rejectsBytes,
+          counts: state.counts,
+          sortedRowsDone: state.rowsDone,
+        }),
+    }).catch((err: unknown) => {
+      throw inputError(options.file, err, 0);
+    });
+    if (!sorted.interrupted) await removeCheckpoint(statePath);
+    options.onProgress?.({ file: options.file, sizeBytes: info.size, bytesRead: info.size, linesRead: sorted.counts.linesRead, linesReadThisRun: sorted.linesReadThisRun });
+    return {
+      file: options.file,
+      rejectsFile: sorted.rejectsBytes > 0 ? rejectsFile : null,
+      resumedAfterLine: null,
+      checkpointIgnored,
+      counts: sorted.counts,
+      linesReadThisRun: sorted.linesReadThisRun,
+      elapsedMs: performance.now() - started,
+      interrupted: sorted.interrupted,
+      timeOrder: { insertedIn: 'time-order', stepsBack: sorted.stepsBack, firstStepBack: sorted.firstStepBack, resumedAfterRows: resumed?.rowsDone ?? null },
+    };
+  }
 
   let counts: LoadCounts = ZERO_COUNTS;
   let byteBase = 0;
@@ -171,7 +244,7 @@ export async function loadCsvFile(client: pg.ClientBase, options: LoadCsvFileOpt
     const valid = batch.rows.rows;
     const data = batch.rows.finish();
     batchBytes = Math.max(batchBytes, data.length);
-    const inserted = valid > 0 ? await copyBatchIntoRaw(client, kind, data, 'binary') : 0;
+    const inserted = valid > 0 ? await insert(data) : 0;
     if (batch.rejects.length > 0) {
       const text = rejectsBytes === 0 ? rejectsHeaderLine(header) + batch.rejects : batch.rejects;
       await appendFile(rejectsFile, text);
@@ -262,10 +335,11 @@ export async function loadCsvFile(client: pg.ClientBase, options: LoadCsvFileOpt
     file: options.file,
     rejectsFile: rejectsBytes > 0 ? rejectsFile : null,
     resumedAfterLine: decision.resume ? decision.checkpoint.line : null,
-    checkpointIgnored: !decision.resume && saved !== null ? decision.reason : null,
+    checkpointIgnored,
     counts,
     linesReadThisRun: linesThisRun,
     elapsedMs: performance.now() - started,
     interrupted,
+    timeOrder: { insertedIn: 'file-order' },
   };
 }
