@@ -121,7 +121,9 @@ export function createGpsHandler(options: GpsHandlerOptions): StreamHandler {
     outputs: [TOPICS.gpsClean],
     validate: (_topic, value) => validateRawGps(value as Record<string, unknown>, Date.now()),
     process(records: readonly InputRecord[], nowMs: number, reject: RejectRecord) {
-      const touched = new Set<string>();
+      // One record at a time, released as the watermark passes: whether a fix is late does not
+      // depend on which poll (or which replay after a restart) brought it.
+      const outputs: OutputRecord[] = [];
       for (const record of records) {
         const raw = record.value as Record<string, unknown>;
         const participant = raw.participant_virtual_id as string;
@@ -141,12 +143,11 @@ export function createGpsHandler(options: GpsHandlerOptions): StreamHandler {
           tabletId: typeof raw.tablet_id === 'number' ? raw.tablet_id : null,
         });
         entry.state.maxEventMs = Math.max(entry.state.maxEventMs, timeMs);
-        touched.add(participant);
-      }
-      const outputs: OutputRecord[] = [];
-      for (const participant of touched) {
-        const entry = states.get(participant);
-        if (entry) outputs.push(...release(participant, entry.state, entry.state.maxEventMs - options.allowedLatenessMs));
+        // The first fix the state holds is kept at once. After a restart that fix is the last one
+        // kept before (the oldest offset held), re-read: it seeds the speed filter again, its row
+        // already sent, instead of waiting and going out again without its speed.
+        const upToMs = entry.state.clean.lastKept === null ? timeMs : entry.state.maxEventMs - options.allowedLatenessMs;
+        outputs.push(...release(participant, entry.state, upToMs));
       }
       return outputs;
     },

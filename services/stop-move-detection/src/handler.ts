@@ -32,6 +32,11 @@ interface ParticipantEpisodes {
   detector: StayPointState;
   /** Points from the earliest one the detector still needs, in time order. */
   points: HeldPoint[];
+  /**
+   * The point a restart re-reads from to rebuild `detector` exactly (the detector's
+   * replayFromMs): its offset is held for the commit rule even once the point left `points`.
+   */
+  replayFrom: { readonly timeMs: number; readonly offset: number } | null;
   maxEventMs: number;
 }
 
@@ -84,8 +89,12 @@ export function toEpisodeRecord(
 export function createStopMoveHandler(options: StopMoveHandlerOptions): StreamHandler {
   const params = options.stayPoint ?? defaultStayPointParams;
   const states = new ParticipantStates<ParticipantEpisodes>(
-    () => ({ detector: initialStayPointState(), points: [], maxEventMs: Number.NEGATIVE_INFINITY }),
-    (state) => state.points[0]?.offset ?? null,
+    () => ({ detector: initialStayPointState(), points: [], replayFrom: null, maxEventMs: Number.NEGATIVE_INFINITY }),
+    (state) => {
+      const first = state.points[0]?.offset ?? null;
+      const from = state.replayFrom?.offset ?? null;
+      return first === null ? from : from === null ? first : Math.min(first, from);
+    },
   );
 
   const step = (participant: string, state: ParticipantEpisodes, chunk: HeldPoint[], watermarkMs: number): OutputRecord[] => {
@@ -94,6 +103,13 @@ export function createStopMoveHandler(options: StopMoveHandlerOptions): StreamHa
     const rejected = new Set(result.rejected);
     if (rejected.size > 0) options.onRejected?.(rejected.size);
     for (const point of chunk) if (!rejected.has(point)) state.points.push(point);
+    const fromMs = result.replayFromMs;
+    if (fromMs === null) state.replayFrom = null;
+    else if (state.replayFrom?.timeMs !== fromMs) {
+      // A new fresh point is one the detector still held before this step, or one of this chunk.
+      const point = state.points.find((p) => p.timeMs === fromMs);
+      if (point) state.replayFrom = { timeMs: fromMs, offset: point.offset };
+    }
     const outputs: OutputRecord[] = [];
     for (const change of result.changes) {
       let transport: { mode: string; probability: number } | null = null;
@@ -117,6 +133,8 @@ export function createStopMoveHandler(options: StopMoveHandlerOptions): StreamHa
     outputs: [TOPICS.gpsEpisodes],
     validate: (_topic, value) => validateGpsClean(value as Record<string, unknown>),
     process(records: readonly InputRecord[], nowMs: number) {
+      // Points in arrival order: one out of order is rejected whether or not it shares a poll with
+      // the points it is behind, so the result does not depend on batching (nor on a replay's).
       const chunks = new Map<string, HeldPoint[]>();
       for (const record of records) {
         const raw = record.value as Record<string, unknown>;
@@ -133,7 +151,6 @@ export function createStopMoveHandler(options: StopMoveHandlerOptions): StreamHa
       for (const [participant, chunk] of chunks) {
         const entry = states.get(participant);
         if (!entry) continue;
-        chunk.sort((a, b) => a.timeMs - b.timeMs);
         outputs.push(...step(participant, entry.state, chunk, entry.state.maxEventMs - options.allowedLatenessMs));
       }
       return outputs;

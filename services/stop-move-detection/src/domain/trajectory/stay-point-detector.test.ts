@@ -186,14 +186,19 @@ describe('stepStayPoints', () => {
     // 210 s is outside: a suspect, so the stop does not change yet.
     r = stepStayPoints(r.state, points.slice(7, 8), 210_000);
     expect(r.changes).toEqual([]);
+    // 240 s is outside too: the stop ends before 210 s, and the open move starts there.
     r = stepStayPoints(r.state, points.slice(8, 9), 240_000);
-    expect(r.changes.map((c) => [c.episode.type, c.episode.startMs, c.episode.endMs, c.final])).toEqual([['stop', 60_000, 180_000, true]]);
+    expect(r.changes.map((c) => [c.episode.type, c.episode.startMs, c.episode.endMs, c.final])).toEqual([
+      ['stop', 60_000, 180_000, true],
+      ['move', 210_000, 240_000, false],
+    ]);
     expect(r.earliestNeededMs).toBe(210_000);
   });
 
   it('waits for the watermark and rejects points older than those received', () => {
     const r = stepStayPoints(initialStayPointState(), points.slice(0, 7), 30_000);
-    expect(r.changes).toEqual([]);
+    // Only 0 s and 30 s are processed: the open move so far.
+    expect(r.changes.map((c) => [c.episode.type, c.episode.startMs, c.episode.endMs, c.final])).toEqual([['move', 0, 30_000, false]]);
     expect(r.earliestNeededMs).toBe(0);
     const late = stepStayPoints(r.state, [pt(0, 0, 100)], 180_000);
     expect(late.rejected).toEqual([pt(0, 0, 100)]);
@@ -362,10 +367,18 @@ describe('detectStayPoints: gaps, minimum points, jitter and excursions', () => 
   it('ends the stop at an excursion longer than maxExcursionS, where a new stop may start', () => {
     const away = [150, 180, 210, 240, 270, 300].map((t) => pt(150, 0, t));
     const points = [...stopAround(0, 0), ...away, pt(0, 0, 330)];
+    // The last fix, 150 m from the second stop, may still be an excursion when the data ends: it
+    // is left out (a move starting there would vanish if a later fix came back).
     expect(brief(detectStayPoints(points))).toEqual([
       ['stop', 0, 120, 5],
       ['stop', 150, 300, 6],
-      ['move', 330, 330, 1],
+    ]);
+    // Back for longer than maxExcursionS (330 to 480 s): a new stop, under a start not emitted before.
+    const back = [360, 390, 420, 450, 480].map((t) => pt(0, 0, t));
+    expect(brief(detectStayPoints([...points, ...back]))).toEqual([
+      ['stop', 0, 120, 5],
+      ['stop', 150, 300, 6],
+      ['stop', 330, 480, 6],
     ]);
   });
 
@@ -476,15 +489,18 @@ describe('stepStayPoints with gaps, jitter and excursions', () => {
 
   it('emits the move ended by a long gap as final and releases the points before the gap', () => {
     const before = [pt(0, 0, 0), pt(300, 0, 30), pt(600, 0, 60)];
-    // The fix at 60 s is a suspect (a possible outlier) while the trajectory may go on, so the open
-    // move ends at 0 s; at 30 s the fix is the start of the candidate window.
+    // The fix at 60 s is a suspect (a possible outlier) and 30 s starts the candidate window; the
+    // open move runs to the last fix processed, as it would end if no fix came.
     let r = stepStayPoints(initialStayPointState(), before, 60_000);
-    expect(r.changes.map((c) => [c.episode.type, c.episode.startMs, c.episode.endMs, c.final])).toEqual([['move', 0, 0, false]]);
+    expect(r.changes.map((c) => [c.episode.type, c.episode.startMs, c.episode.endMs, c.final])).toEqual([['move', 0, 60_000, false]]);
     expect(r.earliestNeededMs).toBe(0);
     // After the 2-h gap the pending suspect is placed and the move ends at 60 s, final; the fixes
-    // after the gap are the new move's candidate window and suspect, not emitted yet.
+    // after the gap are the new move's candidate window and suspect: the new open move so far.
     r = stepStayPoints(r.state, [pt(5600, 0, 7260), pt(5900, 0, 7290)], 7_290_000);
-    expect(r.changes.map((c) => [c.episode.type, c.episode.startMs, c.episode.endMs, c.final])).toEqual([['move', 0, 60_000, true]]);
+    expect(r.changes.map((c) => [c.episode.type, c.episode.startMs, c.episode.endMs, c.final])).toEqual([
+      ['move', 0, 60_000, true],
+      ['move', 7_260_000, 7_290_000, false],
+    ]);
     expect(r.earliestNeededMs).toBe(7_260_000);
     expect(r.state.points.map((p) => p.timeMs)).toEqual([7_260_000, 7_290_000]);
     r = stepStayPoints(r.state, [pt(6200, 0, 7320)], Number.POSITIVE_INFINITY);

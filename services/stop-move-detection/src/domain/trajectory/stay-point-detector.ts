@@ -100,6 +100,8 @@ export interface StayPointState {
   readonly lastProcessedMs: number | null;
   /** Start and end of the open episode as last emitted, so unchanged episodes are not re-emitted. */
   readonly openEmitted: { startMs: number; endMs: number; type: 'stop' | 'move' } | null;
+  /** Time of the first point of the move before the open stop (stopped only; see replayFromMs). */
+  readonly stopMoveStartMs: number | null;
 }
 
 export interface EpisodeChange {
@@ -116,6 +118,14 @@ export interface StayPointStepResult {
   readonly earliestNeededMs: number | null;
   /** Points not later than a point already received (late or unsorted): not processed. */
   readonly rejected: TrackPoint[];
+  /**
+   * Time of the point from which the state can be rebuilt exactly, or null: the first point of
+   * the open move, or of the move before the open stop. There the detector was fresh (no window,
+   * suspect or outlier carried over), so feeding the points from it to `initialStayPointState()`
+   * gives the same state; from the stop's own start it would not (the candidate window that slid
+   * to it judged outliers against earlier points). A stream keeps its input from here on.
+   */
+  readonly replayFromMs: number | null;
 }
 
 const NO_CENTROID: StayPointCentroid = Object.freeze({ lat0: 0, lon0: 0, sumDLat: 0, sumDLon: 0, n: 0 });
@@ -137,6 +147,7 @@ export function initialStayPointState(): StayPointState {
     lastTimeMs: null,
     lastProcessedMs: null,
     openEmitted: null,
+    stopMoveStartMs: null,
   };
 }
 
@@ -158,8 +169,10 @@ function copyState(s: StayPointState): Work {
  * One step of the streaming stay-point detector (DESIGN.md §5.4, docs/stop-detection.md).
  * `chunk`: further points of one participant, sorted, cleaned, later than any point given
  * before. Points up to `watermarkMs` are processed; later ones wait. `watermarkMs = Infinity`
- * ends the trajectory: everything open is closed and the state starts afresh. The episodes do
- * not depend on how the points are split into chunks.
+ * ends the trajectory: the open episode is closed as last emitted (a stop at its last point
+ * inside, pending suspects left out; a move up to its last point) and the state starts afresh.
+ * The episodes do not depend on how the points are split into chunks, and a start emitted for an
+ * open episode stays the start of a final one, whatever points follow (sinks upsert by start).
  *
  * Rules, in order, for each point:
  * 1. Gap: if it comes more than maxGapS after the previous point, an open stop ends at the
@@ -212,18 +225,19 @@ export function stepStayPoints(
     const timeMs = points[i]!.timeMs;
     if (timeMs > watermarkMs) break;
     if (w.lastProcessedMs !== null && timeMs - w.lastProcessedMs > maxGapMs) run.gapBefore(i, timeMs - w.lastProcessedMs > maxMoveGapMs);
-    run.handle(i, true);
+    run.handle(i);
     w.lastProcessedMs = timeMs;
     w.processed = i + 1;
   }
   if (watermarkMs === Number.POSITIVE_INFINITY) {
     run.closeOpen();
     const fresh = initialStayPointState();
-    return { state: { ...fresh, base: w.base + w.points.length, lastTimeMs: w.lastTimeMs }, changes, earliestNeededMs: null, rejected };
+    return { state: { ...fresh, base: w.base + w.points.length, lastTimeMs: w.lastTimeMs }, changes, earliestNeededMs: null, rejected, replayFromMs: null };
   }
   run.emitOpen();
   trim(w, w.mode === 'seeking' ? w.moveStart : w.start);
-  return { state: w, changes, earliestNeededMs: w.points[0]?.timeMs ?? null, rejected };
+  const replayFromMs = w.mode === 'stopped' ? w.stopMoveStartMs : (w.points[w.moveStart]?.timeMs ?? null);
+  return { state: w, changes, earliestNeededMs: w.points[0]?.timeMs ?? null, rejected, replayFromMs };
 }
 
 /**
@@ -258,8 +272,8 @@ class Detector {
     this.minDurationMs = params.minDurationS * 1000;
   }
 
-  /** Places point i; `tolerant` false resolves suspects at once (end of trajectory or gap). */
-  handle(i: number, tolerant: boolean): void {
+  /** Places point i. */
+  handle(i: number): void {
     const w = this.w;
     if (this.fits(i)) {
       if (w.suspects.length > 0) {
@@ -269,18 +283,28 @@ class Detector {
         w.farSuspects = 0;
       }
       this.addInside(i);
-    } else if (tolerant && this.mayWait(i)) {
+    } else if (this.mayWait(i)) {
       w.suspects.push(i);
     } else if (w.suspects.length === 0) {
       this.breakAt(i);
     } else {
-      const pending = w.suspects;
-      w.suspects = [];
-      w.farSuspects = 0;
-      this.breakAt(pending[0]!);
-      for (let k = 1; k < pending.length; k++) this.handle(pending[k]!, tolerant);
-      this.handle(i, tolerant);
+      this.breakAtFirstSuspect();
+      this.handle(i);
     }
+  }
+
+  /**
+   * The first suspect is really outside: the stop ends (or the window slides) there, and the
+   * other suspects are placed again as ordinary points. So the state after it is the state a
+   * detector started at that suspect would have (see replayFromMs).
+   */
+  private breakAtFirstSuspect(): void {
+    const w = this.w;
+    const pending = w.suspects;
+    w.suspects = [];
+    w.farSuspects = 0;
+    this.breakAt(pending[0]!);
+    for (let k = 1; k < pending.length; k++) this.handle(pending[k]!);
   }
 
   /** Whether point i, which does not fit, may wait as a suspect (an outlier or an excursion). */
@@ -297,32 +321,39 @@ class Detector {
     return true;
   }
 
-  /** Ends the open episode at the last processed point (final): pending suspects are not absorbed. */
+  /**
+   * Ends the trajectory: the open episode becomes final exactly as {@link emitOpen} last showed
+   * it, so what a stream emitted before it knew whether more points would come stays true.
+   */
   closeOpen(): void {
-    const w = this.w;
-    const pending = w.suspects;
-    w.suspects = [];
-    w.farSuspects = 0;
-    for (const j of pending) this.handle(j, false);
-    const last = w.processed - 1;
-    if (last < 0) return;
-    if (w.mode === 'stopped') this.emit('stop', w.start, last, true);
-    else if (w.moveStart >= 0 && w.moveStart <= last) this.emit('move', w.moveStart, last, true);
+    const open = this.openRange();
+    if (open !== null) this.emit(open.type, open.first, open.last, true);
   }
 
   /**
-   * Point i comes more than maxGapS after the previous one. Pending suspects are placed without
-   * waiting; then an open stop ends at its last point (final) and a new move starts at i, while
+   * The open episode as known so far, or null. A stop ends at its last point inside: pending
+   * suspects may still be absorbed, so they are left out rather than made a move whose start
+   * would vanish if they were. A move runs to the last processed point, its candidate window and
+   * suspects included: if they become a stop, the move keeps its start and only its end moves.
+   */
+  private openRange(): { type: 'stop' | 'move'; first: number; last: number } | null {
+    const w = this.w;
+    const stopped = w.mode === 'stopped';
+    const first = stopped ? w.start : w.moveStart;
+    const last = stopped ? w.processed - 1 - w.suspects.length : w.processed - 1;
+    return first < 0 || last < first ? null : { type: stopped ? 'stop' : 'move', first, last };
+  }
+
+  /**
+   * Point i comes more than maxGapS after the previous one. Pending suspects are resolved without
+   * waiting (the first one breaks, the others are placed again, until none waits); then an open stop ends at its last point (final) and a new move starts at i, while
    * an open move spans the gap and only its candidate window restarts at i, unless `endsMove`
    * (the gap is longer than maxMoveGapS): then the move ends at i - 1 (final) and a new one
    * starts at i.
    */
   gapBefore(i: number, endsMove: boolean): void {
     const w = this.w;
-    const pending = w.suspects;
-    w.suspects = [];
-    w.farSuspects = 0;
-    for (const j of pending) this.handle(j, false);
+    while (w.suspects.length > 0) this.breakAtFirstSuspect();
     if (w.mode === 'stopped') {
       this.emit('stop', w.start, i - 1, true);
       w.mode = 'seeking';
@@ -337,25 +368,17 @@ class Detector {
     w.windowOutliers = 0;
   }
 
+  /** Emits the open episode (not final) when it changed since it was last emitted. */
   emitOpen(): void {
+    const open = this.openRange();
+    if (open === null) return;
     const w = this.w;
-    let first: number;
-    let last: number;
-    if (w.mode === 'stopped') {
-      first = w.start;
-      last = w.processed - 1 - w.suspects.length;
-    } else {
-      first = w.moveStart;
-      last = w.start - 1;
-    }
-    if (first < 0 || last < first) return;
-    const type = w.mode === 'stopped' ? 'stop' : 'move';
-    const startMs = w.points[first]!.timeMs;
-    const endMs = w.points[last]!.timeMs;
+    const startMs = w.points[open.first]!.timeMs;
+    const endMs = w.points[open.last]!.timeMs;
     const prev = w.openEmitted;
-    if (prev && prev.startMs === startMs && prev.endMs === endMs && prev.type === type) return;
-    this.emit(type, first, last, false);
-    w.openEmitted = { startMs, endMs, type };
+    if (prev && prev.startMs === startMs && prev.endMs === endMs && prev.type === open.type) return;
+    this.emit(open.type, open.first, open.last, false);
+    w.openEmitted = { startMs, endMs, type: open.type };
   }
 
   private emit(type: 'stop' | 'move', first: number, last: number, final: boolean): void {
@@ -432,6 +455,7 @@ class Detector {
     w.dq = { minLat: [], maxLat: [], minLon: [], maxLon: [] };
     w.windowOutliers = 0;
     w.mode = 'stopped';
+    w.stopMoveStartMs = pts[w.moveStart]!.timeMs;
     w.moveStart = -1;
   }
 

@@ -1,0 +1,173 @@
+/**
+ * The live guarantee (DESIGN.md §4) for raw.gps → gps.clean: fed at once, one fix at a time with
+ * an idle flush between fixes, or in bursts with pauses, and restarted anywhere (also just after
+ * an idle flush), the rows an upserting sink ends with equal the CLI's cleaning (`cleanGpsPoints`
+ * then `rasterCell`, as `polluscope gps` calls them) on the same fixes, key for key.
+ */
+import { describe, expect, it } from 'vitest';
+import { haversineDistanceM, LiveFeed, TOPICS, type FedRecord } from '@polluscope/common';
+import { cleanGpsPoints, rasterCell, type GpsPoint } from './domain/index.js';
+import { createGpsHandler } from './handler.js';
+
+const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
+const IDLE_MS = 1000;
+const M_PER_DEG_LAT = (6_371_000 * Math.PI) / 180;
+
+/** A fix `yM` metres north of (48.8, 2.3) at `tS` seconds after T0. */
+const fix = (participant: string, yM: number, tS: number, xDeg = 0): FedRecord & { point: GpsPoint } => {
+  const point = { timeMs: T0 + tS * 1000, lat: 48.8 + yM / M_PER_DEG_LAT, lon: 2.3 + xDeg };
+  return {
+    topic: TOPICS.rawGps.name,
+    key: participant,
+    value: { participant_virtual_id: participant, tablet_id: 4, time: new Date(point.timeMs).toISOString(), lat: point.lat, lon: point.lon },
+    point,
+  };
+};
+
+/**
+ * 10 minutes of walking north at 1.4 m/s, a fix every 5 s (121 fixes), with an exact repeat of
+ * the fix at 100 s, a fix 5 km east 5 s after 200 s (3600 km/h), and a second fix at 300 s 10 m
+ * off: the speed filter keeps the 121 walking fixes and drops the 3 others.
+ */
+function walk(participant: string): Array<FedRecord & { point: GpsPoint }> {
+  const records: Array<FedRecord & { point: GpsPoint }> = [];
+  for (let t = 0; t <= 600; t += 5) {
+    records.push(fix(participant, 1.4 * t, t));
+    if (t === 100) records.push(fix(participant, 1.4 * t, t));
+    if (t === 200) records.push(fix(participant, 1.4 * t, t + 2.5, 0.068));
+    if (t === 300) records.push(fix(participant, 1.4 * t + 10, t));
+  }
+  return records;
+}
+
+const keyOf = (v: Record<string, unknown>) => `${String(v.participant_virtual_id)}|${String(v.time)}`;
+
+/** What the CLI's cleaning gives, as gps.clean rows. */
+function batchRows(records: ReadonlyArray<FedRecord & { point: GpsPoint }>): Map<string, Record<string, unknown>> {
+  const byParticipant = new Map<string, GpsPoint[]>();
+  for (const r of records) {
+    const list = byParticipant.get(r.key) ?? [];
+    list.push(r.point);
+    byParticipant.set(r.key, list);
+  }
+  const rows = new Map<string, Record<string, unknown>>();
+  for (const [participant, points] of byParticipant) {
+    let before: GpsPoint | null = null;
+    for (const p of cleanGpsPoints(points).kept) {
+      const cell = rasterCell(p.lat, p.lon);
+      const row = {
+        participant_virtual_id: participant,
+        time: p.timeMs,
+        tablet_id: 4,
+        lat: p.lat,
+        lon: p.lon,
+        col: cell?.col ?? null,
+        row: cell?.row ?? null,
+        hilbert: cell?.hilbert ?? null,
+        speed_mps: before === null ? null : haversineDistanceM(before.lat, before.lon, p.lat, p.lon) / ((p.timeMs - before.timeMs) / 1000),
+      };
+      rows.set(keyOf(row), row);
+      before = p;
+    }
+  }
+  return rows;
+}
+
+type Pattern = 'at-once' | 'one-by-one' | 'bursts';
+
+/** As in stop-move-detection's live-rate test: 2 s between single fixes, bursts of 10 then 5 s. */
+function feed(records: readonly FedRecord[], pattern: Pattern, restartAfter: ReadonlySet<number> = new Set(), afterIdle = false) {
+  const live = new LiveFeed(() => createGpsHandler({ allowedLatenessMs: 120_000, idleTimeoutMs: IDLE_MS }));
+  let now = 0;
+  if (pattern === 'at-once') {
+    live.deliver(records, now);
+    if (restartAfter.size > 0 && !afterIdle) live.restart(now);
+    now += 5000;
+    live.idle(now);
+    if (restartAfter.size > 0 && afterIdle) live.restart(now);
+  } else {
+    records.forEach((r, i) => {
+      live.deliver([r], now);
+      const pause = pattern === 'one-by-one' || i % 10 === 9;
+      if (restartAfter.has(i) && !afterIdle) live.restart(now);
+      now += pause ? (pattern === 'one-by-one' ? 2000 : 5000) : 100;
+      if (pause) live.idle(now);
+      if (restartAfter.has(i) && afterIdle) live.restart(now);
+    });
+  }
+  now += 5000;
+  live.idle(now);
+  return { table: live.table(TOPICS.gpsClean.name, keyOf), live };
+}
+
+const sortedRows = (rows: Map<string, Record<string, unknown>>) => [...rows.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
+
+function seededIndices(seed: number, n: number, count: number): Set<number> {
+  let s = seed >>> 0;
+  const picked = new Set<number>();
+  while (picked.size < Math.min(count, n)) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    picked.add(Math.floor((s / 4294967296) * n));
+  }
+  return picked;
+}
+
+describe('gps-preprocessing at live rates and across restarts', () => {
+  const records = walk('p1');
+  const batch = batchRows(records);
+
+  it('keeps the 121 walking fixes and drops the repeat, the jump and the second fix at 300 s', () => {
+    expect(records).toHaveLength(124);
+    expect(batch.size).toBe(121);
+    const rows = sortedRows(batch);
+    expect(rows[0]!.speed_mps).toBeNull();
+    expect(rows[1]!.speed_mps).toBeCloseTo(1.4, 6);
+    // The fix after the dropped jump is measured from the fix before it.
+    expect(rows.find((r) => r.time === T0 + 205_000)!.speed_mps).toBeCloseTo(1.4, 6);
+  });
+
+  it('gives the batch rows whether fed at once, one fix at a time or in bursts', () => {
+    for (const pattern of ['at-once', 'one-by-one', 'bursts'] as const) {
+      const { table, live } = feed(records, pattern);
+      expect(sortedRows(table), pattern).toEqual(sortedRows(batch));
+      // The repeat of 100 s and the second fix at 300 s have the time of the fix before them, so
+      // they are never behind the last kept fix: the filter drops them, they are not dead-lettered.
+      expect(live.deadLetters, pattern).toEqual([]);
+    }
+  });
+
+  it('gives the batch rows with restarts at seeded points, before or just after an idle flush', () => {
+    for (const pattern of ['at-once', 'one-by-one', 'bursts'] as const) {
+      for (const seed of [1, 2, 3, 4]) {
+        for (const afterIdle of [false, true]) {
+          const restarts = pattern === 'at-once' ? new Set([0]) : seededIndices(seed, records.length, 5);
+          const { table, live } = feed(records, pattern, restarts, afterIdle);
+          expect(live.restarts).toBe(restarts.size);
+          expect(sortedRows(table), `${pattern}, seed ${seed}, after idle ${afterIdle}`).toEqual(sortedRows(batch));
+        }
+      }
+    }
+  });
+
+  it('re-reads from the last kept fix after a restart, so the next fix keeps its speed from it', () => {
+    // Restart after every fix, just after its idle flush: each restart rebuilds from one record.
+    const every = new Set(records.map((_, i) => i));
+    const { table, live } = feed(records, 'one-by-one', every, true);
+    expect(sortedRows(table)).toEqual(sortedRows(batch));
+    expect(live.openParticipants()).toBe(0);
+    const committed = live.committedOffsets().get(`${TOPICS.rawGps.name}:0`);
+    // The last record is the fix at 600 s, the last kept one: it stays held.
+    expect(committed?.offset).toBe(records.length - 1);
+  });
+
+  it('keeps two participants on one partition apart', () => {
+    const a = walk('a');
+    const b = walk('b').map((r) => ({ ...r }));
+    const both: Array<FedRecord & { point: GpsPoint }> = [];
+    for (let i = 0; i < a.length; i++) both.push(a[i]!, b[i]!);
+    const expected = sortedRows(batchRows(both));
+    expect(expected).toHaveLength(242);
+    expect(sortedRows(feed(both, 'one-by-one').table)).toEqual(expected);
+    expect(sortedRows(feed(both, 'bursts', seededIndices(9, both.length, 6), true).table)).toEqual(expected);
+  });
+});
