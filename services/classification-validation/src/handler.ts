@@ -3,7 +3,19 @@
  * aligned on event time; a segment is classified and validated once the participant's watermark
  * passes its end. A late minute for a segment already emitted re-classifies it (an upsert).
  */
-import { labelGroup, eventTimeMs, SENSOR_VARIABLES, ParticipantStates, TOPICS, type InputRecord, type OutputRecord, type StreamHandler } from '@polluscope/common';
+import {
+  eventTimeMs,
+  invalid,
+  keyedStage,
+  labelGroup,
+  parsed,
+  SENSOR_VARIABLES,
+  TOPICS,
+  type KeyedStage,
+  type OutputRecord,
+  type ParticipantValue,
+  type Parsed,
+} from '@polluscope/common';
 import {
   classifySegment,
   defaultClassifySegmentParams,
@@ -51,14 +63,36 @@ export interface ClassificationHandlerOptions {
 /** Default processing time a silent participant's segments are kept, ms. */
 export const CLASSIFICATION_STATE_RETENTION_MS = 2 * 3_600_000;
 
-export function validateSensorClean(value: Record<string, unknown>): string | null {
-  if (typeof value.participant_virtual_id !== 'string' || value.participant_virtual_id === '') return 'participant_virtual_id: empty participant id';
-  if (eventTimeMs(value.time) === null) return 'time: missing or unparseable';
+/** A sensor.clean record as this stage reads it: the measured minute and whose it is. */
+interface SensorCleanValue extends ParticipantValue {
+  readonly minute: MeasuredMinute;
+}
+
+/** Parses a sensor.clean record, or says which field is wrong. */
+export function parseSensorClean(value: Readonly<Record<string, unknown>>): Parsed<SensorCleanValue> {
+  const participant = value.participant_virtual_id;
+  if (typeof participant !== 'string' || participant === '') return invalid('participant_virtual_id: empty participant id');
+  const timeMs = eventTimeMs(value.time);
+  if (timeMs === null) return invalid('time: missing or unparseable');
+  const measured: Partial<Record<(typeof VARIABLES)[number], number | null>> = {};
   for (const variable of VARIABLES) {
     const v = value[variable];
-    if (v !== null && v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) return `${variable}: not a finite number`;
+    if (v === null || v === undefined) measured[variable] = null;
+    else if (typeof v === 'number' && Number.isFinite(v)) measured[variable] = v;
+    else return invalid(`${variable}: not a finite number`);
   }
-  return null;
+  const activity = value.activity;
+  if (activity !== null && activity !== undefined && typeof activity !== 'string') return invalid('activity: not a string');
+  return parsed({
+    participant_virtual_id: participant,
+    minute: { timeMs, ...(measured as Record<(typeof VARIABLES)[number], number | null>), activity: activity ?? null },
+  });
+}
+
+/** The reason a sensor.clean record is invalid, or null. */
+export function validateSensorClean(value: Readonly<Record<string, unknown>>): string | null {
+  const result = parseSensorClean(value);
+  return result.ok ? null : result.reason;
 }
 
 function mean(minutes: readonly MeasuredMinute[], variable: (typeof VARIABLES)[number]): number | null {
@@ -96,21 +130,8 @@ export function toSegmentRecord(participant: string, segment: ActivitySegment, m
   return value;
 }
 
-export function createClassificationHandler(options: ClassificationHandlerOptions): StreamHandler {
+export function createClassificationHandler(options: ClassificationHandlerOptions): KeyedStage<ParticipantSegments> {
   const params = options.params ?? defaultClassifySegmentParams;
-  const states = new ParticipantStates<ParticipantSegments>(
-    () => ({ segments: new Map(), maxEventMs: Number.NEGATIVE_INFINITY }),
-    // Every retained segment, emitted or not, is held: a minute re-sent upstream after a restart
-    // must find its segment whole, or the segment would be emitted again with that minute alone.
-    (state) => {
-      let oldest: number | null = null;
-      for (const segment of state.segments.values()) {
-        for (const m of segment.minutes.values()) if (oldest === null || m.offset < oldest) oldest = m.offset;
-      }
-      return oldest;
-    },
-    options.retentionMs ?? CLASSIFICATION_STATE_RETENTION_MS,
-  );
 
   const classify = (participant: string, start: number, segment: OpenSegment): OutputRecord => {
     const minutes = [...segment.minutes.values()].sort((a, b) => a.timeMs - b.timeMs);
@@ -134,58 +155,40 @@ export function createClassificationHandler(options: ClassificationHandlerOption
     return outputs;
   };
 
-  return {
-    inputs: [TOPICS.sensorClean],
-    outputs: [TOPICS.activitySegments],
-    validate: (_topic, value) => validateSensorClean(value as Record<string, unknown>),
-    process(records: readonly InputRecord[], nowMs: number) {
-      const touched = new Set<string>();
-      for (const record of records) {
-        const raw = record.value as Record<string, unknown>;
-        const participant = raw.participant_virtual_id as string;
-        const timeMs = eventTimeMs(raw.time) as number;
-        const entry = states.touch(participant, record.topic, record.partition, nowMs);
-        entry.state.maxEventMs = Math.max(entry.state.maxEventMs, timeMs);
-        const start = segmentStartMs(timeMs, params.segment);
-        let segment = entry.state.segments.get(start);
+  return keyedStage<ParticipantSegments, SensorCleanValue>({
+    service: 'classification-validation',
+    parse: (_topic, value) => parseSensorClean(value),
+    idleTimeoutMs: options.idleTimeoutMs,
+    retentionMs: options.retentionMs ?? CLASSIFICATION_STATE_RETENTION_MS,
+    createState: () => ({ segments: new Map(), maxEventMs: Number.NEGATIVE_INFINITY }),
+    // Every retained segment, emitted or not, is held: a minute re-sent upstream after a restart
+    // must find its segment whole, or the segment would be emitted again with that minute alone.
+    oldestHeldOffset: (state) => {
+      let oldest: number | null = null;
+      for (const segment of state.segments.values()) {
+        for (const m of segment.minutes.values()) if (oldest === null || m.offset < oldest) oldest = m.offset;
+      }
+      return oldest;
+    },
+    onRecords(participant, state, records) {
+      for (const { value, offset } of records) {
+        const { minute } = value;
+        state.maxEventMs = Math.max(state.maxEventMs, minute.timeMs);
+        const start = segmentStartMs(minute.timeMs, params.segment);
+        let segment = state.segments.get(start);
         if (!segment) {
           segment = { minutes: new Map(), emitted: false, changed: false };
-          entry.state.segments.set(start, segment);
+          state.segments.set(start, segment);
         }
-        const minute: HeldMinute = {
-          timeMs,
-          pm1: (raw.pm1 as number | null) ?? null,
-          pm25: (raw.pm25 as number | null) ?? null,
-          pm10: (raw.pm10 as number | null) ?? null,
-          no2: (raw.no2 as number | null) ?? null,
-          bc: (raw.bc as number | null) ?? null,
-          temperature: (raw.temperature as number | null) ?? null,
-          humidity: (raw.humidity as number | null) ?? null,
-          activity: (raw.activity as string | null) ?? null,
-          offset: record.offset,
-        };
-        segment.minutes.set(timeMs, minute);
+        segment.minutes.set(minute.timeMs, { ...minute, offset });
         if (segment.emitted) segment.changed = true;
-        touched.add(participant);
       }
+      return closeReady(participant, state, state.maxEventMs - options.allowedLatenessMs);
+    },
+    onIdle(participant, state) {
       const outputs: OutputRecord[] = [];
-      for (const participant of touched) {
-        const entry = states.get(participant);
-        if (entry) outputs.push(...closeReady(participant, entry.state, entry.state.maxEventMs - options.allowedLatenessMs));
-      }
+      for (const [start, segment] of state.segments) if (pending(segment)) outputs.push(classify(participant, start, segment));
       return outputs;
     },
-    flushIdle(nowMs: number) {
-      const outputs: OutputRecord[] = [];
-      for (const entry of states.idle(nowMs, options.idleTimeoutMs)) {
-        for (const [start, segment] of entry.state.segments) {
-          if (pending(segment)) outputs.push(classify(entry.participant, start, segment));
-        }
-      }
-      return outputs;
-    },
-    heldOffsets: () => states.heldOffsets(),
-    openParticipants: () => states.openCount(),
-    reset: () => states.reset(),
-  };
+  });
 }

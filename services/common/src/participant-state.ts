@@ -27,14 +27,15 @@ export class ParticipantStates<S> {
 
   /**
    * @param create builds the empty state of a participant
-   * @param oldestHeldOffset the lowest Kafka offset the state still needs to be rebuilt after a restart, or null
+   * @param oldestHeldOffset the lowest Kafka offset the state still needs to be rebuilt after a restart, or null;
+   *   a state fed by several topics gives it per `topic:partition`
    * @param retentionMs processing time a participant may stay silent before its state is dropped:
    *   its offsets are then no longer held and its next record starts a fresh state. It must exceed
    *   the longest event-time context the stage reads, or eviction would change results. Default: never.
    */
   constructor(
     private readonly create: (participant: string) => S,
-    private readonly oldestHeldOffset: (state: S) => number | null,
+    private readonly oldestHeldOffset: (state: S) => number | null | ReadonlyMap<string, number>,
     private readonly retentionMs = Number.POSITIVE_INFINITY,
   ) {}
 
@@ -96,11 +97,15 @@ export class ParticipantStates<S> {
   /** Lowest held offset per `topic:partition`, over every participant of that partition. */
   heldOffsets(): Map<string, number> {
     const held = new Map<string, number>();
+    const hold = (source: string, offset: number) => {
+      const current = held.get(source);
+      if (current === undefined || offset < current) held.set(source, offset);
+    };
     for (const entry of this.entries.values()) {
       const offset = this.oldestHeldOffset(entry.state);
       if (offset === null) continue;
-      const current = held.get(entry.source);
-      if (current === undefined || offset < current) held.set(entry.source, offset);
+      if (typeof offset === 'number') hold(entry.source, offset);
+      else for (const [source, o] of offset) hold(source, o);
     }
     return held;
   }

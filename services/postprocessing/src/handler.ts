@@ -4,21 +4,21 @@
  * watermarks and re-emits a segment (an upsert) when a late episode, a growing stop or a review
  * changes it; exposure rows of every day with a changed segment are re-emitted with it.
  */
-import { eventTimeMs, TOPICS, partitionKey, type InputRecord, type OutputRecord, type StreamHandler } from '@polluscope/common';
+import { keyedStage, partitionKey, TOPICS, type KeyedStage, type OutputRecord } from '@polluscope/common';
 import {
   createTimelineState,
   defaultTimelineStreamParams,
   timelineEarliestNeededMs,
   updateTimelineState,
-  validateReviewLabel,
-  type ActivitySegmentRecord,
-  type GpsEpisodeRecord,
   type ReviewDecisionRecord,
+  type TimelineInput,
   type TimelineState,
   type TimelineStreamParams,
 } from './domain/index.js';
+import { parsePostprocessingInput, type PostprocessingInput } from './parse-inputs.js';
 
 interface HeldRecord {
+  /** `topic:partition` */
   readonly source: string;
   readonly timeMs: number;
   readonly offset: number;
@@ -28,109 +28,76 @@ interface ParticipantTimeline {
   state: TimelineState;
   /** Input records from the earliest time the state still needs, for the commit rule. */
   held: HeldRecord[];
-  lastSeenMs: number;
-  /** Flushed since its last record: the idle flush runs once per idle period. */
-  idleFlushed: boolean;
 }
 
 export interface PostprocessingHandlerOptions {
   readonly idleTimeoutMs: number;
   readonly params?: TimelineStreamParams;
+  /** Processing time a silent participant's state is kept, ms (default 26 h: beyond the timeline's day of retention). */
+  readonly retentionMs?: number;
   /** Decisions for segments older than the state keeps: applied from the warehouse by the caller. */
   readonly onLateDecisions?: (decisions: readonly ReviewDecisionRecord[]) => Promise<readonly OutputRecord[]>;
 }
 
-const START_FIELD: Readonly<Record<string, string>> = Object.freeze({
-  [TOPICS.activitySegments.name]: 'segment_start',
-  [TOPICS.gpsEpisodes.name]: 'episode_start',
-  [TOPICS.reviewDecisions.name]: 'segment_start',
-});
+/** Default processing time a silent participant's timeline state is kept, ms. */
+export const TIMELINE_STATE_RETENTION_MS = 26 * 3_600_000;
 
-export function validatePostprocessingInput(topic: string, value: Record<string, unknown>): string | null {
-  if (typeof value.participant_virtual_id !== 'string' || value.participant_virtual_id === '') return 'participant_virtual_id: empty participant id';
-  const field = START_FIELD[topic] ?? 'segment_start';
-  if (eventTimeMs(value[field]) === null) return `${field}: missing or unparseable`;
-  if (topic === TOPICS.reviewDecisions.name) {
-    const label = validateReviewLabel(value.label);
-    if (!label.ok) return `label: ${label.reason}`;
-  }
-  return null;
+/** The reason a record of a postprocessing input is invalid, or null. */
+export function validatePostprocessingInput(topic: string, value: Readonly<Record<string, unknown>>): string | null {
+  const result = parsePostprocessingInput(topic, value);
+  return result.ok ? null : result.reason;
 }
 
-export function createPostprocessingHandler(options: PostprocessingHandlerOptions): StreamHandler {
+const startOf = (input: PostprocessingInput): number => (input.kind === 'episode' ? input.record.episode_start : input.record.segment_start);
+
+export function createPostprocessingHandler(options: PostprocessingHandlerOptions): KeyedStage<ParticipantTimeline> {
   const params = options.params ?? defaultTimelineStreamParams;
-  const participants = new Map<string, ParticipantTimeline>();
+  let lateDecisions: ReviewDecisionRecord[] = [];
 
-  const toOutputs = (update: ReturnType<typeof updateTimelineState>, participant: string): OutputRecord[] => [
-    ...update.timeline.map((value) => ({ topic: TOPICS.activityTimeline, key: participant, value })),
-    ...update.exposure.map((value) => ({ topic: TOPICS.exposureDaily, key: participant, value })),
-  ];
-
-  const trim = (entry: ParticipantTimeline) => {
+  const update = (participant: string, entry: ParticipantTimeline, input: TimelineInput): OutputRecord[] => {
+    const result = updateTimelineState(entry.state, input, params);
+    for (const decision of result.lateDecisions) lateDecisions.push(decision);
     const needed = timelineEarliestNeededMs(entry.state);
     entry.held = needed === null ? [] : entry.held.filter((r) => r.timeMs >= needed);
+    return [
+      ...result.timeline.map((value) => ({ topic: TOPICS.activityTimeline, key: participant, value })),
+      ...result.exposure.map((value) => ({ topic: TOPICS.exposureDaily, key: participant, value })),
+    ];
   };
 
-  return {
-    inputs: [TOPICS.activitySegments, TOPICS.gpsEpisodes, TOPICS.reviewDecisions],
-    outputs: [TOPICS.activityTimeline, TOPICS.exposureDaily, TOPICS.reviewDecisions],
-    validate: (topic, value) => validatePostprocessingInput(topic, value as Record<string, unknown>),
-    process(records: readonly InputRecord[], nowMs: number) {
-      const inputs = new Map<string, { segments: ActivitySegmentRecord[]; episodes: GpsEpisodeRecord[]; decisions: ReviewDecisionRecord[] }>();
-      for (const record of records) {
-        const value = record.value as Record<string, unknown>;
-        const participant = value.participant_virtual_id as string;
-        let entry = participants.get(participant);
-        if (!entry) {
-          entry = { state: createTimelineState(participant), held: [], lastSeenMs: nowMs, idleFlushed: false };
-          participants.set(participant, entry);
-        }
-        entry.lastSeenMs = nowMs;
-        entry.idleFlushed = false;
-        const timeMs = eventTimeMs(value[START_FIELD[record.topic] ?? 'segment_start']) as number;
-        entry.held.push({ source: partitionKey(record.topic, record.partition), timeMs, offset: record.offset });
-        const batch = inputs.get(participant) ?? { segments: [], episodes: [], decisions: [] };
-        if (record.topic === TOPICS.activitySegments.name) batch.segments.push(value as unknown as ActivitySegmentRecord);
-        else if (record.topic === TOPICS.gpsEpisodes.name) batch.episodes.push(value as unknown as GpsEpisodeRecord);
-        else batch.decisions.push(value as unknown as ReviewDecisionRecord);
-        inputs.set(participant, batch);
-      }
-      const outputs: OutputRecord[] = [];
-      const late: ReviewDecisionRecord[] = [];
-      for (const [participant, batch] of inputs) {
-        const entry = participants.get(participant);
-        if (!entry) continue;
-        const update = updateTimelineState(entry.state, batch, params);
-        outputs.push(...toOutputs(update, participant));
-        late.push(...update.lateDecisions);
-        trim(entry);
-      }
-      // Synchronous unless decisions must be applied from the warehouse.
-      if (late.length === 0 || !options.onLateDecisions) return outputs;
-      return options.onLateDecisions(late).then((fromWarehouse) => [...outputs, ...fromWarehouse]);
-    },
-    flushIdle(nowMs: number) {
-      const outputs: OutputRecord[] = [];
-      for (const [participant, entry] of participants) {
-        if (entry.idleFlushed || nowMs - entry.lastSeenMs < options.idleTimeoutMs) continue;
-        entry.idleFlushed = true;
-        const update = updateTimelineState(entry.state, { flush: true }, params);
-        outputs.push(...toOutputs(update, participant));
-        trim(entry);
-      }
-      return outputs;
-    },
-    heldOffsets() {
+  return keyedStage<ParticipantTimeline, PostprocessingInput>({
+    service: 'postprocessing',
+    parse: (topic, value) => parsePostprocessingInput(topic, value),
+    idleTimeoutMs: options.idleTimeoutMs,
+    retentionMs: options.retentionMs ?? TIMELINE_STATE_RETENTION_MS,
+    createState: (participant) => ({ state: createTimelineState(participant), held: [] }),
+    oldestHeldOffset: (entry) => {
       const held = new Map<string, number>();
-      for (const entry of participants.values()) {
-        for (const record of entry.held) {
-          const current = held.get(record.source);
-          if (current === undefined || record.offset < current) held.set(record.source, record.offset);
-        }
+      for (const record of entry.held) {
+        const current = held.get(record.source);
+        if (current === undefined || record.offset < current) held.set(record.source, record.offset);
       }
       return held;
     },
-    openParticipants: () => [...participants.values()].filter((entry) => !entry.idleFlushed).length,
-    reset: () => participants.clear(),
-  };
+    onRecords(participant, entry, records) {
+      const segments = [];
+      const episodes = [];
+      const decisions = [];
+      for (const { topic, partition, offset, value } of records) {
+        entry.held.push({ source: partitionKey(topic, partition), timeMs: startOf(value), offset });
+        if (value.kind === 'segment') segments.push(value.record);
+        else if (value.kind === 'episode') episodes.push(value.record);
+        else decisions.push(value.record);
+      }
+      return update(participant, entry, { segments, episodes, decisions });
+    },
+    onIdle: (participant, entry) => update(participant, entry, { flush: true }),
+    // Synchronous unless decisions must be applied from the warehouse.
+    afterBatch(outputs) {
+      const late = lateDecisions;
+      lateDecisions = [];
+      if (late.length === 0 || !options.onLateDecisions) return outputs;
+      return options.onLateDecisions(late).then((fromWarehouse) => [...outputs, ...fromWarehouse]);
+    },
+  });
 }

@@ -3,12 +3,15 @@
  * participant's watermark (newest event time − allowed lateness) has passed their context.
  */
 import {
-  ParticipantStates,
+  eventTimeProblem,
+  invalid,
+  keyedStage,
+  parsed,
   TOPICS,
-  type InputRecord,
+  type KeyedStage,
   type OutputRecord,
-  type RejectRecord,
-  type StreamHandler,
+  type ParticipantValue,
+  type Parsed,
 } from '@polluscope/common';
 import {
   createCleanerState,
@@ -18,7 +21,6 @@ import {
   retainedRows,
   SENSOR_VARIABLES,
   tooLateForCleaner,
-  validateSensorRecord,
   type CleanSensorRow,
   type SensorRow,
   type StreamingCleanerState,
@@ -68,18 +70,22 @@ export function toSensorCleanRecord(participant: string, row: CleanSensorRow, ki
   return value;
 }
 
-export function createTimeseriesHandler(options: TimeseriesHandlerOptions): StreamHandler {
-  const states = new ParticipantStates<ParticipantCleaning>(
-    () => ({ cleaner: createCleanerState<HeldRow>(), maxEventMs: Number.NEGATIVE_INFINITY, kits: new Map() }),
-    (state) => {
-      let oldest: number | null = null;
-      for (const row of retainedRows(state.cleaner)) if (oldest === null || row.offset < oldest) oldest = row.offset;
-      return oldest;
-    },
-    options.retentionMs ?? SENSOR_STATE_RETENTION_MS,
-  );
-  const clock = options.clock ?? Date.now;
+/** A raw.sensor record, parsed: the row the cleaner reads and the kit that measured it. */
+interface RawSensorValue extends ParticipantValue {
+  readonly row: SensorRow;
+  readonly kitId: number | null;
+}
 
+/** Parses a raw.sensor record (change-data-capture of sensor_measurements), with time sanity. */
+export function parseRawSensor(value: Readonly<Record<string, unknown>>, nowMs: number, maxFutureMs?: number): Parsed<RawSensorValue> {
+  const result = parseSensorRecord(value);
+  if ('reason' in result) return invalid(`${result.field}: ${result.reason}`);
+  const problem = eventTimeProblem(result.row.timeMs, nowMs, maxFutureMs);
+  if (problem !== null) return invalid(problem);
+  return parsed({ participant_virtual_id: result.participantId, row: result.row, kitId: typeof value.kit_id === 'number' ? value.kit_id : null });
+}
+
+export function createTimeseriesHandler(options: TimeseriesHandlerOptions): KeyedStage<ParticipantCleaning> {
   const emit = (participant: string, state: ParticipantCleaning, rows: readonly CleanSensorRow[]): OutputRecord[] => {
     const outputs = rows.map((row) => ({
       topic: TOPICS.sensorClean,
@@ -92,60 +98,34 @@ export function createTimeseriesHandler(options: TimeseriesHandlerOptions): Stre
     return outputs;
   };
 
-  return {
-    inputs: [TOPICS.rawSensor],
-    outputs: [TOPICS.sensorClean],
-    validate: (_topic, value) => validateSensorRecord(value as Record<string, unknown>, clock(), options.maxFutureMs),
-    process(records: readonly InputRecord[], nowMs: number, reject: RejectRecord) {
-      const byParticipant = new Map<string, HeldRow[]>();
-      const recordOf = new Map<HeldRow, InputRecord>();
+  return keyedStage<ParticipantCleaning, RawSensorValue>({
+    service: 'timeseries-preprocessing',
+    parse: (_topic, value, nowMs) => parseRawSensor(value, nowMs, options.maxFutureMs),
+    idleTimeoutMs: options.idleTimeoutMs,
+    retentionMs: options.retentionMs ?? SENSOR_STATE_RETENTION_MS,
+    clock: options.clock,
+    createState: () => ({ cleaner: createCleanerState<HeldRow>(), maxEventMs: Number.NEGATIVE_INFINITY, kits: new Map() }),
+    oldestHeldOffset: (state) => {
+      let oldest: number | null = null;
+      for (const row of retainedRows(state.cleaner)) if (oldest === null || row.offset < oldest) oldest = row.offset;
+      return oldest;
+    },
+    onRecords(participant, state, records, reject) {
+      const accepted: HeldRow[] = [];
       for (const record of records) {
-        const raw = record.value as Record<string, unknown>;
-        const parsed = parseSensorRecord(raw);
-        if ('reason' in parsed) continue; // validate() already sent it to the dead-letter topic
-        const kit = typeof raw.kit_id === 'number' ? raw.kit_id : null;
-        let rows = byParticipant.get(parsed.participantId);
-        if (rows === undefined) {
-          rows = [];
-          byParticipant.set(parsed.participantId, rows);
+        const { row, kitId } = record.value;
+        const tooLate = tooLateForCleaner(state.cleaner, row.timeMs);
+        if (tooLate !== null) {
+          reject(record, 'late', tooLate);
+          continue;
         }
         // The parsed row is this record's own: extended in place, far cheaper than a spread copy.
-        const held: HeldRow = Object.assign(parsed.row, { offset: record.offset, kitId: kit });
-        rows.push(held);
-        recordOf.set(held, record);
-        states.touch(parsed.participantId, record.topic, record.partition, nowMs);
+        accepted.push(Object.assign(row, { offset: record.offset, kitId }));
+        state.maxEventMs = Math.max(state.maxEventMs, row.timeMs);
+        state.kits.set(row.timeMs, kitId);
       }
-      const outputs: OutputRecord[] = [];
-      for (const [participant, rows] of byParticipant) {
-        const entry = states.get(participant);
-        if (!entry) continue;
-        const state = entry.state;
-        const accepted: HeldRow[] = [];
-        for (const row of rows) {
-          const tooLate = tooLateForCleaner(state.cleaner, row.timeMs);
-          if (tooLate !== null) {
-            reject(recordOf.get(row)!, 'late', tooLate);
-            continue;
-          }
-          accepted.push(row);
-          state.maxEventMs = Math.max(state.maxEventMs, row.timeMs);
-          state.kits.set(row.timeMs, row.kitId);
-        }
-        const cleaned = pushRows(state.cleaner, accepted, state.maxEventMs - options.allowedLatenessMs);
-        for (const output of emit(participant, state, cleaned)) outputs.push(output);
-      }
-      return outputs;
+      return emit(participant, state, pushRows(state.cleaner, accepted, state.maxEventMs - options.allowedLatenessMs));
     },
-    flushIdle(nowMs: number) {
-      const outputs: OutputRecord[] = [];
-      for (const entry of states.idle(nowMs, options.idleTimeoutMs)) {
-        const flushed = flushRows(entry.state.cleaner);
-        if (flushed.length > 0) outputs.push(...emit(entry.participant, entry.state, flushed));
-      }
-      return outputs;
-    },
-    heldOffsets: () => states.heldOffsets(),
-    openParticipants: () => states.openCount(),
-    reset: () => states.reset(),
-  };
+    onIdle: (participant, state) => emit(participant, state, flushRows(state.cleaner)),
+  });
 }

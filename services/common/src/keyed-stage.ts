@@ -1,0 +1,131 @@
+/**
+ * The keyed-stage runtime every service runs on (DESIGN.md §4): typed input records, state per
+ * participant with idle flush, retention and eviction, and the offsets that state holds for the
+ * commit rule. A service says how to parse its inputs and what to do with one participant's
+ * records; the runtime does the rest, the same way for all five.
+ */
+import { ParticipantStates, type ParticipantEntry } from './participant-state.js';
+import type { InputRecord, OutputRecord, RejectRecord, StreamHandler } from './stream-runner.js';
+import { SERVICES, type ServiceName, type TopicSpec } from './topics.js';
+
+/** A parsed input value, or why the record goes to the dead-letter topic. */
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+
+export const parsed = <T>(value: T): Parsed<T> => ({ ok: true, value });
+export const invalid = (reason: string): Parsed<never> => ({ ok: false, reason });
+
+/** What every typed input value carries: whose record it is. */
+export interface ParticipantValue {
+  readonly participant_virtual_id: string;
+}
+
+/** An input record of a stage, its value parsed and validated. */
+export interface StageRecord<T> {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly value: T;
+}
+
+export interface KeyedStageSpec<S, T extends ParticipantValue> {
+  /** Inputs and outputs come from the services' registry. */
+  readonly service: ServiceName;
+  /**
+   * Parses a decoded record of `topic`. `nowMs` is the processing clock (time sanity). The same
+   * record is parsed once: the runtime keeps the result from validation to processing.
+   */
+  parse(topic: string, value: Readonly<Record<string, unknown>>, nowMs: number): Parsed<T>;
+  readonly idleTimeoutMs: number;
+  /** Processing time a silent participant's state is kept, ms; see {@link ParticipantStates}. */
+  readonly retentionMs?: number;
+  createState(participant: string): S;
+  /**
+   * The lowest offset the state needs to be rebuilt after a restart, or null; per
+   * `topic:partition` when the stage reads several topics.
+   */
+  oldestHeldOffset(state: S): number | null | ReadonlyMap<string, number>;
+  /** One participant's valid records of a batch, in offset order: what is now final. */
+  onRecords(
+    participant: string,
+    state: S,
+    records: readonly StageRecord<T>[],
+    reject: (record: StageRecord<T>, kind: string, reason: string) => void,
+  ): OutputRecord[];
+  /** The participant's idle timeout passed: its provisional tail. */
+  onIdle(participant: string, state: S): OutputRecord[];
+  /**
+   * Runs after a batch's records were handed out, with the outputs so far: a place for work that
+   * needs I/O (postprocessing applies late review decisions from the warehouse).
+   */
+  afterBatch?(outputs: OutputRecord[]): OutputRecord[] | Promise<OutputRecord[]>;
+  /** The processing clock; tests set it. */
+  readonly clock?: () => number;
+}
+
+export interface KeyedStage<S> extends StreamHandler {
+  /** Participants whose state is held (for the metric and tests). */
+  participantsHeld(): number;
+  /** A participant's entry, for tests and the stage's own routes. */
+  entry(participant: string): ParticipantEntry<S> | undefined;
+}
+
+/** Builds a service's stream handler from its keyed-stage spec. */
+export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S, T>): KeyedStage<S> {
+  const { inputs, outputs } = SERVICES[spec.service];
+  const clock = spec.clock ?? Date.now;
+  const states = new ParticipantStates<S>((p) => spec.createState(p), (s) => spec.oldestHeldOffset(s), spec.retentionMs);
+  // Decoded values are parsed at validation and picked up in process: never parsed twice.
+  const parsedValues = new WeakMap<object, T>();
+
+  const inputNames = new Set(inputs.map((t: TopicSpec) => t.name));
+  return {
+    inputs,
+    outputs,
+    validate(topic, value) {
+      if (!inputNames.has(topic)) return `${topic}: not an input of ${spec.service}`;
+      if (typeof value !== 'object' || value === null) return 'not a record';
+      const result = spec.parse(topic, value as Readonly<Record<string, unknown>>, clock());
+      if (!result.ok) return result.reason;
+      parsedValues.set(value, result.value);
+      return null;
+    },
+    process(records: readonly InputRecord[], nowMs: number, reject: RejectRecord) {
+      const byParticipant = new Map<string, StageRecord<T>[]>();
+      const sources = new Map<StageRecord<T>, InputRecord>();
+      for (const record of records) {
+        let value = typeof record.value === 'object' && record.value !== null ? parsedValues.get(record.value) : undefined;
+        if (value === undefined) {
+          const result = spec.parse(record.topic, record.value as Readonly<Record<string, unknown>>, clock());
+          if (!result.ok) {
+            reject(record, 'invalid', result.reason);
+            continue;
+          }
+          value = result.value;
+        }
+        const participant = value.participant_virtual_id;
+        const stageRecord: StageRecord<T> = { topic: record.topic, partition: record.partition, offset: record.offset, value };
+        sources.set(stageRecord, record);
+        states.touch(participant, record.topic, record.partition, nowMs);
+        const list = byParticipant.get(participant);
+        if (list) list.push(stageRecord);
+        else byParticipant.set(participant, [stageRecord]);
+      }
+      const out: OutputRecord[] = [];
+      const rejectStage = (record: StageRecord<T>, kind: string, reason: string) => reject(sources.get(record)!, kind, reason);
+      for (const [participant, own] of byParticipant) {
+        for (const output of spec.onRecords(participant, states.get(participant)!.state, own, rejectStage)) out.push(output);
+      }
+      return spec.afterBatch ? spec.afterBatch(out) : out;
+    },
+    flushIdle(nowMs: number) {
+      const out: OutputRecord[] = [];
+      for (const entry of states.idle(nowMs, spec.idleTimeoutMs)) for (const output of spec.onIdle(entry.participant, entry.state)) out.push(output);
+      return out;
+    },
+    heldOffsets: () => states.heldOffsets(),
+    openParticipants: () => states.openCount(),
+    participantsHeld: () => states.size(),
+    entry: (participant) => states.get(participant),
+    reset: () => states.reset(),
+  };
+}
