@@ -4,11 +4,10 @@
  * passes its end. A late minute for a segment already emitted re-classifies it (an upsert).
  */
 import {
-  eventTimeMs,
-  invalid,
+  fields,
   keyedStage,
   labelGroup,
-  parsed,
+  parseFields,
   SENSOR_VARIABLES,
   TOPICS,
   type KeyedStage,
@@ -70,23 +69,20 @@ interface SensorCleanValue extends ParticipantValue {
 
 /** Parses a sensor.clean record, or says which field is wrong. */
 export function parseSensorClean(value: Readonly<Record<string, unknown>>): Parsed<SensorCleanValue> {
-  const participant = value.participant_virtual_id;
-  if (typeof participant !== 'string' || participant === '') return invalid('participant_virtual_id: empty participant id');
-  const timeMs = eventTimeMs(value.time);
-  if (timeMs === null) return invalid('time: missing or unparseable');
-  const measured: Partial<Record<(typeof VARIABLES)[number], number | null>> = {};
-  for (const variable of VARIABLES) {
-    const v = value[variable];
-    if (v === null || v === undefined) measured[variable] = null;
-    else if (typeof v === 'number' && Number.isFinite(v)) measured[variable] = v;
-    else return invalid(`${variable}: not a finite number`);
-  }
-  const activity = value.activity;
-  if (activity !== null && activity !== undefined && typeof activity !== 'string') return invalid('activity: not a string');
-  return parsed({
-    participant_virtual_id: participant,
-    minute: { timeMs, ...(measured as Record<(typeof VARIABLES)[number], number | null>), activity: activity ?? null },
-  });
+  return parseFields(() => ({
+    participant_virtual_id: fields.id(value, 'participant_virtual_id'),
+    minute: {
+      timeMs: fields.timeMs(value, 'time'),
+      pm1: fields.optionalNumber(value, 'pm1'),
+      pm25: fields.optionalNumber(value, 'pm25'),
+      pm10: fields.optionalNumber(value, 'pm10'),
+      no2: fields.optionalNumber(value, 'no2'),
+      bc: fields.optionalNumber(value, 'bc'),
+      temperature: fields.optionalNumber(value, 'temperature'),
+      humidity: fields.optionalNumber(value, 'humidity'),
+      activity: fields.optionalText(value, 'activity'),
+    },
+  }));
 }
 
 /** The reason a sensor.clean record is invalid, or null. */

@@ -32,6 +32,11 @@ export const fields = {
     const v = value[field];
     return typeof v === 'number' && Number.isFinite(v) ? v : problem(field, 'not a finite number');
   },
+  /** A finite number within [min, max]. */
+  numberIn(value: Fields, field: string, min: number, max: number): number {
+    const v = fields.number(value, field);
+    return v >= min && v <= max ? v : problem(field, `outside [${min}, ${max}]`);
+  },
   optionalNumber(value: Fields, field: string): number | null {
     const v = value[field];
     return v === null || v === undefined ? null : typeof v === 'number' && Number.isFinite(v) ? v : problem(field, 'not a finite number');

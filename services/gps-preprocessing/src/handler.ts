@@ -6,12 +6,14 @@
 import {
   eventTimeMs,
   eventTimeProblem,
-  ParticipantStates,
+  invalid,
+  keyedStage,
+  parsed,
   TOPICS,
-  type InputRecord,
+  type KeyedStage,
   type OutputRecord,
-  type RejectRecord,
-  type StreamHandler,
+  type ParticipantValue,
+  type Parsed,
 } from '@polluscope/common';
 import {
   cleanGpsChunk,
@@ -40,25 +42,49 @@ interface ParticipantGps {
 export interface GpsHandlerOptions {
   readonly allowedLatenessMs: number;
   readonly idleTimeoutMs: number;
+  /** How far ahead of the processing clock a fix may be before it is dead-lettered as `future`, ms. */
+  readonly maxFutureMs?: number;
+  /** Processing time a silent participant's state is kept, ms (default 2 h). */
+  readonly retentionMs?: number;
+  /** The processing clock; tests set it. */
+  readonly clock?: () => number;
   /** Counts points dropped by the speed filter, by reason. */
   readonly onDropped?: (reason: string, count: number) => void;
 }
 
-function rawToPoint(value: Record<string, unknown>): { timeMs: number | null; lat: unknown; lon: unknown } {
-  return { timeMs: eventTimeMs(value.time), lat: value.lat, lon: value.lon };
+/** Default processing time a silent participant's GPS cleaning state is kept, ms. */
+export const GPS_STATE_RETENTION_MS = 2 * 3_600_000;
+
+/** A raw.gps record, parsed. */
+interface RawGpsValue extends ParticipantValue {
+  readonly timeMs: number;
+  readonly lat: number;
+  readonly lon: number;
+  readonly tabletId: number | null;
+}
+
+const numberOrNaN = (v: unknown): number | null | undefined => (typeof v === 'number' ? v : v === null || v === undefined ? v : Number.NaN);
+
+/** Parses a raw.gps record (change-data-capture of gps_positions), with time sanity. */
+export function parseRawGps(value: Readonly<Record<string, unknown>>, nowMs: number, maxFutureMs?: number): Parsed<RawGpsValue> {
+  const participant = value.participant_virtual_id;
+  if (typeof participant !== 'string' || participant.trim() === '') return invalid('participant_virtual_id: empty participant id');
+  const timeMs = eventTimeMs(value.time);
+  const lat = numberOrNaN(value.lat);
+  const lon = numberOrNaN(value.lon);
+  const problem = validateGpsRecord({ timeMs, lat, lon });
+  if (problem !== null) return invalid(problem);
+  // validateGpsRecord accepted them: a finite time and coordinates in range.
+  const point = { timeMs: timeMs!, lat: lat!, lon: lon! };
+  const timeProblem = eventTimeProblem(point.timeMs, nowMs, maxFutureMs);
+  if (timeProblem !== null) return invalid(timeProblem);
+  return parsed({ participant_virtual_id: participant, ...point, tabletId: typeof value.tablet_id === 'number' ? value.tablet_id : null });
 }
 
 /** The reason a raw GPS record goes to the dead-letter topic, or null; `nowMs` is the processing clock. */
-export function validateRawGps(value: Record<string, unknown>, nowMs: number): string | null {
-  const participant = value.participant_virtual_id;
-  if (typeof participant !== 'string' || participant.trim() === '') return 'participant_virtual_id: empty participant id';
-  const { timeMs, lat, lon } = rawToPoint(value);
-  const problem = validateGpsRecord({
-    timeMs,
-    lat: typeof lat === 'number' ? lat : lat === null || lat === undefined ? (lat as null | undefined) : Number.NaN,
-    lon: typeof lon === 'number' ? lon : lon === null || lon === undefined ? (lon as null | undefined) : Number.NaN,
-  });
-  return problem ?? (timeMs === null ? null : eventTimeProblem(timeMs, nowMs));
+export function validateRawGps(value: Readonly<Record<string, unknown>>, nowMs: number, maxFutureMs?: number): string | null {
+  const result = parseRawGps(value, nowMs, maxFutureMs);
+  return result.ok ? null : result.reason;
 }
 
 /** Why a point behind the participant's last cleaned point is dead-lettered. */
@@ -69,16 +95,7 @@ export function lateGpsReason(timeMs: number, lastKeptMs: number): string {
   );
 }
 
-export function createGpsHandler(options: GpsHandlerOptions): StreamHandler {
-  const states = new ParticipantStates<ParticipantGps>(
-    () => ({ pending: [], clean: initialCleanGpsState, lastKeptOffset: null, maxEventMs: Number.NEGATIVE_INFINITY }),
-    (state) => {
-      let oldest = state.lastKeptOffset;
-      for (const p of state.pending) if (oldest === null || p.offset < oldest) oldest = p.offset;
-      return oldest;
-    },
-  );
-
+export function createGpsHandler(options: GpsHandlerOptions): KeyedStage<ParticipantGps> {
   const release = (participant: string, state: ParticipantGps, upToMs: number): OutputRecord[] => {
     const ready = state.pending.filter((p) => p.timeMs <= upToMs).sort((a, b) => a.timeMs - b.timeMs || a.offset - b.offset);
     if (ready.length === 0) return [];
@@ -116,50 +133,40 @@ export function createGpsHandler(options: GpsHandlerOptions): StreamHandler {
     return outputs;
   };
 
-  return {
-    inputs: [TOPICS.rawGps],
-    outputs: [TOPICS.gpsClean],
-    validate: (_topic, value) => validateRawGps(value as Record<string, unknown>, Date.now()),
-    process(records: readonly InputRecord[], nowMs: number, reject: RejectRecord) {
-      // One record at a time, released as the watermark passes: whether a fix is late does not
-      // depend on which poll (or which replay after a restart) brought it.
+  return keyedStage<ParticipantGps, RawGpsValue>({
+    service: 'gps-preprocessing',
+    parse: (_topic, value, nowMs) => parseRawGps(value, nowMs, options.maxFutureMs),
+    idleTimeoutMs: options.idleTimeoutMs,
+    retentionMs: options.retentionMs ?? GPS_STATE_RETENTION_MS,
+    clock: options.clock,
+    createState: () => ({ pending: [], clean: initialCleanGpsState, lastKeptOffset: null, maxEventMs: Number.NEGATIVE_INFINITY }),
+    oldestHeldOffset: (state) => {
+      let oldest = state.lastKeptOffset;
+      for (const p of state.pending) if (oldest === null || p.offset < oldest) oldest = p.offset;
+      return oldest;
+    },
+    // One record at a time, released as the watermark passes: whether a fix is late does not
+    // depend on which poll (or which replay after a restart) brought it.
+    onRecords(participant, state, records, reject) {
       const outputs: OutputRecord[] = [];
       for (const record of records) {
-        const raw = record.value as Record<string, unknown>;
-        const participant = raw.participant_virtual_id as string;
-        const timeMs = eventTimeMs(raw.time) as number;
-        const lastKept = states.get(participant)?.state.clean.lastKept;
+        const { timeMs, lat, lon, tabletId } = record.value;
+        const lastKept = state.clean.lastKept;
         if (lastKept && timeMs < lastKept.timeMs) {
           // The speed filter would drop it: points are cleaned in time order and this one's turn is past.
           reject(record, 'late', lateGpsReason(timeMs, lastKept.timeMs));
           continue;
         }
-        const entry = states.touch(participant, record.topic, record.partition, nowMs);
-        entry.state.pending.push({
-          timeMs,
-          lat: raw.lat as number,
-          lon: raw.lon as number,
-          offset: record.offset,
-          tabletId: typeof raw.tablet_id === 'number' ? raw.tablet_id : null,
-        });
-        entry.state.maxEventMs = Math.max(entry.state.maxEventMs, timeMs);
+        state.pending.push({ timeMs, lat, lon, offset: record.offset, tabletId });
+        state.maxEventMs = Math.max(state.maxEventMs, timeMs);
         // The first fix the state holds is kept at once. After a restart that fix is the last one
         // kept before (the oldest offset held), re-read: it seeds the speed filter again, its row
         // already sent, instead of waiting and going out again without its speed.
-        const upToMs = entry.state.clean.lastKept === null ? timeMs : entry.state.maxEventMs - options.allowedLatenessMs;
-        outputs.push(...release(participant, entry.state, upToMs));
+        const upToMs = state.clean.lastKept === null ? timeMs : state.maxEventMs - options.allowedLatenessMs;
+        for (const output of release(participant, state, upToMs)) outputs.push(output);
       }
       return outputs;
     },
-    flushIdle(nowMs: number) {
-      const outputs: OutputRecord[] = [];
-      for (const entry of states.idle(nowMs, options.idleTimeoutMs)) {
-        if (entry.state.pending.length > 0) outputs.push(...release(entry.participant, entry.state, Number.POSITIVE_INFINITY));
-      }
-      return outputs;
-    },
-    heldOffsets: () => states.heldOffsets(),
-    openParticipants: () => states.openCount(),
-    reset: () => states.reset(),
-  };
+    onIdle: (participant, state) => (state.pending.length > 0 ? release(participant, state, Number.POSITIVE_INFINITY) : []),
+  });
 }

@@ -14,6 +14,7 @@ export const gpsPreprocessing: ServiceDefinition = {
     return createGpsHandler({
       allowedLatenessMs: config.allowedLatenessMs,
       idleTimeoutMs: config.idleTimeoutMs,
+      maxFutureMs: config.maxFutureMs,
       onDropped: (reason, count) => dropped.inc({ reason }, count),
     });
   },

@@ -2,7 +2,7 @@
  * The three inputs of postprocessing, parsed into the typed records of `domain/records.ts`
  * (field for field as in `schemas/*.avsc`), each tagged with its kind.
  */
-import { fields, parseFields, SENSOR_VARIABLES, TOPICS, type Parsed } from '@polluscope/common';
+import { fields, parseFields, TOPICS, type Parsed } from '@polluscope/common';
 import { validateReviewLabel, type ActivitySegmentRecord, type GpsEpisodeRecord, type PollutantMeans, type ReviewDecisionRecord } from './domain/index.js';
 
 export type PostprocessingInput =
@@ -13,9 +13,15 @@ export type PostprocessingInput =
 type Fields = Readonly<Record<string, unknown>>;
 
 function means(value: Fields): PollutantMeans {
-  const out: Record<string, number | null> = {};
-  for (const variable of SENSOR_VARIABLES) out[`${variable}_mean`] = fields.optionalNumber(value, `${variable}_mean`);
-  return out as PollutantMeans;
+  return {
+    pm1_mean: fields.optionalNumber(value, 'pm1_mean'),
+    pm25_mean: fields.optionalNumber(value, 'pm25_mean'),
+    pm10_mean: fields.optionalNumber(value, 'pm10_mean'),
+    no2_mean: fields.optionalNumber(value, 'no2_mean'),
+    bc_mean: fields.optionalNumber(value, 'bc_mean'),
+    temperature_mean: fields.optionalNumber(value, 'temperature_mean'),
+    humidity_mean: fields.optionalNumber(value, 'humidity_mean'),
+  };
 }
 
 export function parseSegment(value: Fields): Parsed<PostprocessingInput> {

@@ -4,12 +4,14 @@
  * transport mode from the random-forest model once they end.
  */
 import {
-  eventTimeMs,
-  ParticipantStates,
+  fields,
+  keyedStage,
+  parseFields,
   TOPICS,
-  type InputRecord,
+  type KeyedStage,
   type OutputRecord,
-  type StreamHandler,
+  type ParticipantValue,
+  type Parsed,
 } from '@polluscope/common';
 import {
   initialStayPointState,
@@ -44,17 +46,36 @@ export interface StopMoveHandlerOptions {
   readonly allowedLatenessMs: number;
   readonly idleTimeoutMs: number;
   readonly stayPoint?: StayPointParams;
+  /** Processing time a silent participant's state is kept, ms (default 2 h). */
+  readonly retentionMs?: number;
   /** The transport model in use (it may be reloaded), or null when none is loaded. */
   readonly transportModel: () => TransportModel | null;
   readonly onRejected?: (count: number) => void;
 }
 
-export function validateGpsClean(value: Record<string, unknown>): string | null {
-  if (typeof value.participant_virtual_id !== 'string' || value.participant_virtual_id === '') return 'participant_virtual_id: empty participant id';
-  if (eventTimeMs(value.time) === null) return 'time: missing or unparseable';
-  if (typeof value.lat !== 'number' || !Number.isFinite(value.lat) || Math.abs(value.lat) > 90) return 'lat: outside [-90, 90]';
-  if (typeof value.lon !== 'number' || !Number.isFinite(value.lon) || Math.abs(value.lon) > 180) return 'lon: outside [-180, 180]';
-  return null;
+/** Default processing time a silent participant's detector state is kept, ms. */
+export const EPISODE_STATE_RETENTION_MS = 2 * 3_600_000;
+
+/** A gps.clean record as the detector reads it. */
+interface GpsCleanValue extends ParticipantValue {
+  readonly point: TrackPoint;
+}
+
+/** Parses a gps.clean record, or says which field is wrong. */
+export function parseGpsClean(value: Readonly<Record<string, unknown>>): Parsed<GpsCleanValue> {
+  return parseFields(() => {
+    const participant = fields.id(value, 'participant_virtual_id');
+    const timeMs = fields.timeMs(value, 'time');
+    const lat = fields.numberIn(value, 'lat', -90, 90);
+    const lon = fields.numberIn(value, 'lon', -180, 180);
+    return { participant_virtual_id: participant, point: { timeMs, lat, lon, hilbert: fields.optionalNumber(value, 'hilbert') } };
+  });
+}
+
+/** The reason a gps.clean record is invalid, or null. */
+export function validateGpsClean(value: Readonly<Record<string, unknown>>): string | null {
+  const result = parseGpsClean(value);
+  return result.ok ? null : result.reason;
 }
 
 export function toEpisodeRecord(
@@ -86,16 +107,8 @@ export function toEpisodeRecord(
   };
 }
 
-export function createStopMoveHandler(options: StopMoveHandlerOptions): StreamHandler {
+export function createStopMoveHandler(options: StopMoveHandlerOptions): KeyedStage<ParticipantEpisodes> {
   const params = options.stayPoint ?? defaultStayPointParams;
-  const states = new ParticipantStates<ParticipantEpisodes>(
-    () => ({ detector: initialStayPointState(), points: [], replayFrom: null, maxEventMs: Number.NEGATIVE_INFINITY }),
-    (state) => {
-      const first = state.points[0]?.offset ?? null;
-      const from = state.replayFrom?.offset ?? null;
-      return first === null ? from : from === null ? first : Math.min(first, from);
-    },
-  );
 
   const step = (participant: string, state: ParticipantEpisodes, chunk: HeldPoint[], watermarkMs: number): OutputRecord[] => {
     const result = stepStayPoints(state.detector, chunk, watermarkMs, params);
@@ -128,44 +141,28 @@ export function createStopMoveHandler(options: StopMoveHandlerOptions): StreamHa
     return outputs;
   };
 
-  return {
-    inputs: [TOPICS.gpsClean],
-    outputs: [TOPICS.gpsEpisodes],
-    validate: (_topic, value) => validateGpsClean(value as Record<string, unknown>),
-    process(records: readonly InputRecord[], nowMs: number) {
-      // Points in arrival order: one out of order is rejected whether or not it shares a poll with
-      // the points it is behind, so the result does not depend on batching (nor on a replay's).
-      const chunks = new Map<string, HeldPoint[]>();
-      for (const record of records) {
-        const raw = record.value as Record<string, unknown>;
-        const participant = raw.participant_virtual_id as string;
-        const timeMs = eventTimeMs(raw.time) as number;
-        const entry = states.touch(participant, record.topic, record.partition, nowMs);
-        entry.state.maxEventMs = Math.max(entry.state.maxEventMs, timeMs);
-        const hilbert = typeof raw.hilbert === 'number' ? raw.hilbert : null;
-        const chunk = chunks.get(participant) ?? [];
-        chunk.push({ timeMs, lat: raw.lat as number, lon: raw.lon as number, hilbert, offset: record.offset });
-        chunks.set(participant, chunk);
-      }
-      const outputs: OutputRecord[] = [];
-      for (const [participant, chunk] of chunks) {
-        const entry = states.get(participant);
-        if (!entry) continue;
-        outputs.push(...step(participant, entry.state, chunk, entry.state.maxEventMs - options.allowedLatenessMs));
-      }
-      return outputs;
+  return keyedStage<ParticipantEpisodes, GpsCleanValue>({
+    service: 'stop-move-detection',
+    parse: (_topic, value) => parseGpsClean(value),
+    idleTimeoutMs: options.idleTimeoutMs,
+    retentionMs: options.retentionMs ?? EPISODE_STATE_RETENTION_MS,
+    createState: () => ({ detector: initialStayPointState(), points: [], replayFrom: null, maxEventMs: Number.NEGATIVE_INFINITY }),
+    oldestHeldOffset: (state) => {
+      const first = state.points[0]?.offset ?? null;
+      const from = state.replayFrom?.offset ?? null;
+      return first === null ? from : from === null ? first : Math.min(first, from);
     },
-    flushIdle(nowMs: number) {
-      const outputs: OutputRecord[] = [];
-      for (const entry of states.idle(nowMs, options.idleTimeoutMs)) {
-        if (entry.state.detector.processed < entry.state.detector.points.length) {
-          outputs.push(...step(entry.participant, entry.state, [], entry.state.maxEventMs));
-        }
+    // Points in arrival order: one out of order is rejected whether or not it shares a poll with
+    // the points it is behind, so the result does not depend on batching (nor on a replay's).
+    onRecords(participant, state, records) {
+      const chunk: HeldPoint[] = [];
+      for (const { value, offset } of records) {
+        state.maxEventMs = Math.max(state.maxEventMs, value.point.timeMs);
+        chunk.push({ ...value.point, offset });
       }
-      return outputs;
+      return step(participant, state, chunk, state.maxEventMs - options.allowedLatenessMs);
     },
-    heldOffsets: () => states.heldOffsets(),
-    openParticipants: () => states.openCount(),
-    reset: () => states.reset(),
-  };
+    onIdle: (participant, state) =>
+      state.detector.processed < state.detector.points.length ? step(participant, state, [], state.maxEventMs) : [],
+  });
 }
