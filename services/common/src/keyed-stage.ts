@@ -5,7 +5,7 @@
  * records; the runtime does the rest, the same way for all five.
  */
 import { ParticipantStates, type ParticipantEntry } from './participant-state.js';
-import type { InputRecord, OutputRecord, RejectRecord, StreamHandler } from './stream-runner.js';
+import { partitionKey, type InputRecord, type OutputRecord, type RejectRecord, type StreamHandler } from './stream-runner.js';
 import { SERVICES, type ServiceName, type TopicSpec } from './topics.js';
 
 /** A parsed input value, or why the record goes to the dead-letter topic. */
@@ -62,7 +62,27 @@ export interface KeyedStageSpec<S, T extends ParticipantValue> {
   readonly clock?: () => number;
 }
 
-export interface KeyedStage<S> extends StreamHandler {
+/**
+ * What a restarted stage needs to rebuild each participant's state exactly: the runner stores
+ * {@link heldByParticipant} with each commit and hands it back, with the offset up to which records
+ * are re-read, to {@link resume} after a restart, a rebalance or a rewind.
+ */
+export interface ResumableHandler {
+  /** Per `topic:partition`, the offset each participant's state must be rebuilt from. */
+  heldByParticipant(): ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /**
+   * Records of `source` below `replayUpTo` are re-read: a participant's are used only from its
+   * own held offset on (`heldFrom`), and not at all when it held nothing. Null `heldFrom`
+   * (unknown, e.g. a commit of an earlier version) uses every re-read record.
+   */
+  resume(source: string, replayUpTo: number, heldFrom: ReadonlyMap<string, number> | null): void;
+}
+
+export function isResumable(handler: StreamHandler): handler is StreamHandler & ResumableHandler {
+  return typeof (handler as Partial<ResumableHandler>).resume === 'function' && typeof (handler as Partial<ResumableHandler>).heldByParticipant === 'function';
+}
+
+export interface KeyedStage<S> extends StreamHandler, ResumableHandler {
   /** Participants whose state is held (for the metric and tests). */
   participantsHeld(): number;
   /** A participant's entry, for tests and the stage's own routes. */
@@ -78,6 +98,20 @@ export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S
   const parsedValues = new WeakMap<object, T>();
 
   const inputNames = new Set(inputs.map((t: TopicSpec) => t.name));
+  const replays = new Map<string, { readonly upTo: number; readonly heldFrom: ReadonlyMap<string, number> | null }>();
+  /** False for a re-read record whose participant's state starts later (see ResumableHandler.resume). */
+  const needed = (record: InputRecord, participant: string): boolean => {
+    const source = partitionKey(record.topic, record.partition);
+    const replay = replays.get(source);
+    if (replay === undefined) return true;
+    if (record.offset >= replay.upTo) {
+      replays.delete(source);
+      return true;
+    }
+    if (replay.heldFrom === null) return true;
+    const from = replay.heldFrom.get(participant);
+    return from !== undefined && record.offset >= from;
+  };
   return {
     inputs,
     outputs,
@@ -103,6 +137,7 @@ export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S
           value = result.value;
         }
         const participant = value.participant_virtual_id;
+        if (replays.size > 0 && !needed(record, participant)) continue;
         const stageRecord: StageRecord<T> = { topic: record.topic, partition: record.partition, offset: record.offset, value };
         sources.set(stageRecord, record);
         states.touch(participant, record.topic, record.partition, nowMs);
@@ -126,6 +161,13 @@ export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S
     openParticipants: () => states.openCount(),
     participantsHeld: () => states.size(),
     entry: (participant) => states.get(participant),
-    reset: () => states.reset(),
+    heldByParticipant: () => states.heldByParticipant(),
+    resume(source, replayUpTo, heldFrom) {
+      replays.set(source, { upTo: replayUpTo, heldFrom });
+    },
+    reset() {
+      states.reset();
+      replays.clear();
+    },
   };
 }

@@ -6,6 +6,7 @@
  * Tests feed it at live rates (an idle flush between records) and compare what it sent with the
  * batch result, so the live guarantee of DESIGN.md §4 is checked on the pure handler.
  */
+import { isResumable } from './keyed-stage.js';
 import { commitTargets, partitionKey, type CommitPoint, type InputRecord, type OutputRecord, type StreamHandler } from './stream-runner.js';
 
 export interface DeadLetter {
@@ -26,6 +27,8 @@ export class LiveFeed {
   private readonly logs = new Map<string, InputRecord[]>();
   private readonly processedUpTo = new Map<string, number>();
   private readonly committed = new Map<string, CommitPoint>();
+  /** Per partition, each participant's held offset at the last commit (the commit's metadata). */
+  private readonly committedHeld = new Map<string, ReadonlyMap<string, number>>();
   /** Everything sent to output topics, in order: later records of a key replace earlier ones downstream. */
   readonly sent: OutputRecord[] = [];
   readonly deadLetters: DeadLetter[] = [];
@@ -70,6 +73,10 @@ export class LiveFeed {
     const replay = new Map(this.committed);
     this.processedUpTo.clear();
     // As the runner does: every partition re-reads what it had processed before any goes on.
+    const handler = this.handler;
+    if (isResumable(handler)) {
+      for (const [key, point] of replay) handler.resume(key, point.processedUpTo, this.committedHeld.get(key) ?? new Map());
+    }
     for (const [key, log] of this.logs) {
       const point = replay.get(key);
       const reread = log.slice(point?.offset ?? 0, point?.processedUpTo ?? 0);
@@ -123,8 +130,11 @@ export class LiveFeed {
   }
 
   private commit(): void {
+    const byParticipant = isResumable(this.handler) ? this.handler.heldByParticipant() : new Map<string, ReadonlyMap<string, number>>();
     for (const target of commitTargets(this.processedUpTo, this.handler.heldOffsets(), this.committed)) {
-      this.committed.set(partitionKey(target.topic, target.partition), { offset: target.offset, processedUpTo: target.processedUpTo });
+      const key = partitionKey(target.topic, target.partition);
+      this.committed.set(key, { offset: target.offset, processedUpTo: target.processedUpTo });
+      this.committedHeld.set(key, byParticipant.get(key) ?? new Map());
     }
   }
 }

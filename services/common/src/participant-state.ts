@@ -94,6 +94,27 @@ export class ParticipantStates<S> {
     this.entries.clear();
   }
 
+  /**
+   * Per `topic:partition`, the offset each participant's state must be rebuilt from: after a
+   * restart, a participant's re-read records below it are skipped, so its state is rebuilt from
+   * exactly where it was (another participant of the partition may hold an older offset).
+   */
+  heldByParticipant(): Map<string, Map<string, number>> {
+    const held = new Map<string, Map<string, number>>();
+    const hold = (source: string, participant: string, offset: number) => {
+      let own = held.get(source);
+      if (own === undefined) held.set(source, (own = new Map()));
+      own.set(participant, offset);
+    };
+    for (const entry of this.entries.values()) {
+      const offset = this.oldestHeldOffset(entry.state);
+      if (offset === null) continue;
+      if (typeof offset === 'number') hold(entry.source, entry.participant, offset);
+      else for (const [source, o] of offset) hold(source, entry.participant, o);
+    }
+    return held;
+  }
+
   /** Lowest held offset per `topic:partition`, over every participant of that partition. */
   heldOffsets(): Map<string, number> {
     const held = new Map<string, number>();

@@ -170,4 +170,20 @@ describe('gps-preprocessing at live rates and across restarts', () => {
     expect(sortedRows(feed(both, 'one-by-one').table)).toEqual(expected);
     expect(sortedRows(feed(both, 'bursts', seededIndices(9, both.length, 6), true).table)).toEqual(expected);
   });
+
+  it('rebuilds each participant of a partition from its own held offset, not from the oldest one held', () => {
+    // a's only fix stays its last kept one (offset 2) and holds the partition back; b's 50 km
+    // outlier at offset 3 is dropped, and b's state moves on. After a restart the partition is
+    // re-read from offset 2: b must skip what precedes its own held fix, or the outlier, its first
+    // record re-read, would seed its speed filter and its later fixes would be dropped as too fast.
+    const records: Array<FedRecord & { point: GpsPoint }> = [fix('b', 0, 0), fix('b', 7, 5), fix('a', 0, 0), fix('b', 0, 7, 0.7)];
+    for (let t = 10; t <= 200; t += 5) records.push(fix('b', 1.4 * t, t));
+    const expected = sortedRows(batchRows(records));
+    expect(expected).toHaveLength(1 + 2 + 39);
+    for (const restartAt of [5, 20, records.length - 1]) {
+      const { table, live } = feed(records, 'one-by-one', new Set([restartAt]), true);
+      expect(live.committedOffsets().get(`${TOPICS.rawGps.name}:0`)?.offset).toBe(2);
+      expect(sortedRows(table), `restart after record ${restartAt}`).toEqual(expected);
+    }
+  });
 });
