@@ -155,7 +155,7 @@ class CountingCodec extends AvroCodec {
   decoded = 0;
   decodeMs = 0;
   encodeMs = 0;
-  override async decode(bytes: Buffer | null): Promise<unknown> {
+  override async decode(bytes: Buffer | null, topic?: TopicSpec): Promise<unknown> {
     const t0 = performance.now();
     if (this.decoded === 0) {
       this.firstDecodeAt = t0;
@@ -163,7 +163,7 @@ class CountingCodec extends AvroCodec {
     }
     this.decoded += 1;
     try {
-      return await super.decode(bytes);
+      return await super.decode(bytes, topic);
     } finally {
       this.decodeMs += performance.now() - t0;
     }

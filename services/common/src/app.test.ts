@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildServiceApp } from './app.js';
+import { buildServiceApp, notReadyReason } from './app.js';
 import { createServiceMetrics } from './metrics.js';
 
 describe('buildServiceApp', () => {
@@ -11,7 +11,7 @@ describe('buildServiceApp', () => {
   });
 
   it('reports ready only when the consumer has joined and the registry answers', async () => {
-    const health = { joined: true, assignment: { 'raw.gps': [0, 1] }, lag: 7, openParticipants: 2 };
+    const health = { joined: true, assignment: { 'raw.gps': [0, 1] }, lag: 7, openParticipants: 2, reason: null };
     const ready = buildServiceApp({
       name: 'gps-preprocessing',
       metrics: createServiceMetrics('gps-preprocessing'),
@@ -20,7 +20,7 @@ describe('buildServiceApp', () => {
     });
     const ok = await ready.inject({ method: 'GET', url: '/health' });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toEqual({ service: 'gps-preprocessing', live: true, ready: true, consumer: health, registryReachable: true, lag: 7 });
+    expect(ok.json()).toEqual({ service: 'gps-preprocessing', live: true, ready: true, consumer: health, registryReachable: true, lag: 7, reason: null });
 
     const unreachable = buildServiceApp({
       name: 'gps-preprocessing',
@@ -30,7 +30,31 @@ describe('buildServiceApp', () => {
     });
     const notReady = await unreachable.inject({ method: 'GET', url: '/health' });
     expect(notReady.statusCode).toBe(503);
-    expect(notReady.json()).toMatchObject({ live: true, ready: false, registryReachable: false });
+    expect(notReady.json()).toMatchObject({ live: true, ready: false, registryReachable: false, reason: 'schema registry unreachable' });
+  });
+
+  it('reports not ready with the runner\'s reason while transient errors keep failing, and ready again once they pass', async () => {
+    let reason: string | null = 'schema registry unreachable: connect ECONNREFUSED 127.0.0.1:8081';
+    const app = buildServiceApp({
+      name: 'timeseries-preprocessing',
+      metrics: createServiceMetrics('timeseries-preprocessing'),
+      runner: { health: () => ({ joined: true, assignment: {}, lag: 0, openParticipants: 0, reason }), stop: async () => undefined },
+      codec: { reachable: async () => true },
+    });
+    const failing = await app.inject({ method: 'GET', url: '/health' });
+    expect(failing.statusCode).toBe(503);
+    expect(failing.json()).toMatchObject({ ready: false, reason: 'schema registry unreachable: connect ECONNREFUSED 127.0.0.1:8081' });
+    reason = null;
+    const passing = await app.inject({ method: 'GET', url: '/health' });
+    expect(passing.statusCode).toBe(200);
+    expect(passing.json()).toMatchObject({ ready: true, reason: null });
+  });
+
+  it('is not ready before the consumer has joined its group, and says so', () => {
+    const consumer = { joined: false, assignment: {}, lag: 0, openParticipants: 0, reason: null };
+    expect(notReadyReason(consumer, true)).toBe('consumer not in its group yet');
+    expect(notReadyReason({ ...consumer, joined: true }, true)).toBeNull();
+    expect(notReadyReason({ ...consumer, reason: 'kafka: connection refused' }, false)).toBe('kafka: connection refused');
   });
 
   it('exposes the pipeline metrics in Prometheus text', async () => {
@@ -47,7 +71,7 @@ describe('buildServiceApp', () => {
     const app = buildServiceApp({
       name: 'postprocessing',
       metrics: createServiceMetrics('postprocessing'),
-      runner: { health: () => ({ joined: true, assignment: {}, lag: 0, openParticipants: 0 }), stop: async () => void (stopped = true) },
+      runner: { health: () => ({ joined: true, assignment: {}, lag: 0, openParticipants: 0, reason: null }), stop: async () => void (stopped = true) },
     });
     await app.close();
     expect(stopped).toBe(true);

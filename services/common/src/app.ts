@@ -1,6 +1,7 @@
 /**
  * The Fastify app every service builds (DESIGN.md §2): `GET /` greets, `GET /health` reports
- * liveness and readiness (consumer joined, registry reachable, lag), `GET /metrics` exposes
+ * liveness and readiness (consumer joined, registry reachable, no transient error that keeps
+ * failing; the reason when not ready; lag from the broker's offsets), `GET /metrics` exposes
  * Prometheus text. Shutdown follows Fastify's order: stop taking records, then close clients.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -25,6 +26,17 @@ export interface HealthReport {
   readonly consumer: RunnerHealth | null;
   readonly registryReachable: boolean | null;
   readonly lag: number | null;
+  /** Why the service is not ready; null when it is. */
+  readonly reason: string | null;
+}
+
+/** Why a service is not ready, or null: the consumer's own reason first, then the registry, then the group. */
+export function notReadyReason(consumer: RunnerHealth | null, registryReachable: boolean | null): string | null {
+  if (consumer === null) return 'no consumer';
+  if (consumer.reason !== null) return consumer.reason;
+  if (registryReachable === false) return 'schema registry unreachable';
+  if (!consumer.joined) return 'consumer not in its group yet';
+  return null;
 }
 
 const REGISTRY_CHECK_TTL_MS = 5_000;
@@ -54,8 +66,9 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
   app.get('/health', async (_request, reply) => {
     const consumer = options.runner?.health() ?? null;
     const reachable = await registryReachable();
-    const ready = consumer !== null && consumer.joined && reachable === true;
-    const report: HealthReport = { service: options.name, live: true, ready, consumer, registryReachable: reachable, lag: consumer?.lag ?? null };
+    const reason = notReadyReason(consumer, reachable);
+    const ready = reason === null && reachable === true;
+    const report: HealthReport = { service: options.name, live: true, ready, consumer, registryReachable: reachable, lag: consumer?.lag ?? null, reason };
     return reply.code(ready ? 200 : 503).send(report);
   });
 

@@ -6,6 +6,8 @@ export interface ServiceMetrics {
   readonly recordsIn: Counter<'topic'>;
   readonly recordsOut: Counter<'topic'>;
   readonly deadLetters: Counter<'topic' | 'reason'>;
+  /** Every time a handler throws (each try); the records then dead-lettered count in `deadLetters` with reason `handler-error`. */
+  readonly handlerFailures: Counter<'topic'>;
   readonly batchSeconds: Histogram<'topic'>;
   readonly lag: Gauge<'topic' | 'partition'>;
 }
@@ -24,6 +26,12 @@ export function createServiceMetrics(service: string): ServiceMetrics {
       labelNames: ['topic', 'reason'],
       registers: [registry],
     }),
+    handlerFailures: new Counter({
+      name: 'polluscope_handler_failures_total',
+      help: 'Tries at a batch or a record that the handler threw on',
+      labelNames: ['topic'],
+      registers: [registry],
+    }),
     batchSeconds: new Histogram({
       name: 'polluscope_batch_duration_seconds',
       help: 'Time to decode, process, produce and commit one batch',
@@ -31,6 +39,6 @@ export function createServiceMetrics(service: string): ServiceMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
-    lag: new Gauge({ name: 'polluscope_consumer_lag', help: 'Records behind the partition end', labelNames: ['topic', 'partition'], registers: [registry] }),
+    lag: new Gauge({ name: 'polluscope_consumer_lag', help: 'Records behind the partition end, from the broker offsets', labelNames: ['topic', 'partition'], registers: [registry] }),
   };
 }

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { commitTargets, processedUpToMetadata, replayedUpTo, splitAtOffset, topicNaming, type CommitPoint } from './stream-runner.js';
+import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded } from 'kafkajs';
+import { PipelineError } from './errors.js';
+import {
+  afterHandlerFailure,
+  backoffMs,
+  commitTargets,
+  partitionLag,
+  processedUpToMetadata,
+  replayedUpTo,
+  splitAtOffset,
+  topicNaming,
+  transientReason,
+  type CommitPoint,
+} from './stream-runner.js';
 
 const map = (entries: [string, number][]) => new Map(entries);
 
@@ -85,5 +98,56 @@ describe('topicNaming', () => {
 
   it('refuses a Kafka topic without the prefix rather than hand the handler a wrong name', () => {
     expect(() => topicNaming('bench-1.').fromKafka('raw.sensor')).toThrow(/prefix/);
+  });
+});
+
+describe('afterHandlerFailure', () => {
+  it('retries a batch the handler throws on until it has failed 3 times in all, then isolates its records', () => {
+    expect([1, 2, 3, 4].map((failures) => afterHandlerFailure(failures, 3, false))).toEqual(['retry', 'retry', 'isolate', 'isolate']);
+  });
+
+  it('dead-letters the record the handler throws on when processed alone', () => {
+    expect(afterHandlerFailure(4, 3, true)).toBe('dead-letter');
+    expect(afterHandlerFailure(1, 3, true)).toBe('dead-letter');
+  });
+
+  it('follows the configured number of tries', () => {
+    expect(afterHandlerFailure(1, 1, false)).toBe('isolate');
+    expect([1, 4, 5].map((failures) => afterHandlerFailure(failures, 5, false))).toEqual(['retry', 'retry', 'isolate']);
+  });
+});
+
+describe('backoffMs', () => {
+  it('doubles from 1 s up to 30 s', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 50].map(backoffMs)).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+  });
+});
+
+describe('partitionLag', () => {
+  it('counts from the next offset to process', () => {
+    expect(partitionLag(120, { processedUpTo: 100, committed: 80 })).toBe(20);
+  });
+
+  it('grows with the end offset while the member is stalled', () => {
+    expect(partitionLag(150, { processedUpTo: 100 })).toBe(50);
+  });
+
+  it('counts from the committed offset, or the start of the partition, before anything is processed', () => {
+    expect(partitionLag(120, { committed: 80, start: 10 })).toBe(40);
+    expect(partitionLag(120, { committed: -1, start: 10 })).toBe(110);
+    expect(partitionLag(120, {})).toBe(120);
+  });
+
+  it('is never negative', () => {
+    expect(partitionLag(5, { processedUpTo: 9 })).toBe(0);
+  });
+});
+
+describe('transientReason', () => {
+  it('names what is failing from the error\'s class', () => {
+    expect(transientReason(new PipelineError('REGISTRY_UNAVAILABLE', 'schema registry unreachable: timeout'))).toBe('schema registry unreachable: timeout');
+    expect(transientReason(new KafkaJSConnectionError('Connection error: connect ECONNREFUSED'))).toBe('kafka: Connection error: connect ECONNREFUSED');
+    expect(transientReason(new KafkaJSNumberOfRetriesExceeded(new Error('x'), { retryCount: 5, retryTime: 1000 }))).toMatch(/^kafka: /);
+    expect(transientReason(new TypeError('fetch failed'))).toBe('TypeError: fetch failed');
   });
 });

@@ -6,11 +6,14 @@
  * rebalance, so a crash or a new replica recomputes and upserts instead of losing or duplicating.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel, PartitionAssigners, type Admin, type Consumer, type IHeaders, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import kafkajs, { Kafka, logLevel, PartitionAssigners, type Admin, type Consumer, type IHeaders, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+
+// kafkajs is CommonJS: Node's ESM loader does not see its error classes as named exports.
+const { KafkaJSError } = kafkajs;
 import type { AvroCodec } from './codec.js';
 import { CoPartitionedAssigner } from './co-partitioned-assigner.js';
-import { isPoison, PipelineError } from './errors.js';
+import { deadLetterKind, isPoison, PipelineError } from './errors.js';
 import type { ServiceMetrics } from './metrics.js';
 import { CachedDefaultPartitioner } from './partitioner.js';
 import { produceChunks } from './produce-chunks.js';
@@ -70,6 +73,12 @@ export interface StreamRunnerOptions {
    * the commit rule still see the registry's names. Default: none.
    */
   readonly topicPrefix?: string;
+  /** Tries at a batch on which the handler throws before the record it throws on is dead-lettered. Default 3. */
+  readonly maxHandlerAttempts?: number;
+  /** Consecutive failed tries (registry, broker unreachable, …) after which `/health` reports not ready. Default 2. */
+  readonly unhealthyAfterFailures?: number;
+  /** How often the lag is read from the broker's offsets, in ms. Default 5000. */
+  readonly lagRefreshMs?: number;
 }
 
 export interface RunnerHealth {
@@ -78,14 +87,66 @@ export interface RunnerHealth {
   readonly lag: number;
   /** Participants whose windows are still open: their tails come out at the next idle flush. */
   readonly openParticipants: number;
+  /** Why the runner is not making progress (transient errors keep failing), or null. */
+  readonly reason: string | null;
 }
 
 /** Pause after a failed batch before re-reading, so an unavailable broker or registry is not hammered. */
 const REWIND_BACKOFF_MS = 1000;
+/** Longest pause between tries while a failure persists. */
+const MAX_BACKOFF_MS = 30_000;
+export const DEFAULT_MAX_HANDLER_ATTEMPTS = 3;
+const DEFAULT_UNHEALTHY_AFTER_FAILURES = 2;
+const DEFAULT_LAG_REFRESH_MS = 5_000;
 /** Tries at reading the committed offsets after a rebalance before going on without them. */
 const REPLAY_POINT_ATTEMPTS = 10;
 
 export const partitionKey = (topic: string, partition: number) => `${topic}:${partition}`;
+
+/** Pause before try `failures + 1`: doubling from 1 s, at most 30 s. */
+export function backoffMs(failures: number): number {
+  return Math.min(MAX_BACKOFF_MS, REWIND_BACKOFF_MS * 2 ** Math.max(0, failures - 1));
+}
+
+/**
+ * What follows a handler throwing (DESIGN.md §4, "Unexpected"): the batch is tried again until
+ * it has failed `maxAttempts` times in all; then its records are processed one at a time to find
+ * the one it throws on, which goes to the dead-letter topic (`isolated`: the failure came from a
+ * single record) while the partition moves on.
+ *
+ * @param failures failed tries of the partition's batch so far, this one included
+ */
+export function afterHandlerFailure(failures: number, maxAttempts: number, isolated: boolean): 'retry' | 'isolate' | 'dead-letter' {
+  if (isolated) return 'dead-letter';
+  return failures < maxAttempts ? 'retry' : 'isolate';
+}
+
+/**
+ * Records behind the end of a partition: from its end offset and where this member is (next
+ * offset to process, else the group's committed offset, else the start of the partition).
+ */
+export function partitionLag(endOffset: number, position: { processedUpTo?: number; committed?: number; start?: number }): number {
+  const at = position.processedUpTo ?? (position.committed !== undefined && position.committed >= 0 ? position.committed : (position.start ?? 0));
+  return Math.max(0, endOffset - at);
+}
+
+/** A handler threw: on a batch of a partition, or (`offset` set) on one record processed alone. */
+class HandlerFailure extends PipelineError {
+  constructor(
+    readonly partitionKey: string,
+    cause: unknown,
+    readonly culprit?: { readonly message: KafkaMessage; readonly topic: string; readonly partition: number },
+  ) {
+    super('HANDLER_FAILED', (cause as Error)?.message ?? String(cause), { partition: partitionKey, offset: culprit?.message.offset }, { cause });
+  }
+}
+
+/** The reason `/health` gives for a transient failure, from the error's class. */
+export function transientReason(err: unknown): string {
+  if (err instanceof PipelineError) return err.message;
+  if (err instanceof KafkaJSError) return `kafka: ${err.message}`;
+  return `${(err as Error)?.name ?? 'error'}: ${(err as Error)?.message ?? String(err)}`;
+}
 
 export interface CommitTarget {
   readonly topic: string;
@@ -194,10 +255,23 @@ export class StreamRunner {
    * committed offset, or the first offset read after joining (the group's committed offset then).
    */
   private readonly replayFrom = new Map<string, number>();
-  private readonly lagByPartition = new Map<string, number>();
+  /** End offset (high watermark) per partition, from the broker: refreshed periodically and by every fetched batch. */
+  private readonly endOffsets = new Map<string, number>();
+  /** The group's committed offset and the partition's start, per partition, as last read from the broker. */
+  private readonly brokerPositions = new Map<string, { committed: number; start: number }>();
+  /** Failed tries of the current batch of a partition on which the handler throws. */
+  private readonly handlerFailures = new Map<string, number>();
+  /** Partitions whose records are processed one at a time, to find the one the handler throws on. */
+  private readonly isolating = new Set<string>();
+  /** Offsets of records the handler threw on, dead-lettered and never handed to it again, per partition. */
+  private readonly skipped = new Map<string, Set<number>>();
+  /** Consecutive failures of transient kind, by where they happen, with the last reason. */
+  private readonly failures = new Map<'processing' | 'lag', { count: number; reason: string }>();
   private assignment: Record<string, number[]> = {};
   private joined = false;
+  private crashReason: string | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
+  private lagTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: StreamRunnerOptions) {
     this.kafka = new Kafka({
@@ -235,11 +309,13 @@ export class StreamRunner {
         this.assignment = event.payload.memberAssignment;
         await this.loadReplayPoints(this.assignment);
         this.joined = true;
+        this.crashReason = null;
         options.logger.info({ assignment: this.assignment }, 'joined the consumer group');
       });
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       this.joined = false;
+      this.crashReason = `consumer crashed: ${transientReason(event.payload.error)}`;
       options.logger.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
     });
     this.consumer.on(this.consumer.events.STOP, () => {
@@ -248,6 +324,7 @@ export class StreamRunner {
   }
 
   async start(): Promise<void> {
+    this.options.codec.prepareInputs(this.options.handler.inputs);
     await this.admin.connect();
     await this.producer.connect();
     await this.consumer.connect();
@@ -266,7 +343,7 @@ export class StreamRunner {
           });
           if (!processed) return;
         } catch (err) {
-          await this.mutex.run(() => this.rewind(err, 'batch'));
+          await this.mutex.run(() => this.afterFailure(err, 'batch'));
           return; // the partitions are re-read from where their state can be rebuilt
         }
         const last = batch.messages.at(-1);
@@ -276,23 +353,77 @@ export class StreamRunner {
     });
     const every = Math.max(100, Math.min(1000, Math.floor(this.options.idleTimeoutMs / 2)));
     this.idleTimer = setInterval(() => {
-      void this.mutex.run(() => this.flushIdle().catch((err) => this.rewind(err, 'idle flush')));
+      void this.mutex.run(() => this.flushIdle().catch((err) => this.afterFailure(err, 'idle flush')));
     }, every);
+    this.lagTimer = setInterval(() => void this.refreshLag(), this.options.lagRefreshMs ?? DEFAULT_LAG_REFRESH_MS);
   }
 
   /** Finishes the batch under way, commits, and leaves the group. */
   async stop(): Promise<void> {
     if (this.idleTimer) clearInterval(this.idleTimer);
+    if (this.lagTimer) clearInterval(this.lagTimer);
     this.idleTimer = null;
+    this.lagTimer = null;
     await this.consumer.disconnect();
     await this.producer.disconnect();
     await this.admin.disconnect();
   }
 
   health(): RunnerHealth {
+    const threshold = this.options.unhealthyAfterFailures ?? DEFAULT_UNHEALTHY_AFTER_FAILURES;
+    let reason = this.crashReason;
+    for (const failure of this.failures.values()) if (reason === null && failure.count >= threshold) reason = failure.reason;
+    return { joined: this.joined, assignment: this.assignment, lag: this.lag(), openParticipants: this.options.handler.openParticipants(), reason };
+  }
+
+  /** Records behind the end of the assigned partitions, from the broker's offsets. */
+  private lag(): number {
     let lag = 0;
-    for (const value of this.lagByPartition.values()) lag += value;
-    return { joined: this.joined, assignment: this.assignment, lag, openParticipants: this.options.handler.openParticipants() };
+    for (const [topic, partitions] of Object.entries(this.assignment)) {
+      for (const partition of partitions) lag += this.partitionLagOf(partitionKey(this.naming.fromKafka(topic), partition));
+    }
+    return lag;
+  }
+
+  private partitionLagOf(key: string): number {
+    const end = this.endOffsets.get(key);
+    if (end === undefined) return 0; // not read from the broker yet
+    const broker = this.brokerPositions.get(key);
+    return partitionLag(end, { processedUpTo: this.processedUpTo.get(key), committed: broker?.committed, start: broker?.start });
+  }
+
+  /**
+   * Reads the end offsets of the assigned partitions and the group's committed offsets from the
+   * broker, so the lag grows while this member is stalled, and says so in `/health` when the
+   * broker cannot be reached.
+   */
+  private async refreshLag(): Promise<void> {
+    const topics = Object.keys(this.assignment);
+    if (topics.length === 0) return;
+    try {
+      const committed = await this.admin.fetchOffsets({ groupId: this.options.groupId, topics });
+      const ends = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await this.admin.fetchTopicOffsets(topic) })));
+      const committedOf = new Map(committed.flatMap(({ topic, partitions }) => partitions.map((p) => [`${topic}:${p.partition}`, Number(p.offset)] as const)));
+      for (const { topic, partitions } of ends) {
+        for (const { partition, high, low } of partitions) {
+          const key = partitionKey(this.naming.fromKafka(topic), partition);
+          this.endOffsets.set(key, Math.max(Number(high), this.endOffsets.get(key) ?? 0));
+          this.brokerPositions.set(key, { committed: committedOf.get(`${topic}:${partition}`) ?? -1, start: Number(low) });
+          if ((this.assignment[topic] ?? []).includes(partition)) {
+            this.options.metrics.lag.set({ topic: this.naming.fromKafka(topic), partition: String(partition) }, this.partitionLagOf(key));
+          }
+        }
+      }
+      this.failures.delete('lag');
+    } catch (err) {
+      this.noteFailure('lag', `kafka broker unreachable: ${transientReason(err)}`);
+    }
+  }
+
+  private noteFailure(where: 'processing' | 'lag', reason: string): number {
+    const count = (this.failures.get(where)?.count ?? 0) + 1;
+    this.failures.set(where, { count, reason });
+    return count;
   }
 
   /** Reads how far the previous owners of the assigned partitions processed them. */
@@ -376,22 +507,25 @@ export class StreamRunner {
   private async processMessages(topic: string, partition: number, messages: readonly KafkaMessage[], highWatermark: number, send: boolean): Promise<void> {
     const { handler, metrics, codec, logger } = this.options;
     const stopTimer = metrics.batchSeconds.startTimer({ topic });
+    const key = partitionKey(topic, partition);
+    const spec = handler.inputs.find((t) => t.name === topic);
+    const skipped = this.skipped.get(key);
     const records: InputRecord[] = [];
     const deadLetters: Message[] = [];
     for (const message of messages) {
       const offset = Number(message.offset);
+      if (skipped?.has(offset)) continue; // the handler threw on it; it went to the dead-letter topic
       try {
-        const value = await codec.decode(message.value);
+        const value = await codec.decode(message.value, spec);
         const reason = handler.validate(topic, value);
         if (reason !== null) throw new PipelineError('INVALID_RECORD', reason);
         records.push({ topic, partition, offset, key: message.key?.toString('utf8') ?? null, value });
       } catch (err) {
-        if (!isPoison(err)) throw err; // retried by the consumer with backoff
-        const code = (err as PipelineError).code;
+        if (!isPoison(err)) throw err; // retried with backoff
         if (!send) continue; // already sent to the dead-letter topic before the restart
-        deadLetters.push(this.deadLetter(message, topic, partition, (err as Error).message));
-        metrics.deadLetters.inc({ topic, reason: code === 'DECODE_FAILED' ? 'decode' : 'invalid' });
-        logger.warn({ topic, partition, offset, reason: (err as Error).message }, 'record sent to the dead-letter topic');
+        deadLetters.push(this.deadLetter(message, topic, partition, err.message));
+        metrics.deadLetters.inc({ topic, reason: deadLetterKind(err.code) });
+        logger.warn({ topic, partition, offset, reason: err.message }, 'record sent to the dead-letter topic');
       }
     }
     metrics.recordsIn.inc({ topic }, messages.length);
@@ -403,14 +537,91 @@ export class StreamRunner {
       metrics.deadLetters.inc({ topic, reason: kind });
       logger.warn({ topic, partition, offset: record.offset, reason }, 'record sent to the dead-letter topic');
     };
-    const outputs = await handler.process(records, Date.now(), reject);
+    const outputs = this.isolating.has(key)
+      ? await this.processOneByOne(key, records, byOffset, reject)
+      : await this.processHandled(key, records, reject);
     if (send) await this.send(outputs, deadLetters);
     const lastOffset = Number(messages.at(-1)?.offset);
-    this.processedUpTo.set(partitionKey(topic, partition), lastOffset + 1);
-    this.lagByPartition.set(partitionKey(topic, partition), Math.max(0, highWatermark - lastOffset - 1));
-    metrics.lag.set({ topic, partition: String(partition) }, Math.max(0, highWatermark - lastOffset - 1));
+    this.processedUpTo.set(key, lastOffset + 1);
+    this.endOffsets.set(key, Math.max(highWatermark, this.endOffsets.get(key) ?? 0));
+    metrics.lag.set({ topic, partition: String(partition) }, this.partitionLagOf(key));
     await this.commit();
+    this.failures.delete('processing');
+    if (send) {
+      // New records went through: the failures counted were of records now behind.
+      this.handlerFailures.delete(key);
+      this.isolating.delete(key);
+    }
     stopTimer();
+  }
+
+  /** The handler on a batch; what it throws becomes a HandlerFailure of the partition (retryable PipelineErrors stay transient). */
+  private async processHandled(key: string, records: readonly InputRecord[], reject: RejectRecord): Promise<readonly OutputRecord[]> {
+    try {
+      return await this.options.handler.process(records, Date.now(), reject);
+    } catch (err) {
+      if (err instanceof PipelineError && err.retryable) throw err;
+      throw new HandlerFailure(key, err);
+    }
+  }
+
+  /** The handler on one record at a time, to tell which one it throws on. */
+  private async processOneByOne(
+    key: string,
+    records: readonly InputRecord[],
+    byOffset: ReadonlyMap<number, KafkaMessage>,
+    reject: RejectRecord,
+  ): Promise<readonly OutputRecord[]> {
+    const outputs: OutputRecord[] = [];
+    for (const record of records) {
+      try {
+        outputs.push(...(await this.options.handler.process([record], Date.now(), reject)));
+      } catch (err) {
+        if (err instanceof PipelineError && err.retryable) throw err;
+        const message = byOffset.get(record.offset)!;
+        throw new HandlerFailure(key, err, { message, topic: record.topic, partition: record.partition });
+      }
+    }
+    return outputs;
+  }
+
+  /**
+   * After a failed batch or idle flush: a handler's failure is retried a few times, then the
+   * record it throws on is dead-lettered (`handler-error`); anything else is transient, retried
+   * with a growing pause and, when it keeps failing, reported by `/health`. Either way the state
+   * is rebuilt from Kafka (see {@link rewind}).
+   */
+  private async afterFailure(err: unknown, during: string): Promise<void> {
+    if (!(err instanceof HandlerFailure)) {
+      const failures = this.noteFailure('processing', transientReason(err));
+      return this.rewind(err, during, backoffMs(failures));
+    }
+    const key = err.partitionKey;
+    const failures = (this.handlerFailures.get(key) ?? 0) + 1;
+    this.handlerFailures.set(key, failures);
+    this.options.metrics.handlerFailures.inc({ topic: key.slice(0, key.lastIndexOf(':')) });
+    const step = afterHandlerFailure(failures, this.options.maxHandlerAttempts ?? DEFAULT_MAX_HANDLER_ATTEMPTS, err.culprit !== undefined);
+    if (step === 'isolate') this.isolating.add(key);
+    if (step === 'dead-letter' && err.culprit !== undefined) {
+      const { message, topic, partition } = err.culprit;
+      const offset = Number(message.offset);
+      try {
+        // Also when re-read after a restart (send false): whether it was dead-lettered before is not known here.
+        await this.send([], [this.deadLetter(message, topic, partition, `handler-error: ${err.message}`)]);
+      } catch (sendError) {
+        const count = this.noteFailure('processing', transientReason(sendError));
+        return this.rewind(sendError, 'sending a dead letter', backoffMs(count));
+      }
+      this.options.metrics.deadLetters.inc({ topic, reason: 'handler-error' });
+      this.options.logger.warn({ topic, partition, offset, err: err.cause }, 'the handler throws on this record: sent to the dead-letter topic');
+      const skipped = this.skipped.get(key) ?? new Set<number>();
+      skipped.add(offset);
+      this.skipped.set(key, skipped);
+      this.handlerFailures.delete(key);
+      this.isolating.delete(key);
+      return this.rewind(err, during, 0);
+    }
+    return this.rewind(err, during, backoffMs(failures));
   }
 
   /**
@@ -419,7 +630,7 @@ export class StreamRunner {
    * Kafka: it is dropped and every partition read so far is re-read from where it can be rebuilt,
    * as after a restart. Outputs are keyed and sinks upsert, so what is produced again is harmless.
    */
-  private async rewind(err: unknown, during: string): Promise<void> {
+  private async rewind(err: unknown, during: string, pauseMs: number): Promise<void> {
     this.options.logger.error({ err, during }, 'processing failed: state dropped, partitions re-read from their committed offsets');
     this.options.handler.reset();
     this.resumeReplayedPartitions();
@@ -430,7 +641,7 @@ export class StreamRunner {
       const separator = key.lastIndexOf(':');
       this.consumer.seek({ topic: this.naming.toKafka(key.slice(0, separator)), partition: Number(key.slice(separator + 1)), offset: String(offset) });
     }
-    await sleep(REWIND_BACKOFF_MS);
+    if (pauseMs > 0) await sleep(pauseMs);
   }
 
   /**
