@@ -2,6 +2,7 @@
  * `polluscope infra up|down|status|logs`: the whole stack natively, no Docker engine needed
  * (DESIGN.md §7). `up` is idempotent and waits for each component; `down` stops only what it started.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -91,6 +92,20 @@ export function connectWatchdog(config: StackConfig): { readonly spec: ProcessSp
   };
 }
 
+/**
+ * Every subject of schemas/ under BACKWARD compatibility, the services' output schemas registered
+ * (infrastructure/registry/register-schemas.sh, the same script as the compose one-shot).
+ */
+function registerSchemas(config: StackConfig, log: Log): void {
+  const script = join(config.repoRoot, 'infrastructure', 'registry', 'register-schemas.sh');
+  const result = spawnSync('sh', [script], {
+    env: { ...process.env, REGISTRY_URL: stackEndpoints(config).registryUrl, SCHEMAS_DIR: join(config.repoRoot, 'schemas') },
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`registering the schemas failed: ${result.stderr || result.stdout}`);
+  log(`schemas registered (BACKWARD): ${result.stdout.trim().split('\n').length} subjects`);
+}
+
 export async function stackUp(config: StackConfig, log: Log): Promise<void> {
   const started = Date.now();
   ensurePostgresInstalled(config, log);
@@ -109,6 +124,7 @@ export async function stackUp(config: StackConfig, log: Log): Promise<void> {
     log(`${component.spec.name.padEnd(18)} ready on ${config.host}:${component.port} (pid ${pid})`);
     if (component.spec.name === 'kafka') await ensureTopics(config);
   }
+  registerSchemas(config, log);
   const connectors = readConnectorFiles(config.repoRoot);
   const connectLog = join(config.logDir, 'connect.log');
   await registerConnectors(stackEndpoints(config).connectUrl, connectors);

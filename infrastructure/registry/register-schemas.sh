@@ -1,0 +1,54 @@
+#!/bin/sh
+# Registers the pipeline's Avro schemas (schemas/*.avsc) with the schema registry's
+# Confluent-compatible API, every subject `<topic>-value` under BACKWARD compatibility, so that an
+# incompatible change of a topic's records is refused by the registry instead of flowing on.
+# The raw topics' schemas are written by the change-data-capture source itself: for them only the
+# compatibility rule is set (before the source's first record); the file is the consumers' reader
+# schema. Idempotent: registering a schema already registered returns its id.
+#
+# Settings (environment):
+#   REGISTRY_URL     Confluent-compatible API   default http://registry:8080/apis/ccompat/v7
+#   SCHEMAS_DIR      folder of the .avsc files   default /schemas
+#   WAIT_TIMEOUT_S   seconds to wait for the registry   default 120
+set -eu
+
+REGISTRY_URL="${REGISTRY_URL:-http://registry:8080/apis/ccompat/v7}"
+SCHEMAS_DIR="${SCHEMAS_DIR:-/schemas}"
+WAIT_TIMEOUT_S="${WAIT_TIMEOUT_S:-120}"
+CONTENT_TYPE='Content-Type: application/vnd.schemaregistry.v1+json'
+
+log() { printf '%s register-schemas: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
+fail() { log "error: $*" >&2; exit 1; }
+
+for tool in curl jq; do
+  command -v "$tool" >/dev/null 2>&1 || fail "$tool is required"
+done
+
+deadline=$(( $(date +%s) + WAIT_TIMEOUT_S ))
+until curl -fsS -o /dev/null "$REGISTRY_URL/subjects" 2>/dev/null; do
+  [ "$(date +%s)" -lt "$deadline" ] || fail "the registry did not answer at $REGISTRY_URL within ${WAIT_TIMEOUT_S}s"
+  sleep 2
+done
+
+body=$(mktemp)
+trap 'rm -f "$body"' EXIT
+
+for file in "$SCHEMAS_DIR"/*.avsc; do
+  [ -e "$file" ] || fail "no schema files (*.avsc) in $SCHEMAS_DIR"
+  topic=$(basename "$file" .avsc)
+  subject="$topic-value"
+  status=$(curl -sS -o "$body" -w '%{http_code}' -X PUT -H "$CONTENT_TYPE" \
+    --data '{"compatibility":"BACKWARD"}' "$REGISTRY_URL/config/$subject") || fail "cannot reach the registry to configure $subject"
+  [ "$status" = 200 ] || fail "the registry refused BACKWARD for $subject (HTTP $status): $(cat "$body")"
+  case "$topic" in
+    raw.*) log "$subject: BACKWARD (written by the change-data-capture source)"; continue ;;
+  esac
+  jq -e . "$file" >/dev/null 2>&1 || fail "$file is not valid JSON"
+  status=$(jq -c '{schema: (. | tojson)}' "$file" | curl -sS -o "$body" -w '%{http_code}' -X POST -H "$CONTENT_TYPE" \
+    --data-binary @- "$REGISTRY_URL/subjects/$subject/versions") || fail "cannot reach the registry to register $subject"
+  case "$status" in
+    200) log "$subject: BACKWARD, schema id $(jq -r .id "$body")" ;;
+    409) fail "$subject: $file is not BACKWARD compatible with the registered schema: $(cat "$body")" ;;
+    *) fail "the registry refused $subject from $file (HTTP $status): $(cat "$body")" ;;
+  esac
+done
