@@ -19,6 +19,7 @@ export const ERROR_CODES = Object.freeze({
   INVALID_RECORD: { description: 'a decoded record breaks a rule of the pipeline', retryable: false },
   REGISTRY_UNAVAILABLE: { description: 'the schema registry did not answer, or answered with an error', retryable: true },
   HANDLER_FAILED: { description: 'a handler threw while processing records', retryable: true },
+  MEMBERSHIP_UNCONFIRMED: { description: 'the consumer could not prove it still owns its partitions (paused past its session?): it rejoins before producing', retryable: true },
   MODEL_INVALID: { description: 'a model file could not be loaded', retryable: false },
 } as const satisfies Record<string, { description: string; retryable: boolean }>);
 

@@ -5,7 +5,7 @@
  * records; the runtime does the rest, the same way for all five.
  */
 import { ParticipantStates, type ParticipantEntry } from './participant-state.js';
-import { partitionKey, type InputRecord, type OutputRecord, type RejectRecord, type StreamHandler } from './stream-runner.js';
+import { partitionKey, type InputRecord, type OutputRecord, type RejectRecord, type ResumableHandler, type StreamHandler } from './stream-runner.js';
 import { SERVICES, type ServiceName, type TopicSpec } from './topics.js';
 
 /** A parsed input value, or why the record goes to the dead-letter topic. */
@@ -60,26 +60,6 @@ export interface KeyedStageSpec<S, T extends ParticipantValue> {
   afterBatch?(outputs: OutputRecord[]): OutputRecord[] | Promise<OutputRecord[]>;
   /** The processing clock; tests set it. */
   readonly clock?: () => number;
-}
-
-/**
- * What a restarted stage needs to rebuild each participant's state exactly: the runner stores
- * {@link heldByParticipant} with each commit and hands it back, with the offset up to which records
- * are re-read, to {@link resume} after a restart, a rebalance or a rewind.
- */
-export interface ResumableHandler {
-  /** Per `topic:partition`, the offset each participant's state must be rebuilt from. */
-  heldByParticipant(): ReadonlyMap<string, ReadonlyMap<string, number>>;
-  /**
-   * Records of `source` below `replayUpTo` are re-read: a participant's are used only from its
-   * own held offset on (`heldFrom`), and not at all when it held nothing. Null `heldFrom`
-   * (unknown, e.g. a commit of an earlier version) uses every re-read record.
-   */
-  resume(source: string, replayUpTo: number, heldFrom: ReadonlyMap<string, number> | null): void;
-}
-
-export function isResumable(handler: StreamHandler): handler is StreamHandler & ResumableHandler {
-  return typeof (handler as Partial<ResumableHandler>).resume === 'function' && typeof (handler as Partial<ResumableHandler>).heldByParticipant === 'function';
 }
 
 export interface KeyedStage<S> extends StreamHandler, ResumableHandler {

@@ -6,8 +6,7 @@
  * Tests feed it at live rates (an idle flush between records) and compare what it sent with the
  * batch result, so the live guarantee of DESIGN.md §4 is checked on the pure handler.
  */
-import { isResumable } from './keyed-stage.js';
-import { commitTargets, partitionKey, type CommitPoint, type InputRecord, type OutputRecord, type StreamHandler } from './stream-runner.js';
+import { commitTargets, isResumable, parseCommitMetadata, partitionKey, type CommitPoint, type InputRecord, type OutputRecord, type StreamHandler } from './stream-runner.js';
 
 export interface DeadLetter {
   readonly record: InputRecord;
@@ -27,8 +26,6 @@ export class LiveFeed {
   private readonly logs = new Map<string, InputRecord[]>();
   private readonly processedUpTo = new Map<string, number>();
   private readonly committed = new Map<string, CommitPoint>();
-  /** Per partition, each participant's held offset at the last commit (the commit's metadata). */
-  private readonly committedHeld = new Map<string, ReadonlyMap<string, number>>();
   /** Everything sent to output topics, in order: later records of a key replace earlier ones downstream. */
   readonly sent: OutputRecord[] = [];
   readonly deadLetters: DeadLetter[] = [];
@@ -75,7 +72,8 @@ export class LiveFeed {
     // As the runner does: every partition re-reads what it had processed before any goes on.
     const handler = this.handler;
     if (isResumable(handler)) {
-      for (const [key, point] of replay) handler.resume(key, point.processedUpTo, this.committedHeld.get(key) ?? new Map());
+      // What the runner reads back from the commit's metadata.
+      for (const [key, point] of replay) handler.resume(key, point.processedUpTo, parseCommitMetadata(point.metadata).held);
     }
     for (const [key, log] of this.logs) {
       const point = replay.get(key);
@@ -130,11 +128,10 @@ export class LiveFeed {
   }
 
   private commit(): void {
-    const byParticipant = isResumable(this.handler) ? this.handler.heldByParticipant() : new Map<string, ReadonlyMap<string, number>>();
-    for (const target of commitTargets(this.processedUpTo, this.handler.heldOffsets(), this.committed)) {
-      const key = partitionKey(target.topic, target.partition);
-      this.committed.set(key, { offset: target.offset, processedUpTo: target.processedUpTo });
-      this.committedHeld.set(key, byParticipant.get(key) ?? new Map());
+    const byParticipant = isResumable(this.handler) ? this.handler.heldByParticipant() : null;
+    for (const target of commitTargets(this.processedUpTo, this.handler.heldOffsets(), this.committed, byParticipant)) {
+      const { offset, processedUpTo, held, metadata } = target;
+      this.committed.set(partitionKey(target.topic, target.partition), { offset, processedUpTo, held, metadata });
     }
   }
 }

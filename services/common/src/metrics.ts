@@ -10,6 +10,8 @@ export interface ServiceMetrics {
   readonly handlerFailures: Counter<'topic'>;
   readonly batchSeconds: Histogram<'topic'>;
   readonly lag: Gauge<'topic' | 'partition'>;
+  /** Participants whose state the service holds (evicted after their retention). */
+  readonly participantsHeld: Gauge;
 }
 
 export function createServiceMetrics(service: string): ServiceMetrics {
@@ -39,6 +41,7 @@ export function createServiceMetrics(service: string): ServiceMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    participantsHeld: new Gauge({ name: 'polluscope_participants_held', help: 'Participants whose state the service holds in memory', registers: [registry] }),
     lag: new Gauge({ name: 'polluscope_consumer_lag', help: 'Records behind the partition end, from the broker offsets', labelNames: ['topic', 'partition'], registers: [registry] }),
   };
 }

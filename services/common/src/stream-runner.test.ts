@@ -4,7 +4,10 @@ import { PipelineError } from './errors.js';
 import {
   afterHandlerFailure,
   backoffMs,
+  commitMetadata,
   commitTargets,
+  mayProduce,
+  parseCommitMetadata,
   partitionLag,
   processedUpToMetadata,
   replayedUpTo,
@@ -14,19 +17,19 @@ import {
   type CommitPoint,
 } from './stream-runner.js';
 
-const map = (entries: [string, number][]) => new Map(entries);
+const map = (entries: (readonly [string, number])[]) => new Map(entries);
 
 describe('commitTargets', () => {
   const point = (offset: number, processedUpTo: number): CommitPoint => ({ offset, processedUpTo });
   const none = new Map<string, CommitPoint>();
 
   it('commits everything processed when nothing is held', () => {
-    expect(commitTargets(map([['raw.sensor:0', 120]]), map([]), none)).toEqual([{ topic: 'raw.sensor', partition: 0, offset: 120, processedUpTo: 120 }]);
+    expect(commitTargets(map([['raw.sensor:0', 120]]), map([]), none)).toEqual([{ topic: 'raw.sensor', partition: 0, offset: 120, processedUpTo: 120, held: null, metadata: 'processed-up-to=120' }]);
   });
 
   it('commits only up to the oldest held record, saying how far processing went', () => {
     expect(commitTargets(map([['raw.sensor:3', 120]]), map([['raw.sensor:3', 87]]), none)).toEqual([
-      { topic: 'raw.sensor', partition: 3, offset: 87, processedUpTo: 120 },
+      { topic: 'raw.sensor', partition: 3, offset: 87, processedUpTo: 120, held: null, metadata: 'processed-up-to=120' },
     ]);
   });
 
@@ -41,8 +44,8 @@ describe('commitTargets', () => {
       ['raw.gps:2', point(40, 80)],
     ]);
     expect(commitTargets(processed, map([['raw.gps:1', 60], ['raw.gps:2', 40]]), committed)).toEqual([
-      { topic: 'raw.gps', partition: 1, offset: 60, processedUpTo: 70 },
-      { topic: 'raw.gps', partition: 2, offset: 40, processedUpTo: 90 },
+      { topic: 'raw.gps', partition: 1, offset: 60, processedUpTo: 70, held: null, metadata: 'processed-up-to=70' },
+      { topic: 'raw.gps', partition: 2, offset: 40, processedUpTo: 90, held: null, metadata: 'processed-up-to=90' },
     ]);
   });
 
@@ -52,13 +55,53 @@ describe('commitTargets', () => {
       ['gps.episodes:2', 20],
     ]);
     expect(commitTargets(processed, map([['gps.episodes:2', 15]]), none)).toEqual([
-      { topic: 'activity.segments', partition: 2, offset: 10, processedUpTo: 10 },
-      { topic: 'gps.episodes', partition: 2, offset: 15, processedUpTo: 20 },
+      { topic: 'activity.segments', partition: 2, offset: 10, processedUpTo: 10, held: null, metadata: 'processed-up-to=10' },
+      { topic: 'gps.episodes', partition: 2, offset: 15, processedUpTo: 20, held: null, metadata: 'processed-up-to=20' },
     ]);
   });
 
   it('never commits past what was processed, even if a handler reports a later held offset', () => {
-    expect(commitTargets(map([['raw.sensor:0', 5]]), map([['raw.sensor:0', 9]]), none)).toEqual([{ topic: 'raw.sensor', partition: 0, offset: 5, processedUpTo: 5 }]);
+    expect(commitTargets(map([['raw.sensor:0', 5]]), map([['raw.sensor:0', 9]]), none)).toEqual([{ topic: 'raw.sensor', partition: 0, offset: 5, processedUpTo: 5, held: null, metadata: 'processed-up-to=5' }]);
+  });
+
+  it('stores each participant\'s held offset in the metadata, and commits again when only that changed', () => {
+    const processed = map([['raw.gps:0', 50]]);
+    const byParticipant = new Map([['raw.gps:0', map([['b', 42], ['a', 7]])]]);
+    const [target] = commitTargets(processed, map([['raw.gps:0', 7]]), none, byParticipant);
+    expect(target).toEqual({ topic: 'raw.gps', partition: 0, offset: 7, processedUpTo: 50, held: map([['b', 42], ['a', 7]]), metadata: 'processed-up-to=50;held={"a":7,"b":42}' });
+    const committed = new Map([['raw.gps:0', { offset: 7, processedUpTo: 50, metadata: target!.metadata }]]);
+    expect(commitTargets(processed, map([['raw.gps:0', 7]]), committed, byParticipant)).toEqual([]);
+    const moved = new Map([['raw.gps:0', map([['b', 45], ['a', 7]])]]);
+    expect(commitTargets(processed, map([['raw.gps:0', 7]]), committed, moved).map((t) => t.metadata)).toEqual(['processed-up-to=50;held={"a":7,"b":45}']);
+  });
+
+  it('leaves the participants out when the metadata would not fit the broker\'s limit', () => {
+    const many = new Map([...Array.from({ length: 400 }, (_, i) => [`participant-${i}`, i] as const)]);
+    const [target] = commitTargets(map([['raw.gps:0', 500]]), map([['raw.gps:0', 0]]), none, new Map([['raw.gps:0', many]]));
+    expect(target?.metadata).toBe('processed-up-to=500');
+    expect(target?.held).toBeNull();
+  });
+});
+
+describe('commit metadata', () => {
+  it('round-trips how far processing went and each participant\'s held offset', () => {
+    expect(parseCommitMetadata(commitMetadata(120, map([['p1', 87], ['p2', 101]])))).toEqual({ processedUpTo: 120, held: map([['p1', 87], ['p2', 101]]) });
+    expect(parseCommitMetadata(commitMetadata(120, map([])))).toEqual({ processedUpTo: 120, held: map([]) });
+    expect(parseCommitMetadata(processedUpToMetadata(120))).toEqual({ processedUpTo: 120, held: null });
+  });
+
+  it('reads unreadable participant maps as unknown, never as empty', () => {
+    expect(parseCommitMetadata('processed-up-to=9;held={"p1":"x"}')).toEqual({ processedUpTo: 9, held: null });
+    expect(parseCommitMetadata('processed-up-to=9;held=[1]')).toEqual({ processedUpTo: 9, held: null });
+    expect(parseCommitMetadata('processed-up-to=9;held={oops')).toEqual({ processedUpTo: 9, held: null });
+  });
+});
+
+describe('mayProduce (fencing)', () => {
+  it('lets a member produce while its last proof of membership is younger than the fence', () => {
+    expect(mayProduce(1_000, 10_999, 10_000)).toBe(true);
+    expect(mayProduce(1_000, 11_000, 10_000)).toBe(false);
+    expect(mayProduce(null, 0, 10_000)).toBe(false);
   });
 });
 

@@ -58,6 +58,29 @@ export interface StreamHandler {
   reset(): void;
 }
 
+/**
+ * What a restarted stage needs to rebuild each participant's state exactly: the runner stores
+ * {@link heldByParticipant} in each commit's metadata and hands it back, with the offset up to
+ * which it was taken, to {@link resume} after a restart, a rebalance or a rewind.
+ */
+export interface ResumableHandler {
+  /** Per `topic:partition`, the offset each participant's state must be rebuilt from. */
+  heldByParticipant(): ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /**
+   * Records of `source` below `upTo` are re-read: a participant's are used only from its own held
+   * offset on (`heldFrom`), and not at all when it held nothing. Null `heldFrom` (unknown, e.g. a
+   * commit of an earlier version) uses every re-read record.
+   */
+  resume(source: string, upTo: number, heldFrom: ReadonlyMap<string, number> | null): void;
+  /** Participants whose state is held (a gauge). */
+  participantsHeld(): number;
+}
+
+export function isResumable(handler: StreamHandler): handler is StreamHandler & ResumableHandler {
+  const h = handler as Partial<ResumableHandler>;
+  return typeof h.resume === 'function' && typeof h.heldByParticipant === 'function' && typeof h.participantsHeld === 'function';
+}
+
 export interface StreamRunnerOptions {
   readonly service: ServiceName;
   readonly brokers: readonly string[];
@@ -79,6 +102,8 @@ export interface StreamRunnerOptions {
   readonly unhealthyAfterFailures?: number;
   /** How often the lag is read from the broker's offsets, in ms. Default 5000. */
   readonly lagRefreshMs?: number;
+  /** How young the member's last proof of membership (heartbeat, commit, join) must be to produce, ms. */
+  readonly fenceMs?: number;
 }
 
 export interface RunnerHealth {
@@ -90,6 +115,12 @@ export interface RunnerHealth {
   /** Why the runner is not making progress (transient errors keep failing), or null. */
   readonly reason: string | null;
 }
+
+/**
+ * Default fence: a third of the 30 s session timeout, far under KafkaJS's 60 s rebalance timeout,
+ * and several 3 s heartbeat intervals.
+ */
+const DEFAULT_FENCE_MS = 10_000;
 
 /** Pause after a failed batch before re-reading, so an unavailable broker or registry is not hammered. */
 const REWIND_BACKOFF_MS = 1000;
@@ -154,36 +185,52 @@ export interface CommitTarget {
   readonly offset: number;
   /** Next offset after the last record whose outputs were sent: stored in the commit's metadata. */
   readonly processedUpTo: number;
+  /** Each participant's held offset, stored in the metadata too; null when it would not fit. */
+  readonly held: ReadonlyMap<string, number> | null;
+  readonly metadata: string;
 }
 
 /** What was last committed for a partition. */
 export interface CommitPoint {
   readonly offset: number;
   readonly processedUpTo: number;
+  readonly held?: ReadonlyMap<string, number> | null;
+  readonly metadata?: string;
 }
 
 /**
  * The commit rule of DESIGN.md §4: per partition, the offset to commit is the oldest offset a
  * handler still holds in an open window, or everything processed when it holds nothing; the
- * commit also records how far processing went. Only partitions where either changed since the
- * last commit are returned.
+ * commit's metadata also records how far processing went and where each participant's state
+ * starts. Only partitions where any of it changed since the last commit are returned.
  *
  * @param processedUpTo next offset after the last processed record, per `topic:partition`
  * @param held lowest offset still held, per `topic:partition`
  * @param committed last commit, per `topic:partition`
+ * @param heldByParticipant each participant's held offset, per `topic:partition` (resumable handlers)
  */
 export function commitTargets(
   processedUpTo: ReadonlyMap<string, number>,
   held: ReadonlyMap<string, number>,
   committed: ReadonlyMap<string, CommitPoint>,
+  heldByParticipant: ReadonlyMap<string, ReadonlyMap<string, number>> | null = null,
 ): CommitTarget[] {
   const targets: CommitTarget[] = [];
   for (const [key, upTo] of processedUpTo) {
     const offset = Math.min(upTo, held.get(key) ?? upTo);
+    const own = heldByParticipant === null ? null : (heldByParticipant.get(key) ?? new Map<string, number>());
+    const metadata = commitMetadata(upTo, own);
     const last = committed.get(key);
-    if (last?.offset === offset && last.processedUpTo === upTo) continue;
+    if (last?.offset === offset && last.processedUpTo === upTo && (last.metadata ?? processedUpToMetadata(last.processedUpTo)) === metadata) continue;
     const separator = key.lastIndexOf(':');
-    targets.push({ topic: key.slice(0, separator), partition: Number(key.slice(separator + 1)), offset, processedUpTo: upTo });
+    targets.push({
+      topic: key.slice(0, separator),
+      partition: Number(key.slice(separator + 1)),
+      offset,
+      processedUpTo: upTo,
+      held: metadata.includes(HELD) ? own : null,
+      metadata,
+    });
   }
   return targets;
 }
@@ -200,10 +247,25 @@ export function topicNaming(prefix: string) {
 }
 
 const PROCESSED_UP_TO = 'processed-up-to=';
+const HELD = ';held=';
+/**
+ * Kafka brokers refuse commit metadata over `offset.metadata.max.bytes` (4096 by default): a
+ * larger participant map is left out, and the partition's participants are then rebuilt from
+ * every re-read record (exact for the stages whose states tolerate earlier context).
+ */
+export const MAX_COMMIT_METADATA_CHARS = 4000;
 
 /** Commit metadata saying how far processing went (see {@link replayedUpTo}). */
 export function processedUpToMetadata(processedUpTo: number): string {
   return `${PROCESSED_UP_TO}${processedUpTo}`;
+}
+
+/** Commit metadata with each participant's held offset when it fits (see {@link parseCommitMetadata}). */
+export function commitMetadata(processedUpTo: number, held: ReadonlyMap<string, number> | null): string {
+  const plain = processedUpToMetadata(processedUpTo);
+  if (held === null) return plain;
+  const withHeld = `${plain}${HELD}${JSON.stringify(Object.fromEntries([...held].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))))}`;
+  return withHeld.length <= MAX_COMMIT_METADATA_CHARS ? withHeld : plain;
 }
 
 /**
@@ -213,9 +275,39 @@ export function processedUpToMetadata(processedUpTo: number): string {
  * context by the same rows computed from a window cut at the restart point. Null when unknown.
  */
 export function replayedUpTo(metadata: string | null | undefined): number | null {
-  if (!metadata?.startsWith(PROCESSED_UP_TO)) return null;
-  const value = Number(metadata.slice(PROCESSED_UP_TO.length));
-  return Number.isSafeInteger(value) && value >= 0 ? value : null;
+  return parseCommitMetadata(metadata).processedUpTo;
+}
+
+/** Both parts of a commit's metadata; `held` null when absent or unreadable. */
+export function parseCommitMetadata(metadata: string | null | undefined): { processedUpTo: number | null; held: Map<string, number> | null } {
+  if (!metadata?.startsWith(PROCESSED_UP_TO)) return { processedUpTo: null, held: null };
+  const split = metadata.indexOf(HELD);
+  const value = Number(metadata.slice(PROCESSED_UP_TO.length, split < 0 ? undefined : split));
+  const processedUpTo = Number.isSafeInteger(value) && value >= 0 ? value : null;
+  if (split < 0 || processedUpTo === null) return { processedUpTo, held: null };
+  try {
+    const parsedHeld: unknown = JSON.parse(metadata.slice(split + HELD.length));
+    if (typeof parsedHeld !== 'object' || parsedHeld === null || Array.isArray(parsedHeld)) return { processedUpTo, held: null };
+    const held = new Map<string, number>();
+    for (const [participant, offset] of Object.entries(parsedHeld)) {
+      if (!Number.isSafeInteger(offset)) return { processedUpTo, held: null };
+      held.set(participant, offset as number);
+    }
+    return { processedUpTo, held };
+  } catch {
+    return { processedUpTo, held: null };
+  }
+}
+
+/**
+ * Whether this member may produce now: its last successful heartbeat proves it was in the group's
+ * current generation, and no rebalance can complete without it before the rebalance timeout, so
+ * while that heartbeat is younger than `fenceMs` (well under that timeout) no other member owns
+ * its partitions. A member paused past its session (SIGSTOP, a long GC) fails this and rejoins
+ * before it sends, instead of overwriting the new owner's output.
+ */
+export function mayProduce(lastHeartbeatMs: number | null, nowMs: number, fenceMs: number): boolean {
+  return lastHeartbeatMs !== null && nowMs - lastHeartbeatMs < fenceMs;
 }
 
 /** Splits a batch (offset order) into the records below `upTo` (re-read) and the rest. */
@@ -269,6 +361,8 @@ export class StreamRunner {
   private readonly failures = new Map<'processing' | 'lag', { count: number; reason: string }>();
   private assignment: Record<string, number[]> = {};
   private joined = false;
+  /** Last proof that this member is in the group's current generation: a heartbeat, a commit or the join. */
+  private lastMembershipProofMs: number | null = null;
   private crashReason: string | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private lagTimer: NodeJS.Timeout | null = null;
@@ -307,6 +401,7 @@ export class StreamRunner {
         this.committed.clear();
         this.replayFrom.clear();
         this.assignment = event.payload.memberAssignment;
+        this.lastMembershipProofMs = Date.now();
         await this.loadReplayPoints(this.assignment);
         this.joined = true;
         this.crashReason = null;
@@ -320,6 +415,9 @@ export class StreamRunner {
     });
     this.consumer.on(this.consumer.events.STOP, () => {
       this.joined = false;
+    });
+    this.consumer.on(this.consumer.events.HEARTBEAT, () => {
+      this.lastMembershipProofMs = Date.now();
     });
   }
 
@@ -443,9 +541,13 @@ export class StreamRunner {
           for (const { partition, offset, metadata } of partitions) {
             if (!assigned.has(partition)) continue;
             if (Number(offset) >= 0) this.consumer.seek({ topic, partition, offset });
-            const upTo = replayedUpTo(metadata);
+            const { processedUpTo: upTo, held } = parseCommitMetadata(metadata);
             // Only a partition with records to re-read waits for them (the others would wait for ever).
-            if (upTo !== null && upTo > Number(offset)) this.replayUpTo.set(partitionKey(this.naming.fromKafka(topic), partition), upTo);
+            if (upTo === null || upTo <= Number(offset)) continue;
+            const key = partitionKey(this.naming.fromKafka(topic), partition);
+            this.replayUpTo.set(key, upTo);
+            this.committed.set(key, { offset: Number(offset), processedUpTo: upTo, held, metadata: metadata ?? undefined });
+            if (isResumable(this.options.handler)) this.options.handler.resume(key, upTo, held);
           }
         }
         return;
@@ -540,7 +642,10 @@ export class StreamRunner {
     const outputs = this.isolating.has(key)
       ? await this.processOneByOne(key, records, byOffset, reject)
       : await this.processHandled(key, records, reject);
-    if (send) await this.send(outputs, deadLetters);
+    if (send) {
+      if (!this.mayProduce()) throw new PipelineError('MEMBERSHIP_UNCONFIRMED', `no proof of group membership for ${this.fenceMs() / 1000} s: not producing until the group is rejoined`);
+      await this.send(outputs, deadLetters);
+    }
     const lastOffset = Number(messages.at(-1)?.offset);
     this.processedUpTo.set(key, lastOffset + 1);
     this.endOffsets.set(key, Math.max(highWatermark, this.endOffsets.get(key) ?? 0));
@@ -636,6 +741,9 @@ export class StreamRunner {
     this.resumeReplayedPartitions();
     // What was processed and sent before the failure is re-read without being sent again.
     for (const [key, upTo] of this.processedUpTo) this.replayUpTo.set(key, Math.max(upTo, this.replayUpTo.get(key) ?? 0));
+    // Each participant from its own held offset, as of the commit the partition is re-read from.
+    const handler = this.options.handler;
+    if (isResumable(handler)) for (const [key, point] of this.committed) handler.resume(key, point.processedUpTo, point.held ?? null);
     this.processedUpTo.clear();
     for (const [key, offset] of this.replayFrom) {
       const separator = key.lastIndexOf(':');
@@ -650,7 +758,7 @@ export class StreamRunner {
    * processing time alone would make results depend on how fast the service happened to run.
    */
   private async flushIdle(): Promise<void> {
-    if (this.health().lag > 0) return;
+    if (this.health().lag > 0 || !this.mayProduce()) return;
     const outputs = this.options.handler.flushIdle(Date.now());
     await this.send(outputs, []);
     // A flush can release held context without producing anything; the commit point moves anyway.
@@ -689,14 +797,27 @@ export class StreamRunner {
   }
 
   private async commit(): Promise<void> {
-    const offsets = commitTargets(this.processedUpTo, this.options.handler.heldOffsets(), this.committed);
+    const handler = this.options.handler;
+    const resumable = isResumable(handler);
+    if (resumable) this.options.metrics.participantsHeld.set(handler.participantsHeld());
+    const offsets = commitTargets(this.processedUpTo, handler.heldOffsets(), this.committed, resumable ? handler.heldByParticipant() : null);
     if (offsets.length === 0) return;
     await this.consumer.commitOffsets(
-      offsets.map((o) => ({ topic: this.naming.toKafka(o.topic), partition: o.partition, offset: String(o.offset), metadata: processedUpToMetadata(o.processedUpTo) })),
+      offsets.map((o) => ({ topic: this.naming.toKafka(o.topic), partition: o.partition, offset: String(o.offset), metadata: o.metadata })),
     );
+    // The coordinator accepted the commit under this member's generation.
+    this.lastMembershipProofMs = Date.now();
     for (const o of offsets) {
-      this.committed.set(partitionKey(o.topic, o.partition), { offset: o.offset, processedUpTo: o.processedUpTo });
+      this.committed.set(partitionKey(o.topic, o.partition), { offset: o.offset, processedUpTo: o.processedUpTo, held: o.held, metadata: o.metadata });
       this.replayFrom.set(partitionKey(o.topic, o.partition), o.offset);
     }
+  }
+
+  private fenceMs(): number {
+    return this.options.fenceMs ?? DEFAULT_FENCE_MS;
+  }
+
+  private mayProduce(): boolean {
+    return mayProduce(this.lastMembershipProofMs, Date.now(), this.fenceMs());
   }
 }
