@@ -4,7 +4,7 @@
  * the rows an upserting sink ends with equal the batch cleaner's (`polluscope sensors clean`).
  */
 import { describe, expect, it } from 'vitest';
-import { LiveFeed, TOPICS } from '@polluscope/common';
+import { LiveFeed, mulberry32, TOPICS } from '@polluscope/common';
 import { cleanSensorSeries, parseSensorRecord, type SensorRow } from './domain/index.js';
 import { createTimeseriesHandler, toSensorCleanRecord } from './handler.js';
 
@@ -52,17 +52,6 @@ const byTime = (value: Record<string, unknown>) => String(value.time);
 const record = (value: Record<string, unknown>) => ({ topic: TOPICS.rawSensor.name, key: value.participant_virtual_id as string, value });
 const feed = () => new LiveFeed(() => createTimeseriesHandler({ allowedLatenessMs: 120_000, idleTimeoutMs: IDLE_MS }));
 
-/** A deterministic pseudo-random sequence (mulberry32), so a failing seed can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('timeseries-preprocessing at live rates', () => {
   const participant = 'live-1';
@@ -91,7 +80,7 @@ describe('timeseries-preprocessing at live rates', () => {
 
   it('restarts at seeded moments (also just after an idle flush) change no row', () => {
     for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
-      const next = random(seed);
+      const next = mulberry32(seed);
       const live = feed();
       let now = 0;
       for (const row of rows) {

@@ -2,3 +2,4 @@ export * from './labels.js';
 export * from './geo/haversine-distance.js';
 export * from './sensor-variables.js';
 export * from './event-time.js';
+export * from './seeded-random.js';

@@ -2,6 +2,7 @@ import { RandomForestClassifier } from 'ml-random-forest';
 import { compactForest, type CompactForest } from './compact-forest.js';
 import { binRows, quantileEdges, rawThresholdForest } from './quantile-bins.js';
 import { splitSearchOrder } from './split-search-order.js';
+import { mulberry32 } from '@polluscope/common/domain';
 
 export interface ForestParams {
   /**
@@ -110,14 +111,5 @@ export function classWeightedBootstrap(y: readonly number[], size: number, expon
   return drawn;
 }
 
-/** A small seeded PRNG (mulberry32), uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator training draws from (shared with the tests that replay a seed). */
+export { mulberry32 };
