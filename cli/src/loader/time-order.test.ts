@@ -20,8 +20,8 @@ describe('ParticipantTimeOrder', () => {
     expect(order.stepsBack).toBe(0);
   });
 
-  it('counts each row older than its participant latest time, and keeps the first', () => {
-    const order = orderOf([['p', 10, 2], ['p', 20, 3], ['q', 0, 4], ['p', 15, 5], ['p', 16, 6], ['p', 21, 7], ['q', -1, 8]]);
+  it('counts each row older than its participant previous row, and keeps the first', () => {
+    const order = orderOf([['p', 10, 2], ['p', 20, 3], ['q', 0, 4], ['p', 15, 5], ['p', 16, 6], ['p', 14, 7], ['p', 21, 8], ['q', -1, 9]]);
     expect(order.stepsBack).toBe(3);
     expect(order.firstStepBack).toEqual({ participant: 'p', line: 5, timeMs: 15_000, afterMs: 20_000 });
   });

@@ -15,13 +15,15 @@ export interface StepBack {
 }
 
 /**
- * Follows each participant's latest time as rows are read and counts the steps back in time.
- * Equal times are not a step back (the natural key keeps the first of them).
+ * Follows each participant's previous time as rows are read and counts the steps back in time
+ * (a row older than the participant's row before it); the first is also the first row older than
+ * any earlier row of its participant. Equal times are not a step back (the natural key keeps the
+ * first of them).
  *
  * @example const o = new ParticipantTimeOrder(); o.add('p', 2000, 2); o.add('q', 0, 3); o.add('p', 1000, 4); // o.stepsBack === 1
  */
 export class ParticipantTimeOrder {
-  private readonly latestMs = new Map<string, number>();
+  private readonly previousMs = new Map<string, number>();
   private lastParticipant: string | null = null;
   private lastMs = Number.NEGATIVE_INFINITY;
   private steps = 0;
@@ -42,21 +44,19 @@ export class ParticipantTimeOrder {
 
   add(participant: string, timeMs: number, line: number): void {
     // Exports mostly hold one participant at a time: skip the map while it does not change.
-    let latest: number;
+    let previous: number;
     if (participant === this.lastParticipant) {
-      latest = this.lastMs;
+      previous = this.lastMs;
     } else {
-      if (this.lastParticipant !== null) this.latestMs.set(this.lastParticipant, this.lastMs);
-      latest = this.latestMs.get(participant) ?? Number.NEGATIVE_INFINITY;
+      if (this.lastParticipant !== null) this.previousMs.set(this.lastParticipant, this.lastMs);
+      previous = this.previousMs.get(participant) ?? Number.NEGATIVE_INFINITY;
       this.lastParticipant = participant;
     }
-    if (timeMs < latest) {
+    if (timeMs < previous) {
       this.steps++;
-      this.first ??= { participant, line, timeMs, afterMs: latest };
-      this.lastMs = latest;
-    } else {
-      this.lastMs = timeMs;
+      this.first ??= { participant, line, timeMs, afterMs: previous };
     }
+    this.lastMs = timeMs;
   }
 }
 

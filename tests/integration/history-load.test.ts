@@ -1,0 +1,128 @@
+/**
+ * History in any order (DESIGN.md §4): a real volunteer's GPS trajectory as the original pipeline
+ * exported it (../shared/fixtures/polluscope-moves-9999941.csv, 9,798 fixes, 430 steps back in
+ * time), loaded as it is with `polluscope load-csv`, must give every fix the CLI's cleaning keeps
+ * in gps_clean exactly once, and the episodes `polluscope gps stops` finds on the same file in
+ * gps_episodes. The fixture lives beside the project, not in it: without it this file is skipped.
+ * The participant column is rewritten to a fresh id in a copy under the OS temporary folder.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultStayPointParams } from '@polluscope/stop-move-detection/domain';
+import { detectEpisodes, readGpsRows, type ParticipantEpisodes } from '../../cli/src/commands/gps.js';
+import { fileSummaryLine } from '../../cli/src/commands/load-csv.js';
+import { readCsv } from '../../cli/src/csv-io.js';
+import { loadCsvFile, type FileLoadResult } from '../../cli/src/loader/load-csv-file.js';
+import { eventually, freshParticipant, rawdata, warehouse } from './stack.js';
+
+const FIXTURE = fileURLToPath(new URL('../../../shared/fixtures/polluscope-moves-9999941.csv', import.meta.url));
+const present = existsSync(FIXTURE);
+const FIXES = 9798;
+/** How long the pipeline may take to bring the fixes to gps_clean, then the episodes to gps_episodes. */
+const DRAIN_TIMEOUT_MS = 240_000;
+const SETTLE_TIMEOUT_MS = 120_000;
+/** Lines of a difference shown, each way. */
+const SHOWN = 25;
+
+if (!present) console.warn(`[history-load] skipped: the fixture ${FIXTURE} is absent (../shared/fixtures beside the repository)`);
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const ms = (value: unknown): number => (value instanceof Date ? value.getTime() : Number(value));
+/** An episode as compared: type, start, end, point count. */
+const episodeLine = (type: string, startMs: number, endMs: number, points: number): string => `${type} ${iso(startMs)} ${iso(endMs)} ${points}`;
+
+/** The fixture with its participant column (the first) replaced by `participant`. */
+function withParticipant(text: string, participant: string): string {
+  const lines = text.split('\n');
+  const [header, ...rows] = lines;
+  if (header?.split(',')[0] !== 'participant_virtual_id') throw new Error(`${FIXTURE}, line 1: expected participant_virtual_id first, found "${header}"`);
+  return [header, ...rows.map((line) => (line === '' ? line : participant + line.slice(line.indexOf(','))))].join('\n');
+}
+
+/** Lines only in `expected`, then only in `actual` (the first SHOWN of each), or '' when they are the same. */
+function difference(expected: readonly string[], actual: readonly string[]): string {
+  const a = new Set(actual);
+  const e = new Set(expected);
+  const missing = expected.filter((x) => !a.has(x));
+  const extra = actual.filter((x) => !e.has(x));
+  if (missing.length === 0 && extra.length === 0 && expected.length === actual.length) return '';
+  const more = (list: readonly string[]): string[] => (list.length > SHOWN ? [`  … ${list.length - SHOWN} more`] : []);
+  return [
+    `${expected.length} expected, ${actual.length} in the warehouse`,
+    `${missing.length} expected, not in the warehouse:`,
+    ...missing.slice(0, SHOWN).map((x) => `  - ${x}`),
+    ...more(missing),
+    `${extra.length} in the warehouse, not expected:`,
+    ...extra.slice(0, SHOWN).map((x) => `  + ${x}`),
+    ...more(extra),
+  ].join('\n');
+}
+
+describe.skipIf(!present)(`history in any order: the real trajectory loaded unsorted (needs ${FIXTURE})`, () => {
+  const participant = freshParticipant('history');
+  let raw: pg.Pool;
+  let wh: pg.Pool;
+  let dir: string;
+  let file: string;
+  let cli: ParticipantEpisodes;
+  let load: FileLoadResult;
+
+  beforeAll(async () => {
+    raw = rawdata();
+    wh = warehouse();
+    dir = await mkdtemp(join(tmpdir(), 'polluscope-history-'));
+    file = join(dir, 'moves.csv');
+    await writeFile(file, withParticipant(await readFile(FIXTURE, 'utf8'), participant));
+    const found = detectEpisodes(readGpsRows(await readCsv(file)), { method: 'stay-point', stayPoint: defaultStayPointParams, transportModel: null });
+    expect(found.map((p) => p.participant)).toEqual([participant]);
+    cli = found[0] as ParticipantEpisodes;
+    const client = await raw.connect();
+    try {
+      load = await loadCsvFile(client, { kind: 'gps', file });
+      console.log(`[history-load] ${fileSummaryLine(load)}; ${Math.round(load.elapsedMs)} ms`);
+    } finally {
+      client.release();
+    }
+  });
+
+  afterAll(async () => {
+    await raw?.end();
+    await wh?.end();
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('sorts the file and inserts every fix in time order', async () => {
+    expect(load.counts).toEqual({ linesRead: FIXES, inserted: FIXES, alreadyPresent: 0, rejected: 0, batches: 1 });
+    expect(load.timeOrder).toMatchObject({ insertedIn: 'time-order', stepsBack: 430 });
+    const { rows } = await raw.query<{ time: Date }>('SELECT time FROM gps_positions WHERE participant_virtual_id = $1 ORDER BY id', [participant]);
+    const times = rows.map((r) => r.time.getTime());
+    expect(times).toHaveLength(FIXES);
+    expect(times.findIndex((t, i) => i > 0 && t < (times[i - 1] as number)), 'first row inserted before an older one').toBe(-1);
+  });
+
+  it('gives every fix the CLI keeps in gps_clean exactly once', async () => {
+    const expected = cli.points.map((p) => iso(p.timeMs));
+    const read = async (): Promise<string[]> =>
+      (await wh.query<{ time: Date }>('SELECT time FROM gps_clean WHERE participant_virtual_id = $1 ORDER BY time', [participant])).rows.map((r) => iso(r.time.getTime()));
+    const actual = await eventually('gps_clean complete', DRAIN_TIMEOUT_MS, read, (rows) => rows.length >= expected.length).catch(read);
+    expect(difference(expected, actual), 'gps_clean against the CLI\'s cleaned points').toBe('');
+  }, DRAIN_TIMEOUT_MS + 30_000);
+
+  it('gives the episodes `polluscope gps stops` finds on the same file in gps_episodes', async () => {
+    const expected = cli.episodes.map((e) => episodeLine(e.type, e.startMs, e.endMs, e.pointCount));
+    const read = async (): Promise<string[]> =>
+      (
+        await wh.query<{ episode_type: string; episode_start: Date; episode_end: Date; point_count: number }>(
+          'SELECT episode_type, episode_start, episode_end, point_count FROM gps_episodes WHERE participant_virtual_id = $1 ORDER BY episode_start',
+          [participant],
+        )
+      ).rows.map((r) => episodeLine(r.episode_type, ms(r.episode_start), ms(r.episode_end), r.point_count));
+    const actual = await eventually('gps_episodes equal to the CLI', SETTLE_TIMEOUT_MS, read, (rows) => difference(expected, rows) === '').catch(read);
+    expect(difference(expected, actual), 'gps_episodes (type, start, end, points) against `polluscope gps stops`').toBe('');
+  }, SETTLE_TIMEOUT_MS + 30_000);
+});
