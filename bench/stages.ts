@@ -22,10 +22,9 @@ import {
   createServiceMetrics,
   DEFAULT_PARTITIONS,
   DEFAULT_SCHEMAS_DIR,
-  loadServiceConfig,
   produceChunks,
   readSchemaFile,
-  SERVICES,
+  serviceConfig,
   StreamRunner,
   TOPICS,
   type InputRecord,
@@ -195,7 +194,7 @@ interface ServiceRun extends Timed {
  */
 async function serviceRun(stage: Stage, env: NodeJS.ProcessEnv, prefix: string, expected: number): Promise<ServiceRun> {
   const { definition } = stage;
-  const config = loadServiceConfig(definition.name, SERVICES[definition.name].port, DEFAULT_SCHEMAS_DIR, env, definition.extraEnv ?? []);
+  const config = serviceConfig(definition, env);
   const logger = pino({ name: `bench ${definition.name}`, level: 'warn' });
   const metrics = createServiceMetrics(definition.name);
   const handler = await definition.createHandler({ config, logger, metrics });

@@ -1,46 +1,50 @@
 import { join } from 'node:path';
-import { DEFAULT_MODELS_DIR, PipelineError, watchModelFile, type ServiceDefinition } from '@polluscope/common';
+import { Type } from '@sinclair/typebox';
+import { defineService, DEFAULT_MODELS_DIR, PipelineError, watchModelFile } from '@polluscope/common';
 import { defaultClassifySegmentParams, loadActivityModel, parseBelowConfidence } from './domain/index.js';
 import { createClassificationHandler } from './handler.js';
 
-function confidenceSetting(setting: string, text: string | undefined, fallback: number): number {
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!(value >= 0 && value <= 1)) throw new PipelineError('CONFIG_INVALID', `${setting}: expected a number in 0..1, got "${text}"`, { setting });
-  return value;
-}
-
 /** RULES_BELOW_CONFIDENCE: a number in 0..1, or `always` to apply the rules whatever the model's confidence. */
 function rulesBelowConfidence(text: string | undefined, fallback: number | null): number | null {
-  if (text === undefined || text === '') return fallback;
+  if (text === undefined) return fallback;
   const parsed = parseBelowConfidence(text);
   if (!parsed.ok) throw new PipelineError('CONFIG_INVALID', `RULES_BELOW_CONFIDENCE: ${parsed.reason}`, { setting: 'RULES_BELOW_CONFIDENCE' });
   return parsed.value;
 }
 
-export const classificationValidation: ServiceDefinition = {
+const defaults = defaultClassifySegmentParams;
+
+export const classificationValidation = defineService({
   name: 'classification-validation',
-  extraEnv: ['MODEL_PATH', 'REVIEW_MIN_CONFIDENCE', 'RULES_BELOW_CONFIDENCE', 'TIME_ZONE'],
+  settings: Type.Object({
+    MODEL_PATH: Type.Optional(Type.String({ minLength: 1, description: 'activity model; default models/activity-model.json' })),
+    REVIEW_MIN_CONFIDENCE: Type.Number({ default: defaults.validation.minConfidence, minimum: 0, maximum: 1 }),
+    RULES_BELOW_CONFIDENCE: Type.Optional(Type.String({ description: 'a number in 0..1, or `always`' })),
+    /** Late minutes re-classify a segment emitted up to this long before, ms. */
+    SEGMENT_LATE_RETENTION_MS: Type.Integer({ default: 60 * 60_000, minimum: 0, maximum: 86_400_000, description: 'ms' }),
+    TIME_ZONE: Type.Optional(Type.String({ minLength: 1, description: "participants' time zone for the time-of-day rules; default Europe/Paris" })),
+  }),
   createHandler: ({ config, logger }) => {
-    const path = config.extra.MODEL_PATH ?? join(DEFAULT_MODELS_DIR, 'activity-model.json');
+    const s = config.settings;
+    const path = s.MODEL_PATH ?? join(DEFAULT_MODELS_DIR, 'activity-model.json');
     const model = watchModelFile(path, loadActivityModel, logger);
     const initial = model.current();
     if (initial === null) throw new PipelineError('MODEL_INVALID', `no usable activity model at ${path} (MODEL_PATH)`, { path });
-    const defaults = defaultClassifySegmentParams;
     const rules =
       defaults.rules === null
         ? null
         : {
             ...defaults.rules,
-            timeZone: config.extra.TIME_ZONE ?? defaults.rules.timeZone,
-            belowConfidence: rulesBelowConfidence(config.extra.RULES_BELOW_CONFIDENCE, defaults.rules.belowConfidence),
+            timeZone: s.TIME_ZONE ?? defaults.rules.timeZone,
+            belowConfidence: rulesBelowConfidence(s.RULES_BELOW_CONFIDENCE, defaults.rules.belowConfidence),
           };
     return createClassificationHandler({
       allowedLatenessMs: config.allowedLatenessMs,
       idleTimeoutMs: config.idleTimeoutMs,
-      lateRetentionMs: 60 * 60_000,
-      params: { ...defaults, rules, validation: { minConfidence: confidenceSetting('REVIEW_MIN_CONFIDENCE', config.extra.REVIEW_MIN_CONFIDENCE, defaults.validation.minConfidence) } },
+      lateRetentionMs: s.SEGMENT_LATE_RETENTION_MS,
+      retentionMs: config.participantRetentionMs,
+      params: { ...defaults, rules, validation: { minConfidence: s.REVIEW_MIN_CONFIDENCE } },
       model: () => model.current() ?? initial,
     });
   },
-};
+});

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { Type } from '@sinclair/typebox';
 import { loadServiceConfig } from './config.js';
 import { PipelineError } from './errors.js';
 
-const load = (env: NodeJS.ProcessEnv) => loadServiceConfig('gps-preprocessing', 8002, '/schemas', env, ['MODEL_PATH']);
+const OWN = Type.Object({ MODEL_PATH: Type.Optional(Type.String({ minLength: 1 })), STOP_MAX_DIAMETER_M: Type.Number({ default: 100, exclusiveMinimum: 0 }) });
+const load = (env: NodeJS.ProcessEnv) => loadServiceConfig('gps-preprocessing', 8002, '/schemas', env, OWN);
 
 describe('loadServiceConfig', () => {
   it('uses the defaults of DESIGN.md when nothing is set', () => {
@@ -15,7 +17,8 @@ describe('loadServiceConfig', () => {
       idleTimeoutMs: 30_000,
       maxFutureMs: 600_000,
       schemasDir: '/schemas',
-      extra: { MODEL_PATH: undefined },
+      participantRetentionMs: undefined,
+      settings: { STOP_MAX_DIAMETER_M: 100 },
     });
   });
 
@@ -31,6 +34,8 @@ describe('loadServiceConfig', () => {
       MAX_FUTURE_MS: '900000',
       SCHEMAS_DIR: '/app/schemas',
       MODEL_PATH: '/models/m.json',
+      STOP_MAX_DIAMETER_M: '3',
+      PARTICIPANT_RETENTION_MS: '7200000',
     });
     expect(config).toMatchObject({
       kafkaBrokers: ['kafka:9092', 'kafka2:9093'],
@@ -42,7 +47,8 @@ describe('loadServiceConfig', () => {
       idleTimeoutMs: 5000,
       maxFutureMs: 900_000,
       schemasDir: '/app/schemas',
-      extra: { MODEL_PATH: '/models/m.json' },
+      participantRetentionMs: 7_200_000,
+      settings: { MODEL_PATH: '/models/m.json', STOP_MAX_DIAMETER_M: 3 },
     });
   });
 
@@ -53,6 +59,9 @@ describe('loadServiceConfig', () => {
     [{ SCHEMA_REGISTRY_URL: 'registry:8080' }, 'SCHEMA_REGISTRY_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ IDLE_TIMEOUT_MS: '-1' }, 'IDLE_TIMEOUT_MS'],
+    [{ MAX_FUTURE_MS: 'soon' }, 'MAX_FUTURE_MS'],
+    [{ STOP_MAX_DIAMETER_M: '0' }, 'STOP_MAX_DIAMETER_M'],
+    [{ STOP_MAX_DIAMETER_M: 'wide' }, 'STOP_MAX_DIAMETER_M'],
   ])('fails fast on %j, naming %s', (env, setting) => {
     let error: unknown;
     try {

@@ -1,17 +1,39 @@
 /**
- * Service configuration: one schema, validated once at start, failing fast with the name of the
- * bad setting. Tests pass a config object instead of touching process.env.
+ * Service configuration: one schema per service (the settings every service shares, plus its
+ * own, algorithm parameters included), read from the environment by env-schema, validated once at
+ * start and failing fast with the name of the bad setting. Tests pass an environment object
+ * instead of touching process.env.
  */
+import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
+import envSchema from 'env-schema';
 import { PipelineError } from './errors.js';
 
-export interface ServiceConfig {
-  /** Comma-separated `host:port` list. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The settings every service reads (DESIGN.md §4 for the stream's). */
+export const SHARED_SETTINGS = Type.Object({
+  KAFKA_BROKERS: Type.String({ default: '127.0.0.1:9092', pattern: '^\\s*[^:\\s,]+:\\d+\\s*(,\\s*[^:\\s,]+:\\d+\\s*)*$', description: 'host:port[,host:port…]' }),
+  SCHEMA_REGISTRY_URL: Type.String({ default: 'http://127.0.0.1:8081/apis/ccompat/v7', pattern: '^https?://\\S+$', description: "the registry's Confluent-compatible API" }),
+  HOST: Type.String({ default: '0.0.0.0', minLength: 1 }),
+  PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: "default: the service's port in the registry of services" })),
+  LOG_LEVEL: Type.Union(LOG_LEVELS.map((level) => Type.Literal(level)), { default: 'info' }),
+  GROUP_ID: Type.Optional(Type.String({ minLength: 1, description: 'consumer group; default: the service name' })),
+  ALLOWED_LATENESS_MS: Type.Integer({ default: 120_000, minimum: 0, maximum: 86_400_000, description: 'ms' }),
+  IDLE_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 100, maximum: 86_400_000, description: 'ms' }),
+  MAX_FUTURE_MS: Type.Integer({ default: 600_000, minimum: 0, maximum: 7 * 86_400_000, description: 'ms ahead of the processing clock' }),
+  PARTICIPANT_RETENTION_MS: Type.Optional(
+    Type.Integer({ minimum: 60_000, maximum: 30 * 86_400_000, description: "ms a silent participant's state is kept; default: the stage's own" }),
+  ),
+  SCHEMAS_DIR: Type.Optional(Type.String({ minLength: 1 })),
+});
+
+export interface ServiceConfig<S = Record<string, never>> {
   readonly kafkaBrokers: readonly string[];
   /** Confluent-compatible API of the registry, e.g. http://127.0.0.1:8081/apis/ccompat/v7. */
   readonly schemaRegistryUrl: string;
   readonly host: string;
   readonly port: number;
-  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly logLevel: (typeof LOG_LEVELS)[number];
   /** Consumer group; defaults to the service name. */
   readonly groupId: string;
   /** How far behind a participant's newest event a record may arrive and still be on time, ms. */
@@ -20,71 +42,65 @@ export interface ServiceConfig {
   readonly idleTimeoutMs: number;
   /** How far ahead of the processing clock an event time may be; beyond, the record is dead-lettered as `future`, ms. */
   readonly maxFutureMs: number;
+  /** Processing time a silent participant's state is kept, ms; undefined: the stage's default. */
+  readonly participantRetentionMs: number | undefined;
   /** Folder of the .avsc files. */
   readonly schemasDir: string;
-  /** Service-specific settings, already validated by the service. */
-  readonly extra: Readonly<Record<string, string | undefined>>;
+  /** The service's own settings, validated by its schema. */
+  readonly settings: Readonly<S>;
 }
-
-export const DEFAULT_SERVICE_CONFIG = Object.freeze({
-  kafkaBrokers: '127.0.0.1:9092',
-  schemaRegistryUrl: 'http://127.0.0.1:8081/apis/ccompat/v7',
-  host: '0.0.0.0',
-  logLevel: 'info',
-  allowedLatenessMs: 120_000, // DESIGN.md §4: 2 min
-  idleTimeoutMs: 30_000, // DESIGN.md §4: 30 s
-  maxFutureMs: 600_000, // DESIGN.md §4, time sanity: 10 min
-});
-
-const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 function invalid(name: string, reason: string): never {
   throw new PipelineError('CONFIG_INVALID', `${name}: ${reason}`, { setting: name });
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const text = env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) invalid(name, `expected an integer in ${min}..${max}, got "${text}"`);
-  return value;
+interface SchemaError {
+  readonly instancePath: string;
+  readonly message?: string;
+  readonly params?: { readonly missingProperty?: string };
 }
 
 /**
- * Reads the settings every service shares from the environment.
+ * Reads a service's settings from the environment.
  *
- * @param defaultPort the service's port from DESIGN.md §2
+ * @param defaultPort the service's port from the registry of services
  * @param schemasDir where the .avsc files are, unless SCHEMAS_DIR says otherwise
- * @param extraNames service-specific variables copied into `extra`
+ * @param own the service's own settings (a TypeBox object schema), returned in `settings`
  */
-export function loadServiceConfig(
+export function loadServiceConfig<P extends TProperties = Record<string, never>>(
   serviceName: string,
   defaultPort: number,
   schemasDir: string,
   env: NodeJS.ProcessEnv = process.env,
-  extraNames: readonly string[] = [],
-): ServiceConfig {
-  const brokers = (env.KAFKA_BROKERS ?? DEFAULT_SERVICE_CONFIG.kafkaBrokers).split(',').map((b) => b.trim()).filter(Boolean);
-  if (brokers.length === 0 || brokers.some((b) => !/^[^:\s]+:\d+$/.test(b))) {
-    invalid('KAFKA_BROKERS', `expected host:port[,host:port…], got "${env.KAFKA_BROKERS}"`);
+  own: TObject<P> = Type.Object({}) as unknown as TObject<P>,
+): ServiceConfig<Static<TObject<P>>> {
+  const schema = Type.Composite([SHARED_SETTINGS, own]);
+  // Unset and empty variables take the defaults.
+  const data = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  let values: Static<typeof SHARED_SETTINGS> & Static<TObject<P>>;
+  try {
+    values = envSchema({ schema, data, dotenv: false }) as typeof values;
+  } catch (err) {
+    const errors = (err as { errors?: readonly SchemaError[] }).errors ?? [];
+    const first = errors[0];
+    if (first === undefined) throw err;
+    const name = first.params?.missingProperty ?? first.instancePath.replace(/^\//, '');
+    invalid(name, `${first.message ?? 'invalid'}, got "${env[name] ?? ''}"`);
   }
-  const registry = env.SCHEMA_REGISTRY_URL ?? DEFAULT_SERVICE_CONFIG.schemaRegistryUrl;
-  if (!/^https?:\/\/\S+$/.test(registry)) invalid('SCHEMA_REGISTRY_URL', `expected an http(s) URL, got "${registry}"`);
-  const logLevel = env.LOG_LEVEL ?? DEFAULT_SERVICE_CONFIG.logLevel;
-  if (!LOG_LEVELS.has(logLevel)) invalid('LOG_LEVEL', `expected one of ${[...LOG_LEVELS].join(', ')}, got "${logLevel}"`);
-  const extra: Record<string, string | undefined> = {};
-  for (const name of extraNames) extra[name] = env[name];
+  const shared = new Set(Object.keys(SHARED_SETTINGS.properties));
+  const settings = Object.fromEntries(Object.entries(values).filter(([key]) => !shared.has(key))) as Static<TObject<P>>;
   return Object.freeze({
-    kafkaBrokers: brokers,
-    schemaRegistryUrl: registry.replace(/\/$/, ''),
-    host: env.HOST ?? DEFAULT_SERVICE_CONFIG.host,
-    port: integer(env, 'PORT', defaultPort, 1, 65535),
-    logLevel: logLevel as ServiceConfig['logLevel'],
-    groupId: env.GROUP_ID ?? serviceName,
-    allowedLatenessMs: integer(env, 'ALLOWED_LATENESS_MS', DEFAULT_SERVICE_CONFIG.allowedLatenessMs, 0, 86_400_000),
-    idleTimeoutMs: integer(env, 'IDLE_TIMEOUT_MS', DEFAULT_SERVICE_CONFIG.idleTimeoutMs, 100, 86_400_000),
-    maxFutureMs: integer(env, 'MAX_FUTURE_MS', DEFAULT_SERVICE_CONFIG.maxFutureMs, 0, 7 * 86_400_000),
-    schemasDir: env.SCHEMAS_DIR ?? schemasDir,
-    extra: Object.freeze(extra),
+    kafkaBrokers: values.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+    schemaRegistryUrl: values.SCHEMA_REGISTRY_URL.replace(/\/$/, ''),
+    host: values.HOST,
+    port: values.PORT ?? defaultPort,
+    logLevel: values.LOG_LEVEL,
+    groupId: values.GROUP_ID ?? serviceName,
+    allowedLatenessMs: values.ALLOWED_LATENESS_MS,
+    idleTimeoutMs: values.IDLE_TIMEOUT_MS,
+    maxFutureMs: values.MAX_FUTURE_MS,
+    participantRetentionMs: values.PARTICIPANT_RETENTION_MS,
+    schemasDir: values.SCHEMAS_DIR ?? schemasDir,
+    settings: Object.freeze(settings),
   });
 }

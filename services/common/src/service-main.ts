@@ -12,45 +12,56 @@ import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
 import { StreamRunner, type StreamHandler } from './stream-runner.js';
 import { SERVICES, type ServiceName } from './topics.js';
 import type { FastifyInstance } from 'fastify';
+import type { Static, TObject, TProperties } from '@sinclair/typebox';
 
 /** schemas/ at the repository root, seen from services/common/{src,dist}. */
 export const DEFAULT_SCHEMAS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schemas');
 
-export interface HandlerContext {
-  readonly config: ServiceConfig;
+export interface HandlerContext<S = Record<string, never>> {
+  readonly config: ServiceConfig<S>;
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
 }
 
-export interface ServiceDefinition {
+export interface ServiceDefinition<P extends TProperties = TProperties> {
   /** Its port and topics come from the registry ({@link SERVICES}). */
   readonly name: ServiceName;
-  /** Service-specific environment variables, passed through in `config.extra`. */
-  readonly extraEnv?: readonly string[];
-  createHandler(context: HandlerContext): StreamHandler | Promise<StreamHandler>;
+  /** The service's own settings (a TypeBox object schema), read with the shared ones into `config.settings`. */
+  readonly settings?: TObject<P>;
+  createHandler(context: HandlerContext<Static<TObject<P>>>): StreamHandler | Promise<StreamHandler>;
   /** Extra routes (e.g. the review API) added before the app listens. */
-  extendApp?(app: FastifyInstance, context: HandlerContext & { codec: AvroCodec; runner: StreamRunner }): void | Promise<void>;
+  extendApp?(app: FastifyInstance, context: HandlerContext<Static<TObject<P>>> & { codec: AvroCodec; runner: StreamRunner }): void | Promise<void>;
+}
+
+/** Declares a service, its settings' types following from their schema. */
+export function defineService<P extends TProperties>(definition: ServiceDefinition<P>): ServiceDefinition<P> {
+  return definition;
+}
+
+/** The settings of a service as `loadServiceConfig` reads them for its definition. */
+export function serviceConfig<P extends TProperties>(definition: ServiceDefinition<P>, env: NodeJS.ProcessEnv = process.env) {
+  return loadServiceConfig(definition.name, SERVICES[definition.name].port, DEFAULT_SCHEMAS_DIR, env, definition.settings);
 }
 
 export interface RunningService {
   readonly app: FastifyInstance;
   readonly runner: StreamRunner;
-  readonly config: ServiceConfig;
+  readonly config: ServiceConfig<unknown>;
   close(): Promise<void>;
 }
 
-export async function startService(
-  definition: ServiceDefinition,
+export async function startService<P extends TProperties>(
+  definition: ServiceDefinition<P>,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningService> {
-  const config = loadServiceConfig(definition.name, SERVICES[definition.name].port, DEFAULT_SCHEMAS_DIR, env, definition.extraEnv ?? []);
+  const config = serviceConfig(definition, env);
   const logger = pino({
     name: definition.name,
     level: config.logLevel,
-    redact: ['*.password', '*.connectionString', 'config.extra.WAREHOUSE_URL'],
+    redact: ['*.password', '*.connectionString', 'config.settings.WAREHOUSE_URL'],
   });
   const metrics = createServiceMetrics(definition.name);
-  const context: HandlerContext = { config, logger, metrics };
+  const context: HandlerContext<Static<TObject<P>>> = { config, logger, metrics };
   const handler = await definition.createHandler(context);
   const codec = new AvroCodec(config.schemaRegistryUrl, config.schemasDir);
   await codec.registerOutputs(handler.outputs);

@@ -1,8 +1,8 @@
 import { Counter } from 'prom-client';
-import type { ServiceDefinition } from '@polluscope/common';
+import { defineService } from '@polluscope/common';
 import { createGpsHandler } from './handler.js';
 
-export const gpsPreprocessing: ServiceDefinition = {
+export const gpsPreprocessing = defineService({
   name: 'gps-preprocessing',
   createHandler: ({ config, metrics }) => {
     const dropped = new Counter({
@@ -15,7 +15,8 @@ export const gpsPreprocessing: ServiceDefinition = {
       allowedLatenessMs: config.allowedLatenessMs,
       idleTimeoutMs: config.idleTimeoutMs,
       maxFutureMs: config.maxFutureMs,
+      retentionMs: config.participantRetentionMs,
       onDropped: (reason, count) => dropped.inc({ reason }, count),
     });
   },
-};
+});

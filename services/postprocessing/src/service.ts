@@ -1,4 +1,5 @@
-import { PipelineError, type ServiceDefinition } from '@polluscope/common';
+import { Type } from '@sinclair/typebox';
+import { defineService, PipelineError } from '@polluscope/common';
 import { defaultTimelineStreamParams } from './domain/index.js';
 import { createPostprocessingHandler } from './handler.js';
 import { registerReviewRoutes } from './review-routes.js';
@@ -17,22 +18,26 @@ function warehouseReviews(url: string | undefined, timeZone: string): WarehouseR
   return reviews;
 }
 
-export const postprocessing: ServiceDefinition = {
+export const postprocessing = defineService({
   name: 'postprocessing',
-  extraEnv: ['WAREHOUSE_URL', 'TIME_ZONE'],
+  settings: Type.Object({
+    WAREHOUSE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'the review API reads and writes the warehouse here' })),
+    TIME_ZONE: Type.Optional(Type.String({ minLength: 1, description: "participants' time zone for days of exposure; default Europe/Paris" })),
+  }),
   createHandler: ({ config }) => {
-    const timeZone = config.extra.TIME_ZONE ?? defaultTimelineStreamParams.timeZone;
-    const store = warehouseReviews(config.extra.WAREHOUSE_URL, timeZone);
+    const timeZone = config.settings.TIME_ZONE ?? defaultTimelineStreamParams.timeZone;
+    const store = warehouseReviews(config.settings.WAREHOUSE_URL, timeZone);
     return createPostprocessingHandler({
       idleTimeoutMs: config.idleTimeoutMs,
       params: { ...defaultTimelineStreamParams, latenessMs: config.allowedLatenessMs, timeZone },
+      retentionMs: config.participantRetentionMs,
       onLateDecisions: (decisions) => store.applyLateDecisions(decisions),
     });
   },
   extendApp: (app, { config, runner }) => {
-    const timeZone = config.extra.TIME_ZONE ?? defaultTimelineStreamParams.timeZone;
-    const store = warehouseReviews(config.extra.WAREHOUSE_URL, timeZone);
+    const timeZone = config.settings.TIME_ZONE ?? defaultTimelineStreamParams.timeZone;
+    const store = warehouseReviews(config.settings.WAREHOUSE_URL, timeZone);
     registerReviewRoutes(app, { store, produce: (outputs) => runner.produce(outputs) });
     app.addHook('onClose', async () => store.close());
   },
-};
+});

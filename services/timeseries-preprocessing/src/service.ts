@@ -1,12 +1,13 @@
-import type { ServiceDefinition } from '@polluscope/common';
+import { defineService } from '@polluscope/common';
 import { createTimeseriesHandler } from './handler.js';
 
-export const timeseriesPreprocessing: ServiceDefinition = {
+export const timeseriesPreprocessing = defineService({
   name: 'timeseries-preprocessing',
   createHandler: ({ config }) =>
     createTimeseriesHandler({
       allowedLatenessMs: config.allowedLatenessMs,
       idleTimeoutMs: config.idleTimeoutMs,
       maxFutureMs: config.maxFutureMs,
+      retentionMs: config.participantRetentionMs,
     }),
-};
+});
