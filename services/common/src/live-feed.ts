@@ -6,6 +6,7 @@
  * Tests feed it at live rates (an idle flush between records) and compare what it sent with the
  * batch result, so the live guarantee of DESIGN.md §4 is checked on the pure handler.
  */
+import { mulberry32 } from './domain/seeded-random.js';
 import { commitTargets, isResumable, parseCommitMetadata, partitionKey, type CommitPoint, type InputRecord, type OutputRecord, type StreamHandler } from './stream-runner.js';
 
 export interface DeadLetter {
@@ -134,4 +135,48 @@ export class LiveFeed {
       this.committed.set(partitionKey(target.topic, target.partition), { offset, processedUpTo, held, metadata });
     }
   }
+}
+
+/** How records reach a stage: all in one poll, one at a time, or in bursts of ten. */
+export type ArrivalPattern = 'at-once' | 'one-by-one' | 'bursts';
+
+/**
+ * Feeds `records` (in this order) the way `pattern` says, restarting after the deliveries whose
+ * index is in `restartAfter` (after the idle flush that follows them when `afterIdle`), then
+ * flushes. Processing time: 2 s between single records (an idle flush each time, with an idle
+ * timeout under 2 s), bursts of 10 records 100 ms apart with a 5 s pause (idle flush) after each.
+ */
+export function feedInPattern(
+  live: LiveFeed,
+  records: readonly FedRecord[],
+  pattern: ArrivalPattern,
+  restartAfter: ReadonlySet<number> = new Set(),
+  afterIdle = false,
+): void {
+  let now = 0;
+  if (pattern === 'at-once') {
+    live.deliver(records, now);
+    if (restartAfter.size > 0 && !afterIdle) live.restart(now);
+    now += 5000;
+    live.idle(now);
+    if (restartAfter.size > 0 && afterIdle) live.restart(now);
+  } else {
+    records.forEach((record, i) => {
+      live.deliver([record], now);
+      const pause = pattern === 'one-by-one' || i % 10 === 9;
+      if (restartAfter.has(i) && !afterIdle) live.restart(now);
+      now += pause ? (pattern === 'one-by-one' ? 2000 : 5000) : 100;
+      if (pause) live.idle(now);
+      if (restartAfter.has(i) && afterIdle) live.restart(now);
+    });
+  }
+  live.idle(now + 5000);
+}
+
+/** `count` distinct indices in [0, n) drawn from `seed`: where seeded restarts happen. */
+export function seededIndices(seed: number, n: number, count: number): Set<number> {
+  const next = mulberry32(seed);
+  const picked = new Set<number>();
+  while (picked.size < Math.min(count, n)) picked.add(Math.floor(next() * n));
+  return picked;
 }

@@ -5,7 +5,7 @@
  * then `rasterCell`, as `polluscope gps` calls them) on the same fixes, key for key.
  */
 import { describe, expect, it } from 'vitest';
-import { haversineDistanceM, LiveFeed, TOPICS, type FedRecord } from '@polluscope/common';
+import { feedInPattern, haversineDistanceM, LiveFeed, seededIndices, TOPICS, type ArrivalPattern, type FedRecord } from '@polluscope/common';
 import { cleanGpsPoints, rasterCell, type GpsPoint } from './domain/index.js';
 import { createGpsHandler } from './handler.js';
 
@@ -73,44 +73,14 @@ function batchRows(records: ReadonlyArray<FedRecord & { point: GpsPoint }>): Map
   return rows;
 }
 
-type Pattern = 'at-once' | 'one-by-one' | 'bursts';
-
-/** As in stop-move-detection's live-rate test: 2 s between single fixes, bursts of 10 then 5 s. */
-function feed(records: readonly FedRecord[], pattern: Pattern, restartAfter: ReadonlySet<number> = new Set(), afterIdle = false) {
+/** The final table after feeding the records as `pattern` says (see feedInPattern). */
+function feed(records: readonly FedRecord[], pattern: ArrivalPattern, restartAfter: ReadonlySet<number> = new Set(), afterIdle = false) {
   const live = new LiveFeed(() => createGpsHandler({ allowedLatenessMs: 120_000, idleTimeoutMs: IDLE_MS }));
-  let now = 0;
-  if (pattern === 'at-once') {
-    live.deliver(records, now);
-    if (restartAfter.size > 0 && !afterIdle) live.restart(now);
-    now += 5000;
-    live.idle(now);
-    if (restartAfter.size > 0 && afterIdle) live.restart(now);
-  } else {
-    records.forEach((r, i) => {
-      live.deliver([r], now);
-      const pause = pattern === 'one-by-one' || i % 10 === 9;
-      if (restartAfter.has(i) && !afterIdle) live.restart(now);
-      now += pause ? (pattern === 'one-by-one' ? 2000 : 5000) : 100;
-      if (pause) live.idle(now);
-      if (restartAfter.has(i) && afterIdle) live.restart(now);
-    });
-  }
-  now += 5000;
-  live.idle(now);
+  feedInPattern(live, records, pattern, restartAfter, afterIdle);
   return { table: live.table(TOPICS.gpsClean.name, keyOf), live };
 }
 
 const sortedRows = (rows: Map<string, Record<string, unknown>>) => [...rows.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
-
-function seededIndices(seed: number, n: number, count: number): Set<number> {
-  let s = seed >>> 0;
-  const picked = new Set<number>();
-  while (picked.size < Math.min(count, n)) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    picked.add(Math.floor((s / 4294967296) * n));
-  }
-  return picked;
-}
 
 describe('gps-preprocessing at live rates and across restarts', () => {
   const records = walk('p1');

@@ -5,7 +5,7 @@
  * (`detectStayPoints`, as `polluscope gps stops` calls it) on the same points, key for key.
  */
 import { describe, expect, it } from 'vitest';
-import { LiveFeed, TOPICS, type FedRecord } from '@polluscope/common';
+import { feedInPattern, LiveFeed, seededIndices, TOPICS, type ArrivalPattern, type FedRecord } from '@polluscope/common';
 import { detectStayPoints, type TrackPoint } from './domain/index.js';
 import { pt } from './domain/trajectory/test-points.js';
 import { createStopMoveHandler, toEpisodeRecord } from './handler.js';
@@ -54,35 +54,10 @@ function batchRows(byParticipant: ReadonlyMap<string, readonly TrackPoint[]>): M
   return rows;
 }
 
-type Pattern = 'at-once' | 'one-by-one' | 'bursts';
-
-/**
- * Feeds the records (in this order) the way `pattern` says, restarting after the deliveries whose
- * index is in `restartAfter` (after the idle flush that follows, when `afterIdle`), and returns
- * the final table. Processing time: 2 s between single fixes (idle flush each time), bursts of 10
- * fixes 100 ms apart with a 5 s pause (idle flush) after each.
- */
-function feed(records: readonly FedRecord[], pattern: Pattern, restartAfter: ReadonlySet<number> = new Set(), afterIdle = false) {
+/** The final table after feeding the records as `pattern` says (see feedInPattern). */
+function feed(records: readonly FedRecord[], pattern: ArrivalPattern, restartAfter: ReadonlySet<number> = new Set(), afterIdle = false) {
   const live = new LiveFeed(() => createStopMoveHandler({ allowedLatenessMs: 120_000, idleTimeoutMs: IDLE_MS, transportModel: () => null }));
-  let now = 0;
-  if (pattern === 'at-once') {
-    live.deliver(records, now);
-    if (restartAfter.size > 0 && !afterIdle) live.restart(now);
-    now += 5000;
-    live.idle(now);
-    if (restartAfter.size > 0 && afterIdle) live.restart(now);
-  } else {
-    records.forEach((r, i) => {
-      live.deliver([r], now);
-      const pause = pattern === 'one-by-one' || i % 10 === 9;
-      if (restartAfter.has(i) && !afterIdle) live.restart(now);
-      now += pause ? (pattern === 'one-by-one' ? 2000 : 5000) : 100;
-      if (pause) live.idle(now);
-      if (restartAfter.has(i) && afterIdle) live.restart(now);
-    });
-  }
-  now += 5000;
-  live.idle(now);
+  feedInPattern(live, records, pattern, restartAfter, afterIdle);
   return { table: live.table(TOPICS.gpsEpisodes.name, keyOf), live };
 }
 
@@ -91,21 +66,6 @@ const sortedRows = (rows: Map<string, Record<string, unknown>>) => [...rows.entr
 /** [type, start s, end s, points] of the rows, in time order. */
 const brief = (rows: Map<string, Record<string, unknown>>) =>
   sortedRows(rows).map((v) => [v.episode_type, ((v.episode_start as number) - T0) / 1000, ((v.episode_end as number) - T0) / 1000, v.point_count]);
-
-/** Seeded restart points: `count` distinct delivery indices in [0, n). */
-function seededIndices(seed: number, n: number, count: number): Set<number> {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const picked = new Set<number>();
-  while (picked.size < Math.min(count, n)) picked.add(Math.floor(next() * n));
-  return picked;
-}
 
 function expectLiveEqualsBatch(points: readonly TrackPoint[], seeds: readonly number[]): void {
   const records = points.map((p) => record(P, p));
