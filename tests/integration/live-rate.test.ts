@@ -58,20 +58,24 @@ async function buildDataset(): Promise<Dataset> {
     };
     const sensor = await read(summary.files.sensor);
     const gps = await read(summary.files.gps);
+    // The first 30 minutes with a fix every 5 s from the morning trip on, and 150 sensor minutes
+    // around them (the trip, the office).
     const activity = sensor.header.split(',').indexOf('activity');
-    // The first minute declared away from home after 05:00 UTC: the commute.
-    const leave = sensor.lines.find((l) => {
-      const t = new Date(timeOf(l));
-      return t.getUTCHours() >= 5 && l.split(',')[activity] !== 'Domicile' && l.split(',')[activity] !== '';
-    });
-    if (leave === undefined) throw new Error('the simulated day has no commute');
-    const from = timeOf(leave) - 40 * 60_000;
-    const gpsFrom = timeOf(leave) - 5 * 60_000;
+    const leave = sensor.lines.find((l) => new Date(timeOf(l)).getUTCHours() >= 5 && !['Domicile', ''].includes(l.split(',')[activity] ?? ''));
+    if (leave === undefined) throw new Error('the simulated day has no trip');
+    const times = gps.lines.map(timeOf);
+    const perWindow = (GPS_MINUTES * 60) / 5;
+    const first = times.findIndex(
+      (t, i) => t >= timeOf(leave) - 10 * 60_000 && i + perWindow - 1 < times.length && times[i + perWindow - 1]! - t === (perWindow - 1) * 5000,
+    );
+    if (first < 0) throw new Error('the simulated day has no 30 minutes of continuous GPS');
+    const gpsFrom = times[first]!;
+    const from = gpsFrom - 40 * 60_000;
     return {
       sensorHeader: sensor.header,
       gpsHeader: gps.header,
       sensor: sensor.lines.filter((l) => timeOf(l) >= from && timeOf(l) < from + SENSOR_MINUTES * 60_000),
-      gps: gps.lines.filter((l) => timeOf(l) >= gpsFrom && timeOf(l) < gpsFrom + GPS_MINUTES * 60_000),
+      gps: gps.lines.slice(first, first + perWindow),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -214,13 +218,13 @@ describe('live rates: a kit sending a row a minute, the idle timeout firing betw
     expect(reference.get('activity_timeline')!.length).toBe(reference.get('activity_segments')!.length);
   });
 
-  it('one record at a time, slower than the idle timeout, gives the same warehouse rows', async () => {
+  it('one record at a time, slower than the idle timeout, gives the same warehouse rows', { timeout: 600_000 }, async () => {
     const steps = await trickle(raw, data, `${run}live`);
     log(`trickled ${steps} inserts`);
     expect(differences(reference, await drained(wh, `${run}live`)), 'tables that differ from the batch run').toBe('');
   });
 
-  it('the same with a SIGTERM and a kill -9 of every service at seeded random moments', async () => {
+  it('the same with a SIGTERM and a kill -9 of every service at seeded random moments', { timeout: 900_000 }, async () => {
     const next = mulberry32(SEED);
     const stepsTotal = data.sensor.length + Math.ceil(data.gps.length / FIXES_PER_GROUP);
     const faults = new Map<number, { service: ServiceName; kind: 'SIGTERM' | 'SIGKILL' }[]>();
