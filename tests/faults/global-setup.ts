@@ -1,7 +1,7 @@
 /**
  * The fault suite runs against the real embedded stack: started here (idempotently), with the five
- * services restarted under the suite's idle timeout. If anything cannot start, every test fails
- * with that message.
+ * services restarted under the suite's time-scaled idle timeout (1 s). If anything cannot start,
+ * every test fails with that message.
  */
 import { loadStackConfig } from '../../cli/src/infra/stack-config.js';
 import { servicesDown, servicesUp } from '../../cli/src/infra/services.js';

@@ -1,23 +1,14 @@
 /**
- * One run of a fixed simulated dataset through the real pipeline, optionally under a fault, and
- * the warehouse rows it produced. The dataset (simulator, fixed seed) is inserted into rawdata in
- * time-ordered slices a little apart, as live kits would send it, so a fault injected after a
- * few slices happens mid-stream with data still arriving. Every run renames the participants with
- * its own prefix, so runs never share rows and can be compared row for row once the prefix is
- * taken away.
+ * What a run left in the real pipeline: when it has drained (services caught up, sinks committed,
+ * counts still), the warehouse rows of its participants (each run has its own participant-id
+ * prefix, so runs never share rows) and the dead letters it caused.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { SERVICE_NAMES } from '@polluscope/common';
-import { writeSimulation } from '../../cli/src/commands/simulate.js';
+import { deadLetterTopic, SERVICE_NAMES } from '@polluscope/common';
 import { readConnectorFiles } from '../../cli/src/infra/connectors.js';
 import { servicePort } from '../../cli/src/infra/services.js';
-import { copyCsvIntoRaw } from '../../cli/src/loader/copy-into-raw.js';
-import { defaultSimulationParams } from '../../cli/src/simulator/index.js';
 import { endpoints, stackConfig } from '../integration/stack.js';
 import type { Row } from './table-diff.js';
 
@@ -30,90 +21,6 @@ export const STREAM_TABLES: ReadonlyArray<{ readonly table: string; readonly key
   { table: 'activity_timeline', key: ['participant_virtual_id', 'segment_start'] },
   { table: 'exposure_daily', key: ['participant_virtual_id', 'day', 'micro_environment'] },
 ];
-
-export const SLICES = 12;
-const SLICE_INTERVAL_MS = 1500;
-/** Slice after which the fault starts: the stream has begun and most of it is still to come. */
-export const FAULT_AFTER_SLICE = 3;
-
-export interface FaultDataset {
-  readonly sensorHeader: string;
-  readonly gpsHeader: string;
-  /** Lines of each slice, participant ids as the simulator wrote them (`sim-NNN`). */
-  readonly sensorSlices: readonly (readonly string[])[];
-  readonly gpsSlices: readonly (readonly string[])[];
-  readonly sensorRows: number;
-  readonly gpsRows: number;
-}
-
-const SIMULATED_ID = /^sim-/;
-
-/** Splits CSV lines into `slices` consecutive event-time ranges (time is the third column, ISO text). */
-function sliceByTime(lines: readonly string[], slices: number): string[][] {
-  const timeOf = (line: string) => line.split(',', 3)[2] ?? '';
-  const sorted = [...lines].sort((a, b) => (timeOf(a) < timeOf(b) ? -1 : timeOf(a) > timeOf(b) ? 1 : 0));
-  const first = Date.parse(timeOf(sorted[0] ?? ''));
-  const last = Date.parse(timeOf(sorted.at(-1) ?? ''));
-  const width = (last - first + 1) / slices;
-  const out: string[][] = Array.from({ length: slices }, () => []);
-  for (const line of sorted) out[Math.min(slices - 1, Math.floor((Date.parse(timeOf(line)) - first) / width))]!.push(line);
-  return out;
-}
-
-/** Two simulated participants over one day (seed 11, GPS every 5 s): about 2,900 sensor minutes and 30,000 fixes. */
-export async function buildFaultDataset(): Promise<FaultDataset> {
-  const dir = await mkdtemp(join(tmpdir(), 'polluscope-faults-'));
-  try {
-    const summary = await writeSimulation({ ...defaultSimulationParams, participants: 2, days: 1, seed: 11, gpsRateHz: 0.2 }, dir);
-    const read = async (file: string) => {
-      const [header = '', ...lines] = (await readFile(file, 'utf8')).split('\n').filter((l) => l !== '');
-      return { header, lines };
-    };
-    const sensor = await read(summary.files.sensor);
-    const gps = await read(summary.files.gps);
-    return {
-      sensorHeader: sensor.header,
-      gpsHeader: gps.header,
-      sensorSlices: sliceByTime(sensor.lines, SLICES),
-      gpsSlices: sliceByTime(gps.lines, SLICES),
-      sensorRows: sensor.lines.length,
-      gpsRows: gps.lines.length,
-    };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-/** A participant-id prefix no earlier run used: `flt-<run>-<case>-`. */
-export function runPrefix(caseName: string): string {
-  return `flt-${Date.now().toString(36)}-${caseName}-`;
-}
-
-function renamed(lines: readonly string[], prefix: string): string {
-  return lines.map((line) => line.replace(SIMULATED_ID, prefix)).join('\n') + '\n';
-}
-
-/**
- * Inserts the dataset slice by slice under `prefix`; `fault` (if any) starts after slice
- * FAULT_AFTER_SLICE and runs while the later slices go in. Resolves when both are done.
- */
-export async function feedDataset(raw: pg.Pool, dataset: FaultDataset, prefix: string, fault?: () => Promise<void>): Promise<void> {
-  let faultDone: Promise<void> = Promise.resolve();
-  const client = await raw.connect();
-  try {
-    for (let i = 0; i < SLICES; i++) {
-      const sensor = dataset.sensorSlices[i] ?? [];
-      const gps = dataset.gpsSlices[i] ?? [];
-      if (sensor.length > 0) await copyCsvIntoRaw(client, 'sensor', `${dataset.sensorHeader}\n${renamed(sensor, prefix)}`);
-      if (gps.length > 0) await copyCsvIntoRaw(client, 'gps', `${dataset.gpsHeader}\n${renamed(gps, prefix)}`);
-      if (i === FAULT_AFTER_SLICE && fault) faultDone = fault();
-      await sleep(SLICE_INTERVAL_MS);
-    }
-  } finally {
-    client.release();
-  }
-  await faultDone;
-}
 
 interface GroupLag {
   readonly group: string;
@@ -207,7 +114,7 @@ export async function waitForDrain(
     if (pending !== null || text !== previous) quietSince = Date.now();
     else if (Date.now() - quietSince >= options.quietMs) return counts;
     previous = text;
-    await sleep(3000);
+    await sleep(2000);
   }
   throw new Error(`the pipeline did not drain within ${options.timeoutMs / 1000} s: pending ${JSON.stringify(pending)}, rows ${JSON.stringify(counts)}`);
 }
@@ -226,4 +133,65 @@ export async function snapshot(warehouse: pg.Pool, prefix: string): Promise<Map<
     );
   }
   return tables;
+}
+
+/** A partition of a dead-letter topic and an offset in it. */
+export interface DeadLetterPosition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+export interface DeadLetter {
+  readonly topic: string;
+  readonly participant: string;
+  /** The `error` header: the reason, e.g. `future: time … is 1200 min ahead …`. */
+  readonly error: string;
+}
+
+const kafkaClient = () => new Kafka({ clientId: 'polluscope-fault-suite', brokers: [endpoints.kafkaBrokers], logLevel: logLevel.NOTHING });
+
+/** The end of every service's dead-letter topic, per partition: where a run's dead letters will start. */
+export async function deadLetterEnds(): Promise<DeadLetterPosition[]> {
+  const admin = kafkaClient().admin();
+  await admin.connect();
+  try {
+    const ends: DeadLetterPosition[] = [];
+    for (const service of SERVICE_NAMES) {
+      const topic = deadLetterTopic(service).name;
+      for (const p of await admin.fetchTopicOffsets(topic)) ends.push({ topic, partition: p.partition, offset: Number(p.high) });
+    }
+    return ends;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The dead letters of the participants of `prefix` written after `since` (read up to the current ends). */
+export async function deadLettersSince(since: readonly DeadLetterPosition[], prefix: string): Promise<DeadLetter[]> {
+  const from = new Map(since.map((p) => [`${p.topic}:${p.partition}`, p.offset]));
+  const todo = (await deadLetterEnds()).filter((end) => end.offset > (from.get(`${end.topic}:${end.partition}`) ?? 0));
+  if (todo.length === 0) return [];
+  const pending = new Map(todo.map((end) => [`${end.topic}:${end.partition}`, end.offset]));
+  const found: DeadLetter[] = [];
+  const consumer = kafkaClient().consumer({ groupId: `polluscope-fault-suite-dlq-${Date.now().toString(36)}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [...new Set(todo.map((p) => p.topic))], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        const participant = message.key?.toString() ?? '';
+        if (participant.startsWith(prefix)) found.push({ topic, participant, error: message.headers?.error?.toString() ?? '' });
+        const end = pending.get(`${topic}:${partition}`);
+        if (end !== undefined && Number(message.offset) >= end - 1) pending.delete(`${topic}:${partition}`);
+      },
+    });
+    for (const p of todo) consumer.seek({ topic: p.topic, partition: p.partition, offset: String(from.get(`${p.topic}:${p.partition}`) ?? 0) });
+    // Transaction markers take offsets too: stop at the ends, or after a while with nothing new.
+    const deadline = Date.now() + 30_000;
+    while (pending.size > 0 && Date.now() < deadline) await sleep(500);
+    return found;
+  } finally {
+    await consumer.disconnect();
+  }
 }
