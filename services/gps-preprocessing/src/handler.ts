@@ -37,7 +37,18 @@ interface ParticipantGps {
   /** Offset of the last kept point: after a restart it must be re-read to rebuild `clean`. */
   lastKeptOffset: number | null;
   maxEventMs: number;
+  /**
+   * Fixes already cleaned (kept or dropped) in the last {@link REPEAT_MEMORY_MS} before the last
+   * kept one, by time: an exact repeat of one of them (the source sending it again after a
+   * Connect restart, an UPDATE that changes nothing) is ignored, as the CLI drops duplicates.
+   * Not rebuilt after a restart of this service: a repeat older than the last kept fix then goes
+   * to the dead-letter topic as late.
+   */
+  cleaned: Map<number, { readonly lat: number; readonly lon: number }>;
 }
+
+/** How far behind the last kept fix exact repeats are recognised, ms. */
+export const REPEAT_MEMORY_MS = 30 * 60_000;
 
 export interface GpsHandlerOptions {
   readonly allowedLatenessMs: number;
@@ -103,6 +114,13 @@ export function createGpsHandler(options: GpsHandlerOptions): KeyedStage<Partici
     const previous = state.clean.lastKept;
     const result = cleanGpsChunk(state.clean, ready);
     state.clean = result.state;
+    for (const point of ready) state.cleaned.set(point.timeMs, { lat: point.lat, lon: point.lon });
+    const forgetBeforeMs = (state.clean.lastKept?.timeMs ?? Number.NEGATIVE_INFINITY) - REPEAT_MEMORY_MS;
+    // Fixes are cleaned in time order, so the map's insertion order is time order.
+    for (const time of state.cleaned.keys()) {
+      if (time >= forgetBeforeMs) break;
+      state.cleaned.delete(time);
+    }
     const droppedByReason = new Map<string, number>();
     for (const { reason } of result.dropped) droppedByReason.set(reason, (droppedByReason.get(reason) ?? 0) + 1);
     for (const [reason, count] of droppedByReason) options.onDropped?.(reason, count);
@@ -139,7 +157,7 @@ export function createGpsHandler(options: GpsHandlerOptions): KeyedStage<Partici
     idleTimeoutMs: options.idleTimeoutMs,
     retentionMs: options.retentionMs ?? GPS_STATE_RETENTION_MS,
     clock: options.clock,
-    createState: () => ({ pending: [], clean: initialCleanGpsState, lastKeptOffset: null, maxEventMs: Number.NEGATIVE_INFINITY }),
+    createState: () => ({ pending: [], clean: initialCleanGpsState, lastKeptOffset: null, maxEventMs: Number.NEGATIVE_INFINITY, cleaned: new Map() }),
     oldestHeldOffset: (state) => {
       let oldest = state.lastKeptOffset;
       for (const p of state.pending) if (oldest === null || p.offset < oldest) oldest = p.offset;
@@ -153,6 +171,11 @@ export function createGpsHandler(options: GpsHandlerOptions): KeyedStage<Partici
         const { timeMs, lat, lon, tabletId } = record.value;
         const lastKept = state.clean.lastKept;
         if (lastKept && timeMs < lastKept.timeMs) {
+          const before = state.cleaned.get(timeMs);
+          if (before?.lat === lat && before.lon === lon) {
+            options.onDropped?.('repeat', 1);
+            continue;
+          }
           // The speed filter would drop it: points are cleaned in time order and this one's turn is past.
           reject(record, 'late', lateGpsReason(timeMs, lastKept.timeMs));
           continue;

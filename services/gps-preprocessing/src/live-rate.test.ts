@@ -157,3 +157,18 @@ describe('gps-preprocessing at live rates and across restarts', () => {
     }
   });
 });
+
+describe('gps-preprocessing and repeated fixes', () => {
+  it('ignores an exact repeat of a fix already cleaned (a source resending after a restart), and dead-letters a late new fix', () => {
+    const records = walk('p1');
+    const live = new LiveFeed(() => createGpsHandler({ allowedLatenessMs: 120_000, idleTimeoutMs: IDLE_MS }));
+    feedInPattern(live, records, 'one-by-one');
+    const before = sortedRows(live.table(TOPICS.gpsClean.name, keyOf));
+    // Resent: the fixes at 100 s and 200 s, exactly; new: a fix at 102 s nobody sent before.
+    live.deliver([fix('p1', 1.4 * 100, 100), fix('p1', 1.4 * 200, 200), fix('p1', 1.4 * 102, 102)], 10_000_000);
+    live.idle(10_005_000);
+    expect(sortedRows(live.table(TOPICS.gpsClean.name, keyOf))).toEqual(before);
+    expect(sortedRows(live.table(TOPICS.gpsClean.name, keyOf))).toEqual(sortedRows(batchRows(records)));
+    expect(live.deadLetters.map((d) => [d.kind, (d.record.value as { time: string }).time])).toEqual([['late', new Date(T0 + 102_000).toISOString()]]);
+  });
+});
