@@ -14,7 +14,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type pg from 'pg';
+import pg from 'pg';
 import { writeSimulation } from '../../cli/src/commands/simulate.js';
 import { copyCsvIntoRaw } from '../../cli/src/loader/copy-into-raw.js';
 import { RAW_TABLES, type RawKind } from '../../cli/src/loader/raw-tables.js';
@@ -153,7 +153,9 @@ export async function feedKits(raw: pg.Pool, data: KitData, prefix: string, plan
       const { table, key } = RAW_TABLES[repeat.kind];
       const first = rows[0]!.split(',');
       // The same row again: an update that changes nothing, then a re-send the loader ignores.
-      await withRetry(raw, (c) => c.query(`UPDATE ${table} SET ${key[1]} = ${key[1]} WHERE participant_virtual_id = $1 AND time = $2`, [first[0], first[2]]));
+      const column = pg.escapeIdentifier(key[1]!); // (participant, time): the time column
+      const update = `UPDATE ${pg.escapeIdentifier(table)} SET ${column} = ${column} WHERE participant_virtual_id = $1 AND time = $2`;
+      await withRetry(raw, (c) => c.query(update, [first[0], first[2]]));
       await insert(repeat.kind, rows);
     }
     if (plan.future.atTick === tick) {
