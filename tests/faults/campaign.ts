@@ -6,20 +6,15 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mulberry32 } from '@polluscope/common';
 
 export type Random = () => number;
 
-/** A deterministic pseudo-random sequence (mulberry32) for `seed` and `label`, so a case can be replayed. */
+/** A deterministic pseudo-random sequence for `seed` and `label` (mixed into the seed), so a case can be replayed. */
 export function seededRandom(seed: number, label = ''): Random {
-  let a = seed >>> 0;
-  for (const ch of label) a = Math.imul(a ^ ch.charCodeAt(0), 0x9e3779b1) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  let mixed = seed >>> 0;
+  for (const ch of label) mixed = Math.imul(mixed ^ ch.charCodeAt(0), 0x9e3779b1) >>> 0;
+  return mulberry32(mixed);
 }
 
 function positiveInteger(name: string, text: string | undefined, fallback: number): number {
