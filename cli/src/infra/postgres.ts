@@ -7,6 +7,7 @@ import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, wr
 import { join } from 'node:path';
 import pg from 'pg';
 import type { StackConfig } from './stack-config.js';
+import { ensureDebianPackages, isRoot } from './debian-packages.js';
 
 export type ClusterName = 'rawdata' | 'warehouse';
 
@@ -56,7 +57,6 @@ export function clusterSpecs(config: StackConfig): readonly ClusterSpec[] {
 }
 
 const SUPERUSER = 'postgres';
-const isRoot = () => process.getuid?.() === 0;
 
 /** PostgreSQL refuses to run as root: as root, its tools run as the postgres system user. */
 function runPgTool(config: StackConfig, tool: string, args: readonly string[]): { status: number | null; output: string } {
@@ -69,19 +69,12 @@ function runPgTool(config: StackConfig, tool: string, args: readonly string[]): 
 /** Installs PostgreSQL 15 and PostGIS from Debian's packages when they are missing. */
 export function ensurePostgresInstalled(config: StackConfig, log: (line: string) => void): void {
   const postgis = '/usr/share/postgresql/15/extension/postgis.control';
-  if (existsSync(join(config.postgresBin, 'initdb')) && existsSync(postgis)) return;
-  if (!isRoot()) {
-    throw new Error(
-      'PostgreSQL 15 with PostGIS is missing: install it with ' +
-        '`sudo apt-get install postgresql-15 postgresql-15-postgis-3` and run this again',
-    );
-  }
-  log('installing postgresql-15 and postgresql-15-postgis-3 from Debian packages…');
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  execFileSync('apt-get', ['install', '-y', '-qq', 'postgresql-15', 'postgresql-15-postgis-3'], {
-    stdio: 'inherit',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
+  ensureDebianPackages(
+    ['postgresql-15', 'postgresql-15-postgis-3'],
+    () => existsSync(join(config.postgresBin, 'initdb')) && existsSync(postgis),
+    'PostgreSQL 15 with PostGIS',
+    log,
+  );
 }
 
 function giveToPostgres(path: string): void {

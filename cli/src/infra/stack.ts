@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { allTopics, DEFAULT_PARTITIONS } from '@polluscope/common';
 import { Kafka, logLevel } from 'kafkajs';
+import { ensureDebianPackages, hasCommand } from './debian-packages.js';
 import { connectorStates, readConnectorFiles, registerConnectors } from './connectors.js';
 import { ensureJvmArtifacts, jvmComponents, type JvmComponent } from './jvm-components.js';
 import {
@@ -109,6 +110,8 @@ function registerSchemas(config: StackConfig, log: Log): void {
 export async function stackUp(config: StackConfig, log: Log): Promise<void> {
   const started = Date.now();
   ensurePostgresInstalled(config, log);
+  // The schemas' registration and the connect watchdog are shell scripts using curl and jq.
+  ensureDebianPackages(['curl', 'jq'], () => hasCommand('curl') && hasCommand('jq'), 'curl and jq', log);
   ensureJvmArtifacts(config, log);
   for (const cluster of clusterSpecs(config)) {
     if (initCluster(config, cluster)) log(`initialised PostgreSQL ${cluster.name} in ${cluster.dataDir}`);
