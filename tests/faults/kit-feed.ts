@@ -47,33 +47,53 @@ export interface KitData {
 
 export const timeOf = (line: string) => Date.parse(line.split(',', 3)[2]!);
 
-/** Three simulated volunteers (seed 29, GPS at 0.1 Hz), each from 10 minutes before leaving home, 30 minutes. */
-export async function buildKitData(): Promise<KitData> {
-  const dir = await mkdtemp(join(tmpdir(), 'polluscope-faults-'));
+/** A simulated day's sensor and GPS lines (participant ids `sim-NNN`), each file sorted by time. */
+export interface SimulatedDay {
+  readonly sensor: { readonly header: string; readonly lines: string[] };
+  readonly gps: { readonly header: string; readonly lines: string[] };
+}
+
+/** One day of `participants` simulated volunteers (seed 29), GPS at `gpsRateHz`. */
+export async function simulateDay(participants: number, gpsRateHz: number): Promise<SimulatedDay> {
+  const dir = await mkdtemp(join(tmpdir(), 'polluscope-simulated-day-'));
   try {
-    const summary = await writeSimulation({ ...defaultSimulationParams, participants: PARTICIPANTS, days: 1, seed: 29, gpsRateHz: 0.1 }, dir);
+    const summary = await writeSimulation({ ...defaultSimulationParams, participants, days: 1, seed: 29, gpsRateHz }, dir);
     const read = async (file: string) => {
       const [header = '', ...lines] = (await readFile(file, 'utf8')).split('\n').filter((l) => l !== '');
       return { header, lines: lines.sort((a, b) => timeOf(a) - timeOf(b)) };
     };
-    const sensor = await read(summary.files.sensor);
-    const gps = await read(summary.files.gps);
-    const activity = sensor.header.split(',').indexOf('activity');
-    const ids = [...new Set(sensor.lines.map((l) => l.split(',', 1)[0]!))].sort();
-    const kits = ids.map((id) => {
-      const own = (lines: string[]) => lines.filter((l) => l.startsWith(`${id},`));
-      const leave = own(sensor.lines).find((l) => new Date(timeOf(l)).getUTCHours() >= 5 && !['Domicile', ''].includes(l.split(',')[activity]!));
-      if (leave === undefined) throw new Error(`simulated ${id} never leaves home`);
-      const from = timeOf(leave) - 10 * 60_000;
-      const minute = (lines: string[], k: number) => lines.filter((l) => timeOf(l) >= from + k * 60_000 && timeOf(l) < from + (k + 1) * 60_000);
-      const minutes = Array.from({ length: MINUTES }, (_, k) => ({ sensor: minute(own(sensor.lines), k), gps: minute(own(gps.lines), k) }));
-      if (minutes.some((m) => m.gps.length > FIXES_PER_GROUP)) throw new Error(`more than ${FIXES_PER_GROUP} fixes in a minute of ${id}`);
-      return { id, sensor: minutes.map((m) => m.sensor), gps: minutes.map((m) => m.gps) };
-    });
-    return { sensorHeader: sensor.header, gpsHeader: gps.header, kits };
+    return { sensor: await read(summary.files.sensor), gps: await read(summary.files.gps) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Time of the first sensor minute after 05:00 UTC declared away from home: the morning trip. */
+export function leavesHomeMs(sensor: SimulatedDay['sensor'], participant?: string): number {
+  const activity = sensor.header.split(',').indexOf('activity');
+  const leave = sensor.lines.find(
+    (l) =>
+      (participant === undefined || l.startsWith(`${participant},`)) &&
+      new Date(timeOf(l)).getUTCHours() >= 5 &&
+      !['Domicile', ''].includes(l.split(',')[activity] ?? ''),
+  );
+  if (leave === undefined) throw new Error(`simulated ${participant ?? 'volunteer'} never leaves home`);
+  return timeOf(leave);
+}
+
+/** Three simulated volunteers (seed 29, GPS at 0.1 Hz), each from 10 minutes before leaving home, 30 minutes. */
+export async function buildKitData(): Promise<KitData> {
+  const { sensor, gps } = await simulateDay(PARTICIPANTS, 0.1);
+  const ids = [...new Set(sensor.lines.map((l) => l.split(',', 1)[0]!))].sort();
+  const kits = ids.map((id) => {
+    const own = (lines: string[]) => lines.filter((l) => l.startsWith(`${id},`));
+    const from = leavesHomeMs(sensor, id) - 10 * 60_000;
+    const minute = (lines: string[], k: number) => lines.filter((l) => timeOf(l) >= from + k * 60_000 && timeOf(l) < from + (k + 1) * 60_000);
+    const minutes = Array.from({ length: MINUTES }, (_, k) => ({ sensor: minute(own(sensor.lines), k), gps: minute(own(gps.lines), k) }));
+    if (minutes.some((m) => m.gps.length > FIXES_PER_GROUP)) throw new Error(`more than ${FIXES_PER_GROUP} fixes in a minute of ${id}`);
+    return { id, sensor: minutes.map((m) => m.sensor), gps: minutes.map((m) => m.gps) };
+  });
+  return { sensorHeader: sensor.header, gpsHeader: gps.header, kits };
 }
 
 /** Where the extras of a run go: sends are (kit index, kind, minute of the rows). */

@@ -7,9 +7,6 @@
  * equal those of the same records inserted at once, and those of the CLI's functions on the same
  * lines; then again with a SIGTERM and a kill -9 of every service at seeded random moments.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,12 +14,11 @@ import { mulberry32, SERVICE_NAMES, type ServiceName } from '@polluscope/common'
 import { cleanSensorSeries, type SensorRow } from '@polluscope/timeseries-preprocessing/domain';
 import { defaultStayPointParams } from '@polluscope/stop-move-detection/domain';
 import { detectEpisodes, type GpsRow } from '../../cli/src/commands/gps.js';
-import { writeSimulation } from '../../cli/src/commands/simulate.js';
 import { servicesDown, servicesUp } from '../../cli/src/infra/services.js';
 import { copyCsvIntoRaw } from '../../cli/src/loader/copy-into-raw.js';
-import { defaultSimulationParams } from '../../cli/src/simulator/index.js';
 import { rasterCell } from '@polluscope/gps-preprocessing/domain';
 import { killService, terminateService } from '../faults/faults.js';
+import { leavesHomeMs, simulateDay, timeOf } from '../faults/kit-feed.js';
 import { snapshot, STREAM_TABLES, waitForDrain } from '../faults/pipeline-run.js';
 import { describeDiff, diffTable, isIdentical, type Row } from '../faults/table-diff.js';
 import { TEST_IDLE_TIMEOUT_MS } from './global-setup.js';
@@ -45,41 +41,25 @@ interface Dataset {
   readonly gps: readonly string[];
 }
 
-const timeOf = (line: string) => Date.parse(line.split(',', 3)[2]!);
-
-/** 150 minutes of one simulated volunteer around the morning commute, and 30 minutes of its GPS. */
+/** 150 minutes of one simulated volunteer around the morning trip, and 30 minutes of its GPS. */
 async function buildDataset(): Promise<Dataset> {
-  const dir = await mkdtemp(join(tmpdir(), 'polluscope-live-rate-'));
-  try {
-    const summary = await writeSimulation({ ...defaultSimulationParams, participants: 1, days: 1, seed: 29, gpsRateHz: 0.2 }, dir);
-    const read = async (file: string) => {
-      const [header = '', ...lines] = (await readFile(file, 'utf8')).split('\n').filter((l) => l !== '');
-      return { header, lines: lines.sort((a, b) => timeOf(a) - timeOf(b)) };
-    };
-    const sensor = await read(summary.files.sensor);
-    const gps = await read(summary.files.gps);
-    // The first 30 minutes with a fix every 5 s from the morning trip on, and 150 sensor minutes
-    // around them (the trip, the office).
-    const activity = sensor.header.split(',').indexOf('activity');
-    const leave = sensor.lines.find((l) => new Date(timeOf(l)).getUTCHours() >= 5 && !['Domicile', ''].includes(l.split(',')[activity] ?? ''));
-    if (leave === undefined) throw new Error('the simulated day has no trip');
-    const times = gps.lines.map(timeOf);
-    const perWindow = (GPS_MINUTES * 60) / 5;
-    const first = times.findIndex(
-      (t, i) => t >= timeOf(leave) - 10 * 60_000 && i + perWindow - 1 < times.length && times[i + perWindow - 1]! - t === (perWindow - 1) * 5000,
-    );
-    if (first < 0) throw new Error('the simulated day has no 30 minutes of continuous GPS');
-    const gpsFrom = times[first]!;
-    const from = gpsFrom - 40 * 60_000;
-    return {
-      sensorHeader: sensor.header,
-      gpsHeader: gps.header,
-      sensor: sensor.lines.filter((l) => timeOf(l) >= from && timeOf(l) < from + SENSOR_MINUTES * 60_000),
-      gps: gps.lines.slice(first, first + perWindow),
-    };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const { sensor, gps } = await simulateDay(1, 0.2);
+  // The first 30 minutes with a fix every 5 s from the morning trip on, and 150 sensor minutes
+  // around them (the trip, the office).
+  const leaveMs = leavesHomeMs(sensor);
+  const times = gps.lines.map(timeOf);
+  const perWindow = (GPS_MINUTES * 60) / 5;
+  const first = times.findIndex(
+    (t, i) => t >= leaveMs - 10 * 60_000 && i + perWindow - 1 < times.length && times[i + perWindow - 1]! - t === (perWindow - 1) * 5000,
+  );
+  if (first < 0) throw new Error('the simulated day has no 30 minutes of continuous GPS');
+  const from = times[first]! - 40 * 60_000;
+  return {
+    sensorHeader: sensor.header,
+    gpsHeader: gps.header,
+    sensor: sensor.lines.filter((l) => timeOf(l) >= from && timeOf(l) < from + SENSOR_MINUTES * 60_000),
+    gps: gps.lines.slice(first, first + perWindow),
+  };
 }
 
 const renamed = (lines: readonly string[], participant: string) => lines.map((l) => l.replace(/^[^,]*/, participant));

@@ -3,13 +3,12 @@
  * `docker-compose config`, and their structure, pins, documentation, Dockerfiles and the connector
  * registration script are checked against the embedded stack they must match (DESIGN.md §2, §7).
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SERVICES as SERVICE_REGISTRY } from '@polluscope/common';
 

@@ -52,15 +52,13 @@ export interface ClassificationHandlerOptions {
   readonly idleTimeoutMs: number;
   /** How long an emitted segment is kept so that a late minute can re-classify it, ms. */
   readonly lateRetentionMs: number;
-  /** Processing time a silent participant's segments are kept, ms (default 2 h). */
+  /** Processing time a silent participant's segments are kept, ms (default: the runtime's 2 h). */
   readonly retentionMs?: number;
   readonly params?: ClassifySegmentParams;
   /** The model in use (it may be reloaded). */
   readonly model: () => ActivityModel;
 }
 
-/** Default processing time a silent participant's segments are kept, ms. */
-export const CLASSIFICATION_STATE_RETENTION_MS = 2 * 3_600_000;
 
 /** A sensor.clean record as this stage reads it: the measured minute and whose it is. */
 interface SensorCleanValue extends ParticipantValue {
@@ -155,7 +153,7 @@ export function createClassificationHandler(options: ClassificationHandlerOption
     service: 'classification-validation',
     parse: (_topic, value) => parseSensorClean(value),
     idleTimeoutMs: options.idleTimeoutMs,
-    retentionMs: options.retentionMs ?? CLASSIFICATION_STATE_RETENTION_MS,
+    retentionMs: options.retentionMs,
     createState: () => ({ segments: new Map(), maxEventMs: Number.NEGATIVE_INFINITY }),
     // Every retained segment, emitted or not, is held: a minute re-sent upstream after a restart
     // must find its segment whole, or the segment would be emitted again with that minute alone.

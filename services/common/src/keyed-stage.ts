@@ -11,6 +11,9 @@ import { SERVICES, type ServiceName, type TopicSpec } from './topics.js';
 /** A parsed input value, or why the record goes to the dead-letter topic. */
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
 
+/** Default processing time a silent participant's state is kept: beyond the 36 min of context the cleaner reads, ms. */
+export const DEFAULT_PARTICIPANT_RETENTION_MS = 2 * 3_600_000;
+
 export const parsed = <T>(value: T): Parsed<T> => ({ ok: true, value });
 export const invalid = (reason: string): Parsed<never> => ({ ok: false, reason });
 
@@ -36,7 +39,10 @@ export interface KeyedStageSpec<S, T extends ParticipantValue> {
    */
   parse(topic: string, value: Readonly<Record<string, unknown>>, nowMs: number): Parsed<T>;
   readonly idleTimeoutMs: number;
-  /** Processing time a silent participant's state is kept, ms; see {@link ParticipantStates}. */
+  /**
+   * Processing time a silent participant's state is kept, ms (default
+   * {@link DEFAULT_PARTICIPANT_RETENTION_MS}); see {@link ParticipantStates}.
+   */
   readonly retentionMs?: number;
   createState(participant: string): S;
   /**
@@ -73,7 +79,7 @@ export interface KeyedStage<S> extends StreamHandler, ResumableHandler {
 export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S, T>): KeyedStage<S> {
   const { inputs, outputs } = SERVICES[spec.service];
   const clock = spec.clock ?? Date.now;
-  const states = new ParticipantStates<S>((p) => spec.createState(p), (s) => spec.oldestHeldOffset(s), spec.retentionMs);
+  const states = new ParticipantStates<S>((p) => spec.createState(p), (s) => spec.oldestHeldOffset(s), spec.retentionMs ?? DEFAULT_PARTICIPANT_RETENTION_MS);
   // Decoded values are parsed at validation and picked up in process: never parsed twice.
   const parsedValues = new WeakMap<object, T>();
 

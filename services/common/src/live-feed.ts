@@ -7,7 +7,7 @@
  * batch result, so the live guarantee of DESIGN.md §4 is checked on the pure handler.
  */
 import { mulberry32 } from './domain/seeded-random.js';
-import { commitTargets, isResumable, parseCommitMetadata, partitionKey, type CommitPoint, type InputRecord, type OutputRecord, type StreamHandler } from './stream-runner.js';
+import { commitTargets, isResumable, oldestPerPartition, parseCommitMetadata, partitionKey, type CommitPoint, type InputRecord, type OutputRecord, type StreamHandler } from './stream-runner.js';
 
 export interface DeadLetter {
   readonly record: InputRecord;
@@ -130,7 +130,8 @@ export class LiveFeed {
 
   private commit(): void {
     const byParticipant = isResumable(this.handler) ? this.handler.heldByParticipant() : null;
-    for (const target of commitTargets(this.processedUpTo, this.handler.heldOffsets(), this.committed, byParticipant)) {
+    const held = byParticipant === null ? this.handler.heldOffsets() : oldestPerPartition(byParticipant);
+    for (const target of commitTargets(this.processedUpTo, held, this.committed, byParticipant)) {
       const { offset, processedUpTo, held, metadata } = target;
       this.committed.set(partitionKey(target.topic, target.partition), { offset, processedUpTo, held, metadata });
     }

@@ -3,7 +3,7 @@
  * participant's records, remembers when it last saw a record (for the idle flush) and which
  * offsets it still holds (for the commit rule).
  */
-import { partitionKey } from './stream-runner.js';
+import { oldestPerPartition, partitionKey } from './stream-runner.js';
 
 export interface ParticipantEntry<S> {
   readonly participant: string;
@@ -117,18 +117,7 @@ export class ParticipantStates<S> {
 
   /** Lowest held offset per `topic:partition`, over every participant of that partition. */
   heldOffsets(): Map<string, number> {
-    const held = new Map<string, number>();
-    const hold = (source: string, offset: number) => {
-      const current = held.get(source);
-      if (current === undefined || offset < current) held.set(source, offset);
-    };
-    for (const entry of this.entries.values()) {
-      const offset = this.oldestHeldOffset(entry.state);
-      if (offset === null) continue;
-      if (typeof offset === 'number') hold(entry.source, offset);
-      else for (const [source, o] of offset) hold(source, o);
-    }
-    return held;
+    return oldestPerPartition(this.heldByParticipant());
   }
 }
 

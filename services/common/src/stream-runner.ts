@@ -235,6 +235,17 @@ export function commitTargets(
   return targets;
 }
 
+/** The lowest of each partition's participants' held offsets: what the commit rule must not pass. */
+export function oldestPerPartition(byParticipant: ReadonlyMap<string, ReadonlyMap<string, number>>): Map<string, number> {
+  const oldest = new Map<string, number>();
+  for (const [source, own] of byParticipant) {
+    let min = Number.POSITIVE_INFINITY;
+    for (const offset of own.values()) if (offset < min) min = offset;
+    if (own.size > 0) oldest.set(source, min);
+  }
+  return oldest;
+}
+
 /** Between the registry's topic names and the Kafka topic names of a runner with `topicPrefix`. */
 export function topicNaming(prefix: string) {
   return {
@@ -800,7 +811,9 @@ export class StreamRunner {
     const handler = this.options.handler;
     const resumable = isResumable(handler);
     if (resumable) this.options.metrics.participantsHeld.set(handler.participantsHeld());
-    const offsets = commitTargets(this.processedUpTo, handler.heldOffsets(), this.committed, resumable ? handler.heldByParticipant() : null);
+    const byParticipant = resumable ? handler.heldByParticipant() : null;
+    const held = byParticipant === null ? handler.heldOffsets() : oldestPerPartition(byParticipant);
+    const offsets = commitTargets(this.processedUpTo, held, this.committed, byParticipant);
     if (offsets.length === 0) return;
     await this.consumer.commitOffsets(
       offsets.map((o) => ({ topic: this.naming.toKafka(o.topic), partition: o.partition, offset: String(o.offset), metadata: o.metadata })),

@@ -55,7 +55,7 @@ export interface GpsHandlerOptions {
   readonly idleTimeoutMs: number;
   /** How far ahead of the processing clock a fix may be before it is dead-lettered as `future`, ms. */
   readonly maxFutureMs?: number;
-  /** Processing time a silent participant's state is kept, ms (default 2 h). */
+  /** Processing time a silent participant's state is kept, ms (default: the runtime's 2 h). */
   readonly retentionMs?: number;
   /** The processing clock; tests set it. */
   readonly clock?: () => number;
@@ -63,8 +63,6 @@ export interface GpsHandlerOptions {
   readonly onDropped?: (reason: string, count: number) => void;
 }
 
-/** Default processing time a silent participant's GPS cleaning state is kept, ms. */
-export const GPS_STATE_RETENTION_MS = 2 * 3_600_000;
 
 /** A raw.gps record, parsed. */
 interface RawGpsValue extends ParticipantValue {
@@ -155,7 +153,7 @@ export function createGpsHandler(options: GpsHandlerOptions): KeyedStage<Partici
     service: 'gps-preprocessing',
     parse: (_topic, value, nowMs) => parseRawGps(value, nowMs, options.maxFutureMs),
     idleTimeoutMs: options.idleTimeoutMs,
-    retentionMs: options.retentionMs ?? GPS_STATE_RETENTION_MS,
+    retentionMs: options.retentionMs,
     clock: options.clock,
     createState: () => ({ pending: [], clean: initialCleanGpsState, lastKeptOffset: null, maxEventMs: Number.NEGATIVE_INFINITY, cleaned: new Map() }),
     oldestHeldOffset: (state) => {

@@ -46,15 +46,13 @@ export interface StopMoveHandlerOptions {
   readonly allowedLatenessMs: number;
   readonly idleTimeoutMs: number;
   readonly stayPoint?: StayPointParams;
-  /** Processing time a silent participant's state is kept, ms (default 2 h). */
+  /** Processing time a silent participant's state is kept, ms (default: the runtime's 2 h). */
   readonly retentionMs?: number;
   /** The transport model in use (it may be reloaded), or null when none is loaded. */
   readonly transportModel: () => TransportModel | null;
   readonly onRejected?: (count: number) => void;
 }
 
-/** Default processing time a silent participant's detector state is kept, ms. */
-export const EPISODE_STATE_RETENTION_MS = 2 * 3_600_000;
 
 /** A gps.clean record as the detector reads it. */
 interface GpsCleanValue extends ParticipantValue {
@@ -145,7 +143,7 @@ export function createStopMoveHandler(options: StopMoveHandlerOptions): KeyedSta
     service: 'stop-move-detection',
     parse: (_topic, value) => parseGpsClean(value),
     idleTimeoutMs: options.idleTimeoutMs,
-    retentionMs: options.retentionMs ?? EPISODE_STATE_RETENTION_MS,
+    retentionMs: options.retentionMs,
     createState: () => ({ detector: initialStayPointState(), points: [], replayFrom: null, maxEventMs: Number.NEGATIVE_INFINITY }),
     oldestHeldOffset: (state) => {
       const first = state.points[0]?.offset ?? null;

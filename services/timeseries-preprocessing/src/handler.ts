@@ -44,14 +44,12 @@ export interface TimeseriesHandlerOptions {
   readonly idleTimeoutMs: number;
   /** How far ahead of the processing clock an event time may be before it is dead-lettered as `future`, ms. */
   readonly maxFutureMs?: number;
-  /** Processing time a silent participant's state is kept, ms (default 2 h: beyond the cleaner's 36 min of context). */
+  /** Processing time a silent participant's state is kept, ms (default: the runtime's 2 h, beyond the cleaner's 36 min of context). */
   readonly retentionMs?: number;
   /** The processing clock; tests set it. */
   readonly clock?: () => number;
 }
 
-/** Default processing time a silent participant's cleaner state is kept, ms. */
-export const SENSOR_STATE_RETENTION_MS = 2 * 3_600_000;
 
 /** Built once: a key made per row and variable costs more than the cleaning of the row. */
 const IMPUTED_KEYS = SENSOR_VARIABLES.map((variable) => `imputed_${variable}` as const);
@@ -102,7 +100,7 @@ export function createTimeseriesHandler(options: TimeseriesHandlerOptions): Keye
     service: 'timeseries-preprocessing',
     parse: (_topic, value, nowMs) => parseRawSensor(value, nowMs, options.maxFutureMs),
     idleTimeoutMs: options.idleTimeoutMs,
-    retentionMs: options.retentionMs ?? SENSOR_STATE_RETENTION_MS,
+    retentionMs: options.retentionMs,
     clock: options.clock,
     createState: () => ({ cleaner: createCleanerState<HeldRow>(), maxEventMs: Number.NEGATIVE_INFINITY, kits: new Map() }),
     oldestHeldOffset: (state) => {
