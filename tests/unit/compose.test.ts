@@ -295,8 +295,9 @@ describe('long-running services: healthchecks, restart policies, start order', (
     expect(needs('registry')).toEqual(['kafka']);
     expect(needs('connect')).toEqual(['kafka', 'registry']);
     expect(needs('register-schemas')).toEqual(['registry']);
-    // The raw subjects' compatibility rule is set before the source's first record.
-    expect(needs('register-connectors')).toEqual(['connect', 'rawdata', 'register-schemas', 'registry', 'warehouse']);
+    expect(needs('create-topics')).toEqual(['kafka']);
+    // The raw subjects' compatibility rule is set, and the topics exist with their settings, before the source's first record.
+    expect(needs('register-connectors')).toEqual(['connect', 'create-topics', 'rawdata', 'register-schemas', 'registry', 'warehouse']);
   });
 
   it('no service pins a container name (replicas must be possible)', () => {

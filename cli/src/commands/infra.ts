@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadStackConfig } from '../infra/stack-config.js';
-import { servicesDown, servicesStatus, servicesUp } from '../infra/services.js';
+import { localServices, servicesDown, servicesStatus, servicesUp } from '../infra/services.js';
 import { formatTable, logFiles, stackDown, stackStatus, stackUp } from '../infra/stack.js';
+import { followLogs, printLogEnds } from '../operations/log-files.js';
 
 const say = (line: string) => console.log(line);
 
@@ -30,24 +30,26 @@ export function registerInfraCommands(program: Command): void {
     });
   infra
     .command('logs')
-    .argument('[component]', 'component name (see `infra status`); all when omitted')
+    .argument('[component]', 'component name (see `infra status`) or service name; all components when omitted')
     .option('-n, --lines <n>', 'lines from the end of each log', '40')
+    .option('-f, --follow', 'keep printing what is appended')
     .description('print the end of the components\' log files')
-    .action((component: string | undefined, options: { lines: string }) => {
-      const files = logFiles(loadStackConfig());
-      const names = component ? [component] : Object.keys(files);
-      for (const name of names) {
-        const file = files[name];
-        if (file === undefined) throw new Error(`unknown component "${name}"; one of: ${Object.keys(files).join(', ')}`);
-        say(`==> ${name} (${file}) <==`);
-        if (!existsSync(file)) {
-          say('(no log yet)');
-          continue;
-        }
-        const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
-        say(lines.slice(-Number(options.lines)).join('\n'));
-      }
+    .action(async (component: string | undefined, options: { lines: string; follow?: boolean }) => {
+      const config = loadStackConfig();
+      await showLogs({ ...logFiles(config), ...serviceLogFiles() }, component ? [component] : Object.keys(logFiles(config)), options);
     });
+}
+
+const serviceLogFiles = () => Object.fromEntries(localServices(loadStackConfig()).map((s) => [s.name, s.logFile]));
+
+async function showLogs(files: Readonly<Record<string, string>>, names: readonly string[], options: { lines: string; follow?: boolean }): Promise<void> {
+  const lines = Number(options.lines);
+  if (!Number.isInteger(lines) || lines < 0) throw new Error(`--lines ${options.lines}: a whole number ≥ 0`);
+  const unknown = names.filter((n) => files[n] === undefined);
+  if (unknown.length > 0) throw new Error(`unknown component "${unknown.join(', ')}"; one of: ${Object.keys(files).join(', ')}`);
+  const chosen = Object.fromEntries(names.map((n) => [n, files[n]!]));
+  printLogEnds(chosen, lines, say);
+  if (options.follow) await followLogs(chosen, say);
 }
 
 export function registerServicesCommands(program: Command): void {
@@ -63,6 +65,16 @@ export function registerServicesCommands(program: Command): void {
     .description('stop the services gracefully')
     .action(async () => {
       await servicesDown(loadStackConfig(), say);
+    });
+  services
+    .command('logs')
+    .argument('[service]', 'one service; all five when omitted')
+    .option('-n, --lines <n>', 'lines from the end of each log', '40')
+    .option('-f, --follow', 'keep printing what is appended (Ctrl-C to stop)')
+    .description('print the end of the services\' JSON logs')
+    .action(async (service: string | undefined, options: { lines: string; follow?: boolean }) => {
+      const files = serviceLogFiles();
+      await showLogs(files, service ? [service] : Object.keys(files), options);
     });
   services
     .command('status')

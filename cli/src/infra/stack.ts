@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { allTopics, DEFAULT_PARTITIONS } from '@polluscope/common';
-import { Kafka, logLevel } from 'kafkajs';
+import { allTopics, DEFAULT_PARTITIONS, type TopicSpec } from '@polluscope/common';
+import kafkajs, { Kafka, logLevel } from 'kafkajs';
 import { ensureDebianPackages, hasCommand } from './debian-packages.js';
 import { connectorStates, readConnectorFiles, registerConnectors } from './connectors.js';
 import { ensureJvmArtifacts, jvmComponents, type JvmComponent } from './jvm-components.js';
@@ -53,18 +53,26 @@ async function brokerAnswers(config: StackConfig): Promise<boolean> {
   }
 }
 
-/** Creates every pipeline topic that does not exist yet, with the default partition count. */
+/**
+ * Creates every pipeline topic that does not exist yet, with the default partition count and its
+ * own settings; a topic created before its settings changed (a dead-letter topic's retention) gets them.
+ */
 export async function ensureTopics(config: StackConfig): Promise<void> {
   const admin = new Kafka({ brokers: [stackEndpoints(config).kafkaBrokers], logLevel: logLevel.ERROR }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
+    const entries = (t: TopicSpec) => Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value }));
     const missing = allTopics().filter((t) => !existing.has(t.name));
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((t) => ({ topic: t.name, numPartitions: DEFAULT_PARTITIONS, replicationFactor: 1 })),
+        topics: missing.map((t) => ({ topic: t.name, numPartitions: DEFAULT_PARTITIONS, replicationFactor: 1, configEntries: entries(t) })),
       });
+    }
+    const configured = allTopics().filter((t) => existing.has(t.name) && t.config !== undefined);
+    if (configured.length > 0) {
+      await admin.alterConfigs({ validateOnly: false, resources: configured.map((t) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name: t.name, configEntries: entries(t) })) });
     }
   } finally {
     await admin.disconnect();

@@ -4,7 +4,7 @@
  * failing; the reason when not ready; lag from the broker's offsets), `GET /metrics` exposes
  * Prometheus text. Shutdown follows Fastify's order: stop taking records, then close clients.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AvroCodec } from './codec.js';
 import type { ServiceMetrics } from './metrics.js';
 import type { RunnerHealth, StreamRunner } from './stream-runner.js';
@@ -45,7 +45,7 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
   const app: FastifyInstance = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // Probes and scrapes would drown the request log.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   let registryCheck: { at: number; reachable: boolean } | null = null;
   const registryReachable = async (): Promise<boolean | null> => {

@@ -50,8 +50,8 @@ export function isPoison(err: unknown): err is PipelineError {
   return err instanceof PipelineError && RECORD_FAULTS.has(err.code);
 }
 
-/** The `reason` label of the dead-letter metric for a poison record's code. */
-export function deadLetterKind(code: ErrorCode): string {
+/** The `reason` label of the dead-letter metric and header for a poison record's code (and message). */
+export function deadLetterKind(code: ErrorCode, message = ''): string {
   switch (code) {
     case 'DECODE_FAILED':
       return 'decode';
@@ -60,7 +60,8 @@ export function deadLetterKind(code: ErrorCode): string {
     case 'SCHEMA_MISMATCH':
       return 'schema-mismatch';
     case 'INVALID_RECORD':
-      return 'invalid';
+      // Time sanity's own reason (DESIGN.md §4): stamped ahead of the processing clock.
+      return message.startsWith('future:') ? 'future' : 'invalid';
     default:
       return code.toLowerCase().replaceAll('_', '-');
   }

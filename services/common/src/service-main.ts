@@ -58,6 +58,8 @@ export async function startService<P extends TProperties>(
   const logger = pino({
     name: definition.name,
     level: config.logLevel,
+    // One format for every service: JSON lines with ISO-8601 times (DESIGN.md §7).
+    timestamp: pino.stdTimeFunctions.isoTime,
     redact: ['*.password', '*.connectionString', 'config.settings.WAREHOUSE_URL'],
   });
   const metrics = createServiceMetrics(definition.name);
@@ -104,7 +106,7 @@ export function runServiceProcess(definition: ServiceDefinition): void {
       process.once('SIGINT', () => shutdown('SIGINT'));
     })
     .catch((err) => {
-      console.error(JSON.stringify({ level: 50, service: definition.name, msg: 'service failed to start', err: String(err?.stack ?? err) }));
+      console.error(JSON.stringify({ level: 50, time: new Date().toISOString(), name: definition.name, msg: 'service failed to start', err: String(err?.stack ?? err) }));
       process.exit(1);
     });
 }

@@ -636,8 +636,9 @@ export class StreamRunner {
       } catch (err) {
         if (!isPoison(err)) throw err; // retried with backoff
         if (!send) continue; // already sent to the dead-letter topic before the restart
-        deadLetters.push(this.deadLetter(message, topic, partition, err.message));
-        metrics.deadLetters.inc({ topic, reason: deadLetterKind(err.code) });
+        const kind = deadLetterKind(err.code, err.message);
+        deadLetters.push(this.deadLetter(message, topic, partition, kind, err.message));
+        metrics.deadLetters.inc({ topic, reason: kind });
         logger.warn({ topic, partition, offset, reason: err.message }, 'record sent to the dead-letter topic');
       }
     }
@@ -646,7 +647,7 @@ export class StreamRunner {
     const reject: RejectRecord = (record, kind, reason) => {
       const message = byOffset.get(record.offset);
       if (!send || message === undefined) return;
-      deadLetters.push(this.deadLetter(message, topic, partition, reason));
+      deadLetters.push(this.deadLetter(message, topic, partition, kind, reason));
       metrics.deadLetters.inc({ topic, reason: kind });
       logger.warn({ topic, partition, offset: record.offset, reason }, 'record sent to the dead-letter topic');
     };
@@ -723,7 +724,7 @@ export class StreamRunner {
       const offset = Number(message.offset);
       try {
         // Also when re-read after a restart (send false): whether it was dead-lettered before is not known here.
-        await this.send([], [this.deadLetter(message, topic, partition, `handler-error: ${err.message}`)]);
+        await this.send([], [this.deadLetter(message, topic, partition, 'handler-error', `handler-error: ${err.message}`)]);
       } catch (sendError) {
         const count = this.noteFailure('processing', transientReason(sendError));
         return this.rewind(sendError, 'sending a dead letter', backoffMs(count));
@@ -781,8 +782,10 @@ export class StreamRunner {
     await this.send(outputs, []);
   }
 
-  private deadLetter(message: KafkaMessage, topic: string, partition: number, reason: string): Message {
+  /** The original bytes and key; headers say why (`reason`: the kind, `error`: the detail) and where from. */
+  private deadLetter(message: KafkaMessage, topic: string, partition: number, kind: string, reason: string): Message {
     const headers: IHeaders = {
+      reason: kind,
       error: reason,
       stage: this.options.service,
       'source.topic': topic,

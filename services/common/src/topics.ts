@@ -18,6 +18,8 @@ export interface TopicSpec {
   /** `cdc` for the change-data-capture source, `api` for the review API, else a service. */
   readonly producer: ServiceName | 'cdc';
   readonly consumers: readonly (ServiceName | 'warehouse-sink')[];
+  /** Topic settings that differ from the broker's defaults (e.g. dead letters' longer retention). */
+  readonly config?: Readonly<Record<string, string>>;
 }
 
 const topic = (spec: Omit<TopicSpec, 'key'>): TopicSpec => Object.freeze({ key: 'participant_virtual_id', ...spec });
@@ -95,9 +97,22 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceSpec>> = Object.freez
 
 export const SERVICE_NAMES: readonly ServiceName[] = Object.freeze(Object.keys(SERVICES) as ServiceName[]);
 
+/**
+ * How long dead letters are kept, ms: 30 days, so a record dead-lettered before a fix can still be
+ * replayed after it (`polluscope dlq replay`); the other topics keep the broker's 7 days.
+ */
+export const DEAD_LETTER_RETENTION_MS = 30 * 24 * 3_600_000;
+
 /** Dead letters of a service: the original bytes plus error headers (DESIGN.md §3.2). */
 export function deadLetterTopic(service: ServiceName): TopicSpec {
-  return Object.freeze({ name: `dlq.${service}`, key: 'participant_virtual_id', valueSchema: null, producer: service, consumers: [] });
+  return Object.freeze({
+    name: `dlq.${service}`,
+    key: 'participant_virtual_id',
+    valueSchema: null,
+    producer: service,
+    consumers: [],
+    config: Object.freeze({ 'retention.ms': String(DEAD_LETTER_RETENTION_MS) }),
+  });
 }
 
 /** Every topic the pipeline uses, dead letters included: what `infra up` creates. */
