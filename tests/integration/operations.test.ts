@@ -4,10 +4,7 @@
  * has come; `status` shows a sink's lag growing and its task FAILED while the warehouse is
  * stopped, then RUNNING (the watchdog restarts it) and the lag back to 0 once it is started again.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import kafkajs, { Kafka, logLevel } from 'kafkajs';
 import type pg from 'pg';
 import { DEAD_LETTER_RETENTION_MS, deadLetterTopic, SERVICE_NAMES } from '@polluscope/common';
@@ -16,20 +13,7 @@ import { clusterSpecs, startCluster, stopCluster } from '../../cli/src/infra/pos
 import { stackUp } from '../../cli/src/infra/stack.js';
 import type { Assessment, PipelineSnapshot } from '../../cli/src/operations/pipeline-health.js';
 import { endpoints, eventually, freshParticipant, rawdata, stackConfig, warehouse } from './stack.js';
-
-const run = promisify(execFile);
-const CLI = join(stackConfig.repoRoot, 'cli', 'bin', 'polluscope.js');
-
-/** Runs the CLI; its output and exit code, whatever the code. */
-async function polluscope(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024 });
-    return { stdout, stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; code?: number };
-    return { stdout: e.stdout ?? '', stderr: e.stderr ?? '', code: typeof e.code === 'number' ? e.code : -1 };
-  }
-}
+import { polluscope } from './cli-run.js';
 
 async function status(): Promise<PipelineSnapshot & Assessment & { code: number }> {
   const { stdout, stderr, code } = await polluscope('status', '--json');

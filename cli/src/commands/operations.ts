@@ -10,6 +10,8 @@ import { countByReason, letterId, matches, parseLetterId, planReplay, toDeadLett
 import { kafkaClient, readRecords } from '../operations/kafka-records.js';
 import { assessPipeline, formatStatus, STATUS_EXIT_CODES } from '../operations/pipeline-health.js';
 import { gatherPipelineStatus } from '../operations/pipeline-status.js';
+import { reprocessParticipant } from '../operations/reprocess.js';
+import pg from 'pg';
 import { UsageError } from '../usage-error.js';
 
 const say = (line: string) => console.log(line);
@@ -83,6 +85,34 @@ export function registerOperationsCommands(program: Command): void {
       );
       say(options.json ? JSON.stringify({ ...snapshot, ...assessment }, null, 2) : formatStatus(snapshot, assessment));
       process.exitCode = STATUS_EXIT_CODES[assessment.level];
+    });
+
+  program
+    .command('reprocess')
+    .description('recompute a participant end to end from rawdata with today\'s code and models: its rows re-published in time order, each stage starting the participant afresh; rows that come out the same are left as they are')
+    .requiredOption('--participant <id>', 'the participant to recompute')
+    .option('--from <time>', 'rows from this ISO-8601 time on (default: the first); context before it is not re-read')
+    .option('--to <time>', 'rows before this ISO-8601 time (default: the last)')
+    .option('--dry-run', 'count the rows that would be re-published, send nothing')
+    .action(async (options: { participant: string; from?: string; to?: string; dryRun?: boolean }) => {
+      const time = (name: string, text: string | undefined) => {
+        if (text === undefined) return undefined;
+        const ms = Date.parse(text);
+        if (!Number.isFinite(ms)) throw new UsageError(`--${name} ${text}: not an ISO-8601 time (e.g. 2026-12-06T00:00:00Z)`);
+        return ms;
+      };
+      const span = { participant: options.participant, fromMs: time('from', options.from), toMs: time('to', options.to) };
+      if (span.fromMs !== undefined && span.toMs !== undefined && span.toMs <= span.fromMs) throw new UsageError('--to must be after --from');
+      const endpoints = stackEndpoints(loadStackConfig());
+      const rawdata = new pg.Pool({ connectionString: endpoints.rawdataUrl, max: 1 });
+      try {
+        const result = await reprocessParticipant(rawdata, kafkaClient(endpoints.kafkaBrokers), endpoints.registryUrl, span, { dryRun: options.dryRun });
+        const counts = Object.entries(result.published).map(([topic, n]) => `${n} to ${topic}`).join(', ');
+        if (Object.values(result.published).every((n) => n === 0)) throw new UsageError(`participant ${options.participant} has no rows in rawdata${options.from || options.to ? ' in that span' : ''}`);
+        say(options.dryRun ? `dry run: would re-publish ${counts}` : `reprocessing ${result.id}: re-published ${counts}; the warehouse follows as the services catch up (polluscope status)`);
+      } finally {
+        await rawdata.end();
+      }
     });
 
   const dlq = program.command('dlq').description('dead letters: list, show decoded, replay to where they came from');

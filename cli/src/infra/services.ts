@@ -50,6 +50,8 @@ export function localServices(config: StackConfig, env: NodeJS.ProcessEnv = proc
           LOG_LEVEL: env.LOG_LEVEL ?? 'info',
           ...(env.IDLE_TIMEOUT_MS ? { IDLE_TIMEOUT_MS: env.IDLE_TIMEOUT_MS } : {}),
           ...(env.ALLOWED_LATENESS_MS ? { ALLOWED_LATENESS_MS: env.ALLOWED_LATENESS_MS } : {}),
+          // The activity model classification-validation loads (and reloads when the file changes).
+          ...(env.MODEL_PATH ? { MODEL_PATH: env.MODEL_PATH } : {}),
         },
       },
     };

@@ -64,6 +64,7 @@ function namedAs(reader: AvroType, writer: AvroType): AvroType {
 export class AvroCodec {
   private readonly registry: SchemaRegistry;
   private readonly ids = new Map<string, number>();
+  private readonly latestIds = new Map<string, number>();
   /**
    * Types by schema id, once the registry client has fetched them: records are then encoded and
    * decoded here directly, without the client's per-record lookups, awaits and buffer copies.
@@ -80,6 +81,20 @@ export class AvroCodec {
     private readonly schemasDir: string,
   ) {
     this.registry = new SchemaRegistry({ host: registryUrl }, { forSchemaOptions: { wrapUnions: false } });
+  }
+
+  /**
+   * Encodes with the latest schema of the topic's subject as another producer registered it (the
+   * change-data-capture source's raw schemas), for records re-published in its place.
+   */
+  async encodeAsLatest(topic: TopicSpec, value: unknown): Promise<Buffer> {
+    const subject = `${topic.name}-value`;
+    let id = this.latestIds.get(subject);
+    if (id === undefined) {
+      id = await this.registry.getLatestSchemaId(subject);
+      this.latestIds.set(subject, id);
+    }
+    return this.registry.encode(id, value);
   }
 
   /** Registers the value schema of every topic this service produces. */

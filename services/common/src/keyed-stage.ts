@@ -5,7 +5,7 @@
  * records; the runtime does the rest, the same way for all five.
  */
 import { ParticipantStates, type ParticipantEntry } from './participant-state.js';
-import { partitionKey, type InputRecord, type OutputRecord, type RejectRecord, type ResumableHandler, type StreamHandler } from './stream-runner.js';
+import { partitionKey, REPROCESS_HEADER, type InputRecord, type OutputRecord, type RejectRecord, type ResumableHandler, type StreamHandler } from './stream-runner.js';
 import { SERVICES, type ServiceName, type TopicSpec } from './topics.js';
 
 /** A parsed input value, or why the record goes to the dead-letter topic. */
@@ -84,6 +84,18 @@ export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S
   const parsedValues = new WeakMap<object, T>();
 
   const inputNames = new Set(inputs.map((t: TopicSpec) => t.name));
+  /**
+   * The reprocessing each participant's state was last started afresh for. Its outputs carry that
+   * id on, so the next stage starts the participant afresh once too.
+   */
+  const reprocessing = new Map<string, string>();
+  const stamp = (outputs: OutputRecord[]): OutputRecord[] => {
+    if (reprocessing.size === 0) return outputs;
+    return outputs.map((o) => {
+      const id = reprocessing.get(o.key);
+      return id === undefined ? o : { ...o, headers: { ...o.headers, [REPROCESS_HEADER]: id } };
+    });
+  };
   const replays = new Map<string, { readonly upTo: number; readonly heldFrom: ReadonlyMap<string, number> | null }>();
   /** False for a re-read record whose participant's state starts later (see ResumableHandler.resume). */
   const needed = (record: InputRecord, participant: string): boolean => {
@@ -112,6 +124,12 @@ export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S
     process(records: readonly InputRecord[], nowMs: number, reject: RejectRecord) {
       const byParticipant = new Map<string, StageRecord<T>[]>();
       const sources = new Map<StageRecord<T>, InputRecord>();
+      const out: OutputRecord[] = [];
+      const rejectStage = (record: StageRecord<T>, kind: string, reason: string) => reject(sources.get(record)!, kind, reason);
+      // Outputs carry the reprocessing their participant's state was computed under when they were made.
+      const handOut = (participant: string, own: readonly StageRecord<T>[]) => {
+        for (const output of stamp(spec.onRecords(participant, states.get(participant)!.state, own, rejectStage))) out.push(output);
+      };
       for (const record of records) {
         let value = typeof record.value === 'object' && record.value !== null ? parsedValues.get(record.value) : undefined;
         if (value === undefined) {
@@ -124,6 +142,15 @@ export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S
         }
         const participant = value.participant_virtual_id;
         if (replays.size > 0 && !needed(record, participant)) continue;
+        if (record.reprocess !== undefined && reprocessing.get(participant) !== record.reprocess) {
+          // A reprocessing begins: the records before it are handed out as they came, then the
+          // participant starts afresh and its state is recomputed from the records that follow.
+          const before = byParticipant.get(participant);
+          if (before !== undefined) handOut(participant, before);
+          byParticipant.delete(participant);
+          states.delete(participant);
+          reprocessing.set(participant, record.reprocess);
+        }
         const stageRecord: StageRecord<T> = { topic: record.topic, partition: record.partition, offset: record.offset, value };
         sources.set(stageRecord, record);
         states.touch(participant, record.topic, record.partition, nowMs);
@@ -131,17 +158,17 @@ export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S
         if (list) list.push(stageRecord);
         else byParticipant.set(participant, [stageRecord]);
       }
-      const out: OutputRecord[] = [];
-      const rejectStage = (record: StageRecord<T>, kind: string, reason: string) => reject(sources.get(record)!, kind, reason);
-      for (const [participant, own] of byParticipant) {
-        for (const output of spec.onRecords(participant, states.get(participant)!.state, own, rejectStage)) out.push(output);
-      }
-      return spec.afterBatch ? spec.afterBatch(out) : out;
+      for (const [participant, own] of byParticipant) handOut(participant, own);
+      if (!spec.afterBatch) return out;
+      const handedOut = new Set(out);
+      const stampNew = (all: OutputRecord[]) => all.map((o) => (handedOut.has(o) ? o : stamp([o])[0]!));
+      const after = spec.afterBatch(out);
+      return after instanceof Promise ? after.then(stampNew) : stampNew(after);
     },
     flushIdle(nowMs: number) {
       const out: OutputRecord[] = [];
       for (const entry of states.idle(nowMs, spec.idleTimeoutMs)) for (const output of spec.onIdle(entry.participant, entry.state)) out.push(output);
-      return out;
+      return stamp(out);
     },
     heldOffsets: () => states.heldOffsets(),
     openParticipants: () => states.openCount(),
@@ -154,6 +181,7 @@ export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S
     reset() {
       states.reset();
       replays.clear();
+      reprocessing.clear();
     },
   };
 }

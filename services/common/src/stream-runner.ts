@@ -25,13 +25,23 @@ export interface InputRecord<V = unknown> {
   readonly offset: number;
   readonly key: string | null;
   readonly value: V;
+  /** The reprocessing this record belongs to (header {@link REPROCESS_HEADER}), if any. */
+  readonly reprocess?: string;
 }
 
 export interface OutputRecord {
   readonly topic: TopicSpec;
   readonly key: string;
   readonly value: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
 }
+
+/**
+ * Header of the records of a reprocessing (`polluscope reprocess`): a participant's rows
+ * re-published from rawdata, and every output computed from them, carry its id. A stage that sees
+ * a new id for a participant starts that participant afresh (DESIGN.md §4, §8).
+ */
+export const REPROCESS_HEADER = 'polluscope.reprocess';
 
 /** Sends a valid record to the dead-letter topic; `kind` labels the metric (e.g. `late`). */
 export type RejectRecord = (record: InputRecord, kind: string, reason: string) => void;
@@ -632,7 +642,8 @@ export class StreamRunner {
         const value = await codec.decode(message.value, spec);
         const reason = handler.validate(topic, value);
         if (reason !== null) throw new PipelineError('INVALID_RECORD', reason);
-        records.push({ topic, partition, offset, key: message.key?.toString('utf8') ?? null, value });
+        const reprocess = message.headers?.[REPROCESS_HEADER]?.toString();
+        records.push({ topic, partition, offset, key: message.key?.toString('utf8') ?? null, value, ...(reprocess ? { reprocess } : {}) });
       } catch (err) {
         if (!isPoison(err)) throw err; // retried with backoff
         if (!send) continue; // already sent to the dead-letter topic before the restart
@@ -800,7 +811,7 @@ export class StreamRunner {
     for (const output of outputs) {
       const value = await this.options.codec.encode(output.topic, output.value);
       const list = byTopic.get(output.topic.name) ?? [];
-      list.push({ key: output.key, value });
+      list.push(output.headers ? { key: output.key, value, headers: { ...output.headers } } : { key: output.key, value });
       byTopic.set(output.topic.name, list);
     }
     if (deadLetters.length > 0) byTopic.set(this.dlq.name, [...deadLetters]);

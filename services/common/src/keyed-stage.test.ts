@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { invalid, keyedStage, parsed, type StageRecord } from './keyed-stage.js';
+import { REPROCESS_HEADER, type InputRecord, type OutputRecord } from './stream-runner.js';
+import { TOPICS } from './topics.js';
+
+/** A tiny stage: each record's value `n` added to its participant's running sum, which it emits. */
+function summingStage() {
+  return keyedStage<{ sum: number }, { participant_virtual_id: string; n: number }>({
+    service: 'timeseries-preprocessing',
+    parse: (_topic, value) =>
+      typeof value.participant_virtual_id === 'string' && typeof value.n === 'number' ? parsed({ participant_virtual_id: value.participant_virtual_id, n: value.n }) : invalid('bad'),
+    idleTimeoutMs: 1000,
+    createState: () => ({ sum: 0 }),
+    oldestHeldOffset: () => null,
+    onRecords: (participant, state, records: readonly StageRecord<{ participant_virtual_id: string; n: number }>[]) =>
+      records.map((r) => {
+        state.sum += r.value.n;
+        return { topic: TOPICS.sensorClean, key: participant, value: { participant_virtual_id: participant, sum: state.sum } };
+      }),
+    onIdle: () => [],
+  });
+}
+
+let offset = 0;
+const record = (participant: string, n: number, reprocess?: string): InputRecord => ({
+  topic: 'raw.sensor',
+  partition: 0,
+  offset: offset++,
+  key: participant,
+  value: { participant_virtual_id: participant, n },
+  ...(reprocess ? { reprocess } : {}),
+});
+const sums = (outputs: readonly OutputRecord[]) => outputs.map((o) => [(o.value as { sum: number }).sum, o.headers?.[REPROCESS_HEADER] ?? null]);
+
+describe('keyed stage: reprocessing', () => {
+  it('starts a participant afresh at the first record of a new reprocessing, after handing out the records before it', async () => {
+    const stage = summingStage();
+    const out = await stage.process([record('a', 1), record('a', 2), record('b', 5), record('a', 10, 'r1'), record('a', 20, 'r1')], 0, () => {});
+    // a: 1, 3 under no reprocessing; then afresh: 10, 30 stamped r1. b is untouched.
+    expect(sums(out.filter((o) => o.key === 'a'))).toEqual([[1, null], [3, null], [10, 'r1'], [30, 'r1']]);
+    expect(sums(out.filter((o) => o.key === 'b'))).toEqual([[5, null]]);
+  });
+
+  it('keeps stamping the participant\'s later outputs, live ones too, and starts afresh only once per reprocessing', async () => {
+    const stage = summingStage();
+    await stage.process([record('a', 1), record('a', 10, 'r1')], 0, () => {});
+    const later = await stage.process([record('a', 5), record('a', 1, 'r1')], 0, () => {});
+    expect(sums(later)).toEqual([[15, 'r1'], [16, 'r1']]);
+    const again = await stage.process([record('a', 2, 'r2')], 0, () => {});
+    expect(sums(again)).toEqual([[2, 'r2']]);
+  });
+});

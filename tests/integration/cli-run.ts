@@ -1,0 +1,19 @@
+/** Runs the built CLI as an operator does, for the integration tests. */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { stackConfig } from './stack.js';
+
+const run = promisify(execFile);
+const CLI = join(stackConfig.repoRoot, 'cli', 'bin', 'polluscope.js');
+
+/** `polluscope …args`: its output and exit code, whatever the code. */
+export async function polluscope(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024 });
+    return { stdout, stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; code?: number };
+    return { stdout: e.stdout ?? '', stderr: e.stderr ?? '', code: typeof e.code === 'number' ? e.code : -1 };
+  }
+}
