@@ -40,6 +40,11 @@ export interface ActivitySegmentRecord extends PollutantMeans {
   readonly needs_review?: boolean;
 }
 
+/** A cleaned sensor minute (`sensor.clean`, DESIGN.md §5.1) as exposure reads it: when, and the values. */
+export type SensorMinuteRecord = { readonly participant_virtual_id: string; /** Epoch ms. */ readonly time: number } & {
+  readonly [P in Pollutant]: number | null;
+};
+
 /** `gps.episodes` (DESIGN.md §5.4): a stop or a move; re-emitted with the same start while it grows. */
 export interface GpsEpisodeRecord {
   readonly participant_virtual_id: string;
