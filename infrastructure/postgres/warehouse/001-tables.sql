@@ -188,6 +188,9 @@ CREATE TABLE IF NOT EXISTS activity_timeline (
   PRIMARY KEY (participant_virtual_id, segment_start)
 );
 
+-- Warehouses created before the timeline carried measured minutes.
+ALTER TABLE activity_timeline ADD COLUMN IF NOT EXISTS minutes integer;
+
 COMMENT ON COLUMN activity_timeline.participant_virtual_id IS 'The volunteer''s pseudonymous id; also the record key.';
 COMMENT ON COLUMN activity_timeline.segment_start IS 'Start of the segment, UTC.';
 COMMENT ON COLUMN activity_timeline.segment_end IS 'End (exclusive), UTC.';
@@ -259,7 +262,6 @@ ALTER TABLE exposure_daily
   ADD COLUMN IF NOT EXISTS day_measured_minutes double precision,
   ADD COLUMN IF NOT EXISTS day_labelled_minutes double precision,
   ADD COLUMN IF NOT EXISTS day_length_minutes double precision;
-ALTER TABLE activity_timeline ADD COLUMN IF NOT EXISTS minutes integer;
 
 COMMENT ON COLUMN exposure_daily.participant_virtual_id IS 'The volunteer''s pseudonymous id; also the record key.';
 COMMENT ON COLUMN exposure_daily.day IS 'Local day of the participant (Europe/Paris by default).';
