@@ -146,6 +146,19 @@ describe('updateTimelineState', () => {
     ]);
   });
 
+  it('hands a decision for a segment it does not hold to the warehouse path, and keeps it for when the segment comes', () => {
+    // A fresh state: the participant's was evicted after a silence, and a reviewer decides on yesterday.
+    const state = createTimelineState(P);
+    const review = updateTimelineState(state, { decisions: [decision(0, 'Walk')] });
+    expect(review.lateDecisions).toEqual([decision(0, 'Walk')]);
+    expect(review.timeline).toEqual([]);
+    // Had the segment only been late, the stream applies the decision when it arrives.
+    updateTimelineState(state, { segments: [seg(0, 'Bus')] });
+    expect(updateTimelineState(state, { flush: true }).timeline.map(brief)).toEqual([[at(0), 'Walk', 'review']]);
+    // A decision for a segment the state holds is applied here, not handed on.
+    expect(updateTimelineState(state, { decisions: [decision(0, 'Parc', 2000)] }).lateDecisions).toEqual([]);
+  });
+
   it('refuses another participant’s record', () => {
     expect(() => updateTimelineState(createTimelineState('p2'), { segments: [seg(0, 'Bus')] })).toThrow(RangeError);
   });

@@ -32,7 +32,10 @@ export interface TimelineUpdate {
    * overwritten by the upsert.
    */
   readonly exposure: ExposureDailyRecord[];
-  /** Decisions for segments before the horizon: the state cannot apply them (see applyReviewDecision). */
+  /**
+   * Decisions the state cannot apply, for the warehouse path (reviseReviewedDay): those before the
+   * horizon, and those for a segment the state does not hold (also kept, in case it comes later).
+   */
   readonly lateDecisions: ReviewDecisionRecord[];
   /** Segments and episodes that arrived after the state had forgotten their time; ignored. */
   readonly droppedLate: number;
@@ -126,6 +129,9 @@ export function updateTimelineState(
       continue;
     }
     const key = String(decision.segment_start);
+    // Not held: the state may have been evicted after the participant's silence, so the warehouse
+    // path corrects the stored day; kept too, for a segment that has not reached the state yet.
+    if (!state.segments[key]) lateDecisions.push(decision);
     const current = state.decisions[key];
     if (!current || decision.decided_at >= current.decided_at) state.decisions[key] = decision;
   }
