@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { CANONICAL_LABELS } from '@polluscope/common/domain';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InputError, readCsv } from '../csv-io.js';
 import { registerTimelineCommands } from './timeline.js';
@@ -111,7 +112,7 @@ describe('polluscope exposure', () => {
     const out = join(dir, 'exposure.csv');
     await run('exposure', '--timeline', await file('timeline.csv', TIMELINE), '--sensors', await file('sensors.csv', SENSORS), '--output', out);
     const all = await rows(out);
-    expect(all).toHaveLength(17); // 16 canonical micro-environments and unknown
+    expect(all).toHaveLength(CANONICAL_LABELS.length + 1); // every canonical micro-environment and unknown
     const visited = all.filter((r) => r.minutes !== '0');
     expect(visited.map((r) => [r.day, r.micro_environment, r.minutes, r.pm25_mean, r.pm25_time_integrated_concentration, r.bc_time_integrated_concentration, r.bc_share])).toEqual([
       ['2024-03-05', 'Bus', '1', '30', '30', '4000', String(4000 / 6000)],
