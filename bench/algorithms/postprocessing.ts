@@ -57,6 +57,7 @@ function timeline(n: number, seed: number): FusionInput {
       participant_virtual_id: PARTICIPANT,
       segment_start: start,
       segment_end: start + SEGMENT_MS,
+      minutes: 5,
       predicted_label: predicted,
       confidence: 0.5 + random() * 0.5,
       declared_label: random() < 0.3 ? truth : null,

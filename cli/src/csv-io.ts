@@ -41,9 +41,12 @@ export interface CsvTable {
 export async function readCsv(file: string): Promise<CsvTable> {
   const rows: CsvRow[] = [];
   let header: string[] = [];
-  const parser = createReadStream(file).pipe(
+  const input = createReadStream(file);
+  const parser = input.pipe(
     parse({ columns: (names: string[]) => (header = names.map((n) => n.trim())), info: true, skip_empty_lines: true, bom: true }),
   );
+  // pipe() does not forward a read error (a missing file): hand it to the parser, whose loop below rejects.
+  input.on('error', (err) => parser.destroy(err));
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
       rows.push({ line: info.lines, values: record });

@@ -12,6 +12,8 @@ import { TOPICS } from '@polluscope/common';
 import { toSegmentRecord } from '../../services/classification-validation/src/handler.js';
 import { toSensorCleanRecord } from '../../services/timeseries-preprocessing/src/handler.js';
 import { toEpisodeRecord } from '../../services/stop-move-detection/src/handler.js';
+import { computeDailyExposure, fuseTimeline } from '@polluscope/postprocessing/domain';
+import { seg } from '../../services/postprocessing/src/domain/test-fixtures.js';
 
 const SCHEMAS = fileURLToPath(new URL('../../schemas/', import.meta.url));
 const schemaOf = (file: string) => JSON.parse(readFileSync(join(SCHEMAS, file), 'utf8')) as avro.Schema;
@@ -79,5 +81,35 @@ describe('records built by the services match their schemas', () => {
     );
     expect(roundTrip('gps.episodes.avsc', stop)).toEqual(stop);
     expect(roundTrip('gps.episodes.avsc', move)).toEqual(move);
+  });
+});
+
+describe('postprocessing records match their schemas', () => {
+  const timeline = fuseTimeline([seg(0, 'Bus', { minutes: 4, bc_mean: 2000, pm25_mean: 12 }), seg(1, null, { minutes: 2, bc_mean: 900 })], [], []);
+
+  it('activity.timeline', () => {
+    for (const entry of timeline) expect(roundTrip('activity.timeline.avsc', { ...entry })).toEqual(entry);
+  });
+
+  it('exposure.daily, every row of a day', () => {
+    const rows = computeDailyExposure(timeline);
+    expect(rows.length).toBeGreaterThan(2);
+    for (const row of rows) expect(roundTrip('exposure.daily.avsc', { ...row })).toEqual(row);
+  });
+});
+
+describe('schema evolution is BACKWARD compatible (DESIGN.md §3.2)', () => {
+  const HISTORY = join(SCHEMAS, 'history');
+  const previous = readdirSync(HISTORY).filter((f) => f.endsWith('.avsc'));
+
+  it.each(previous)('the current schema reads records written with %s', (file) => {
+    const current = typeOf(file.replace(/\.v\d+\.avsc$/, '.avsc'));
+    const old = avro.Type.forSchema(JSON.parse(readFileSync(join(HISTORY, file), 'utf8')) as avro.Schema, { wrapUnions: false });
+    const resolver = current.createResolver(old);
+    const written = old.random();
+    const read = current.fromBuffer(old.toBuffer(written), resolver) as Record<string, unknown>;
+    for (const field of (current.schema() as { fields: { name: string }[] }).fields) {
+      expect(read, field.name).toHaveProperty(field.name);
+    }
   });
 });

@@ -92,8 +92,8 @@ async function printSummary(warehouse: pg.Client, participants: readonly string[
 
   const { rows: exposure } = await warehouse.query<Record<string, string>>(
     `SELECT micro_environment, round(sum(minutes))::text AS minutes,
-            round((sum(pm25_dose) / nullif(sum(minutes), 0))::numeric, 1)::text AS pm25_mean,
-            round((sum(bc_dose) / nullif(sum(minutes), 0))::numeric, 0)::text AS bc_mean
+            round((sum(pm25_time_integrated_concentration) / nullif(sum(minutes) FILTER (WHERE pm25_mean IS NOT NULL), 0))::numeric, 1)::text AS pm25_mean,
+            round((sum(bc_time_integrated_concentration) / nullif(sum(minutes) FILTER (WHERE bc_mean IS NOT NULL), 0))::numeric, 0)::text AS bc_mean
        FROM exposure_daily WHERE participant_virtual_id = ANY($1) AND minutes > 0
       GROUP BY micro_environment ORDER BY sum(minutes) DESC`,
     [participants],

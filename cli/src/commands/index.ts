@@ -8,8 +8,21 @@ import { registerBenchCommand } from './bench.js';
 import { registerExportLabelsCommand } from './export-labels.js';
 import { registerLoadCsvCommand } from './load-csv.js';
 import { registerOperationsCommands } from './operations.js';
+import { registerTimelineCommands } from './timeline.js';
 
 /** Each command module adds its sub-commands to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commandModules: readonly RegisterCommand[] = [registerInfraCommands, registerServicesCommands, registerSimulateCommand, registerSensorCommands, registerGpsCommands, registerDemoCommand, registerBenchCommand, registerLoadCsvCommand, registerExportLabelsCommand, registerOperationsCommands];
+export const commandModules: readonly RegisterCommand[] = [
+  registerInfraCommands,
+  registerServicesCommands,
+  registerSimulateCommand,
+  registerSensorCommands,
+  registerGpsCommands,
+  registerDemoCommand,
+  registerBenchCommand,
+  registerLoadCsvCommand,
+  registerExportLabelsCommand,
+  registerTimelineCommands,
+  registerOperationsCommands,
+];

@@ -97,7 +97,7 @@ async function cleanCommand(options: { input: string; output: string }): Promise
 }
 
 /** Cleaned minutes per participant from a raw or already cleaned sensor file. */
-async function readCleanMinutes(file: string): Promise<{ participantId: string; rows: MeasuredMinute[] }[]> {
+export async function readCleanMinutes(file: string): Promise<{ participantId: string; rows: MeasuredMinute[] }[]> {
   const table = await readCsv(file);
   const groups = readSensorRows(table);
   if (isCleaned(table)) return groups.map(({ participantId, rows }) => ({ participantId, rows }));
@@ -255,7 +255,8 @@ function rulesBelowConfidence(text: string): number | null {
 
 const RULES_BELOW_CONFIDENCE_HELP = 'the time-of-day rules change only labels with a lower confidence; "always" for every label';
 
-function checkTimeZone(timeZone: string): void {
+/** Throws an InputError naming --time-zone unless the IANA zone exists. */
+export function checkTimeZone(timeZone: string): void {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
   } catch {

@@ -43,7 +43,7 @@ COMMENT ON COLUMN sensor_clean.imputed_no2 IS 'True when no2 was filled by the c
 COMMENT ON COLUMN sensor_clean.imputed_bc IS 'True when bc was filled by the centred 8-minute mean.';
 COMMENT ON COLUMN sensor_clean.imputed_temperature IS 'True when temperature was filled by the centred 8-minute mean.';
 COMMENT ON COLUMN sensor_clean.imputed_humidity IS 'True when humidity was filled by the centred 8-minute mean.';
-COMMENT ON COLUMN sensor_clean.quality_flags IS 'Comma-separated removals, variable:reason (range, warmup, spike).';
+COMMENT ON COLUMN sensor_clean.quality_flags IS 'Semicolon-separated flags, variable:reason (e.g. pm25:range;no2:warmup).';
 COMMENT ON COLUMN sensor_clean.activity IS 'Declared activity, as entered.';
 COMMENT ON COLUMN sensor_clean.event IS 'Point event.';
 
@@ -170,6 +170,7 @@ CREATE TABLE IF NOT EXISTS activity_timeline (
   participant_virtual_id text NOT NULL,
   segment_start timestamptz NOT NULL,
   segment_end timestamptz NOT NULL,
+  minutes integer,
   final_label text,
   label_group text,
   source text NOT NULL,
@@ -187,9 +188,13 @@ CREATE TABLE IF NOT EXISTS activity_timeline (
   PRIMARY KEY (participant_virtual_id, segment_start)
 );
 
+-- Warehouses created before the timeline carried measured minutes.
+ALTER TABLE activity_timeline ADD COLUMN IF NOT EXISTS minutes integer;
+
 COMMENT ON COLUMN activity_timeline.participant_virtual_id IS 'The volunteer''s pseudonymous id; also the record key.';
 COMMENT ON COLUMN activity_timeline.segment_start IS 'Start of the segment, UTC.';
 COMMENT ON COLUMN activity_timeline.segment_end IS 'End (exclusive), UTC.';
+COMMENT ON COLUMN activity_timeline.minutes IS 'Sensor minutes measured in the segment (0..5), the weight of its means in exposure; null on rows written before the column existed.';
 COMMENT ON COLUMN activity_timeline.final_label IS 'Canonical micro-environment after fusion.';
 COMMENT ON COLUMN activity_timeline.label_group IS 'indoor, outdoor or transport.';
 COMMENT ON COLUMN activity_timeline.source IS 'gps, stop, sensors or review.';
@@ -205,7 +210,7 @@ COMMENT ON COLUMN activity_timeline.bc_mean IS 'Black carbon, ng/m³, mean over 
 COMMENT ON COLUMN activity_timeline.temperature_mean IS 'Temperature, °C, mean over the segment';
 COMMENT ON COLUMN activity_timeline.humidity_mean IS 'Relative humidity, %, mean over the segment';
 
--- A participant's exposure on a day in one micro-environment (DESIGN.md §5.5).
+-- A participant's exposure on a local day in one micro-environment, with the day's coverage (DESIGN.md §5.5).
 CREATE TABLE IF NOT EXISTS exposure_daily (
   participant_virtual_id text NOT NULL,
   day date NOT NULL,
@@ -218,48 +223,70 @@ CREATE TABLE IF NOT EXISTS exposure_daily (
   bc_mean double precision,
   temperature_mean double precision,
   humidity_mean double precision,
-  pm1_dose double precision,
-  pm25_dose double precision,
-  pm10_dose double precision,
-  no2_dose double precision,
-  bc_dose double precision,
-  temperature_dose double precision,
-  humidity_dose double precision,
+  pm1_time_integrated_concentration double precision,
+  pm25_time_integrated_concentration double precision,
+  pm10_time_integrated_concentration double precision,
+  no2_time_integrated_concentration double precision,
+  bc_time_integrated_concentration double precision,
   pm1_share double precision,
   pm25_share double precision,
   pm10_share double precision,
   no2_share double precision,
   bc_share double precision,
-  temperature_share double precision,
-  humidity_share double precision,
+  day_measured_minutes double precision,
+  day_labelled_minutes double precision,
+  day_length_minutes double precision,
   PRIMARY KEY (participant_virtual_id, day, micro_environment)
 );
 
+-- Warehouses created before the time-integrated concentrations and the coverage: *_dose was the same
+-- quantity under a misleading name (renamed, values kept); temperature and humidity have no meaningful
+-- integral or share (dropped). Rows left from then have a null day_measured_minutes.
+DO $$
+DECLARE
+  pollutant text;
+BEGIN
+  FOREACH pollutant IN ARRAY ARRAY['pm1', 'pm25', 'pm10', 'no2', 'bc'] LOOP
+    IF EXISTS (SELECT 1 FROM information_schema.columns
+                WHERE table_schema = current_schema() AND table_name = 'exposure_daily' AND column_name = pollutant || '_dose') THEN
+      EXECUTE format('ALTER TABLE exposure_daily RENAME COLUMN %I TO %I', pollutant || '_dose', pollutant || '_time_integrated_concentration');
+    END IF;
+  END LOOP;
+END
+$$;
+ALTER TABLE exposure_daily
+  DROP COLUMN IF EXISTS temperature_dose,
+  DROP COLUMN IF EXISTS humidity_dose,
+  DROP COLUMN IF EXISTS temperature_share,
+  DROP COLUMN IF EXISTS humidity_share,
+  ADD COLUMN IF NOT EXISTS day_measured_minutes double precision,
+  ADD COLUMN IF NOT EXISTS day_labelled_minutes double precision,
+  ADD COLUMN IF NOT EXISTS day_length_minutes double precision;
+
 COMMENT ON COLUMN exposure_daily.participant_virtual_id IS 'The volunteer''s pseudonymous id; also the record key.';
-COMMENT ON COLUMN exposure_daily.day IS 'Local day of the participant.';
-COMMENT ON COLUMN exposure_daily.micro_environment IS 'Canonical label.';
-COMMENT ON COLUMN exposure_daily.minutes IS 'Minutes spent.';
-COMMENT ON COLUMN exposure_daily.pm1_mean IS 'PM1, µg/m³, arithmetic mean over the minutes';
-COMMENT ON COLUMN exposure_daily.pm25_mean IS 'PM2.5, µg/m³, arithmetic mean over the minutes';
-COMMENT ON COLUMN exposure_daily.pm10_mean IS 'PM10, µg/m³, arithmetic mean over the minutes';
-COMMENT ON COLUMN exposure_daily.no2_mean IS 'NO2, ppb, arithmetic mean over the minutes';
-COMMENT ON COLUMN exposure_daily.bc_mean IS 'Black carbon, ng/m³, arithmetic mean over the minutes';
-COMMENT ON COLUMN exposure_daily.temperature_mean IS 'Temperature, °C, arithmetic mean over the minutes';
-COMMENT ON COLUMN exposure_daily.humidity_mean IS 'Relative humidity, %, arithmetic mean over the minutes';
-COMMENT ON COLUMN exposure_daily.pm1_dose IS 'PM1, µg/m³ × minutes, time-integrated';
-COMMENT ON COLUMN exposure_daily.pm25_dose IS 'PM2.5, µg/m³ × minutes, time-integrated';
-COMMENT ON COLUMN exposure_daily.pm10_dose IS 'PM10, µg/m³ × minutes, time-integrated';
-COMMENT ON COLUMN exposure_daily.no2_dose IS 'NO2, ppb × minutes, time-integrated';
-COMMENT ON COLUMN exposure_daily.bc_dose IS 'Black carbon, ng/m³ × minutes, time-integrated';
-COMMENT ON COLUMN exposure_daily.temperature_dose IS 'Temperature, °C × minutes, time-integrated';
-COMMENT ON COLUMN exposure_daily.humidity_dose IS 'Relative humidity, % × minutes, time-integrated';
-COMMENT ON COLUMN exposure_daily.pm1_share IS 'Share of the day''s pm1 dose, 0..1';
-COMMENT ON COLUMN exposure_daily.pm25_share IS 'Share of the day''s pm25 dose, 0..1';
-COMMENT ON COLUMN exposure_daily.pm10_share IS 'Share of the day''s pm10 dose, 0..1';
-COMMENT ON COLUMN exposure_daily.no2_share IS 'Share of the day''s no2 dose, 0..1';
-COMMENT ON COLUMN exposure_daily.bc_share IS 'Share of the day''s bc dose, 0..1';
-COMMENT ON COLUMN exposure_daily.temperature_share IS 'Share of the day''s temperature dose, 0..1';
-COMMENT ON COLUMN exposure_daily.humidity_share IS 'Share of the day''s humidity dose, 0..1';
+COMMENT ON COLUMN exposure_daily.day IS 'Local day of the participant (Europe/Paris by default).';
+COMMENT ON COLUMN exposure_daily.micro_environment IS 'Canonical label, or unknown for measured minutes without a final label.';
+COMMENT ON COLUMN exposure_daily.minutes IS 'Measured sensor minutes spent there that day; 0 for a micro-environment not visited (every one has a row per participant-day).';
+COMMENT ON COLUMN exposure_daily.pm1_mean IS 'PM1, µg/m³, time-weighted mean over the measured minutes with a value; null without one.';
+COMMENT ON COLUMN exposure_daily.pm25_mean IS 'PM2.5, µg/m³, time-weighted mean over the measured minutes with a value; null without one.';
+COMMENT ON COLUMN exposure_daily.pm10_mean IS 'PM10, µg/m³, time-weighted mean over the measured minutes with a value; null without one.';
+COMMENT ON COLUMN exposure_daily.no2_mean IS 'NO2, ppb, time-weighted mean over the measured minutes with a value; null without one.';
+COMMENT ON COLUMN exposure_daily.bc_mean IS 'Black carbon, ng/m³, time-weighted mean over the measured minutes with a value; null without one.';
+COMMENT ON COLUMN exposure_daily.temperature_mean IS 'Temperature, °C, time-weighted mean over the measured minutes with a value; null without one.';
+COMMENT ON COLUMN exposure_daily.humidity_mean IS 'Relative humidity, %, time-weighted mean over the measured minutes with a value; null without one.';
+COMMENT ON COLUMN exposure_daily.pm1_time_integrated_concentration IS 'PM1, µg/m³ × minutes: Σ segment mean × measured minutes, a time-integrated concentration (not an inhaled dose); 0 where not visited, null where visited without a value.';
+COMMENT ON COLUMN exposure_daily.pm25_time_integrated_concentration IS 'PM2.5, µg/m³ × minutes: Σ segment mean × measured minutes, a time-integrated concentration (not an inhaled dose); 0 where not visited, null where visited without a value.';
+COMMENT ON COLUMN exposure_daily.pm10_time_integrated_concentration IS 'PM10, µg/m³ × minutes: Σ segment mean × measured minutes, a time-integrated concentration (not an inhaled dose); 0 where not visited, null where visited without a value.';
+COMMENT ON COLUMN exposure_daily.no2_time_integrated_concentration IS 'NO2, ppb × minutes: Σ segment mean × measured minutes, a time-integrated concentration (not an inhaled dose); 0 where not visited, null where visited without a value.';
+COMMENT ON COLUMN exposure_daily.bc_time_integrated_concentration IS 'Black carbon, ng/m³ × minutes: Σ segment mean × measured minutes, a time-integrated concentration (not an inhaled dose); 0 where not visited, null where visited without a value.';
+COMMENT ON COLUMN exposure_daily.pm1_share IS 'Share of the day''s PM1 time-integrated concentration over every micro-environment and unknown, 0..1; a day''s shares sum to 1; null when the day''s total is 0 or the value here unknown.';
+COMMENT ON COLUMN exposure_daily.pm25_share IS 'Share of the day''s PM2.5 time-integrated concentration over every micro-environment and unknown, 0..1; a day''s shares sum to 1; null when the day''s total is 0 or the value here unknown.';
+COMMENT ON COLUMN exposure_daily.pm10_share IS 'Share of the day''s PM10 time-integrated concentration over every micro-environment and unknown, 0..1; a day''s shares sum to 1; null when the day''s total is 0 or the value here unknown.';
+COMMENT ON COLUMN exposure_daily.no2_share IS 'Share of the day''s NO2 time-integrated concentration over every micro-environment and unknown, 0..1; a day''s shares sum to 1; null when the day''s total is 0 or the value here unknown.';
+COMMENT ON COLUMN exposure_daily.bc_share IS 'Share of the day''s Black carbon time-integrated concentration over every micro-environment and unknown, 0..1; a day''s shares sum to 1; null when the day''s total is 0 or the value here unknown.';
+COMMENT ON COLUMN exposure_daily.day_measured_minutes IS 'Coverage: sensor minutes measured that day, every micro-environment and unknown included; null on rows computed before coverage existed.';
+COMMENT ON COLUMN exposure_daily.day_labelled_minutes IS 'Coverage: measured minutes of the day with a final label (day_measured_minutes minus the unknown minutes).';
+COMMENT ON COLUMN exposure_daily.day_length_minutes IS 'Length of the local day, minutes: 1440, or 1380 and 1500 on daylight-saving change days.';
 
 -- A human decision on a segment that needed review (DESIGN.md §5.6).
 CREATE TABLE IF NOT EXISTS review_decisions (

@@ -10,7 +10,7 @@ SELECT
   t.segment_start,
   t.segment_end,
   (t.segment_start AT TIME ZONE 'Europe/Paris') AS local_start,
-  (extract(epoch FROM t.segment_end - t.segment_start) / 60)::double precision AS minutes,
+  COALESCE(t.minutes, s.minutes, extract(epoch FROM t.segment_end - t.segment_start) / 60)::double precision AS minutes,
   t.final_label,
   t.label_group,
   t.source,
@@ -38,7 +38,7 @@ COMMENT ON COLUMN participant_day_timeline.day IS 'Local day (Europe/Paris) of s
 COMMENT ON COLUMN participant_day_timeline.segment_start IS 'Start of the segment, timestamptz.';
 COMMENT ON COLUMN participant_day_timeline.segment_end IS 'End (exclusive), timestamptz.';
 COMMENT ON COLUMN participant_day_timeline.local_start IS 'segment_start as a Europe/Paris wall-clock time (timestamp without time zone).';
-COMMENT ON COLUMN participant_day_timeline.minutes IS 'Length of the segment, minutes (5).';
+COMMENT ON COLUMN participant_day_timeline.minutes IS 'Sensor minutes measured in the segment (0..5; the segment''s own count for timeline rows written before activity_timeline.minutes existed).';
 COMMENT ON COLUMN participant_day_timeline.final_label IS 'Canonical micro-environment after fusion; null when unknown.';
 COMMENT ON COLUMN participant_day_timeline.label_group IS 'indoor, outdoor or transport.';
 COMMENT ON COLUMN participant_day_timeline.source IS 'Why final_label: gps (a confident move), stop (majority over the stop), sensors, or review.';
@@ -61,13 +61,15 @@ COMMENT ON COLUMN participant_day_timeline.humidity_mean IS 'Relative humidity, 
 CREATE OR REPLACE VIEW exposure_by_micro_environment AS
 WITH timeline AS (
   SELECT
-    final_label AS micro_environment,
-    label_group,
-    participant_virtual_id,
-    (extract(epoch FROM segment_end - segment_start) / 60)::double precision AS minutes,
-    pm1_mean, pm25_mean, pm10_mean, no2_mean, bc_mean, temperature_mean, humidity_mean
-  FROM activity_timeline
-  WHERE final_label IS NOT NULL
+    t.final_label AS micro_environment,
+    t.label_group,
+    t.participant_virtual_id,
+    COALESCE(t.minutes, s.minutes, extract(epoch FROM t.segment_end - t.segment_start) / 60)::double precision AS minutes,
+    t.pm1_mean, t.pm25_mean, t.pm10_mean, t.no2_mean, t.bc_mean, t.temperature_mean, t.humidity_mean
+  FROM activity_timeline t
+  LEFT JOIN activity_segments s
+    ON s.participant_virtual_id = t.participant_virtual_id AND s.segment_start = t.segment_start
+  WHERE t.final_label IS NOT NULL
 ), by_environment AS (
   SELECT
     micro_environment,
@@ -113,12 +115,12 @@ SELECT
 FROM by_environment b
 LEFT JOIN shares s ON s.micro_environment = b.micro_environment;
 
-COMMENT ON VIEW exposure_by_micro_environment IS 'One row per micro-environment over all participants: time spent, time-weighted mean concentrations (from activity_timeline, each 5-minute mean weighted by its minutes), and the mean over participant-days spent there of that environment''s share of the day''s dose (from exposure_daily).';
+COMMENT ON VIEW exposure_by_micro_environment IS 'One row per micro-environment over all participants: measured time spent, time-weighted mean concentrations (from activity_timeline, each segment mean weighted by its measured minutes), and the mean over participant-days spent there of that environment''s share of the day''s time-integrated concentration (from exposure_daily).';
 COMMENT ON COLUMN exposure_by_micro_environment.micro_environment IS 'Canonical label (activity_timeline.final_label).';
 COMMENT ON COLUMN exposure_by_micro_environment.label_group IS 'indoor, outdoor or transport.';
 COMMENT ON COLUMN exposure_by_micro_environment.participants IS 'Participants who spent time there.';
 COMMENT ON COLUMN exposure_by_micro_environment.participant_days IS 'Rows of exposure_daily with minutes > 0 for it: (participant, local day) pairs.';
-COMMENT ON COLUMN exposure_by_micro_environment.minutes IS 'Total minutes spent there, all participants.';
+COMMENT ON COLUMN exposure_by_micro_environment.minutes IS 'Total measured minutes spent there, all participants.';
 COMMENT ON COLUMN exposure_by_micro_environment.pm1_mean IS 'PM1, µg/m³, time-weighted mean over the minutes with a value.';
 COMMENT ON COLUMN exposure_by_micro_environment.pm25_mean IS 'PM2.5, µg/m³, time-weighted mean over the minutes with a value.';
 COMMENT ON COLUMN exposure_by_micro_environment.pm10_mean IS 'PM10, µg/m³, time-weighted mean over the minutes with a value.';
@@ -126,9 +128,9 @@ COMMENT ON COLUMN exposure_by_micro_environment.no2_mean IS 'NO2, ppb, time-weig
 COMMENT ON COLUMN exposure_by_micro_environment.bc_mean IS 'Black carbon, ng/m³, time-weighted mean over the minutes with a value.';
 COMMENT ON COLUMN exposure_by_micro_environment.temperature_mean IS 'Temperature, °C, time-weighted mean over the minutes with a value.';
 COMMENT ON COLUMN exposure_by_micro_environment.humidity_mean IS 'Relative humidity, %, time-weighted mean over the minutes with a value.';
-COMMENT ON COLUMN exposure_by_micro_environment.pm25_share_mean IS 'Mean over its participant-days of its share of the day''s PM2.5 dose, 0..1.';
-COMMENT ON COLUMN exposure_by_micro_environment.no2_share_mean IS 'Mean over its participant-days of its share of the day''s NO2 dose, 0..1.';
-COMMENT ON COLUMN exposure_by_micro_environment.bc_share_mean IS 'Mean over its participant-days of its share of the day''s black-carbon dose, 0..1.';
+COMMENT ON COLUMN exposure_by_micro_environment.pm25_share_mean IS 'Mean over its participant-days of its share of the day''s PM2.5 time-integrated concentration, 0..1.';
+COMMENT ON COLUMN exposure_by_micro_environment.no2_share_mean IS 'Mean over its participant-days of its share of the day''s NO2 time-integrated concentration, 0..1.';
+COMMENT ON COLUMN exposure_by_micro_environment.bc_share_mean IS 'Mean over its participant-days of its share of the day''s black-carbon time-integrated concentration, 0..1.';
 
 -- Classification accuracy by participant.
 CREATE OR REPLACE VIEW classification_accuracy_by_participant AS

@@ -7,6 +7,7 @@ import {
   fields,
   keyedStage,
   labelGroup,
+  meanOfPresent,
   parseFields,
   SENSOR_VARIABLES,
   TOPICS,
@@ -89,19 +90,6 @@ export function validateSensorClean(value: Readonly<Record<string, unknown>>): s
   return result.ok ? null : result.reason;
 }
 
-function mean(minutes: readonly MeasuredMinute[], variable: (typeof VARIABLES)[number]): number | null {
-  let sum = 0;
-  let count = 0;
-  for (const m of minutes) {
-    const v = m[variable];
-    if (v !== null) {
-      sum += v;
-      count += 1;
-    }
-  }
-  return count === 0 ? null : sum / count;
-}
-
 export function toSegmentRecord(participant: string, segment: ActivitySegment, minutes: readonly MeasuredMinute[], modelVersion: string): Record<string, unknown> {
   const value: Record<string, unknown> = {
     participant_virtual_id: participant,
@@ -120,7 +108,7 @@ export function toSegmentRecord(participant: string, segment: ActivitySegment, m
     needs_review: segment.needsReview,
     model_version: modelVersion,
   };
-  for (const variable of VARIABLES) value[`${variable}_mean`] = mean(minutes, variable);
+  for (const variable of VARIABLES) value[`${variable}_mean`] = meanOfPresent(minutes.map((m) => m[variable]));
   return value;
 }
 

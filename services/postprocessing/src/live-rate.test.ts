@@ -12,10 +12,10 @@ import { createPostprocessingHandler } from './handler.js';
 const IDLE_MS = 1_000;
 const LABELS = ['Domicile', 'Domicile', 'Bureau', 'Domicile', 'Walk', 'Walk', 'Métro', 'Walk', 'Bureau', 'Bureau', 'Restaurant', 'Bureau'];
 
-/** 36 segments (3 h): home, a walk, the Métro, the office; each with measurements. */
+/** 36 segments (3 h): home, a walk, the Métro, the office; each with 3 to 5 measured minutes. */
 function segments(): ActivitySegmentRecord[] {
   return Array.from({ length: 36 }, (_, i) =>
-    seg(i, LABELS[i % LABELS.length]!, { pm25_mean: 8 + (i % 5), bc_mean: 600 + 100 * (i % 7), no2_mean: 15 + i, temperature_mean: 20 }),
+    seg(i, LABELS[i % LABELS.length]!, { minutes: 3 + (i % 3), pm25_mean: 8 + (i % 5), bc_mean: 600 + 100 * (i % 7), no2_mean: 15 + i, temperature_mean: 20 }),
   );
 }
 

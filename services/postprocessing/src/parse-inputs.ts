@@ -12,6 +12,9 @@ export type PostprocessingInput =
 
 type Fields = Readonly<Record<string, unknown>>;
 
+/** A segment lies within a day: more measured minutes than that is nonsense. */
+const MAX_SEGMENT_MINUTES = 1440;
+
 function means(value: Fields): PollutantMeans {
   return {
     pm1_mean: fields.optionalNumber(value, 'pm1_mean'),
@@ -30,6 +33,7 @@ export function parseSegment(value: Fields): Parsed<PostprocessingInput> {
       participant_virtual_id: fields.id(value, 'participant_virtual_id'),
       segment_start: fields.timeMs(value, 'segment_start'),
       segment_end: fields.timeMs(value, 'segment_end'),
+      minutes: fields.numberIn(value, 'minutes', 0, MAX_SEGMENT_MINUTES),
       predicted_label: fields.optionalText(value, 'predicted_label'),
       confidence: fields.optionalNumber(value, 'confidence'),
       declared_label: fields.optionalText(value, 'declared_label'),

@@ -5,15 +5,7 @@
  */
 import pg from 'pg';
 import { TOPICS, type OutputRecord } from '@polluscope/common';
-import {
-  applyReviewDecision,
-  computeDailyExposure,
-  localDay,
-  localDayStartMs,
-  POLLUTANTS,
-  type ActivityTimelineRecord,
-  type ReviewDecisionRecord,
-} from './domain/index.js';
+import { localDay, localDayStartMs, reviseReviewedDay, type ActivityTimelineRecord, type ReviewDecisionRecord } from './domain/index.js';
 
 export interface ReviewQuery {
   readonly participant?: string;
@@ -31,19 +23,22 @@ export interface ReviewPage {
   readonly offset: number;
 }
 
-const TIMELINE_COLUMNS = [
-  'participant_virtual_id',
-  'segment_start',
-  'segment_end',
-  'final_label',
-  'label_group',
-  'source',
-  'confidence',
-  'declared_label',
-  'match',
-  'episode_ids',
-  ...POLLUTANTS.map((p) => `${p}_mean`),
-];
+/*
+ * A stored day of the timeline. `minutes` was added to activity_timeline later: a row written
+ * before has none, so it takes its segment's measured minutes, or, without a segment row, its length.
+ */
+const READ_TIMELINE_DAY_SQL = `SELECT t.participant_virtual_id, t.segment_start, t.segment_end,
+    COALESCE(t.minutes, s.minutes, extract(epoch FROM t.segment_end - t.segment_start) / 60)::double precision AS minutes,
+    t.final_label, t.label_group, t.source, t.confidence, t.declared_label, t.match, t.episode_ids,
+    t.pm1_mean, t.pm25_mean, t.pm10_mean, t.no2_mean, t.bc_mean, t.temperature_mean, t.humidity_mean
+  FROM activity_timeline t
+  LEFT JOIN activity_segments s ON s.participant_virtual_id = t.participant_virtual_id AND s.segment_start = t.segment_start
+  WHERE t.participant_virtual_id = $1 AND t.segment_start >= $2 AND t.segment_start < $3
+  ORDER BY t.segment_start`;
+const READ_DECISIONS_DAY_SQL = `SELECT participant_virtual_id, segment_start, label, reviewer, comment, decided_at FROM review_decisions
+  WHERE participant_virtual_id = $1 AND segment_start >= $2 AND segment_start < $3`;
+
+const ms = (value: unknown): number => (value as Date).getTime();
 
 /*
  * One statement for every combination of filters, so no SQL is assembled from fragments: a null
@@ -88,33 +83,33 @@ export class WarehouseReviews {
     return (rowCount ?? 0) > 0;
   }
 
-  /** Corrected timeline rows and the re-computed exposure of their days, from the warehouse's rows. */
+  /**
+   * Corrected timeline rows and the recomputed exposure of their days, from the warehouse's rows:
+   * per participant-day, the stored entries with every decision of the day applied (those already
+   * stored, so that one whose correction the sink has not yet written is not undone, and the new
+   * ones), then the day's complete exposure (reviseReviewedDay).
+   */
   async applyLateDecisions(decisions: readonly ReviewDecisionRecord[]): Promise<OutputRecord[]> {
-    const outputs: OutputRecord[] = [];
+    const days = new Map<string, { participant: string; day: number; decisions: ReviewDecisionRecord[] }>();
     for (const decision of decisions) {
-      const participant = decision.participant_virtual_id;
       const day = localDay(decision.segment_start, this.timeZone);
-      const from = localDayStartMs(day, this.timeZone);
-      const to = localDayStartMs(day + 1, this.timeZone);
-      const { rows } = await this.pool.query(
-        `SELECT ${TIMELINE_COLUMNS.map((c) => pg.escapeIdentifier(c)).join(', ')} FROM activity_timeline
-          WHERE participant_virtual_id = $1 AND segment_start >= $2 AND segment_start < $3 ORDER BY segment_start`,
-        [participant, new Date(from), new Date(to)],
-      );
-      const entries: ActivityTimelineRecord[] = rows.map((row) => ({
-        ...row,
-        segment_start: (row.segment_start as Date).getTime(),
-        segment_end: (row.segment_end as Date).getTime(),
-      }));
-      const index = entries.findIndex((e) => e.segment_start === decision.segment_start);
-      const target = entries[index];
-      if (target === undefined) continue; // the segment never reached the timeline: nothing to correct
-      const corrected = applyReviewDecision(target, decision);
-      entries[index] = corrected;
-      outputs.push({ topic: TOPICS.activityTimeline, key: participant, value: corrected });
-      for (const value of computeDailyExposure(entries, { timeZone: this.timeZone })) {
-        outputs.push({ topic: TOPICS.exposureDaily, key: participant, value });
-      }
+      const key = JSON.stringify([decision.participant_virtual_id, day]);
+      const group = days.get(key) ?? { participant: decision.participant_virtual_id, day, decisions: [] };
+      group.decisions.push(decision);
+      days.set(key, group);
+    }
+    const outputs: OutputRecord[] = [];
+    for (const { participant, day, decisions: fresh } of days.values()) {
+      const range = [participant, new Date(localDayStartMs(day, this.timeZone)), new Date(localDayStartMs(day + 1, this.timeZone))];
+      const timeline = await this.pool.query(READ_TIMELINE_DAY_SQL, range);
+      const entries: ActivityTimelineRecord[] = timeline.rows.map((row) => ({ ...row, segment_start: ms(row.segment_start), segment_end: ms(row.segment_end) }));
+      const decided = new Set(fresh.map((d) => d.segment_start));
+      if (!entries.some((e) => decided.has(e.segment_start))) continue; // the segments never reached the timeline: nothing to correct
+      const stored = await this.pool.query(READ_DECISIONS_DAY_SQL, range);
+      const storedDecisions: ReviewDecisionRecord[] = stored.rows.map((row) => ({ ...row, segment_start: ms(row.segment_start), decided_at: ms(row.decided_at) }));
+      const revised = reviseReviewedDay(entries, [...storedDecisions, ...fresh], { timeZone: this.timeZone });
+      for (const value of revised.timeline) outputs.push({ topic: TOPICS.activityTimeline, key: participant, value });
+      for (const value of revised.exposure) outputs.push({ topic: TOPICS.exposureDaily, key: participant, value });
     }
     return outputs;
   }

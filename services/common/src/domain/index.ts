@@ -3,3 +3,4 @@ export * from './geo/haversine-distance.js';
 export * from './sensor-variables.js';
 export * from './event-time.js';
 export * from './seeded-random.js';
+export * from './mean-of-present.js';

@@ -6,9 +6,20 @@
 
 import { SENSOR_VARIABLES } from '@polluscope/common/domain';
 
-/** The variables whose segment means the timeline carries and exposure integrates. */
+/** The variables whose segment means the timeline carries (pollutants, temperature, humidity). */
 export const POLLUTANTS = SENSOR_VARIABLES;
 export type Pollutant = (typeof POLLUTANTS)[number];
+
+/**
+ * The pollutants exposure integrates over time and shares out among micro-environments; the
+ * other measured variables (temperature, humidity) get time-weighted means only: a "share" of a
+ * day's temperature means nothing.
+ */
+export const INTEGRATED_POLLUTANTS = ['pm1', 'pm25', 'pm10', 'no2', 'bc'] as const satisfies readonly Pollutant[];
+export type IntegratedPollutant = (typeof INTEGRATED_POLLUTANTS)[number];
+
+/** The micro-environment of measured minutes whose segment has no final label. */
+export const UNKNOWN_MICRO_ENVIRONMENT = 'unknown';
 
 /** Segment means: µg/m³ for PM, ppb for NO2, ng/m³ for BC, °C, % relative humidity. */
 export type PollutantMeans = { readonly [P in Pollutant as `${P}_mean`]: number | null };
@@ -20,12 +31,19 @@ export interface ActivitySegmentRecord extends PollutantMeans {
   readonly segment_start: number;
   /** Epoch ms, exclusive. */
   readonly segment_end: number;
+  /** Cleaned sensor minutes in the segment (0..5): the minutes actually measured. */
+  readonly minutes: number;
   readonly predicted_label: string | null;
   /** 0..1. */
   readonly confidence: number | null;
   readonly declared_label: string | null;
   readonly needs_review?: boolean;
 }
+
+/** A cleaned sensor minute (`sensor.clean`, DESIGN.md §5.1) as exposure reads it: when, and the values. */
+export type SensorMinuteRecord = { readonly participant_virtual_id: string; /** Epoch ms. */ readonly time: number } & {
+  readonly [P in Pollutant]: number | null;
+};
 
 /** `gps.episodes` (DESIGN.md §5.4): a stop or a move; re-emitted with the same start while it grows. */
 export interface GpsEpisodeRecord {
@@ -61,6 +79,8 @@ export interface ActivityTimelineRecord extends PollutantMeans {
   readonly participant_virtual_id: string;
   readonly segment_start: number;
   readonly segment_end: number;
+  /** Sensor minutes measured in the segment (the segment's `minutes`); exposure weights by them. */
+  readonly minutes: number;
   readonly final_label: string | null;
   readonly label_group: string | null;
   readonly source: TimelineSource;
@@ -73,15 +93,25 @@ export interface ActivityTimelineRecord extends PollutantMeans {
 }
 
 type PollutantExposure = {
-  readonly [P in Pollutant as `${P}_mean` | `${P}_dose` | `${P}_share`]: number | null;
-};
+  readonly [P in IntegratedPollutant as `${P}_mean` | `${P}_time_integrated_concentration` | `${P}_share`]: number | null;
+} & { readonly temperature_mean: number | null; readonly humidity_mean: number | null };
 
-/** `exposure.daily` (DESIGN.md §5.5): a participant's day in one micro-environment. */
+/**
+ * `exposure.daily` (DESIGN.md §5.5): a participant's day in one micro-environment (a canonical
+ * label, or `unknown` for measured minutes without a final label), with the day's coverage.
+ */
 export interface ExposureDailyRecord extends PollutantExposure {
   readonly participant_virtual_id: string;
   /** Local day as days since 1970-01-01 (Avro `date`). */
   readonly day: number;
-  /** Canonical label. */
+  /** Canonical label or `unknown`. */
   readonly micro_environment: string;
+  /** Measured minutes spent there that day. */
   readonly minutes: number;
+  /** Measured minutes of the whole day, every micro-environment and `unknown` included. */
+  readonly day_measured_minutes: number;
+  /** Measured minutes of the day with a final label (day_measured_minutes − the `unknown` minutes). */
+  readonly day_labelled_minutes: number;
+  /** Length of the local day, minutes: 1440, or 1380 / 1500 on daylight-saving change days. */
+  readonly day_length_minutes: number;
 }

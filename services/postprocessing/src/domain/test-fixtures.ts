@@ -17,6 +17,7 @@ export function seg(i: number, label: string | null, values: Partial<ActivitySeg
     participant_virtual_id: P,
     segment_start: at(5 * i),
     segment_end: at(5 * i + 5),
+    minutes: 5,
     predicted_label: label,
     confidence: 0.7,
     declared_label: null,

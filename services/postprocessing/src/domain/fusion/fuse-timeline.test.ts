@@ -6,11 +6,12 @@ const brief = (e: { final_label: string | null; source: string; confidence: numb
 
 describe('fuseTimeline', () => {
   it('keeps the sensor label without GPS, with the whole entry shaped like activity.timeline', () => {
-    const [entry] = fuseTimeline([seg(0, 'Domicile', { declared_label: 'Domicile_tiers', pm25_mean: 12.5, bc_mean: 800 })], [], []);
+    const [entry] = fuseTimeline([seg(0, 'Domicile', { declared_label: 'Domicile_tiers', minutes: 4, pm25_mean: 12.5, bc_mean: 800 })], [], []);
     expect(entry).toEqual({
       participant_virtual_id: P,
       segment_start: at(0),
       segment_end: at(5),
+      minutes: 4,
       final_label: 'Domicile',
       label_group: 'indoor',
       source: 'sensors',

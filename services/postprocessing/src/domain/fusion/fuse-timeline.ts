@@ -93,6 +93,7 @@ export function fuseTimeline(
       participant_virtual_id: segment.participant_virtual_id,
       segment_start: segment.segment_start,
       segment_end: segment.segment_end,
+      minutes: segment.minutes,
       final_label: span.label,
       label_group: span.label === null ? null : labelGroup(span.label),
       source: span.source,

@@ -25,9 +25,9 @@ describe('updateTimelineState', () => {
       [at(10), 'Domicile', 'stop'],
     ]);
     expect(spent(exposure).map((r) => [r.day, r.micro_environment, r.minutes])).toEqual([[DAY, 'Domicile', 15]]);
-    // One row per canonical label: the others with 0 minutes and no values.
-    expect(exposure.map((r) => r.micro_environment).sort()).toEqual([...CANONICAL_LABELS].sort());
-    expect(exposure.filter((r) => r.micro_environment !== 'Domicile').every((r) => r.day === DAY && r.minutes === 0 && r.bc_dose === null && r.bc_share === null)).toBe(true);
+    // One row per canonical label and `unknown`: the others with 0 minutes and no values.
+    expect(exposure.map((r) => r.micro_environment).sort()).toEqual([...CANONICAL_LABELS, 'unknown'].sort());
+    expect(exposure.filter((r) => r.micro_environment !== 'Domicile').every((r) => r.day === DAY && r.minutes === 0 && r.bc_mean === null)).toBe(true);
   });
 
   it('emits everything on an idle flush, then never repeats an unchanged entry', () => {
@@ -47,14 +47,14 @@ describe('updateTimelineState', () => {
     updateTimelineState(state, { segments: [0, 1, 2, 3].map((i) => seg(i, 'Domicile', { bc_mean: 1000 * (i + 1) })) });
     const first = updateTimelineState(state, { flush: true });
     expect(first.timeline.map(brief)).toEqual([0, 5, 10, 15].map((m) => [at(m), 'Domicile', 'sensors']));
-    expect(spent(first.exposure).map((r) => [r.micro_environment, r.minutes, r.bc_dose, r.bc_share])).toEqual([['Domicile', 20, 50000, 1]]);
+    expect(spent(first.exposure).map((r) => [r.micro_environment, r.minutes, r.bc_time_integrated_concentration, r.bc_share])).toEqual([['Domicile', 20, 50000, 1]]);
 
     const late = updateTimelineState(state, { episodes: [move(10, 20, 'Bus', 0.9)] });
     expect(late.timeline.map(brief)).toEqual([
       [at(10), 'Bus', 'gps'],
       [at(15), 'Bus', 'gps'],
     ]);
-    expect(spent(late.exposure).map((r) => [r.micro_environment, r.minutes, r.bc_dose, r.bc_share])).toEqual([
+    expect(spent(late.exposure).map((r) => [r.micro_environment, r.minutes, r.bc_time_integrated_concentration, r.bc_share])).toEqual([
       ['Bus', 10, 35000, 0.7],
       ['Domicile', 10, 15000, 0.3],
     ]);
@@ -65,11 +65,11 @@ describe('updateTimelineState', () => {
       [at(15), 'Walk', 'review'],
     ]);
     // Bus left the day: it comes back with zero minutes so that the upsert overwrites it.
-    expect(spent(reviewed.exposure).map((r) => [r.micro_environment, r.minutes, r.bc_dose, r.bc_share])).toEqual([
+    expect(spent(reviewed.exposure).map((r) => [r.micro_environment, r.minutes, r.bc_time_integrated_concentration, r.bc_share])).toEqual([
       ['Domicile', 10, 15000, 0.3],
       ['Walk', 10, 35000, 0.7],
     ]);
-    expect(reviewed.exposure.find((r) => r.micro_environment === 'Bus')).toMatchObject({ minutes: 0, bc_dose: null, bc_share: null });
+    expect(reviewed.exposure.find((r) => r.micro_environment === 'Bus')).toMatchObject({ minutes: 0, bc_mean: null, bc_time_integrated_concentration: 0, bc_share: 0 });
     expect(updateTimelineState(state, { decisions: [decision(3, 'Walk', 2000)] }).timeline).toEqual([]);
   });
 
@@ -144,6 +144,19 @@ describe('updateTimelineState', () => {
       [hour(4, 8), 'stop'],
       [hour(4, 20), 'move'],
     ]);
+  });
+
+  it('hands a decision for a segment it does not hold to the warehouse path, and keeps it for when the segment comes', () => {
+    // A fresh state: the participant's was evicted after a silence, and a reviewer decides on yesterday.
+    const state = createTimelineState(P);
+    const review = updateTimelineState(state, { decisions: [decision(0, 'Walk')] });
+    expect(review.lateDecisions).toEqual([decision(0, 'Walk')]);
+    expect(review.timeline).toEqual([]);
+    // Had the segment only been late, the stream applies the decision when it arrives.
+    updateTimelineState(state, { segments: [seg(0, 'Bus')] });
+    expect(updateTimelineState(state, { flush: true }).timeline.map(brief)).toEqual([[at(0), 'Walk', 'review']]);
+    // A decision for a segment the state holds is applied here, not handed on.
+    expect(updateTimelineState(state, { decisions: [decision(0, 'Parc', 2000)] }).lateDecisions).toEqual([]);
   });
 
   it('refuses another participant’s record', () => {

@@ -1,9 +1,7 @@
-import { CANONICAL_LABELS } from '@polluscope/common/domain';
 import { fuseTimeline } from '../fusion/fuse-timeline.js';
 import { computeDailyExposure } from '../exposure/daily-exposure.js';
 import { localDay, localDayStartMs } from '../exposure/local-day.js';
 import {
-  POLLUTANTS,
   type ActivitySegmentRecord,
   type ActivityTimelineRecord,
   type ExposureDailyRecord,
@@ -27,14 +25,17 @@ export interface TimelineUpdate {
   /** Entries new or different from what was last emitted for their segment_start, ascending. */
   readonly timeline: ActivityTimelineRecord[];
   /**
-   * The exposure rows of each local day with a changed entry, one per canonical label: a
-   * micro-environment absent from the day comes with minutes 0 and null means, doses and shares.
+   * The exposure rows of each local day with a changed entry, the complete set of
+   * {@link computeDailyExposure} (a micro-environment absent from the day comes with 0 minutes).
    * So a day's rows never depend on what was emitted before: a micro-environment that left the day
    * (a late episode, a review), even one emitted before a restart this state never saw, is
    * overwritten by the upsert.
    */
   readonly exposure: ExposureDailyRecord[];
-  /** Decisions for segments before the horizon: the state cannot apply them (see applyReviewDecision). */
+  /**
+   * Decisions the state cannot apply, for the warehouse path (reviseReviewedDay): those before the
+   * horizon, and those for a segment the state does not hold (also kept, in case it comes later).
+   */
   readonly lateDecisions: ReviewDecisionRecord[];
   /** Segments and episodes that arrived after the state had forgotten their time; ignored. */
   readonly droppedLate: number;
@@ -45,16 +46,6 @@ const CONTEXT_SEGMENTS = 2;
 
 function sameEntry(a: ActivityTimelineRecord, b: ActivityTimelineRecord): boolean {
   return (Object.keys(b) as (keyof ActivityTimelineRecord)[]).every((key) => Object.is(a[key], b[key]));
-}
-
-function emptyExposureRow(participant: string, day: number, environment: string): ExposureDailyRecord {
-  const values: Record<string, null> = {};
-  for (const p of POLLUTANTS) {
-    values[`${p}_mean`] = null;
-    values[`${p}_dose`] = null;
-    values[`${p}_share`] = null;
-  }
-  return { participant_virtual_id: participant, day, micro_environment: environment, minutes: 0, ...values } as ExposureDailyRecord;
 }
 
 /**
@@ -138,6 +129,9 @@ export function updateTimelineState(
       continue;
     }
     const key = String(decision.segment_start);
+    // Not held: the state may have been evicted after the participant's silence, so the warehouse
+    // path corrects the stored day; kept too, for a segment that has not reached the state yet.
+    if (!state.segments[key]) lateDecisions.push(decision);
     const current = state.decisions[key];
     if (!current || decision.decided_at >= current.decided_at) state.decisions[key] = decision;
   }
@@ -165,9 +159,7 @@ export function updateTimelineState(
   const days = [...new Set(changed.map((e) => localDay(e.segment_start, params.timeZone)))].sort((a, b) => a - b);
   for (const day of days) {
     const entries = Object.values(state.emitted).filter((e) => localDay(e.segment_start, params.timeZone) === day);
-    const rows = computeDailyExposure(entries, { timeZone: params.timeZone });
-    const present = new Set(rows.map((r) => r.micro_environment));
-    exposure.push(...rows, ...CANONICAL_LABELS.filter((label) => !present.has(label)).map((label) => emptyExposureRow(state.participant, day, label)));
+    exposure.push(...computeDailyExposure(entries, { timeZone: params.timeZone }));
   }
 
   if (watermarkMs !== null) {
