@@ -116,23 +116,33 @@ describe('stop-move-detection at live rates and across restarts', () => {
     expectLiveEqualsBatch(points, [4, 5]);
   });
 
-  it('gives the same rows around gaps in the fixes (a stop cut by 10 min without a fix, a move across 10 min underground)', () => {
+  it('gives the same rows around gaps in the fixes (10 min without a fix at one place, a move across 10 min underground)', () => {
     const points = [
       ...drive(-1200, 0, 45),
       ...stay(0, 50, 300),
-      ...stay(0, 900, 1200), // 600 s without a fix: longer than maxGapS (300 s)
+      ...stay(0, 900, 1200), // 600 s without a fix, at the same place: one stop spans the gap
       ...drive(120, 1205, 1300),
       ...drive(8000, 1900, 2000), // 600 s underground, within maxMoveGapS
       ...stay(8000 + 21 * 120 + 120, 2005, 2300),
     ];
     expect(brief(batchRows(new Map([[P, points]])))).toEqual([
       ['move', 0, 45, 10],
-      ['stop', 50, 300, 51],
-      ['stop', 900, 1200, 61],
+      ['stop', 50, 1200, 112],
       ['move', 1205, 2000, 41],
       ['stop', 2005, 2300, 60],
     ]);
     expectLiveEqualsBatch(points, [6, 7]);
+  });
+
+  it('gives the same rows when the two sides of a gap are apart (the gap ends the stop)', () => {
+    const points = [...drive(-1200, 0, 45), ...stay(0, 50, 300), ...stay(400, 900, 1200), ...drive(520, 1205, 1300)];
+    expect(brief(batchRows(new Map([[P, points]])))).toEqual([
+      ['move', 0, 45, 10],
+      ['stop', 50, 300, 51],
+      ['stop', 900, 1200, 61],
+      ['move', 1205, 1300, 20],
+    ]);
+    expectLiveEqualsBatch(points, [8]);
   });
 
   it('rebuilds a stop whose candidate window slid past an absorbed outlier exactly, not from the stop start', () => {
