@@ -145,6 +145,24 @@ describe('stop-move-detection at live rates and across restarts', () => {
     expectLiveEqualsBatch(points, [8]);
   });
 
+  it('gives the batch rows for a long stop spanning a signal loss, restarted in its middle', () => {
+    // 3 h at one place with 40 min without fix in the middle (one stop, flag gap), then a drive.
+    const points = [...drive(-5520, 0, 225), ...stay(0, 230, 5600), ...stay(0, 8000, 11_030), ...drive(120, 11_035, 11_200)];
+    const rows = batchRows(new Map([[P, points]]));
+    expect(brief(rows)).toEqual([
+      ['move', 0, 225, 46],
+      ['stop', 230, 11_030, 1682], // 1075 + 607 fixes
+      ['move', 11_035, 11_200, 34],
+    ]);
+    expect(sortedRows(rows).map((v) => v.gap)).toEqual([false, true, false]);
+    expectLiveEqualsBatch(points, [21]);
+    const records = points.map((p) => record(P, p));
+    for (const timeS of [3000, 5600, 8000, 9000]) {
+      const i = records.findIndex((r) => (r.value as { time: number }).time === T0 + timeS * 1000);
+      expect(sortedRows(feed(records, 'one-by-one', new Set([i]), true).table), `restart at ${timeS} s`).toEqual(sortedRows(rows));
+    }
+  });
+
   it('rebuilds a stop whose candidate window slid past an absorbed outlier exactly, not from the stop start', () => {
     // Seeking: 60 s (160 m) does not fit with 0 s (0 m) and is absorbed as an outlier when 90 s
     // (50 m) fits; 120 s (140 m) makes the window slide to 30 s; the stop is confirmed at 150 s
