@@ -7,7 +7,7 @@
  * Points go through the same cleaning, rasterisation and detectors as `polluscope gps stops`;
  * rows dropped by the cleaner take the episode of the latest start not after them.
  *
- * Run: npx tsx bench/fixture-agreement.ts
+ * Run: npx tsx bench/fixture-agreement.ts [fixture.csv]
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,8 @@ import {
 } from '../services/stop-move-detection/src/domain/index.js';
 import { numberAt, readCsv, timeAt } from '../cli/src/csv-io.js';
 
-const FIXTURE = fileURLToPath(new URL('../../shared/fixtures/polluscope-moves-9999941.csv', import.meta.url));
+// The fixture beside the repository, or the file given as first argument (a worktree lies deeper).
+const FIXTURE = process.argv[2] ?? fileURLToPath(new URL('../../shared/fixtures/polluscope-moves-9999941.csv', import.meta.url));
 
 interface Row extends TrackPoint {
   readonly row: number;

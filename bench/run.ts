@@ -32,6 +32,8 @@ export interface BenchResult {
    */
   readonly perCpuS: number;
   readonly targetPerS: number | null;
+  /** The benchmark's own line about its output (see AlgorithmBenchmark.report). */
+  readonly note?: string;
 }
 
 function median(values: number[]): number {
@@ -41,14 +43,14 @@ function median(values: number[]): number {
 
 function measure(benchmark: AlgorithmBenchmark, size: number): BenchResult {
   const run = benchmark.prepare(size);
-  run(); // warm-up: JIT and caches
+  let output = run(); // warm-up: JIT and caches
   const wallMs: number[] = [];
   const cpuMs: number[] = [];
   const started = performance.now();
   while (wallMs.length < MIN_RUNS || performance.now() - started < MIN_TIMED_MS) {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    run();
+    output = run();
     wallMs.push(performance.now() - t0);
     const cpu = process.cpuUsage(cpu0);
     cpuMs.push((cpu.user + cpu.system) / 1000);
@@ -61,6 +63,7 @@ function measure(benchmark: AlgorithmBenchmark, size: number): BenchResult {
     perS: (size / median(wallMs)) * 1000,
     perCpuS: (size / median(cpuMs)) * 1000,
     targetPerS: benchmark.targetPerS ?? null,
+    ...(benchmark.report ? { note: benchmark.report(output, size) } : {}),
   };
 }
 
@@ -84,6 +87,7 @@ function main(): void {
       console.log(
         `${result.name.padEnd(width)} ${String(size).padStart(9)} ${`${format(result.perS)} ${result.unit}`.padStart(18)} ${format(result.perCpuS).padStart(14)} ${target.padStart(9)}  ${result.runs}${mark}`,
       );
+      if (result.note) console.log(`${''.padEnd(width)}   ${result.note}`);
     }
   }
   const loadAfter = loadAverage();

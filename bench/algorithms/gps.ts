@@ -5,7 +5,7 @@
  * (points/s, target 1,000,000 on one core).
  */
 import { cleanGpsPoints, rasterisePoints, type GpsPoint, type RasterColumns } from '@polluscope/gps-preprocessing/domain';
-import { detectStayPoints, type TrackPoint } from '@polluscope/stop-move-detection/domain';
+import { detectStayPoints, initialStayPointState, stepStayPoints, type StayPointState, type TrackPoint } from '@polluscope/stop-move-detection/domain';
 import type { AlgorithmBenchmark } from './types.js';
 
 const T0_MS = Date.UTC(2024, 2, 4, 6, 0);
@@ -75,4 +75,33 @@ const stopDetection: AlgorithmBenchmark = {
   },
 };
 
-export const gpsBenchmarks: AlgorithmBenchmark[] = [cleanRasterise, stopDetection];
+/**
+ * A stay of `size` fixes at 0.2 Hz (120,960 = 7 days) jittering within ±15 m, streamed one fix per
+ * step as the service feeds the detector; the note gives the state's size at the end (JSON bytes
+ * and points held), which must not grow with the stay (DESIGN.md §4).
+ */
+const longStop: AlgorithmBenchmark = {
+  name: 'stop detection, a stay streamed fix by fix',
+  unit: 'points',
+  sizes: [1_000, 10_000, 120_960],
+  prepare(size) {
+    const random = lcg(13);
+    const points: TrackPoint[] = Array.from({ length: size }, (_, k) => ({
+      timeMs: T0_MS + k * 5000,
+      lat: 48.85 + ((random() - 0.5) * 30) / M_PER_DEG_LAT,
+      lon: 2.35 + ((random() - 0.5) * 30) / M_PER_DEG_LON,
+      hilbert: null,
+    }));
+    return () => {
+      let state: StayPointState = initialStayPointState();
+      for (const p of points) state = stepStayPoints(state, [p], p.timeMs).state;
+      return state;
+    };
+  },
+  report: (output) => {
+    const state = output as StayPointState;
+    return `state at the end: ${JSON.stringify(state).length} bytes as JSON, ${state.points.length} points held`;
+  },
+};
+
+export const gpsBenchmarks: AlgorithmBenchmark[] = [cleanRasterise, stopDetection, longStop];

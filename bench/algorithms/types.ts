@@ -13,4 +13,6 @@ export interface AlgorithmBenchmark {
   readonly sizes: readonly number[];
   /** Builds an input of `size` units (not timed) and returns the function that processes it once (timed). */
   prepare(size: number): () => unknown;
+  /** A line about what the last run returned (e.g. the state it ended with), printed after its size. */
+  report?(output: unknown, size: number): string;
 }

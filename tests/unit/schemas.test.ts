@@ -72,15 +72,28 @@ describe('records built by the services match their schemas', () => {
   });
 
   it('gps.episodes, a stop and a move', () => {
-    const base = { startMs: Date.UTC(2026, 0, 5, 8), endMs: Date.UTC(2026, 0, 5, 8, 10), pointCount: 120, durationS: 600, firstIndex: 0, lastIndex: 119 };
+    const base = { startMs: Date.UTC(2026, 0, 5, 8), endMs: Date.UTC(2026, 0, 5, 8, 10), pointCount: 120, durationS: 600, firstIndex: 0, lastIndex: 119, gap: false };
     const stop = toEpisodeRecord('p1', { ...base, type: 'stop', centroidLat: 48.85, centroidLon: 2.35, radiusM: 20, hilbert: 123 }, null);
     const move = toEpisodeRecord(
       'p1',
-      { ...base, type: 'move', distanceM: 900, meanSpeedMps: 1.5, p50SpeedMps: 1.4, p95SpeedMps: 2, maxSpeedMps: 2.5 },
+      { ...base, type: 'move', leg: 2, gap: true, distanceM: 900, meanSpeedMps: 1.5, p50SpeedMps: 1.4, p95SpeedMps: 2, maxSpeedMps: 2.5 },
       { mode: 'Walk', probability: 0.8 },
     );
     expect(roundTrip('gps.episodes.avsc', stop)).toEqual(stop);
     expect(roundTrip('gps.episodes.avsc', move)).toEqual(move);
+    expect([stop.gap, stop.leg_index, move.gap, move.leg_index]).toEqual([false, null, true, 2]);
+  });
+
+  it('gps.episodes stays BACKWARD compatible: the new schema reads records written without gap and leg_index', () => {
+    const current = schemaOf('gps.episodes.avsc') as { fields: Array<{ name: string }> };
+    const previous = { ...current, fields: current.fields.filter((f) => f.name !== 'gap' && f.name !== 'leg_index') };
+    const writer = avro.Type.forSchema(previous as avro.Schema, { wrapUnions: false });
+    const reader = typeOf('gps.episodes.avsc');
+    const old = toEpisodeRecord('p1', { startMs: 0, endMs: 1000, pointCount: 2, durationS: 1, firstIndex: 0, lastIndex: 1, gap: false, type: 'stop', centroidLat: 48.85, centroidLon: 2.35, radiusM: 1, hilbert: null }, null);
+    delete old.gap;
+    delete old.leg_index;
+    const read = reader.fromBuffer(writer.toBuffer(old), reader.createResolver(writer)) as Record<string, unknown>;
+    expect([read.gap, read.leg_index]).toEqual([false, null]);
   });
 });
 

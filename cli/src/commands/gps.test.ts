@@ -120,15 +120,40 @@ describe('gps stops', () => {
     expect(new Set(out.slice(1).map((l) => l.split(',').at(-2)))).toEqual(new Set(['move']));
   });
 
-  it('honours --max-gap: with fixes 30 s apart and a 20 s limit, no stop forms and all fixes are one move', async () => {
+  it('honours --max-gap and --max-stop-gap: fixes 30 s apart, both limits 20 s, no stop forms and all fixes are one move', async () => {
     const input = await writeTrack();
-    await run('stops', '--input', input, '--output', join(dir, 'out.csv'), '--episodes', join(dir, 'episodes.csv'), '--max-gap', '20');
+    await run('stops', '--input', input, '--output', join(dir, 'out.csv'), '--episodes', join(dir, 'episodes.csv'), '--max-gap', '20', '--max-stop-gap', '20');
     const out = await lines(join(dir, 'out.csv'));
     expect(out.slice(1).map((l) => l.split(',').slice(4).join(','))).toEqual(order.map((k) => `r${k},move,1`));
     const episodes = await readCsv(join(dir, 'episodes.csv'));
     expect(episodes.rows.map((r) => [r.values.episode_id, r.values.episode_type, r.values.start, r.values.end, r.values.point_count])).toEqual([
       ['1', 'move', '2019-12-18T10:00:00.000Z', '2019-12-18T10:04:00.000Z', '9'],
     ]);
+  });
+
+  it('spans a gap at one place with one stop (--max-gap 20 s, --max-stop-gap default 12 h), flagged gap', async () => {
+    const input = await writeTrack();
+    await run('stops', '--input', input, '--output', join(dir, 'out.csv'), '--episodes', join(dir, 'episodes.csv'), '--max-gap', '20');
+    const episodes = await readCsv(join(dir, 'episodes.csv'));
+    expect(episodes.rows.map((r) => [r.values.episode_type, r.values.start, r.values.point_count, r.values.gap, r.values.leg_index])).toEqual([
+      ['move', '2019-12-18T10:00:00.000Z', '2', 'true', '1'],
+      ['stop', '2019-12-18T10:01:00.000Z', '5', 'true', ''],
+      ['move', '2019-12-18T10:03:30.000Z', '2', 'true', '1'],
+    ]);
+  });
+
+  it('derives the jitter and excursion limits from --max-diameter: with 3 m, a walk away at 5 m/s ends the stop', async () => {
+    const input = join(dir, 'walk.csv');
+    const fixes: Array<[number, number, number]> = [[0, 0, 0], [1, 0, 1], [0, 1, 2], [1, 1, 3], ...[1, 2, 3, 4, 5, 6].map((k): [number, number, number] => [1 + 5 * k, 1, 3 + k])];
+    await writeFile(input, ['participant_virtual_id,time,lon,lat', ...fixes.map(([x, y, t]) => `p1,${time(t)},${lon(x)},${lat(y)}`)].join('\n'));
+    await run('stops', '--input', input, '--output', join(dir, 'out.csv'), '--episodes', join(dir, 'episodes.csv'), '--max-diameter', '3', '--min-duration', '2');
+    const episodes = await readCsv(join(dir, 'episodes.csv'));
+    expect(episodes.rows.map((r) => [r.values.episode_type, r.values.duration_s, r.values.point_count])).toEqual([
+      ['stop', '3', '4'],
+      ['move', '5', '6'],
+    ]);
+    await run('stops', '--input', input, '--output', join(dir, 'out.csv'), '--episodes', join(dir, 'episodes.csv'), '--max-diameter', '3', '--min-duration', '2', '--max-jitter', '100', '--max-excursion', '200');
+    expect((await readCsv(join(dir, 'episodes.csv'))).rows.map((r) => [r.values.episode_type, r.values.point_count])).toEqual([['stop', '10']]);
   });
 
   it('honours --max-move-gap: with fixes 30 s apart and both limits at 20 s, every fix is its own move', async () => {

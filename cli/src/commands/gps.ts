@@ -124,6 +124,8 @@ const EPISODE_COLUMNS = [
   'max_speed_mps',
   'transport_mode',
   'transport_probability',
+  'gap',
+  'leg_index',
 ] as const;
 
 function episodeRecord(p: ParticipantEpisodes, k: number, model: TransportModel | null): Record<string, unknown> {
@@ -136,6 +138,8 @@ function episodeRecord(p: ParticipantEpisodes, k: number, model: TransportModel 
     end: formatTime(e.endMs),
     duration_s: e.durationS,
     point_count: e.pointCount,
+    gap: e.gap,
+    leg_index: e.type === 'move' ? e.leg : null,
   };
   if (e.type === 'stop') {
     Object.assign(record, { centroid_lat: e.centroidLat, centroid_lon: e.centroidLon, radius_m: e.radiusM, hilbert: e.hilbert });
@@ -295,6 +299,16 @@ export function registerGpsCommands(program: Command): void {
       positiveNumber('--max-move-gap'),
       defaultStayPointParams.maxMoveGapS,
     )
+    .option(
+      '--max-stop-gap <s>',
+      'stay-point: a gap between fixes at one place (sides within --max-diameter) of at most this is spanned by one stop, seconds (at least --max-gap)',
+      positiveNumber('--max-stop-gap'),
+      defaultStayPointParams.maxStopGapS,
+    )
+    .option('--max-jitter <m>', 'stay-point: a confirmed stop keeps fixes within this of its centroid, metres (default: --max-diameter)', positiveNumber('--max-jitter'))
+    .option('--max-excursion <m>', 'stay-point: an excursion absorbed into a stop stays within this of its centroid, metres (default: 2 × --max-diameter)', positiveNumber('--max-excursion'))
+    .option('--leg-speed <mps>', 'stay-point: moves split into legs where step speeds cross this for --min-leg-duration, m/s', positiveNumber('--leg-speed'), defaultStayPointParams.legSpeedMps)
+    .option('--min-leg-duration <s>', 'stay-point: shortest leg, seconds', positiveNumber('--min-leg-duration'), defaultStayPointParams.minLegDurationS)
     .option('--transport-model <file>', 'classify moves with this model (episodes file only)')
     .action(
       async (
@@ -308,12 +322,20 @@ export function registerGpsCommands(program: Command): void {
           minPoints: number;
           maxGap: number;
           maxMoveGap: number;
+          maxStopGap: number;
+          maxJitter?: number;
+          maxExcursion?: number;
+          legSpeed: number;
+          minLegDuration: number;
           transportModel?: string;
         },
         command: Command,
       ) => {
         if (options.maxMoveGap < options.maxGap) {
           command.error(`error: --max-move-gap (${options.maxMoveGap} s) must be at least --max-gap (${options.maxGap} s)`, { code: 'polluscope.invalidGaps' });
+        }
+        if (options.maxStopGap < options.maxGap) {
+          command.error(`error: --max-stop-gap (${options.maxStopGap} s) must be at least --max-gap (${options.maxGap} s)`, { code: 'polluscope.invalidGaps' });
         }
         const model = options.transportModel ? await loadTransportModel(options.transportModel) : null;
         const table = await readCsv(options.input);
@@ -327,6 +349,11 @@ export function registerGpsCommands(program: Command): void {
             minPoints: options.minPoints,
             maxGapS: options.maxGap,
             maxMoveGapS: options.maxMoveGap,
+            maxStopGapS: options.maxStopGap,
+            maxJitterM: options.maxJitter,
+            maxExcursionM: options.maxExcursion,
+            legSpeedMps: options.legSpeed,
+            minLegDurationS: options.minLegDuration,
           },
           transportModel: model,
         });

@@ -45,6 +45,7 @@ export const PLAUSIBLE_CONFUSIONS: Readonly<Record<CanonicalLabel, readonly Cano
   Train: ['Métro'],
   Voiture: ['Bus', 'Motorcycle'],
   Motorcycle: ['Voiture'],
+  Tramway: ['Bus', 'Métro'],
 });
 
 /** Old labels still found in exports; each normalises to its canonical label (DESIGN.md §6). */

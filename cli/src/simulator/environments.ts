@@ -93,6 +93,8 @@ export const MICRO_ENVIRONMENTS: Readonly<Record<CanonicalLabel, MicroEnvironmen
   // In-cabin air follows the exhaust of the car ahead: the highest NO2 and BC.
   Voiture: profile({ exposure: 'vehicle', pm25: [3, 100], no2: [20, 240], bc: [1000, 35000], temperature: [0, 35], humidity: [15, 90] }),
   Motorcycle: profile({ exposure: 'outdoor', pm25: [3, 100], no2: [20, 240], bc: [1000, 35000], temperature: OUTDOOR_T, humidity: OUTDOOR_RH }),
+  // Not simulated as a mode (DESIGN.md §6 makes it a label); profile of an electric street vehicle, as the bus.
+  Tramway: profile({ exposure: 'vehicle', pm25: [5, 100], no2: [15, 180], bc: [800, 20000], temperature: [5, 32], humidity: [20, 95] }),
 });
 
 /** Labels whose minutes are stays (the person is stationary); the others are moves. */

@@ -142,6 +142,8 @@ CREATE TABLE IF NOT EXISTS gps_episodes (
   speed_max_mps double precision,
   transport_mode text,
   transport_probability double precision,
+  gap boolean NOT NULL DEFAULT false,
+  leg_index integer,
   centroid geometry(Point, 4326) GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(centroid_lon, centroid_lat), 4326)) STORED,
   PRIMARY KEY (participant_virtual_id, episode_start)
 );
@@ -155,7 +157,7 @@ COMMENT ON COLUMN gps_episodes.point_count IS 'Points in the episode.';
 COMMENT ON COLUMN gps_episodes.duration_s IS 'Duration, seconds.';
 COMMENT ON COLUMN gps_episodes.centroid_lat IS 'Stop centroid latitude.';
 COMMENT ON COLUMN gps_episodes.centroid_lon IS 'Stop centroid longitude.';
-COMMENT ON COLUMN gps_episodes.radius_m IS 'Stop radius, metres.';
+COMMENT ON COLUMN gps_episodes.radius_m IS 'Stop radius: largest distance from the centroid to the stop''s farthest point in one of 36 directions (at least 99.6 % of the largest distance to any point), metres.';
 COMMENT ON COLUMN gps_episodes.hilbert IS 'Stop centroid''s Hilbert cell.';
 COMMENT ON COLUMN gps_episodes.distance_m IS 'Move length, metres.';
 COMMENT ON COLUMN gps_episodes.speed_mean_mps IS 'Mean speed, m/s.';
@@ -164,6 +166,12 @@ COMMENT ON COLUMN gps_episodes.speed_p95_mps IS '95th percentile speed, m/s.';
 COMMENT ON COLUMN gps_episodes.speed_max_mps IS 'Maximum speed, m/s.';
 COMMENT ON COLUMN gps_episodes.transport_mode IS 'Predicted transport mode of a move.';
 COMMENT ON COLUMN gps_episodes.transport_probability IS 'Probability of the transport mode, 0..1.';
+-- Added with stops spanning signal loss and moves split into legs (DESIGN.md §5.4): warehouses
+-- created before get the columns here.
+ALTER TABLE gps_episodes ADD COLUMN IF NOT EXISTS gap boolean NOT NULL DEFAULT false;
+ALTER TABLE gps_episodes ADD COLUMN IF NOT EXISTS leg_index integer;
+COMMENT ON COLUMN gps_episodes.gap IS 'True when the episode spans a time without fix longer than maxGapS (a stop at one place through a signal loss; a move across an underground ride).';
+COMMENT ON COLUMN gps_episodes.leg_index IS 'Moves: position of the leg in its move, from 1; consecutive legs share their boundary point (one ends where the next starts). Null for stops.';
 
 -- A 5-minute segment of the fused timeline (DESIGN.md §5.5).
 CREATE TABLE IF NOT EXISTS activity_timeline (

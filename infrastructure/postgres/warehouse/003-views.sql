@@ -202,12 +202,19 @@ SELECT
   e.transport_probability,
   e.centroid
 FROM gps_clean g
-LEFT JOIN gps_episodes e
-  ON e.participant_virtual_id = g.participant_virtual_id
- AND g.time >= e.episode_start
- AND g.time <= e.episode_end;
+-- Consecutive legs of a move share their boundary point: it takes the later leg, as in
+-- `polluscope gps stops`, so each point appears once.
+LEFT JOIN LATERAL (
+  SELECT x.episode_start, x.episode_end, x.episode_type, x.transport_mode, x.transport_probability, x.centroid
+  FROM gps_episodes x
+  WHERE x.participant_virtual_id = g.participant_virtual_id
+    AND g.time >= x.episode_start
+    AND g.time <= x.episode_end
+  ORDER BY x.episode_start DESC
+  LIMIT 1
+) e ON true;
 
-COMMENT ON VIEW gps_points_with_episode IS 'Each cleaned GPS point with the episode (stop or move) whose [episode_start, episode_end] contains its time; episode columns are null for a point in no episode.';
+COMMENT ON VIEW gps_points_with_episode IS 'Each cleaned GPS point with the episode (stop or move leg) whose [episode_start, episode_end] contains its time, the later one for the point two legs share; episode columns are null for a point in no episode.';
 COMMENT ON COLUMN gps_points_with_episode.participant_virtual_id IS 'The volunteer''s pseudonymous id.';
 COMMENT ON COLUMN gps_points_with_episode.time IS 'Fix time, timestamptz.';
 COMMENT ON COLUMN gps_points_with_episode.lat IS 'Latitude, degrees WGS84.';

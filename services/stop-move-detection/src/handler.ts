@@ -4,6 +4,7 @@
  * transport mode from the random-forest model once they end.
  */
 import {
+  DEFAULT_PARTICIPANT_RETENTION_MS,
   fields,
   keyedStage,
   parseFields,
@@ -46,7 +47,10 @@ export interface StopMoveHandlerOptions {
   readonly allowedLatenessMs: number;
   readonly idleTimeoutMs: number;
   readonly stayPoint?: StayPointParams;
-  /** Processing time a silent participant's state is kept, ms (default: the runtime's 2 h). */
+  /**
+   * Processing time a silent participant's state is kept, ms; default
+   * {@link minParticipantRetentionMs} of the stay-point parameters (13 h with the defaults).
+   */
   readonly retentionMs?: number;
   /** The transport model in use (it may be reloaded), or null when none is loaded. */
   readonly transportModel: () => TransportModel | null;
@@ -102,7 +106,19 @@ export function toEpisodeRecord(
     speed_max_mps: move?.maxSpeedMps ?? null,
     transport_mode: transport?.mode ?? null,
     transport_probability: transport?.probability ?? null,
+    gap: episode.gap,
+    leg_index: move?.leg ?? null,
   };
+}
+
+/**
+ * The least retention that keeps results equal to the batch ones: a participant silent through a
+ * gap spent in one place (up to maxStopGapS, a night at home) or inside a move (up to
+ * maxMoveGapS) must find its open stop or move again, so the longer of the two plus 1 h of
+ * margin for lateness and idle flushes, ms; never below the runtime's default (2 h).
+ */
+export function minParticipantRetentionMs(maxStopGapS: number, maxMoveGapS: number): number {
+  return Math.max(DEFAULT_PARTICIPANT_RETENTION_MS, Math.max(maxStopGapS, maxMoveGapS) * 1000 + 3_600_000);
 }
 
 export function createStopMoveHandler(options: StopMoveHandlerOptions): KeyedStage<ParticipantEpisodes> {
@@ -143,7 +159,7 @@ export function createStopMoveHandler(options: StopMoveHandlerOptions): KeyedSta
     service: 'stop-move-detection',
     parse: (_topic, value) => parseGpsClean(value),
     idleTimeoutMs: options.idleTimeoutMs,
-    retentionMs: options.retentionMs,
+    retentionMs: options.retentionMs ?? minParticipantRetentionMs(params.maxStopGapS, params.maxMoveGapS),
     createState: () => ({ detector: initialStayPointState(), points: [], replayFrom: null, maxEventMs: Number.NEGATIVE_INFINITY }),
     oldestHeldOffset: (state) => {
       const first = state.points[0]?.offset ?? null;

@@ -116,23 +116,51 @@ describe('stop-move-detection at live rates and across restarts', () => {
     expectLiveEqualsBatch(points, [4, 5]);
   });
 
-  it('gives the same rows around gaps in the fixes (a stop cut by 10 min without a fix, a move across 10 min underground)', () => {
+  it('gives the same rows around gaps in the fixes (10 min without a fix at one place, a move across 10 min underground)', () => {
     const points = [
       ...drive(-1200, 0, 45),
       ...stay(0, 50, 300),
-      ...stay(0, 900, 1200), // 600 s without a fix: longer than maxGapS (300 s)
+      ...stay(0, 900, 1200), // 600 s without a fix, at the same place: one stop spans the gap
       ...drive(120, 1205, 1300),
       ...drive(8000, 1900, 2000), // 600 s underground, within maxMoveGapS
       ...stay(8000 + 21 * 120 + 120, 2005, 2300),
     ];
     expect(brief(batchRows(new Map([[P, points]])))).toEqual([
       ['move', 0, 45, 10],
-      ['stop', 50, 300, 51],
-      ['stop', 900, 1200, 61],
+      ['stop', 50, 1200, 112],
       ['move', 1205, 2000, 41],
       ['stop', 2005, 2300, 60],
     ]);
     expectLiveEqualsBatch(points, [6, 7]);
+  });
+
+  it('gives the same rows when the two sides of a gap are apart (the gap ends the stop)', () => {
+    const points = [...drive(-1200, 0, 45), ...stay(0, 50, 300), ...stay(400, 900, 1200), ...drive(520, 1205, 1300)];
+    expect(brief(batchRows(new Map([[P, points]])))).toEqual([
+      ['move', 0, 45, 10],
+      ['stop', 50, 300, 51],
+      ['stop', 900, 1200, 61],
+      ['move', 1205, 1300, 20],
+    ]);
+    expectLiveEqualsBatch(points, [8]);
+  });
+
+  it('gives the batch rows for a long stop spanning a signal loss, restarted in its middle', () => {
+    // 3 h at one place with 40 min without fix in the middle (one stop, flag gap), then a drive.
+    const points = [...drive(-5520, 0, 225), ...stay(0, 230, 5600), ...stay(0, 8000, 11_030), ...drive(120, 11_035, 11_200)];
+    const rows = batchRows(new Map([[P, points]]));
+    expect(brief(rows)).toEqual([
+      ['move', 0, 225, 46],
+      ['stop', 230, 11_030, 1682], // 1075 + 607 fixes
+      ['move', 11_035, 11_200, 34],
+    ]);
+    expect(sortedRows(rows).map((v) => v.gap)).toEqual([false, true, false]);
+    expectLiveEqualsBatch(points, [21]);
+    const records = points.map((p) => record(P, p));
+    for (const timeS of [3000, 5600, 8000, 9000]) {
+      const i = records.findIndex((r) => (r.value as { time: number }).time === T0 + timeS * 1000);
+      expect(sortedRows(feed(records, 'one-by-one', new Set([i]), true).table), `restart at ${timeS} s`).toEqual(sortedRows(rows));
+    }
   });
 
   it('rebuilds a stop whose candidate window slid past an absorbed outlier exactly, not from the stop start', () => {

@@ -20,6 +20,7 @@ export const CANONICAL_LABELS = [
   'Train',
   'Voiture',
   'Motorcycle',
+  'Tramway',
 ] as const;
 
 export type CanonicalLabel = (typeof CANONICAL_LABELS)[number];
@@ -42,6 +43,7 @@ const GROUP_OF: Readonly<Record<CanonicalLabel, LabelGroup>> = Object.freeze({
   Train: 'transport',
   Voiture: 'transport',
   Motorcycle: 'transport',
+  Tramway: 'transport',
 });
 
 const ALIASES: Readonly<Record<string, CanonicalLabel>> = Object.freeze({
@@ -50,6 +52,8 @@ const ALIASES: Readonly<Record<string, CanonicalLabel>> = Object.freeze({
   Domicile_tiers: 'Domicile',
   Voiture_arrêt: 'Voiture',
   Train_arrêt: 'Train',
+  Tram: 'Tramway',
+  Moto: 'Motorcycle',
 });
 
 const UNKNOWN = new Set(['', 'inconnu', 'nan', 'none', 'null', 'unknown']);
@@ -62,13 +66,14 @@ export function isCanonicalLabel(value: string): value is CanonicalLabel {
 
 /**
  * Maps a declared or predicted label to its canonical form; `null` means unknown
- * (Inconnu, nan, None, empty) or a label outside the vocabulary.
+ * (Inconnu, nan, None, empty) or a label outside the vocabulary. Labels are compared after
+ * Unicode NFC normalisation and trimming, case kept: 'Me\u0301tro' (decomposed é) is 'Métro'.
  *
  * @example normaliseLabel('Rue') // 'Walk'
  */
 export function normaliseLabel(raw: string | null | undefined): CanonicalLabel | null {
   if (raw === null || raw === undefined) return null;
-  const trimmed = raw.trim();
+  const trimmed = raw.normalize('NFC').trim();
   if (UNKNOWN.has(trimmed.toLowerCase())) return null;
   if (isCanonicalLabel(trimmed)) return trimmed;
   return ALIASES[trimmed] ?? null;

@@ -24,7 +24,7 @@ export function validateReviewLabel(raw: unknown): ReviewLabelValidation {
   if (typeof raw !== 'string') return { ok: false, reason: `label must be a string, got ${raw === null ? 'null' : typeof raw}` };
   const label = normaliseLabel(raw);
   if (label !== null) return { ok: true, label };
-  const accepted = `accepted labels: ${CANONICAL_LABELS.join(', ')} (or an alias: Rue, Bureau_tiers, Domicile_tiers, Voiture_arrêt, Train_arrêt)`;
+  const accepted = `accepted labels: ${CANONICAL_LABELS.join(', ')} (or an alias: Rue, Bureau_tiers, Domicile_tiers, Voiture_arrêt, Train_arrêt, Tram, Moto)`;
   const trimmed = raw.trim();
   if (UNKNOWN_WORDS.has(trimmed.toLowerCase())) {
     return { ok: false, reason: `label '${raw}' means unknown; a review must choose a micro-environment; ${accepted}` };

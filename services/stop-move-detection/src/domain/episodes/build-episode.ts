@@ -6,7 +6,8 @@ import { quantileSorted } from './quantile.js';
 /**
  * Statistics of the episode made of `points[first..last]` (DESIGN.md §5.4). Points whose
  * `isOutlier(i)` is true count in `pointCount` but not in the geometry or speeds.
- * `indexBase` is added to the indices the episode reports.
+ * `indexBase` is added to the indices the episode reports. A step longer than `maxGapMs` sets
+ * `gap`; `leg` is the move's leg number (1 for a whole move).
  *
  * @example buildEpisode('stop', points, 0, points.length - 1).radiusM
  */
@@ -17,9 +18,13 @@ export function buildEpisode(
   last: number,
   isOutlier: (i: number) => boolean = () => false,
   indexBase = 0,
+  maxGapMs = Number.POSITIVE_INFINITY,
+  leg = 1,
 ): Episode {
   const startMs = points[first]!.timeMs;
   const endMs = points[last]!.timeMs;
+  let gap = false;
+  for (let i = first + 1; i <= last && !gap; i++) gap = points[i]!.timeMs - points[i - 1]!.timeMs > maxGapMs;
   const base = {
     startMs,
     endMs,
@@ -27,8 +32,9 @@ export function buildEpisode(
     durationS: (endMs - startMs) / 1000,
     firstIndex: first + indexBase,
     lastIndex: last + indexBase,
+    gap,
   };
-  return type === 'stop' ? stopStatistics(base, points, first, last, isOutlier) : moveStatistics(base, points, first, last, isOutlier);
+  return type === 'stop' ? stopStatistics(base, points, first, last, isOutlier) : moveStatistics(base, points, first, last, isOutlier, leg);
 }
 
 type Base = Omit<StopEpisode, 'type' | 'centroidLat' | 'centroidLon' | 'radiusM' | 'hilbert'>;
@@ -65,7 +71,7 @@ function stopStatistics(base: Base, points: readonly TrackPoint[], first: number
   return { type: 'stop', ...base, centroidLat, centroidLon, radiusM, hilbert };
 }
 
-function moveStatistics(base: Base, points: readonly TrackPoint[], first: number, last: number, isOutlier: (i: number) => boolean): MoveEpisode {
+function moveStatistics(base: Base, points: readonly TrackPoint[], first: number, last: number, isOutlier: (i: number) => boolean, leg: number): MoveEpisode {
   const speeds: number[] = [];
   let distanceM = 0;
   let prev: TrackPoint | null = null;
@@ -84,12 +90,13 @@ function moveStatistics(base: Base, points: readonly TrackPoint[], first: number
     prev = p;
   }
   if (speeds.length === 0) {
-    return { type: 'move', ...base, distanceM, meanSpeedMps: null, p50SpeedMps: null, p95SpeedMps: null, maxSpeedMps: null };
+    return { type: 'move', ...base, leg, distanceM, meanSpeedMps: null, p50SpeedMps: null, p95SpeedMps: null, maxSpeedMps: null };
   }
   const sorted = Float64Array.from(speeds).sort();
   return {
     type: 'move',
     ...base,
+    leg,
     distanceM,
     meanSpeedMps: distanceM / ((lastMs - firstMs) / 1000),
     p50SpeedMps: quantileSorted(sorted, 0.5),

@@ -7,6 +7,8 @@ interface EpisodeBase {
   readonly durationS: number;
   readonly firstIndex: number;
   readonly lastIndex: number;
+  /** True when the episode spans a time without fix longer than the detector's maxGapS. */
+  readonly gap: boolean;
 }
 
 export interface StopEpisode extends EpisodeBase {
@@ -21,6 +23,12 @@ export interface StopEpisode extends EpisodeBase {
 
 export interface MoveEpisode extends EpisodeBase {
   readonly type: 'move';
+  /**
+   * Position of this leg in its move, from 1 (DESIGN.md §5.4: a move splits into legs at sustained
+   * changes of speed regime). Consecutive legs share their boundary point: one ends where the next
+   * starts.
+   */
+  readonly leg: number;
   /** Sum of haversine steps between the move's points, metres. */
   readonly distanceM: number;
   /** distanceM / durationS; null for a one-point move. */

@@ -124,6 +124,8 @@ describe('detectStayPoints', () => {
         durationS: 0,
         firstIndex: 0,
         lastIndex: 0,
+        gap: false,
+        leg: 1,
         distanceM: 0,
         meanSpeedMps: null,
         p50SpeedMps: null,
@@ -182,10 +184,13 @@ describe('stepStayPoints', () => {
       ['move', 0, 30_000, true],
       ['stop', 60_000, 180_000, false],
     ]);
-    expect(r.earliestNeededMs).toBe(60_000);
-    // 210 s is outside: a suspect, so the stop does not change yet.
+    // A confirmed stop is a summary: no point is held (DESIGN.md §4, bounded memory).
+    expect(r.earliestNeededMs).toBeNull();
+    expect(r.state.points).toEqual([]);
+    // 210 s is outside: a suspect, so the stop does not change yet; the suspect is held.
     r = stepStayPoints(r.state, points.slice(7, 8), 210_000);
     expect(r.changes).toEqual([]);
+    expect(r.earliestNeededMs).toBe(210_000);
     // 240 s is outside too: the stop ends before 210 s, and the open move starts there.
     r = stepStayPoints(r.state, points.slice(8, 9), 240_000);
     expect(r.changes.map((c) => [c.episode.type, c.episode.startMs, c.episode.endMs, c.final])).toEqual([
@@ -210,8 +215,8 @@ describe('stepStayPoints', () => {
 });
 
 describe('detectStayPoints: gaps, minimum points, jitter and excursions', () => {
-  it('ends a stop at a gap longer than maxGapS and starts afresh after it', () => {
-    const points = [...stopAround(0, 0), ...stopAround(0, 421)]; // 301 s without a fix
+  it('ends a stop at a gap longer than maxGapS whose sides are apart, and starts afresh after it', () => {
+    const points = [...stopAround(0, 0), ...stopAround(200, 421)]; // 301 s without a fix, 200 m away
     expect(brief(detectStayPoints(points))).toEqual([
       ['stop', 0, 120, 5],
       ['stop', 421, 541, 5],
@@ -224,7 +229,7 @@ describe('detectStayPoints: gaps, minimum points, jitter and excursions', () => 
   });
 
   it('ends a stop at a gap and starts a move at the first fix after it', () => {
-    const points = [...stopAround(0, 0), pt(0, 0, 421), pt(300, 0, 451), pt(600, 0, 481)];
+    const points = [...stopAround(0, 0), pt(150, 0, 421), pt(300, 0, 451), pt(600, 0, 481)];
     expect(brief(detectStayPoints(points))).toEqual([
       ['stop', 0, 120, 5],
       ['move', 421, 481, 3],
@@ -286,7 +291,7 @@ describe('detectStayPoints: gaps, minimum points, jitter and excursions', () => 
 
   it('keeps the unconfirmed candidate window before a long gap in the move it ends', () => {
     // The three fixes at x = 600 span 60 s: not a stop yet, so they end the move before the gap.
-    const points = [pt(0, 0, 0), pt(300, 0, 30), pt(600, 0, 60), pt(605, 0, 90), pt(600, 5, 120), pt(605, 5, 7320), pt(900, 0, 7350)];
+    const points = [pt(0, 0, 0), pt(300, 0, 30), pt(600, 0, 60), pt(605, 0, 90), pt(600, 5, 120), pt(905, 5, 7320), pt(1200, 0, 7350)];
     expect(brief(detectStayPoints(points))).toEqual([
       ['move', 0, 120, 5],
       ['move', 7320, 7350, 2],
@@ -294,26 +299,26 @@ describe('detectStayPoints: gaps, minimum points, jitter and excursions', () => 
   });
 
   it('applies the stop rules unchanged around a long gap: a stop ends at it, a stop or a move starts after it', () => {
-    expect(brief(detectStayPoints([...stopAround(0, 0), ...stopAround(0, 7320)]))).toEqual([
+    expect(brief(detectStayPoints([...stopAround(0, 0), ...stopAround(500, 7320)]))).toEqual([
       ['stop', 0, 120, 5],
       ['stop', 7320, 7440, 5],
     ]);
-    expect(brief(detectStayPoints([...stopAround(0, 0), pt(0, 0, 7320), pt(300, 0, 7350), pt(600, 0, 7380)]))).toEqual([
+    expect(brief(detectStayPoints([...stopAround(0, 0), pt(300, 0, 7320), pt(600, 0, 7350), pt(900, 0, 7380)]))).toEqual([
       ['stop', 0, 120, 5],
       ['move', 7320, 7380, 3],
     ]);
     // A move, a 2-h gap, then a stop where the move ended: the stop starts at the first fix after the gap.
-    expect(brief(detectStayPoints([pt(-600, 0, 0), pt(-300, 0, 30), pt(0, 0, 60), ...stopAround(0, 7260)]))).toEqual([
+    expect(brief(detectStayPoints([pt(-600, 0, 0), pt(-300, 0, 30), pt(0, 0, 60), ...stopAround(400, 7260)]))).toEqual([
       ['move', 0, 60, 3],
       ['stop', 7260, 7380, 5],
     ]);
   });
 
-  it('does not let a candidate window span a gap inside a move: a stop after it starts at its first fix', () => {
-    // Before the gap the fixes at x = 0 span 60 s; after it, 120 s. Together they would be a stop.
+  it('does not let a candidate window span a gap whose sides are apart: a stop after it starts at its first fix', () => {
+    // Before the gap the fixes at x = 0 span 60 s; after it, 120 s at x = 150, 150 m away.
     const before = [pt(-600, 0, 0), pt(-300, 0, 30), pt(0, 0, 60), pt(5, 0, 90), pt(0, 5, 120)];
-    expect(brief(detectStayPoints([...before, pt(0, 0, 720), pt(5, 5, 750)]))).toEqual([['move', 0, 750, 7]]);
-    expect(brief(detectStayPoints([...before, ...stopAround(0, 720)]))).toEqual([
+    expect(brief(detectStayPoints([...before, pt(150, 0, 720), pt(155, 5, 750)]))).toEqual([['move', 0, 750, 7]]);
+    expect(brief(detectStayPoints([...before, ...stopAround(150, 720)]))).toEqual([
       ['move', 0, 120, 5],
       ['stop', 720, 840, 5],
     ]);
@@ -400,13 +405,13 @@ describe('stepStayPoints with gaps, jitter and excursions', () => {
     pt(600, 5, 240),
     pt(690, 0, 270), // jitter 87 m from the centroid
     pt(605, 0, 300),
-    pt(610, 0, 700), // after a 400 s gap
-    pt(600, 0, 730),
-    pt(605, 5, 760),
-    pt(600, 0, 790),
-    pt(610, 5, 820),
-    pt(1000, 0, 850),
-    pt(1400, 0, 880),
+    pt(820, 0, 700), // after a 400 s gap, 215 m away
+    pt(810, 0, 730),
+    pt(815, 5, 760),
+    pt(810, 0, 790),
+    pt(820, 5, 820),
+    pt(1100, 0, 850),
+    pt(1500, 0, 880),
   ];
   const expected = [
     ['move', 0, 30, 2],
@@ -505,5 +510,152 @@ describe('stepStayPoints with gaps, jitter and excursions', () => {
     expect(r.state.points.map((p) => p.timeMs)).toEqual([7_260_000, 7_290_000]);
     r = stepStayPoints(r.state, [pt(6200, 0, 7320)], Number.POSITIVE_INFINITY);
     expect(r.changes.map((c) => [c.episode.type, c.episode.startMs, c.episode.endMs, c.final])).toEqual([['move', 7_260_000, 7_320_000, true]]);
+  });
+});
+
+describe('detectStayPoints: limits derived from the diameter (DESIGN.md §5.4)', () => {
+  it('with maxDiameterM 3 and minDurationS 2, ends the stop as soon as the person walks away at 5 m/s', () => {
+    const stay = [pt(0, 0, 0), pt(1, 0, 1), pt(0, 1, 2), pt(1, 1, 3)];
+    const walk = [1, 2, 3, 4, 5, 6].map((k) => pt(1 + 5 * k, 1, 3 + k));
+    const params = { ...defaultStayPointParams, maxDiameterM: 3, minDurationS: 2 };
+    // Jitter 3 m and excursion 6 m: the first step (4.5 m from the centroid) is a suspect, the
+    // second and third are beyond 6 m, so the stop ends at its last fix inside.
+    expect(brief(detectStayPoints([...stay, ...walk], params))).toEqual([
+      ['stop', 0, 3, 4],
+      ['move', 4, 9, 6],
+    ]);
+    // The old fixed limits (jitter 100 m, excursion 200 m) kept the walk inside the stop.
+    expect(brief(detectStayPoints([...stay, ...walk], { ...params, maxJitterM: 100, maxExcursionM: 200 }))).toEqual([['stop', 0, 9, 10]]);
+  });
+});
+
+describe('detectStayPoints: signal loss (DESIGN.md §5.4)', () => {
+  const hours = (h: number) => h * 3600;
+
+  it('makes one stop spanning a night at home without fix, flagged gap', () => {
+    const points = [pt(-600, 0, 0), pt(-300, 0, 30), ...stopAround(0, 60), ...stopAround(20, hours(8))];
+    const episodes = detectStayPoints(points);
+    expect(brief(episodes)).toEqual([
+      ['move', 0, 30, 2],
+      ['stop', 60, hours(8) + 120, 10],
+    ]);
+    expect(episodes.map((e) => e.gap)).toEqual([false, true]);
+  });
+
+  it('makes one stop spanning the gap when the fix was lost before the stop was confirmed', () => {
+    // Two fixes on arrival (60 s), 10 h without fix, then fixes at the same place.
+    const points = [pt(-600, 0, 0), pt(-300, 0, 30), pt(0, 0, 60), pt(5, 0, 90), pt(5, 5, 90 + hours(10)), pt(0, 5, 120 + hours(10))];
+    const episodes = detectStayPoints(points);
+    expect(brief(episodes)).toEqual([
+      ['move', 0, 30, 2],
+      ['stop', 60, 120 + hours(10), 4],
+    ]);
+    expect(episodes[1]?.gap).toBe(true);
+  });
+
+  it('does not span a gap longer than maxStopGapS (a tablet off for days)', () => {
+    const points = [...stopAround(0, 0), ...stopAround(0, hours(13))];
+    expect(brief(detectStayPoints(points))).toEqual([
+      ['stop', 0, 120, 5],
+      ['stop', hours(13), hours(13) + 120, 5],
+    ]);
+    expect(brief(detectStayPoints(points, { ...defaultStayPointParams, maxStopGapS: hours(14) }))).toEqual([['stop', 0, hours(13) + 120, 10]]);
+  });
+
+  it('keeps an underground ride (a gap whose sides are apart) inside a move, never in a stop', () => {
+    // Walk to the station, 12 min without fix, come out 5 km away, walk on.
+    const points = [...stopAround(0, 0), pt(150, 0, 150), pt(200, 0, 180), pt(5200, 0, 900), pt(5250, 0, 930), pt(5300, 0, 960)];
+    const episodes = detectStayPoints(points);
+    expect(brief(episodes).filter((e) => e[0] === 'stop')).toEqual([['stop', 0, 120, 5]]);
+    const moves = episodes.filter((e) => e.type === 'move');
+    expect(moves[0]!.startMs).toBe(150_000);
+    expect(moves.at(-1)!.endMs).toBe(960_000);
+    expect(moves.some((m) => m.gap && m.startMs <= 180_000 && m.endMs >= 900_000)).toBe(true);
+  });
+
+  it('ends the move before a long gap a candidate window spanned, once the window slides past it', () => {
+    // A and B lie 50 m apart on both sides of a 2-h gap but make no stop (2 fixes); then the
+    // person moves on: the move must not span the 2-h gap.
+    const points = [pt(-600, 0, 0), pt(-300, 0, 30), pt(0, 0, 60), pt(50, 0, 60 + hours(2)), pt(350, 0, 90 + hours(2)), pt(650, 0, 120 + hours(2))];
+    expect(brief(detectStayPoints(points))).toEqual([
+      ['move', 0, 60, 3],
+      ['move', 60 + hours(2), 120 + hours(2), 3],
+    ]);
+  });
+});
+
+describe('detectStayPoints: legs (DESIGN.md §5.4)', () => {
+  /** Fixes every 10 s from (x0, 0) at t0 eastwards at speedMps, n of them after the start. */
+  const walk = (x0: number, t0: number, speedMps: number, n: number) => Array.from({ length: n }, (_, k) => pt(x0 + (k + 1) * speedMps * 10, 0, t0 + (k + 1) * 10));
+
+  it('splits a walk–Métro–walk move into three legs, the ride across the gap its own leg', () => {
+    // A stay, 300 s walking at 1.4 m/s, 10 min without fix covering 4 km, 300 s walking, a stay.
+    const points = [...stopAround(-1000, 0), pt(-200, 0, 300), ...walk(-200, 300, 1.4, 30), ...walk(3800, 1190, 1.4, 31), ...stopAround(4800, 1800)];
+    const episodes = detectStayPoints(points);
+    expect(brief(episodes)).toEqual([
+      ['stop', 0, 120, 5],
+      ['move', 300, 600, 31],
+      ['move', 600, 1200, 2],
+      ['move', 1200, 1500, 31],
+      ['stop', 1800, 1920, 5],
+    ]);
+    expect(episodes.map((e) => (e.type === 'move' ? [e.leg, e.gap] : null))).toEqual([null, [1, false], [2, true], [3, false], null]);
+  });
+});
+
+describe('stepStayPoints: gaps spent in place, legs and bounded state', () => {
+  const hours = (h: number) => h * 3600;
+  const walk = (x0: number, t0: number, speedMps: number, n: number) => Array.from({ length: n }, (_, k) => pt(x0 + (k + 1) * speedMps * 10, 0, t0 + (k + 1) * 10));
+  const track = [
+    ...stopAround(0, 0),
+    pt(2, 3, hours(8)), // a night at home
+    pt(5, 0, hours(8) + 30),
+    pt(200, 0, hours(8) + 200),
+    ...walk(200, hours(8) + 200, 1.4, 30),
+    ...walk(4620, hours(8) + 1100, 1.4, 30), // after a 10-min ride underground
+    pt(50, 50, hours(8) + 1500 + hours(2)), // 2 h later, far: a new move
+    ...stopAround(60, hours(8) + 1530 + hours(2)),
+  ];
+
+  function streamedFinals(cuts: number[]): Episode[] {
+    let state: StayPointState = initialStayPointState();
+    const finals: Episode[] = [];
+    const bounds = [0, ...cuts, track.length];
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      const chunk = track.slice(bounds[k], bounds[k + 1]);
+      const last = k + 2 === bounds.length;
+      const r = stepStayPoints(state, chunk, last ? Number.POSITIVE_INFINITY : (chunk.at(-1)?.timeMs ?? 0));
+      for (const c of r.changes) if (c.final) finals.push(c.episode);
+      state = JSON.parse(JSON.stringify(r.state)) as StayPointState;
+    }
+    return finals;
+  }
+
+  it('gives the same episodes in one chunk, at every cut and point by point', () => {
+    const one = detectStayPoints(track);
+    expect(one.map((e) => [e.type, e.gap])).toEqual([
+      ['stop', true],
+      ['move', false],
+      ['move', true],
+      ['move', false],
+      ['stop', false],
+    ]);
+    for (let cut = 1; cut < track.length; cut++) expect(streamedFinals([cut])).toEqual(one);
+    expect(streamedFinals(track.map((_, i) => i).slice(1))).toEqual(one);
+  });
+
+  it('keeps a confirmed stop as a summary of bounded size, however long it lasts', () => {
+    let state = initialStayPointState();
+    const sizes: number[] = [];
+    // 2 days at 0.2 Hz with ±15 m of jitter, fed one fix at a time.
+    for (let k = 0; k < 2 * 86_400 / 5; k++) {
+      const r = stepStayPoints(state, [pt(15 * Math.sin(k * 1.7), 15 * Math.cos(k * 2.3), k * 5)], k * 5000);
+      state = r.state;
+      if (k % 5000 === 4999) sizes.push(JSON.stringify(state).length);
+    }
+    expect(state.mode).toBe('stopped');
+    expect(state.points.length).toBeLessThanOrEqual(1);
+    expect(Math.max(...sizes)).toBeLessThan(4000);
+    expect(stepStayPoints(state, [], Number.POSITIVE_INFINITY).changes.map((c) => [c.episode.type, c.episode.pointCount])).toEqual([['stop', 2 * 86_400 / 5]]);
   });
 });

@@ -1,74 +1,12 @@
 import { buildEpisode } from '../episodes/build-episode.js';
 import type { Episode } from '../episodes/episode.js';
+import { addStopPoint, copyStopSummary, stopCentroid, stopEpisodeFromSummary, summariseStop, type StopSummary } from '../episodes/stop-summary.js';
 import { isWithinDistanceM } from '../geo/is-within-distance.js';
+import { splitLegs } from './split-legs.js';
+import { defaultStayPointParams, resolveStayPointParams, type ResolvedStayPointParams, type StayPointParams } from './stay-point-params.js';
 import { assertStrictlyIncreasing, type TrackPoint } from './track-point.js';
 
-/** Parameters of the stay-point detector; docs/stop-detection.md explains each default. */
-export interface StayPointParams {
-  /** A stop starts when a run of points fits in a box whose diagonal is at most this, metres. */
-  readonly maxDiameterM: number;
-  /** ... and that run lasts at least this long, seconds. */
-  readonly minDurationS: number;
-  /** ... and holds at least this many points (absorbed outliers not counted). */
-  readonly minPoints: number;
-  /**
-   * Two consecutive points further apart in time than this never share a stop, seconds: the gap
-   * ends the open stop at its last point, and no candidate window spans it (unobserved time
-   * cannot make or extend a stop). A move is not ended by such a gap: it spans it, because
-   * underground transport (a Métro ride) has no fix between its entrance and its exit; only a gap
-   * longer than maxMoveGapS ends a move.
-   */
-  readonly maxGapS: number;
-  /**
-   * A gap longer than this ends an open move too, at its last point before the gap, seconds; a
-   * new move (or stop) starts after it. Must be at least maxGapS (else RangeError). Default
-   * 3600 s: above the longest gap inside a move of the simulated study (39 min), so underground
-   * rides stay whole, and well below a night or a day with the tablet off, which would otherwise
-   * make one move of several days (192.6 h on the real fixture) and relabel days of sensor data
-   * matched to it by time overlap.
-   */
-  readonly maxMoveGapS: number;
-  /**
-   * Once confirmed, a stop keeps every point within this distance of its running centroid
-   * (outliers excluded), metres: the GPS jitter of a long stay spreads wider than the confirming
-   * diameter, so the stop may span up to twice this value.
-   */
-  readonly maxJitterM: number;
-  /**
-   * A confirmed stop is not ended by an excursion: a run of points beyond maxJitterM that comes
-   * back within it, lasting at most maxExcursionS seconds (first to last point of the run) and
-   * with at most maxOutlierPoints of its points beyond maxExcursionM of the centroid, metres. The
-   * run is absorbed as outliers. A longer or farther run ends the stop at its first point.
-   */
-  readonly maxExcursionM: number;
-  readonly maxExcursionS: number;
-  /**
-   * Up to this many consecutive points outside the current stop (or candidate) are absorbed as
-   * GPS outliers when the point after them is inside again; 0 disables the rule.
-   */
-  readonly maxOutlierPoints: number;
-}
-
-export const defaultStayPointParams: StayPointParams = Object.freeze({
-  maxDiameterM: 100,
-  minDurationS: 120,
-  minPoints: 3,
-  maxGapS: 300,
-  maxMoveGapS: 3600,
-  maxJitterM: 100,
-  maxExcursionM: 200,
-  maxExcursionS: 120,
-  maxOutlierPoints: 1,
-});
-
-/** Running centroid of the open stop as sums of offsets from its first point, degrees. */
-export interface StayPointCentroid {
-  readonly lat0: number;
-  readonly lon0: number;
-  readonly sumDLat: number;
-  readonly sumDLon: number;
-  readonly n: number;
-}
+export { defaultStayPointParams, resolveStayPointParams, type ResolvedStayPointParams, type StayPointParams } from './stay-point-params.js';
 
 /**
  * Streaming state of the stay-point detector: a plain JSON-serialisable object. Indices are
@@ -83,8 +21,13 @@ export interface StayPointState {
   readonly mode: 'seeking' | 'stopped';
   /** First point of the open move (seeking), -1 while stopped. */
   readonly moveStart: number;
-  /** First point of the candidate window (seeking) or of the open stop (stopped). */
+  /** First point of the candidate window (seeking); unused while stopped (the summary has it). */
   readonly start: number;
+  /**
+   * Seeking: the first point after a gap longer than maxMoveGapS that the candidate window spans
+   * (its sides are close); if the window slides past it, the move ends before it. -1 if none.
+   */
+  readonly moveBreak: number;
   readonly suspects: number[];
   /** Monotonic deques of the window's extreme points (seeking only). */
   readonly dq: { minLat: number[]; maxLat: number[]; minLon: number[]; maxLon: number[] };
@@ -92,12 +35,17 @@ export interface StayPointState {
   readonly farSuspects: number;
   /** Absorbed outliers in points[start..processed) (seeking only). */
   readonly windowOutliers: number;
-  /** Centroid of the open stop (stopped only). */
-  readonly centroid: StayPointCentroid;
+  /**
+   * The open stop (stopped only): a summary of bounded size, so a stop lasting days keeps no
+   * points; `points` then starts at its first pending suspect.
+   */
+  readonly stop: StopSummary | null;
   /** Time of the latest point received. */
   readonly lastTimeMs: number | null;
   /** Time of the latest point processed (for the gap rule); null after the end of a trajectory. */
   readonly lastProcessedMs: number | null;
+  /** The latest point processed (the gap rule compares the fixes on both sides of a gap). */
+  readonly lastProcessed: TrackPoint | null;
   /** Start and end of the open episode as last emitted, so unchanged episodes are not re-emitted. */
   readonly openEmitted: { startMs: number; endMs: number; type: 'stop' | 'move' } | null;
   /** Time of the first point of the move before the open stop (stopped only; see replayFromMs). */
@@ -128,8 +76,6 @@ export interface StayPointStepResult {
   readonly replayFromMs: number | null;
 }
 
-const NO_CENTROID: StayPointCentroid = Object.freeze({ lat0: 0, lon0: 0, sumDLat: 0, sumDLon: 0, n: 0 });
-
 export function initialStayPointState(): StayPointState {
   return {
     points: [],
@@ -139,20 +85,22 @@ export function initialStayPointState(): StayPointState {
     mode: 'seeking',
     moveStart: 0,
     start: 0,
+    moveBreak: -1,
     suspects: [],
     dq: { minLat: [], maxLat: [], minLon: [], maxLon: [] },
     farSuspects: 0,
     windowOutliers: 0,
-    centroid: NO_CENTROID,
+    stop: null,
     lastTimeMs: null,
     lastProcessedMs: null,
+    lastProcessed: null,
     openEmitted: null,
     stopMoveStartMs: null,
   };
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-type Work = Mutable<Omit<StayPointState, 'centroid'>> & { centroid: Mutable<StayPointCentroid> };
+type Work = Mutable<Omit<StayPointState, 'stop'>> & { stop: StopSummary | null };
 
 function copyState(s: StayPointState): Work {
   return {
@@ -161,7 +109,7 @@ function copyState(s: StayPointState): Work {
     outlier: [...s.outlier],
     suspects: [...s.suspects],
     dq: { minLat: [...s.dq.minLat], maxLat: [...s.dq.maxLat], minLon: [...s.dq.minLon], maxLon: [...s.dq.maxLon] },
-    centroid: { ...s.centroid },
+    stop: s.stop === null ? null : copyStopSummary(s.stop),
   };
 }
 
@@ -175,13 +123,14 @@ function copyState(s: StayPointState): Work {
  * open episode stays the start of a final one, whatever points follow (sinks upsert by start).
  *
  * Rules, in order, for each point:
- * 1. Gap: if it comes more than maxGapS after the previous point, an open stop ends at the
- *    previous point (final; pending suspects are placed first, without waiting) and detection
- *    starts afresh at this point. An open move is not ended by a gap of at most maxMoveGapS: it
- *    spans the gap (underground transport leaves no fix between entrance and exit), only its
- *    candidate window restarts at this point, so a stop is never made or extended by unobserved
- *    time. A gap longer than maxMoveGapS ends the open move at the previous point (final) too,
- *    and a new move starts at this point.
+ * 1. Gap: if it comes more than maxGapS after the previous point, and lies within maxDiameterM
+ *    of it, and the gap lasts at most maxStopGapS, the gap is time spent in one place: an open
+ *    stop spans it (flag `gap`) and a candidate window too (so it may become a stop spanning it).
+ *    Otherwise an open stop ends at the previous point (final; pending suspects are placed first,
+ *    without waiting) and detection starts afresh at this point; an open move is not ended by a
+ *    gap of at most maxMoveGapS: it spans the gap (underground transport leaves no fix between
+ *    entrance and exit), only its candidate window restarts at this point. A gap longer than
+ *    maxMoveGapS ends the open move at the previous point (final) too, and a new move starts.
  * 2. Seeking: the candidate window is the longest run of recent points whose bounding box has a
  *    diagonal ≤ maxDiameterM; it becomes a stop as soon as it spans minDurationS and holds
  *    minPoints points (outliers not counted). The points before it form the move.
@@ -192,6 +141,7 @@ function copyState(s: StayPointState): Work {
  *    centroid. When a point fits again the suspects are absorbed as outliers (labelled with the
  *    episode, left out of its geometry); otherwise the first suspect ends the stop (or slides the
  *    candidate window past the points it does not fit with) and the others are placed again.
+ * 5. A move, once final, is split into legs at sustained changes of speed regime ({@link splitLegs}).
  *
  * @example stepStayPoints(initialStayPointState(), points, Infinity).changes
  */
@@ -201,9 +151,7 @@ export function stepStayPoints(
   watermarkMs: number,
   params: StayPointParams = defaultStayPointParams,
 ): StayPointStepResult {
-  if (!(params.maxMoveGapS >= params.maxGapS)) {
-    throw new RangeError(`maxMoveGapS (${params.maxMoveGapS} s) must be at least maxGapS (${params.maxGapS} s)`);
-  }
+  const resolved = resolveStayPointParams(params);
   const w = copyState(state);
   const rejected: TrackPoint[] = [];
   for (const p of chunk) {
@@ -216,17 +164,25 @@ export function stepStayPoints(
     w.lastTimeMs = p.timeMs;
   }
   const changes: EpisodeChange[] = [];
-  const run = new Detector(w, params, changes);
-  const maxGapMs = params.maxGapS * 1000;
-  const maxMoveGapMs = params.maxMoveGapS * 1000;
+  const run = new Detector(w, resolved, changes);
+  const maxGapMs = resolved.maxGapS * 1000;
+  const maxMoveGapMs = resolved.maxMoveGapS * 1000;
+  const maxStopGapMs = resolved.maxStopGapS * 1000;
   const points = w.points;
   while (w.processed < points.length) {
     const i = w.processed;
-    const timeMs = points[i]!.timeMs;
-    if (timeMs > watermarkMs) break;
-    if (w.lastProcessedMs !== null && timeMs - w.lastProcessedMs > maxGapMs) run.gapBefore(i, timeMs - w.lastProcessedMs > maxMoveGapMs);
+    const p = points[i]!;
+    if (p.timeMs > watermarkMs) break;
+    const gapMs = w.lastProcessedMs === null ? 0 : p.timeMs - w.lastProcessedMs;
+    if (gapMs > maxGapMs) {
+      const before = w.lastProcessed!;
+      const inPlace = gapMs <= maxStopGapMs && isWithinDistanceM(before.lat, before.lon, p.lat, p.lon, resolved.maxDiameterM);
+      if (inPlace && (w.mode === 'stopped' || gapMs <= maxMoveGapMs || w.moveBreak < 0)) run.spanGap(i, gapMs > maxMoveGapMs);
+      else run.gapBefore(i, gapMs > maxMoveGapMs);
+    }
     run.handle(i);
-    w.lastProcessedMs = timeMs;
+    w.lastProcessedMs = p.timeMs;
+    w.lastProcessed = p;
     w.processed = i + 1;
   }
   if (watermarkMs === Number.POSITIVE_INFINITY) {
@@ -235,13 +191,14 @@ export function stepStayPoints(
     return { state: { ...fresh, base: w.base + w.points.length, lastTimeMs: w.lastTimeMs }, changes, earliestNeededMs: null, rejected, replayFromMs: null };
   }
   run.emitOpen();
-  trim(w, w.mode === 'seeking' ? w.moveStart : w.start);
+  trim(w, w.mode === 'seeking' ? w.moveStart : (w.suspects[0] ?? w.processed));
   const replayFromMs = w.mode === 'stopped' ? w.stopMoveStartMs : (w.points[w.moveStart]?.timeMs ?? null);
   return { state: w, changes, earliestNeededMs: w.points[0]?.timeMs ?? null, rejected, replayFromMs };
 }
 
 /**
- * Stops and moves of a whole trajectory (sorted by strictly increasing time, else RangeError).
+ * Stops and moves (split into legs) of a whole trajectory (sorted by strictly increasing time,
+ * else RangeError).
  *
  * @example detectStayPoints(points).filter((e) => e.type === 'stop').length
  */
@@ -250,6 +207,7 @@ export function detectStayPoints(points: readonly TrackPoint[], params: StayPoin
   return stepStayPoints(initialStayPointState(), points, Number.POSITIVE_INFINITY, params).changes.map((c) => c.episode);
 }
 
+/** Drops points[0..cut) (all before what the state still refers to). */
 function trim(w: Work, cut: number): void {
   if (cut <= 0) return;
   w.points.splice(0, cut);
@@ -257,28 +215,35 @@ function trim(w: Work, cut: number): void {
   w.base += cut;
   w.processed -= cut;
   if (w.moveStart >= 0) w.moveStart -= cut;
-  w.start -= cut;
+  if (w.moveBreak >= 0) w.moveBreak -= cut;
+  w.start = w.mode === 'stopped' ? 0 : w.start - cut;
   w.suspects = w.suspects.map((i) => i - cut);
   for (const key of ['minLat', 'maxLat', 'minLon', 'maxLon'] as const) w.dq[key] = w.dq[key].map((i) => i - cut);
 }
 
+const EMPTY_DEQUES = (): Work['dq'] => ({ minLat: [], maxLat: [], minLon: [], maxLon: [] });
+
 class Detector {
   private readonly minDurationMs: number;
+  private readonly maxGapMs: number;
   constructor(
     private readonly w: Work,
-    private readonly params: StayPointParams,
+    private readonly params: ResolvedStayPointParams,
     private readonly changes: EpisodeChange[],
   ) {
     this.minDurationMs = params.minDurationS * 1000;
+    this.maxGapMs = params.maxGapS * 1000;
   }
 
   /** Places point i. */
   handle(i: number): void {
     const w = this.w;
+    if (w.mode === 'stopped' && w.suspects.length === 0 && w.points[i]!.timeMs - w.stop!.endMs > this.maxGapMs && this.fits(i)) w.stop!.gap = true;
     if (this.fits(i)) {
       if (w.suspects.length > 0) {
         for (const s of w.suspects) w.outlier[s] = true;
         if (w.mode === 'seeking') w.windowOutliers += w.suspects.length;
+        else this.absorbIntoStop(w.suspects, i);
         w.suspects = [];
         w.farSuspects = 0;
       }
@@ -291,6 +256,18 @@ class Detector {
       this.breakAtFirstSuspect();
       this.handle(i);
     }
+  }
+
+  /** Suspects absorbed as outliers of the open stop before point i: counted, and their steps checked for a gap. */
+  private absorbIntoStop(suspects: readonly number[], i: number): void {
+    const stop = this.w.stop!;
+    let prevMs = stop.endMs;
+    for (const k of [...suspects, i]) {
+      const t = this.w.points[k]!.timeMs;
+      if (t - prevMs > this.maxGapMs) stop.gap = true;
+      prevMs = t;
+    }
+    stop.pointCount += suspects.length;
   }
 
   /**
@@ -313,8 +290,8 @@ class Detector {
     const params = this.params;
     if (w.mode === 'seeking') return w.suspects.length < params.maxOutlierPoints;
     const p = w.points[i]!;
-    const c = w.centroid;
-    const far = isWithinDistanceM(c.lat0 + c.sumDLat / c.n, c.lon0 + c.sumDLon / c.n, p.lat, p.lon, params.maxExcursionM) ? 0 : 1;
+    const c = stopCentroid(w.stop!);
+    const far = isWithinDistanceM(c.lat, c.lon, p.lat, p.lon, params.maxExcursionM) ? 0 : 1;
     const firstMs = w.suspects.length > 0 ? w.points[w.suspects[0]!]!.timeMs : p.timeMs;
     if (w.farSuspects + far > params.maxOutlierPoints || p.timeMs - firstMs > params.maxExcursionS * 1000) return false;
     w.farSuspects += far;
@@ -326,65 +303,109 @@ class Detector {
    * it, so what a stream emitted before it knew whether more points would come stays true.
    */
   closeOpen(): void {
-    const open = this.openRange();
-    if (open !== null) this.emit(open.type, open.first, open.last, true);
-  }
-
-  /**
-   * The open episode as known so far, or null. A stop ends at its last point inside: pending
-   * suspects may still be absorbed, so they are left out rather than made a move whose start
-   * would vanish if they were. A move runs to the last processed point, its candidate window and
-   * suspects included: if they become a stop, the move keeps its start and only its end moves.
-   */
-  private openRange(): { type: 'stop' | 'move'; first: number; last: number } | null {
     const w = this.w;
-    const stopped = w.mode === 'stopped';
-    const first = stopped ? w.start : w.moveStart;
-    const last = stopped ? w.processed - 1 - w.suspects.length : w.processed - 1;
-    return first < 0 || last < first ? null : { type: stopped ? 'stop' : 'move', first, last };
+    if (w.mode === 'stopped') this.emitStop(true);
+    else {
+      const open = this.openMove();
+      if (open !== null) this.emitMove(open.first, open.last, true);
+    }
   }
 
   /**
-   * Point i comes more than maxGapS after the previous one. Pending suspects are resolved without
-   * waiting (the first one breaks, the others are placed again, until none waits); then an open stop ends at its last point (final) and a new move starts at i, while
-   * an open move spans the gap and only its candidate window restarts at i, unless `endsMove`
-   * (the gap is longer than maxMoveGapS): then the move ends at i - 1 (final) and a new one
-   * starts at i.
+   * The open move as known so far, or null. A move runs to the last processed point, its
+   * candidate window and suspects included: if they become a stop, the move keeps its start and
+   * only its end moves. (An open stop ends at its last point inside: pending suspects may still
+   * be absorbed, so they are left out rather than made a move whose start would vanish.)
+   */
+  private openMove(): { first: number; last: number } | null {
+    const w = this.w;
+    const first = w.moveStart;
+    const last = w.processed - 1;
+    return first < 0 || last < first ? null : { first, last };
+  }
+
+  /**
+   * Point i comes more than maxGapS after the previous one, and the gap is travel (its sides are
+   * apart) or too long. Pending suspects are resolved without waiting (the first one breaks, the
+   * others are placed again, until none waits); then an open stop ends at its last point (final)
+   * and a new move starts at i, while an open move spans the gap and only its candidate window
+   * restarts at i, unless `endsMove` (the gap is longer than maxMoveGapS): then the move ends at
+   * i - 1 (final) and a new one starts at i.
    */
   gapBefore(i: number, endsMove: boolean): void {
     const w = this.w;
     while (w.suspects.length > 0) this.breakAtFirstSuspect();
     if (w.mode === 'stopped') {
-      this.emit('stop', w.start, i - 1, true);
+      this.emitStop(true);
       w.mode = 'seeking';
       w.moveStart = i;
-      w.centroid = { ...NO_CENTROID };
-    } else if (endsMove && w.moveStart >= 0 && w.moveStart < i) {
-      this.emit('move', w.moveStart, i - 1, true);
-      w.moveStart = i;
+      w.stop = null;
+    } else {
+      // A long gap the window spanned stays out of the move as the window restarts.
+      if (w.moveBreak > w.moveStart && w.moveStart >= 0) {
+        this.emitMove(w.moveStart, w.moveBreak - 1, true);
+        w.moveStart = w.moveBreak;
+      }
+      if (endsMove && w.moveStart >= 0 && w.moveStart < i) {
+        this.emitMove(w.moveStart, i - 1, true);
+        w.moveStart = i;
+      }
     }
     w.start = i;
-    w.dq = { minLat: [], maxLat: [], minLon: [], maxLon: [] };
+    w.moveBreak = -1;
+    w.dq = EMPTY_DEQUES();
     w.windowOutliers = 0;
+  }
+
+  /**
+   * Point i comes more than maxGapS after the previous one, within maxDiameterM of it and at most
+   * maxStopGapS later: time spent in one place. An open stop spans the gap; a candidate window
+   * too, and `endsMove` (longer than maxMoveGapS) marks i so that the move before the window
+   * ends before the gap if the window slides past it.
+   */
+  spanGap(i: number, endsMove: boolean): void {
+    const w = this.w;
+    if (w.mode === 'seeking' && endsMove) w.moveBreak = i;
   }
 
   /** Emits the open episode (not final) when it changed since it was last emitted. */
   emitOpen(): void {
-    const open = this.openRange();
-    if (open === null) return;
     const w = this.w;
-    const startMs = w.points[open.first]!.timeMs;
-    const endMs = w.points[open.last]!.timeMs;
+    let startMs: number;
+    let endMs: number;
+    let type: 'stop' | 'move';
+    if (w.mode === 'stopped') {
+      startMs = w.stop!.startMs;
+      endMs = w.stop!.endMs;
+      type = 'stop';
+    } else {
+      const open = this.openMove();
+      if (open === null) return;
+      startMs = w.points[open.first]!.timeMs;
+      endMs = w.points[open.last]!.timeMs;
+      type = 'move';
+    }
     const prev = w.openEmitted;
-    if (prev && prev.startMs === startMs && prev.endMs === endMs && prev.type === open.type) return;
-    this.emit(open.type, open.first, open.last, false);
-    w.openEmitted = { startMs, endMs, type: open.type };
+    if (prev && prev.startMs === startMs && prev.endMs === endMs && prev.type === type) return;
+    if (type === 'stop') this.emitStop(false);
+    else this.emitMove(w.moveStart, w.processed - 1, false);
+    w.openEmitted = { startMs, endMs, type };
   }
 
-  private emit(type: 'stop' | 'move', first: number, last: number, final: boolean): void {
+  private emitStop(final: boolean): void {
     const w = this.w;
-    const episode = buildEpisode(type, w.points, first, last, (k) => w.outlier[k] === true, w.base);
-    this.changes.push({ episode, final });
+    this.changes.push({ episode: stopEpisodeFromSummary(w.stop!), final });
+    if (final) w.openEmitted = null;
+  }
+
+  /** A final move is emitted leg by leg; the first leg keeps the move's start. */
+  private emitMove(first: number, last: number, final: boolean): void {
+    const w = this.w;
+    const isOutlier = (k: number) => w.outlier[k] === true;
+    const legs = final ? splitLegs(w.points, first, last, isOutlier, this.params) : [[first, last] as [number, number]];
+    legs.forEach(([a, b], k) => {
+      this.changes.push({ episode: buildEpisode('move', w.points, a, b, isOutlier, w.base, this.maxGapMs, k + 1), final });
+    });
     if (final) w.openEmitted = null;
   }
 
@@ -393,8 +414,8 @@ class Detector {
     const w = this.w;
     const p = w.points[i]!;
     if (w.mode === 'stopped') {
-      const c = w.centroid;
-      return isWithinDistanceM(c.lat0 + c.sumDLat / c.n, c.lon0 + c.sumDLon / c.n, p.lat, p.lon, this.params.maxJitterM);
+      const c = stopCentroid(w.stop!);
+      return isWithinDistanceM(c.lat, c.lon, p.lat, p.lon, this.params.maxJitterM);
     }
     const dq = w.dq;
     if (dq.minLat.length === 0) return true;
@@ -419,10 +440,7 @@ class Detector {
     const pts = w.points;
     const p = pts[i]!;
     if (w.mode === 'stopped') {
-      const c = w.centroid;
-      c.sumDLat += p.lat - c.lat0;
-      c.sumDLon += p.lon - c.lon0;
-      c.n++;
+      addStopPoint(w.stop!, p, i + w.base);
       return;
     }
     const { lat, lon } = p;
@@ -438,24 +456,16 @@ class Detector {
     if (p.timeMs - pts[w.start]!.timeMs >= this.minDurationMs && i - w.start + 1 - w.windowOutliers >= this.params.minPoints) this.confirm(i);
   }
 
-  /** The candidate window points[start..i] becomes the open stop. */
+  /** The candidate window points[start..i] becomes the open stop, kept as a summary. */
   private confirm(i: number): void {
     const w = this.w;
-    if (w.start > w.moveStart) this.emit('move', w.moveStart, w.start - 1, true);
-    const pts = w.points;
-    const first = pts[w.start]!;
-    const c = { lat0: first.lat, lon0: first.lon, sumDLat: 0, sumDLon: 0, n: 0 };
-    for (let k = w.start; k <= i; k++) {
-      if (w.outlier[k] === true) continue;
-      c.sumDLat += pts[k]!.lat - c.lat0;
-      c.sumDLon += pts[k]!.lon - c.lon0;
-      c.n++;
-    }
-    w.centroid = c;
-    w.dq = { minLat: [], maxLat: [], minLon: [], maxLon: [] };
+    if (w.start > w.moveStart) this.emitMove(w.moveStart, w.start - 1, true);
+    w.stop = summariseStop(w.points, w.start, i, (k) => w.outlier[k] === true, w.base, this.maxGapMs);
+    w.dq = EMPTY_DEQUES();
     w.windowOutliers = 0;
+    w.moveBreak = -1;
     w.mode = 'stopped';
-    w.stopMoveStartMs = pts[w.moveStart]!.timeMs;
+    w.stopMoveStartMs = w.points[w.moveStart]!.timeMs;
     w.moveStart = -1;
   }
 
@@ -463,12 +473,12 @@ class Detector {
   private breakAt(i: number): void {
     const w = this.w;
     if (w.mode === 'stopped') {
-      this.emit('stop', w.start, i - 1, true);
+      this.emitStop(true);
       w.mode = 'seeking';
       w.moveStart = i;
       w.start = i;
       w.windowOutliers = 0;
-      w.centroid = { ...NO_CENTROID };
+      w.stop = null;
       this.addInside(i);
       return;
     }
@@ -484,6 +494,12 @@ class Detector {
       while (dq.maxLat.length > 0 && dq.maxLat[0]! < w.start) dq.maxLat.shift();
       while (dq.minLon.length > 0 && dq.minLon[0]! < w.start) dq.minLon.shift();
       while (dq.maxLon.length > 0 && dq.maxLon[0]! < w.start) dq.maxLon.shift();
+    }
+    // The window slid past a long gap it spanned: the move before it ends before the gap.
+    if (w.moveBreak >= 0 && w.start > w.moveBreak) {
+      if (w.moveBreak > w.moveStart) this.emitMove(w.moveStart, w.moveBreak - 1, true);
+      w.moveStart = Math.max(w.moveStart, w.moveBreak);
+      w.moveBreak = -1;
     }
     this.addInside(i);
   }
