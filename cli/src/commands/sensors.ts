@@ -34,6 +34,7 @@ import {
   type CsvRow,
   type CsvTable,
 } from '../csv-io.js';
+import { scoreCommand } from './sensors-score.js';
 
 const PARTICIPANT = 'participant_virtual_id';
 const QUALITY_FLAGS = 'quality_flags';
@@ -276,10 +277,15 @@ export function registerSensorCommands(program: Command): void {
   const sensors = program.command('sensors').description('sensor time series');
   sensors
     .command('clean')
-    .description('clean 1-minute sensor rows: range filter, NO2 warm-up, spikes, imputation (DESIGN.md §5.1)')
+    .description('clean 1-minute sensor rows: instrument limits and high flags, NO2 warm-up, one-channel glitches, imputation (DESIGN.md §5.1)')
     .requiredOption('--input <file>', 'sensor CSV (participant_virtual_id, time, pm1, pm25, pm10, no2, bc, temperature, humidity, activity, event)')
     .requiredOption('--output <file>', 'cleaned CSV: values, imputed_<variable>, quality_flags')
     .action(cleanCommand);
+  sensors
+    .command('score')
+    .description('clean a simulation\u2019s sensor.csv and score it against truth_faults.csv and truth_events.csv: precision and recall of removals, real-event minutes kept')
+    .requiredOption('--input <dir>', 'directory written by `polluscope simulate`')
+    .action(scoreCommand);
   program
     .command('classify')
     .description('classify 5-minute segments and validate them against declarations (DESIGN.md §5.2)')

@@ -1,0 +1,66 @@
+/**
+ * `polluscope sensors score --input <simulation dir>`: cleans the simulated sensor.csv with the
+ * same functions as `sensors clean` and the service, then scores the result against
+ * truth_faults.csv and truth_events.csv (DESIGN.md §5.1).
+ */
+import { join } from 'node:path';
+import { SENSOR_VARIABLES, type SensorVariable } from '@polluscope/timeseries-preprocessing/domain';
+import { InputError, readCsv, requireColumns, timeAt } from '../csv-io.js';
+import { scoreCleaning, type CleaningScore, type FlaggedMinute, type InjectedFault, type RealEvent } from '../scoring/score-cleaning.js';
+import { cleanParticipants, readSensorRows } from './sensors.js';
+
+const PARTICIPANT = 'participant_virtual_id';
+
+async function readFaults(file: string): Promise<InjectedFault[]> {
+  const table = await readCsv(file);
+  requireColumns(table, [PARTICIPANT, 'time', 'variable', 'fault']);
+  return table.rows.map((row) => {
+    const variable = row.values['variable'] ?? '';
+    if (!(SENSOR_VARIABLES as readonly string[]).includes(variable)) throw new InputError(file, row.line, 'variable', `unknown variable "${variable}"`);
+    return { participantId: row.values[PARTICIPANT] ?? '', timeMs: timeAt(table, row, 'time'), variable: variable as SensorVariable, fault: row.values['fault'] ?? '' };
+  });
+}
+
+async function readEvents(file: string): Promise<RealEvent[]> {
+  const table = await readCsv(file);
+  requireColumns(table, [PARTICIPANT, 'start', 'end', 'event']);
+  return table.rows.map((row) => ({
+    participantId: row.values[PARTICIPANT] ?? '',
+    name: row.values['event'] ?? '',
+    startMs: timeAt(table, row, 'start'),
+    endMs: timeAt(table, row, 'end'),
+  }));
+}
+
+const percent = (x: number) => `${(100 * x).toFixed(2)} %`;
+const ratio = (x: number) => x.toFixed(3);
+
+/** The lines `sensors score` prints. */
+export function formatCleaningScore(score: CleaningScore): string {
+  const lines = [
+    `removals (range, spike): ${score.removals}, of injected faults ${score.removalsOfFaults} → precision ${ratio(score.precision)}`,
+    `injected glitches (spike, out_of_range): ${score.glitches}, removed ${score.glitchesRemoved} → recall ${ratio(score.recall)}`,
+    `real-event minutes kept whole: ${score.eventMinutesKept} of ${score.eventMinutes} (${percent(score.eventMinutesKeptShare)})`,
+    `values kept and flagged high: ${score.highCells} (${score.highCellsInEvents} in real events)`,
+    'variable      removals  of faults  glitches   removed',
+    ...SENSOR_VARIABLES.map((v) => {
+      const c = score.byVariable[v];
+      return `${v.padEnd(12)} ${[c.removals, c.removalsOfFaults, c.glitches, c.glitchesRemoved].map((n) => String(n).padStart(9)).join(' ')}`;
+    }),
+    'event            minutes      kept',
+    ...Object.entries(score.byEvent)
+      .sort((a, b) => b[1].minutes - a[1].minutes)
+      .map(([name, t]) => `${name.padEnd(15)} ${String(t.minutes).padStart(8)} ${String(t.kept).padStart(9)}`),
+  ];
+  return lines.join('\n');
+}
+
+export async function scoreCommand(options: { input: string }): Promise<void> {
+  const sensors = await readCsv(join(options.input, 'sensor.csv'));
+  const faults = await readFaults(join(options.input, 'truth_faults.csv'));
+  const events = await readEvents(join(options.input, 'truth_events.csv'));
+  const cleaned = cleanParticipants(readSensorRows(sensors));
+  const minutes: FlaggedMinute[] = cleaned.flatMap(({ participantId, rows }) => rows.map(({ clean }) => ({ participantId, timeMs: clean.timeMs, qualityFlags: clean.qualityFlags })));
+  console.log(`cleaning of ${options.input}: ${cleaned.length} participant(s), ${minutes.length} minutes`);
+  console.log(formatCleaningScore(scoreCleaning(minutes, faults, events)));
+}
