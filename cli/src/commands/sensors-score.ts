@@ -4,9 +4,9 @@
  * truth_faults.csv and truth_events.csv (DESIGN.md §5.1).
  */
 import { join } from 'node:path';
-import { SENSOR_VARIABLES, type SensorVariable } from '@polluscope/timeseries-preprocessing/domain';
+import { defaultSpikeFilterParams, SENSOR_VARIABLES, type SensorRow, type SensorVariable } from '@polluscope/timeseries-preprocessing/domain';
 import { InputError, readCsv, requireColumns, timeAt } from '../csv-io.js';
-import { scoreCleaning, type CleaningScore, type FlaggedMinute, type InjectedFault, type RealEvent } from '../scoring/score-cleaning.js';
+import { jumpsAboveFloor, scoreCleaning, type CleaningScore, type FlaggedMinute, type InjectedFault, type RealEvent } from '../scoring/score-cleaning.js';
 import { cleanParticipants, readSensorRows } from './sensors.js';
 
 const PARTICIPANT = 'participant_virtual_id';
@@ -40,12 +40,13 @@ export function formatCleaningScore(score: CleaningScore): string {
   const lines = [
     `removals (range, spike): ${score.removals}, of injected faults ${score.removalsOfFaults} → precision ${ratio(score.precision)}`,
     `injected glitches (spike, out_of_range): ${score.glitches}, removed ${score.glitchesRemoved} → recall ${ratio(score.recall)}`,
+    `  of which jump over the floor to both neighbours: ${score.glitchesAboveFloor}, removed ${score.glitchesAboveFloorRemoved} → recall ${ratio(score.recallAboveFloor)}`,
     `real-event minutes kept whole: ${score.eventMinutesKept} of ${score.eventMinutes} (${percent(score.eventMinutesKeptShare)})`,
     `values kept and flagged high: ${score.highCells} (${score.highCellsInEvents} in real events)`,
-    'variable      removals  of faults  glitches   removed',
+    'variable      removals  of faults  glitches   removed  > floor   removed',
     ...SENSOR_VARIABLES.map((v) => {
       const c = score.byVariable[v];
-      return `${v.padEnd(12)} ${[c.removals, c.removalsOfFaults, c.glitches, c.glitchesRemoved].map((n) => String(n).padStart(9)).join(' ')}`;
+      return `${v.padEnd(12)} ${[c.removals, c.removalsOfFaults, c.glitches, c.glitchesRemoved, c.glitchesAboveFloor, c.glitchesAboveFloorRemoved].map((n) => String(n).padStart(9)).join(' ')}`;
     }),
     'event            minutes      kept',
     ...Object.entries(score.byEvent)
@@ -55,11 +56,29 @@ export function formatCleaningScore(score: CleaningScore): string {
   return lines.join('\n');
 }
 
+/** Sets `aboveFloor` on each glitch from the raw values around it (the floors of the glitch rule). */
+function markGlitchesAboveFloor(faults: InjectedFault[], groups: readonly { participantId: string; rows: readonly SensorRow[] }[]): void {
+  const rowsOf = new Map(groups.map((g) => [g.participantId, g.rows]));
+  const series = new Map<string, Map<number, number | null>>();
+  for (const [i, f] of faults.entries()) {
+    if (f.fault !== 'spike' && f.fault !== 'out_of_range') continue;
+    const key = `${f.participantId}\u0000${f.variable}`;
+    let valueAt = series.get(key);
+    if (valueAt === undefined) {
+      valueAt = new Map((rowsOf.get(f.participantId) ?? []).map((r) => [r.timeMs, r[f.variable]]));
+      series.set(key, valueAt);
+    }
+    faults[i] = { ...f, aboveFloor: jumpsAboveFloor(valueAt, f.timeMs, defaultSpikeFilterParams.minJump[f.variable]) };
+  }
+}
+
 export async function scoreCommand(options: { input: string }): Promise<void> {
   const sensors = await readCsv(join(options.input, 'sensor.csv'));
   const faults = await readFaults(join(options.input, 'truth_faults.csv'));
   const events = await readEvents(join(options.input, 'truth_events.csv'));
-  const cleaned = cleanParticipants(readSensorRows(sensors));
+  const groups = readSensorRows(sensors);
+  markGlitchesAboveFloor(faults, groups);
+  const cleaned = cleanParticipants(groups);
   const minutes: FlaggedMinute[] = cleaned.flatMap(({ participantId, rows }) => rows.map(({ clean }) => ({ participantId, timeMs: clean.timeMs, qualityFlags: clean.qualityFlags })));
   console.log(`cleaning of ${options.input}: ${cleaned.length} participant(s), ${minutes.length} minutes`);
   console.log(formatCleaningScore(scoreCleaning(minutes, faults, events)));

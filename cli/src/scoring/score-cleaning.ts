@@ -12,6 +12,11 @@ export interface InjectedFault {
   readonly variable: SensorVariable;
   /** `dropout`, `spike`, `out_of_range` or `warm_up`. */
   readonly fault: string;
+  /**
+   * For a glitch: whether its smaller jump to the nearest reported values within 2 minutes on
+   * each side exceeds the rule's absolute floor (a glitch the rule can see); unknown when absent.
+   */
+  readonly aboveFloor?: boolean;
 }
 
 /** One real event (truth_events.csv), [startMs, endMs). */
@@ -38,6 +43,9 @@ export interface RemovalCounts {
   glitches: number;
   /** Of those, cells the cleaner removed (any reason but a dropout's). */
   glitchesRemoved: number;
+  /** Injected glitches known to jump more than the floor to both neighbours, and those removed. */
+  glitchesAboveFloor: number;
+  glitchesAboveFloorRemoved: number;
 }
 
 export interface CleaningScore extends RemovalCounts {
@@ -45,6 +53,8 @@ export interface CleaningScore extends RemovalCounts {
   readonly precision: number;
   /** glitchesRemoved / glitches (1 when nothing was injected). */
   readonly recall: number;
+  /** glitchesAboveFloorRemoved / glitchesAboveFloor (1 when none). */
+  readonly recallAboveFloor: number;
   readonly byVariable: Readonly<Record<SensorVariable, RemovalCounts>>;
   /** Minutes of real events while the kit was on, and those kept whole (no value removed but faults). */
   readonly eventMinutes: number;
@@ -59,6 +69,8 @@ export interface CleaningScore extends RemovalCounts {
 const REMOVALS = new Set(['range', 'spike', 'warmup']);
 const GLITCHES = new Set(['spike', 'out_of_range']);
 const MINUTE_MS = 60_000;
+
+const emptyCounts = (): RemovalCounts => ({ removals: 0, removalsOfFaults: 0, glitches: 0, glitchesRemoved: 0, glitchesAboveFloor: 0, glitchesAboveFloorRemoved: 0 });
 
 const cellKey = (participantId: string, timeMs: number, variable: string) => `${participantId}\u0000${timeMs}\u0000${variable}`;
 const minuteKey = (participantId: string, timeMs: number) => `${participantId}\u0000${timeMs}`;
@@ -76,7 +88,7 @@ export function scoreCleaning(minutes: Iterable<FlaggedMinute>, faults: readonly
   const eventAt = new Map<string, string>();
   for (const e of events) for (let t = e.startMs; t < e.endMs; t += MINUTE_MS) eventAt.set(minuteKey(e.participantId, t), e.name);
 
-  const byVariable = Object.fromEntries(SENSOR_VARIABLES.map((v) => [v, { removals: 0, removalsOfFaults: 0, glitches: 0, glitchesRemoved: 0 }])) as Record<SensorVariable, RemovalCounts>;
+  const byVariable = Object.fromEntries(SENSOR_VARIABLES.map((v) => [v, emptyCounts()])) as Record<SensorVariable, RemovalCounts>;
   const removedGlitch = new Set<string>();
   const byEvent: Record<string, { minutes: number; kept: number }> = {};
   let eventMinutes = 0;
@@ -114,22 +126,21 @@ export function scoreCleaning(minutes: Iterable<FlaggedMinute>, faults: readonly
   for (const f of faults) {
     if (!GLITCHES.has(f.fault)) continue;
     const counts = byVariable[f.variable];
+    const removed = removedGlitch.has(cellKey(f.participantId, f.timeMs, f.variable));
     counts.glitches++;
-    if (removedGlitch.has(cellKey(f.participantId, f.timeMs, f.variable))) counts.glitchesRemoved++;
+    if (removed) counts.glitchesRemoved++;
+    if (f.aboveFloor === true) {
+      counts.glitchesAboveFloor++;
+      if (removed) counts.glitchesAboveFloorRemoved++;
+    }
   }
-  const total = SENSOR_VARIABLES.reduce(
-    (sum, v) => ({
-      removals: sum.removals + byVariable[v].removals,
-      removalsOfFaults: sum.removalsOfFaults + byVariable[v].removalsOfFaults,
-      glitches: sum.glitches + byVariable[v].glitches,
-      glitchesRemoved: sum.glitchesRemoved + byVariable[v].glitchesRemoved,
-    }),
-    { removals: 0, removalsOfFaults: 0, glitches: 0, glitchesRemoved: 0 },
-  );
+  const total = emptyCounts();
+  for (const v of SENSOR_VARIABLES) for (const key of Object.keys(total) as (keyof RemovalCounts)[]) total[key] += byVariable[v][key];
   return {
     ...total,
     precision: total.removals === 0 ? 1 : total.removalsOfFaults / total.removals,
     recall: total.glitches === 0 ? 1 : total.glitchesRemoved / total.glitches,
+    recallAboveFloor: total.glitchesAboveFloor === 0 ? 1 : total.glitchesAboveFloorRemoved / total.glitchesAboveFloor,
     byVariable,
     eventMinutes,
     eventMinutesKept,
@@ -138,4 +149,26 @@ export function scoreCleaning(minutes: Iterable<FlaggedMinute>, faults: readonly
     highCells,
     highCellsInEvents,
   };
+}
+
+/**
+ * Whether the value at `timeMs` jumps by more than `floor` to the nearest reported value within
+ * `reachMs` on each side (false when a side has none): the size test of the glitch rule alone,
+ * without its MAD or cross-channel parts, to tell the glitches the rule can see from smaller ones.
+ *
+ * @example jumpsAboveFloor(new Map([[0, 10], [60_000, 90], [120_000, 12]]), 60_000, 25) // true
+ */
+export function jumpsAboveFloor(valueAt: ReadonlyMap<number, number | null>, timeMs: number, floor: number, reachMs = 2 * MINUTE_MS): boolean {
+  const x = valueAt.get(timeMs);
+  if (x === undefined || x === null) return false;
+  const nearest = (step: number): number | null => {
+    for (let dt = step; Math.abs(dt) <= reachMs; dt += step) {
+      const y = valueAt.get(timeMs + dt);
+      if (y !== undefined && y !== null) return y;
+    }
+    return null;
+  };
+  const before = nearest(-MINUTE_MS);
+  const after = nearest(MINUTE_MS);
+  return before !== null && after !== null && Math.min(Math.abs(x - before), Math.abs(x - after)) > floor;
 }

@@ -45,6 +45,12 @@ describe('removeSpikes', () => {
     expect(runChannels(plume)).toEqual(plume);
   });
 
+  it('keeps a two-minute plume whose BC peaks a minute after its PM', () => {
+    // BC 25,671 is a strict maximum; PM2.5 peaked the minute before but is still far above its median.
+    const plume = { pm1: [5.6, 24.6, 22.5, 5.2, 4.9], pm25: [9.8, 43.5, 39, 9, 7.8], pm10: [19.2, 85.3, 75.5, 17.3, 14], bc: [2644, 20486, 25671, 2534, 2502] };
+    expect(runChannels(plume)).toEqual(plume);
+  });
+
   it('does not count a channel moving the other way, or a tiny move, as agreement', () => {
     const out = runChannels({ pm25: [10, 11, 90, 12, 10], no2: [20, 21, 15, 20, 21], pm1: [6, 7, 8, 7, 6] });
     expect(out.pm25).toEqual([10, 11, null, 12, 10]);

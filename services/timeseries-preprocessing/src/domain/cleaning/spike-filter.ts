@@ -1,4 +1,4 @@
-import { medianAbsoluteDeviation } from 'simple-statistics';
+import { median, medianAbsoluteDeviation } from 'simple-statistics';
 import { MINUTE_MS, SENSOR_VARIABLES, type SensorVariable } from '../sensor-row.js';
 import { CleaningWorkspace, removeValue, type SensorColumns } from './columns.js';
 
@@ -18,7 +18,7 @@ export interface SpikeFilterParams {
   readonly pollutants: readonly SensorVariable[];
   /**
    * Another pollutant moves with a candidate when, in the same minute and direction, it departs
-   * from both its neighbours by more than this share of its own glitch threshold.
+   * from the median of its own window by more than this share of its own glitch threshold.
    */
   readonly coMovementShare: number;
 }
@@ -43,8 +43,9 @@ const MAD_SCALE = 1.4826;
  * - its jumps to both neighbours exceed T = max(k·1.4826·MAD of the window's non-null values,
  *   the variable's absolute floor);
  * - for a pollutant, no other pollutant moves with it: none departs, in the same minute and the
- *   same direction, from both its own neighbours by more than `coMovementShare` of its own T.
- *   (An electronic glitch hits one channel; a passing bus raises PM1, PM2.5, PM10 and BC together.)
+ *   same direction, from the median of its own window by more than `coMovementShare` of its own T.
+ *   (An electronic glitch hits one channel; a passing bus raises PM1, PM2.5, PM10 and BC together,
+ *   though not always with their peaks in the same minute: hence the median, not the neighbours.)
  * Only that cell becomes null, flagged `spike`. Every decision reads the values before this rule
  * (after range and warm-up), so removing one glitch does not change its neighbours' decisions.
  * Mutates the columns.
@@ -114,16 +115,22 @@ function excursionAt(values: Float64Array, i: number, window: Windows): { direct
   return null;
 }
 
-/** max(k·1.4826·MAD of the non-null values in row i's window, floor). */
-function glitchThreshold(values: Float64Array, i: number, window: Windows, k: number, floor: number): number {
+/** The non-null values of row i's window. */
+function windowValues(values: Float64Array, i: number, window: Windows): number[] {
   const present: number[] = [];
   for (let j = window.lo[i]!; j <= window.hi[i]!; j++) if (!Number.isNaN(values[j]!)) present.push(values[j]!);
-  return Math.max(k * MAD_SCALE * medianAbsoluteDeviation(present), floor);
+  return present;
 }
 
-/** Whether values[i] departs from both its neighbours in `direction` by more than `share` of its glitch threshold. */
+/** max(k·1.4826·MAD of the non-null values in row i's window, floor). */
+function glitchThreshold(values: Float64Array, i: number, window: Windows, k: number, floor: number): number {
+  return Math.max(k * MAD_SCALE * medianAbsoluteDeviation(windowValues(values, i, window)), floor);
+}
+
+/** Whether values[i] departs from its window's median in `direction` by more than `share` of its glitch threshold. */
 function movesWith(values: Float64Array, i: number, direction: 1 | -1, window: Windows, k: number, floor: number, share: number): boolean {
-  const excursion = excursionAt(values, i, window);
-  if (excursion === null || excursion.direction !== direction) return false;
-  return excursion.minJump > share * glitchThreshold(values, i, window, k, floor);
+  const x = values[i]!;
+  if (Number.isNaN(x)) return false;
+  const departure = direction * (x - median(windowValues(values, i, window)));
+  return departure > 0 && departure > share * glitchThreshold(values, i, window, k, floor);
 }
