@@ -4,7 +4,7 @@
  * truth_faults.csv and truth_events.csv (DESIGN.md §5.1).
  */
 import { join } from 'node:path';
-import { defaultSpikeFilterParams, SENSOR_VARIABLES, type SensorRow, type SensorVariable } from '@polluscope/timeseries-preprocessing/domain';
+import { defaultCleaningParams, SENSOR_VARIABLES, type CleaningParams, type SensorRow, type SensorVariable } from '@polluscope/timeseries-preprocessing/domain';
 import { InputError, readCsv, requireColumns, timeAt } from '../csv-io.js';
 import { jumpsAboveFloor, scoreCleaning, type CleaningScore, type FlaggedMinute, type InjectedFault, type RealEvent } from '../scoring/score-cleaning.js';
 import { cleanParticipants, readSensorRows } from './sensors.js';
@@ -57,7 +57,11 @@ export function formatCleaningScore(score: CleaningScore): string {
 }
 
 /** Sets `aboveFloor` on each glitch from the raw values around it (the floors of the glitch rule). */
-function markGlitchesAboveFloor(faults: InjectedFault[], groups: readonly { participantId: string; rows: readonly SensorRow[] }[]): void {
+function markGlitchesAboveFloor(
+  faults: InjectedFault[],
+  groups: readonly { participantId: string; rows: readonly SensorRow[] }[],
+  floors: Readonly<Record<SensorVariable, number>>,
+): void {
   const rowsOf = new Map(groups.map((g) => [g.participantId, g.rows]));
   const series = new Map<string, Map<number, number | null>>();
   for (const [i, f] of faults.entries()) {
@@ -68,18 +72,35 @@ function markGlitchesAboveFloor(faults: InjectedFault[], groups: readonly { part
       valueAt = new Map((rowsOf.get(f.participantId) ?? []).map((r) => [r.timeMs, r[f.variable]]));
       series.set(key, valueAt);
     }
-    faults[i] = { ...f, aboveFloor: jumpsAboveFloor(valueAt, f.timeMs, defaultSpikeFilterParams.minJump[f.variable]) };
+    faults[i] = { ...f, aboveFloor: jumpsAboveFloor(valueAt, f.timeMs, floors[f.variable]) };
   }
 }
 
-export async function scoreCommand(options: { input: string }): Promise<void> {
+/** `--min-jump humidity=5,bc=1000` → the default cleaning parameters with those glitch floors. */
+export function cleaningParamsWithFloors(text: string | undefined): CleaningParams {
+  if (text === undefined) return defaultCleaningParams;
+  const minJump = { ...defaultCleaningParams.spike.minJump };
+  for (const part of text.split(',')) {
+    const [variable, value] = part.split('=').map((x) => x.trim());
+    const floor = Number(value);
+    if (!(SENSOR_VARIABLES as readonly string[]).includes(variable ?? '') || value === undefined || value === '' || !(floor >= 0)) {
+      throw new InputError('--min-jump', null, null, `expected variable=value with a known variable and a value ≥ 0, got "${part}"`);
+    }
+    minJump[variable as SensorVariable] = floor;
+  }
+  return { ...defaultCleaningParams, spike: { ...defaultCleaningParams.spike, minJump } };
+}
+
+export async function scoreCommand(options: { input: string; minJump?: string }): Promise<void> {
+  const params = cleaningParamsWithFloors(options.minJump);
   const sensors = await readCsv(join(options.input, 'sensor.csv'));
   const faults = await readFaults(join(options.input, 'truth_faults.csv'));
   const events = await readEvents(join(options.input, 'truth_events.csv'));
   const groups = readSensorRows(sensors);
-  markGlitchesAboveFloor(faults, groups);
-  const cleaned = cleanParticipants(groups);
+  markGlitchesAboveFloor(faults, groups, params.spike.minJump);
+  const cleaned = cleanParticipants(groups, params);
   const minutes: FlaggedMinute[] = cleaned.flatMap(({ participantId, rows }) => rows.map(({ clean }) => ({ participantId, timeMs: clean.timeMs, qualityFlags: clean.qualityFlags })));
-  console.log(`cleaning of ${options.input}: ${cleaned.length} participant(s), ${minutes.length} minutes`);
+  const floors = options.minJump === undefined ? 'default floors' : `floors ${SENSOR_VARIABLES.map((v) => `${v}=${params.spike.minJump[v]}`).join(',')}`;
+  console.log(`cleaning of ${options.input} (${floors}): ${cleaned.length} participant(s), ${minutes.length} minutes`);
   console.log(formatCleaningScore(scoreCleaning(minutes, faults, events)));
 }

@@ -22,7 +22,7 @@ import {
   type CrossValidationReport,
   type MeasuredMinute,
 } from '@polluscope/classification-validation/domain';
-import { cleanSensorSeries, SENSOR_VARIABLES, type CleanSensorRow, type SensorRow } from '@polluscope/timeseries-preprocessing/domain';
+import { cleanSensorSeries, defaultCleaningParams, SENSOR_VARIABLES, type CleaningParams, type CleanSensorRow, type SensorRow } from '@polluscope/timeseries-preprocessing/domain';
 import {
   formatTime,
   InputError,
@@ -70,10 +70,13 @@ export function isCleaned(table: CsvTable): boolean {
 }
 
 /** Cleans each participant's rows; keeps the source row of each cleaned minute for pass-through. */
-export function cleanParticipants(groups: readonly ParticipantRows[]): { participantId: string; rows: { clean: CleanSensorRow; source: CsvRow }[] }[] {
+export function cleanParticipants(
+  groups: readonly ParticipantRows[],
+  params: CleaningParams = defaultCleaningParams,
+): { participantId: string; rows: { clean: CleanSensorRow; source: CsvRow }[] }[] {
   return groups.map(({ participantId, rows }) => {
     const sourceAt = new Map(rows.map((r) => [r.timeMs, r.source]));
-    return { participantId, rows: cleanSensorSeries(rows).map((clean) => ({ clean, source: sourceAt.get(clean.timeMs)! })) };
+    return { participantId, rows: cleanSensorSeries(rows, params).map((clean) => ({ clean, source: sourceAt.get(clean.timeMs)! })) };
   });
 }
 
@@ -285,6 +288,7 @@ export function registerSensorCommands(program: Command): void {
     .command('score')
     .description('clean a simulation\u2019s sensor.csv and score it against truth_faults.csv and truth_events.csv: precision and recall of removals, real-event minutes kept')
     .requiredOption('--input <dir>', 'directory written by `polluscope simulate`')
+    .option('--min-jump <floors>', 'try other glitch floors, e.g. "humidity=5,bc=1000" (units of each variable); `sensors clean` and the service keep the defaults')
     .action(scoreCommand);
   program
     .command('classify')

@@ -37,7 +37,7 @@ export interface FlaggedMinute {
 export interface RemovalCounts {
   /** Cells the cleaner removed as `range` or `spike`. */
   removals: number;
-  /** Of those, cells with an injected fault (spike, out_of_range or a warm-up reading). */
+  /** Of those, cells with an injected glitch (spike or out_of_range). NO2 warm-up readings count in neither. */
   removalsOfFaults: number;
   /** Injected glitches: `spike` and `out_of_range` cells. */
   glitches: number;
@@ -77,8 +77,9 @@ const minuteKey = (participantId: string, timeMs: number) => `${participantId}\u
 
 /**
  * Precision and recall of the cleaner's removals against injected glitches, and the share of
- * real-event minutes kept. A NO2 warm-up removal (`warmup`) is the warm-up rule, not a glitch
- * decision: it counts neither as a removal nor against an event minute.
+ * real-event minutes kept. The NO2 warm-up (a `warmup` flag, or an injected warm-up reading
+ * whatever its flag) is the warm-up rule's, not a glitch decision: it counts neither as a removal
+ * nor against an event minute.
  *
  * @example scoreCleaning(cleanedMinutes, faults, events).recall // 0.97
  */
@@ -102,6 +103,8 @@ export function scoreCleaning(minutes: Iterable<FlaggedMinute>, faults: readonly
       const [variable, reason] = flag.split(':') as [SensorVariable, string];
       const key = cellKey(minute.participantId, minute.timeMs, variable);
       const fault = faultAt.get(key);
+      // A warm-up reading is the warm-up rule's business, whatever flag it got first (often `range`).
+      if (fault === 'warm_up') continue;
       if (reason === 'high') {
         highCells++;
         if (event !== undefined) highCellsInEvents++;
@@ -111,7 +114,7 @@ export function scoreCleaning(minutes: Iterable<FlaggedMinute>, faults: readonly
       if (reason === 'warmup') continue;
       const counts = byVariable[variable];
       counts.removals++;
-      if (fault !== undefined && fault !== 'dropout') counts.removalsOfFaults++;
+      if (fault !== undefined && GLITCHES.has(fault)) counts.removalsOfFaults++;
       else lostToCleaner = true;
     }
     if (event === undefined) continue;
