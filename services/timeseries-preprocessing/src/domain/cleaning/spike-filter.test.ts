@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '@polluscope/common/domain';
 import type { SensorRow, SensorVariable } from '../sensor-row.js';
 import { toColumns } from './columns.js';
 import { removeSpikes } from './spike-filter.js';
@@ -102,5 +103,44 @@ describe('removeSpikes', () => {
     const { pm25, flags } = run(minutes(4), [null, null, null, null]);
     expect(pm25).toEqual([null, null, null, null]);
     expect(flags).toEqual([null, null, null, null]);
+  });
+});
+
+describe('removeSpikes on clean noisy series (the old rule removed 2.8–10.7 % of these minutes)', () => {
+  const MINUTES = 10_000;
+  /** Standard normal draws from a seeded uniform (Box–Muller). */
+  function normals(seed: number): () => number {
+    const uniform = mulberry32(seed);
+    return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+  }
+  const removedShare = (variable: SensorVariable, values: number[]) => {
+    const columns = toColumns(series(variable, minutes(values.length), values));
+    removeSpikes(columns);
+    return columns.flags[variable].filter((f) => f === 'spike').length / values.length;
+  };
+
+  it('removes nothing from white-noise PM2.5 (20 ± 5 µg/m³)', () => {
+    const z = normals(1);
+    expect(removedShare('pm25', Array.from({ length: MINUTES }, () => Math.round((20 + 5 * z()) * 10) / 10))).toBe(0);
+  });
+
+  it('removes nothing from low integer PM2.5 (3 ± 1.5, quantised to 1 µg/m³)', () => {
+    const z = normals(2);
+    expect(removedShare('pm25', Array.from({ length: MINUTES }, () => Math.max(0, Math.round(3 + 1.5 * z()))))).toBe(0);
+  });
+
+  it('removes nothing from indoor temperature at 0.1 °C resolution (21 ± 0.3 °C)', () => {
+    const z = normals(3);
+    expect(removedShare('temperature', Array.from({ length: MINUTES }, () => Math.round((21 + 0.3 * z()) * 10) / 10))).toBe(0);
+  });
+
+  it('removes nothing from simulator-like PM2.5 (level 15 µg/m³ × exp(0.25 · AR(1), φ = 0.85))', () => {
+    const z = normals(4);
+    let ar = 0;
+    const values = Array.from({ length: MINUTES }, () => {
+      ar = 0.85 * ar + Math.sqrt(1 - 0.85 ** 2) * z();
+      return Math.round(15 * Math.exp(0.25 * ar) * 10) / 10;
+    });
+    expect(removedShare('pm25', values)).toBe(0);
   });
 });
