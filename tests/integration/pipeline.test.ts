@@ -18,7 +18,7 @@ async function insertSensorMinutes(participant: string): Promise<void> {
     await raw.query(
       `INSERT INTO sensor_measurements (participant_virtual_id, kit_id, time, pm1, pm25, pm10, no2, bc, temperature, humidity, activity)
        VALUES ($1, 7, $2, 5, $3, 15, 20, NULL, 21, 50, $4)`,
-      [participant, new Date(START_MS + minute * MINUTE), minute === 10 ? 999 : 10, minute < 10 ? 'Rue' : 'Bureau'],
+      [participant, new Date(START_MS + minute * MINUTE), minute === 10 ? 1200 : 10, minute < 10 ? 'Rue' : 'Bureau'],
     );
   }
 }
@@ -88,7 +88,7 @@ describe('rawdata → warehouse through every stage', () => {
         [20, true, 'no2:warmup'],
       ]);
       expect(mine[3]).toMatchObject({ no2: 20, imputed_no2: false, quality_flags: null });
-      // PM2.5 = 999 is outside 0…300: removed and filled with the mean of its neighbours (10).
+      // PM2.5 = 1200 is outside 0…1000: removed and filled with the mean of its neighbours (10).
       expect(mine[10]).toMatchObject({ pm25: 10, imputed_pm25: true, quality_flags: 'pm25:range' });
       expect(mine.every((r) => r.bc === null && r.imputed_bc === false)).toBe(true);
       expect(mine.every((r) => r.kit_id === 7)).toBe(true);

@@ -22,7 +22,7 @@ import {
   type CrossValidationReport,
   type MeasuredMinute,
 } from '@polluscope/classification-validation/domain';
-import { cleanSensorSeries, SENSOR_VARIABLES, type CleanSensorRow, type SensorRow } from '@polluscope/timeseries-preprocessing/domain';
+import { cleanSensorSeries, defaultCleaningParams, SENSOR_VARIABLES, type CleaningParams, type CleanSensorRow, type SensorRow } from '@polluscope/timeseries-preprocessing/domain';
 import {
   formatTime,
   InputError,
@@ -34,6 +34,7 @@ import {
   type CsvRow,
   type CsvTable,
 } from '../csv-io.js';
+import { scoreCommand } from './sensors-score.js';
 
 const PARTICIPANT = 'participant_virtual_id';
 const QUALITY_FLAGS = 'quality_flags';
@@ -69,10 +70,13 @@ export function isCleaned(table: CsvTable): boolean {
 }
 
 /** Cleans each participant's rows; keeps the source row of each cleaned minute for pass-through. */
-export function cleanParticipants(groups: readonly ParticipantRows[]): { participantId: string; rows: { clean: CleanSensorRow; source: CsvRow }[] }[] {
+export function cleanParticipants(
+  groups: readonly ParticipantRows[],
+  params: CleaningParams = defaultCleaningParams,
+): { participantId: string; rows: { clean: CleanSensorRow; source: CsvRow }[] }[] {
   return groups.map(({ participantId, rows }) => {
     const sourceAt = new Map(rows.map((r) => [r.timeMs, r.source]));
-    return { participantId, rows: cleanSensorSeries(rows).map((clean) => ({ clean, source: sourceAt.get(clean.timeMs)! })) };
+    return { participantId, rows: cleanSensorSeries(rows, params).map((clean) => ({ clean, source: sourceAt.get(clean.timeMs)! })) };
   });
 }
 
@@ -277,10 +281,16 @@ export function registerSensorCommands(program: Command): void {
   const sensors = program.command('sensors').description('sensor time series');
   sensors
     .command('clean')
-    .description('clean 1-minute sensor rows: range filter, NO2 warm-up, spikes, imputation (DESIGN.md §5.1)')
+    .description('clean 1-minute sensor rows: instrument limits and high flags, NO2 warm-up, one-channel glitches, imputation (DESIGN.md §5.1)')
     .requiredOption('--input <file>', 'sensor CSV (participant_virtual_id, time, pm1, pm25, pm10, no2, bc, temperature, humidity, activity, event)')
     .requiredOption('--output <file>', 'cleaned CSV: values, imputed_<variable>, quality_flags')
     .action(cleanCommand);
+  sensors
+    .command('score')
+    .description('clean a simulation\u2019s sensor.csv and score it against truth_faults.csv and truth_events.csv: precision and recall of removals, real-event minutes kept')
+    .requiredOption('--input <dir>', 'directory written by `polluscope simulate`')
+    .option('--min-jump <floors>', 'try other glitch floors, e.g. "humidity=5,bc=1000" (units of each variable); `sensors clean` and the service keep the defaults')
+    .action(scoreCommand);
   program
     .command('classify')
     .description('classify 5-minute segments and validate them against declarations (DESIGN.md §5.2)')

@@ -20,15 +20,16 @@ afterAll(async () => {
 const options = { participants: '2', days: '1', seed: '7', out: '', start: '2026-01-05', gpsRateHz: '0.2', timeZone: 'Europe/Paris' };
 
 describe('polluscope simulate', () => {
-  it('writes the five CSV files with their headers and no temporary file left', async () => {
+  it('writes the six CSV files with their headers and no temporary file left', async () => {
     const out = await tempDir();
     await buildProgram().exitOverride().parseAsync(['node', 'polluscope', 'simulate', '--participants', '2', '--days', '1', '--seed', '7', '--out', out, '--gps-rate-hz', '0.2'].map(String));
-    expect((await readdir(out)).sort()).toEqual(['gps.csv', 'sensor.csv', 'truth_faults.csv', 'truth_minutes.csv', 'truth_stops.csv']);
+    expect((await readdir(out)).sort()).toEqual(['gps.csv', 'sensor.csv', 'truth_events.csv', 'truth_faults.csv', 'truth_minutes.csv', 'truth_stops.csv']);
     const firstLine = async (name: string): Promise<string> => (await readFile(join(out, name), 'utf8')).split('\n')[0] ?? '';
     expect(await firstLine('sensor.csv')).toBe('participant_virtual_id,kit_id,time,pm1,pm25,pm10,no2,bc,temperature,humidity,activity,event');
     expect(await firstLine('gps.csv')).toBe('participant_virtual_id,tablet_id,time,lat,lon');
     expect(await firstLine('truth_minutes.csv')).toBe('participant_virtual_id,time,micro_environment,is_stop');
     expect(await firstLine('truth_stops.csv')).toBe('participant_virtual_id,start,end,label,lat,lon');
+    expect(await firstLine('truth_events.csv')).toBe('participant_virtual_id,start,end,event');
     const minutes = (await readFile(join(out, 'truth_minutes.csv'), 'utf8')).trimEnd().split('\n');
     expect(minutes).toHaveLength(1 + 2 * 1440);
     expect(minutes[1]).toMatch(/^sim-001,2026-01-04T23:00:00\.000Z,Domicile,true$/);
@@ -39,7 +40,7 @@ describe('polluscope simulate', () => {
     const [a, b] = [await tempDir(), await tempDir()];
     const summary = await writeSimulation(params, a);
     await writeSimulation(params, b);
-    for (const name of ['sensor.csv', 'gps.csv', 'truth_minutes.csv', 'truth_stops.csv', 'truth_faults.csv']) {
+    for (const name of ['sensor.csv', 'gps.csv', 'truth_minutes.csv', 'truth_stops.csv', 'truth_faults.csv', 'truth_events.csv']) {
       const [bytesA, bytesB] = [await readFile(join(a, name)), await readFile(join(b, name))];
       expect(bytesB.equals(bytesA)).toBe(true);
     }

@@ -126,7 +126,7 @@ export function simulationParamsFromOptions(options: SimulateOptions): Simulatio
 export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
-    .description('simulate volunteers: sensor.csv, gps.csv, truth_minutes.csv, truth_stops.csv, truth_faults.csv')
+    .description('simulate volunteers: sensor.csv, gps.csv, truth_minutes.csv, truth_stops.csv, truth_faults.csv, truth_events.csv')
     .requiredOption('--participants <n>', 'number of participants')
     .requiredOption('--days <d>', 'number of days')
     .requiredOption('--seed <s>', 'integer seed: same seed, same bytes')

@@ -3,7 +3,7 @@
  * Times are ISO-8601 UTC with `Z`; a missing value is an empty cell, never 0.
  */
 import { gpsCsvBytes } from './gps-csv-bytes.js';
-import type { GpsRecord, SensorRecord, SimulationChunk, TruthMinute, TruthStop } from './simulate.js';
+import type { GpsRecord, SensorRecord, SimulationChunk, TruthEvent, TruthMinute, TruthStop } from './simulate.js';
 
 export const SENSOR_CSV_COLUMNS = [
   'participant_virtual_id', 'kit_id', 'time', 'pm1', 'pm25', 'pm10', 'no2', 'bc', 'temperature', 'humidity', 'activity', 'event',
@@ -12,6 +12,7 @@ export const GPS_CSV_COLUMNS = ['participant_virtual_id', 'tablet_id', 'time', '
 export const TRUTH_MINUTES_CSV_COLUMNS = ['participant_virtual_id', 'time', 'micro_environment', 'is_stop'] as const;
 export const TRUTH_STOPS_CSV_COLUMNS = ['participant_virtual_id', 'start', 'end', 'label', 'lat', 'lon'] as const;
 export const TRUTH_FAULTS_CSV_COLUMNS = ['participant_virtual_id', 'time', 'variable', 'fault'] as const;
+export const TRUTH_EVENTS_CSV_COLUMNS = ['participant_virtual_id', 'start', 'end', 'event'] as const;
 
 /** The files of a simulation run, by name. */
 export const SIMULATION_FILES = {
@@ -20,6 +21,7 @@ export const SIMULATION_FILES = {
   truthMinutes: { name: 'truth_minutes.csv', columns: TRUTH_MINUTES_CSV_COLUMNS },
   truthStops: { name: 'truth_stops.csv', columns: TRUTH_STOPS_CSV_COLUMNS },
   truthFaults: { name: 'truth_faults.csv', columns: TRUTH_FAULTS_CSV_COLUMNS },
+  truthEvents: { name: 'truth_events.csv', columns: TRUTH_EVENTS_CSV_COLUMNS },
 } as const;
 
 export type SimulationFile = keyof typeof SIMULATION_FILES;
@@ -76,6 +78,10 @@ export function truthStopCsvLine(r: TruthStop): string {
   return `${r.participantId},${isoTime(r.startMs)},${isoTime(r.endMs)},${r.label},${r.lat},${r.lon}\n`;
 }
 
+export function truthEventCsvLine(r: TruthEvent): string {
+  return `${r.participantId},${isoTime(r.startMs)},${isoTime(r.endMs)},${textCell(r.name)}\n`;
+}
+
 /**
  * Collects CSV lines into pieces of about 64 KiB: concatenating millions of short strings into
  * one, or joining them, makes V8 flatten huge ropes and spend most of its time in the GC.
@@ -114,12 +120,15 @@ export function chunkCsvPieces(chunk: SimulationChunk): Record<SimulationFile, C
   for (const r of chunk.truthMinutes) truthMinutes.add(truthMinuteCsvLine(r));
   const truthStops = new Pieces();
   for (const r of chunk.truthStops) truthStops.add(truthStopCsvLine(r));
+  const truthEvents = new Pieces();
+  for (const r of chunk.truthEvents) truthEvents.add(truthEventCsvLine(r));
   return {
     sensor: sensor.done(),
     gps: chunk.gps.length === 0 ? [] : [gpsCsvBytes(chunk.gps)],
     truthMinutes: truthMinutes.done(),
     truthStops: truthStops.done(),
     truthFaults: faults.done(),
+    truthEvents: truthEvents.done(),
   };
 }
 
@@ -131,6 +140,7 @@ export function simulationCsvTexts(chunks: Iterable<SimulationChunk>): Record<Si
     truthMinutes: csvHeader('truthMinutes'),
     truthStops: csvHeader('truthStops'),
     truthFaults: csvHeader('truthFaults'),
+    truthEvents: csvHeader('truthEvents'),
   };
   const decoder = new TextDecoder();
   for (const chunk of chunks) {

@@ -16,7 +16,7 @@ describe('SensorFaultInjector', () => {
         if (minute < 3) {
           expect(injected).toEqual([{ variable: 'no2', kind: 'warm_up' }]);
           const no2 = cells.no2 as number;
-          expect(no2 < 3 || no2 > 250).toBe(true);
+          expect(no2 <= 1 || no2 >= 140).toBe(true);
           expect(no2).not.toBe(0);
         } else {
           expect(injected).toEqual([]);

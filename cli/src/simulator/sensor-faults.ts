@@ -38,13 +38,13 @@ export const defaultSensorFaultParams: SensorFaultParams = Object.freeze({
   no2WarmUpMinutes: 3,
 });
 
-/** Values outside the preprocessing range filter (DESIGN.md §5.1), one list per variable. */
+/** Values outside what the instruments measure (DESIGN.md §5.1), one list per variable. */
 export const OUT_OF_RANGE_VALUES: Readonly<Record<SensorVariable, readonly number[]>> = Object.freeze({
-  pm1: [999, 650],
-  pm25: [999, 1200],
-  pm10: [999, 1500],
+  pm1: [1200, 1500],
+  pm25: [1200, 2000],
+  pm10: [1500, 2000],
   no2: [999, 400],
-  bc: [65000, -2500],
+  bc: [1_500_000, -2500],
   temperature: [85, -40],
   humidity: [130, 150],
 });
@@ -84,7 +84,7 @@ export class SensorFaultInjector {
     this.sessionMinute++;
     if (warmUp) {
       // Electrochemical NO2 cells read far too low or too high before they stabilise.
-      cells.no2 = rng.chance(0.5) ? Math.round(rng.uniform(0.2, 2) * 10) / 10 : Math.round(rng.uniform(260, 600) * 10) / 10;
+      cells.no2 = rng.chance(0.5) ? Math.round(rng.uniform(0.1, 1) * 10) / 10 : Math.round(rng.uniform(140, 320) * 10) / 10;
       add('no2', 'warm_up');
     }
     for (const v of SENSOR_VARIABLES) {

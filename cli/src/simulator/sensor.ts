@@ -4,7 +4,7 @@
  * and outdoor temperature and humidity following the season and the hour.
  */
 import { MICRO_ENVIRONMENTS, type SensorVariable, type ValueRange } from './environments.js';
-import type { PlannedEvent } from './events.js';
+import { EVENT_CEILINGS, type PlannedEvent } from './events.js';
 import { ar1Step, type Random } from './random.js';
 import type { TimelineSegment } from './timeline.js';
 
@@ -110,18 +110,23 @@ export class CleanSensorModel {
       if (e.endMs <= timeMs) continue;
       pmFactor *= e.pmFactor;
       bcFactor *= e.bcFactor;
-      no2Add += e.no2AddUgm3;
+      no2Add += e.no2AddPpb;
       tAdd += e.temperatureAddC;
       rhAdd += e.humidityAddPct;
     }
 
     const sd = p.logNoiseStd;
-    const pm25 = clamp(logLevel(r.pm25, this.uPm) * Math.exp(sd * this.zPm) * pmFactor, r.pm25);
+    // The background stays in the micro-environment's range; events act on top of it, up to the
+    // instruments' ceilings, so real peaks (cooking, tunnels) leave the range as they do in life.
+    const pm25Background = clamp(logLevel(r.pm25, this.uPm) * Math.exp(sd * this.zPm), r.pm25);
     const ratio01 = 0.5 + 0.5 * Math.tanh(this.zRatio);
-    const pm1 = clamp(pm25 * (env.pm1Ratio[0] + (env.pm1Ratio[1] - env.pm1Ratio[0]) * ratio01), r.pm1);
-    const pm10 = clamp(pm25 * (env.pm10Ratio[0] + (env.pm10Ratio[1] - env.pm10Ratio[0]) * (1 - ratio01)), r.pm10);
-    const no2 = clamp(logLevel(r.no2, this.uNo2) * Math.exp(sd * this.zNo2) + no2Add, r.no2);
-    const bc = clamp(logLevel(r.bc, this.uBc) * Math.exp(sd * this.zBc) * bcFactor, r.bc);
+    const pm1Background = clamp(pm25Background * (env.pm1Ratio[0] + (env.pm1Ratio[1] - env.pm1Ratio[0]) * ratio01), r.pm1);
+    const pm10Background = clamp(pm25Background * (env.pm10Ratio[0] + (env.pm10Ratio[1] - env.pm10Ratio[0]) * (1 - ratio01)), r.pm10);
+    const pm25 = Math.min(EVENT_CEILINGS.pm, pm25Background * pmFactor);
+    const pm1 = Math.min(EVENT_CEILINGS.pm, pm1Background * pmFactor);
+    const pm10 = Math.min(EVENT_CEILINGS.pm, pm10Background * pmFactor);
+    const no2 = Math.min(EVENT_CEILINGS.no2Ppb, clamp(logLevel(r.no2, this.uNo2) * Math.exp(sd * this.zNo2), r.no2) + no2Add);
+    const bc = Math.min(EVENT_CEILINGS.bc, clamp(logLevel(r.bc, this.uBc) * Math.exp(sd * this.zBc), r.bc) * bcFactor);
 
     const diurnal = Math.cos((2 * Math.PI * (localHour - 15)) / 24); // warmest at 15:00
     const month = localMonth - 1;

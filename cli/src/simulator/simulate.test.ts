@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { simulationCsvTexts } from './csv.js';
 import type { DeclarationChange } from './declarations.js';
 import { MICRO_ENVIRONMENTS, SENSOR_VARIABLES, STOP_LABELS } from './environments.js';
+import { EVENT_EFFECTS } from './events.js';
 import { insideGrid } from './geo.js';
 import { defaultSimulationParams, type SimulationParams } from './params.js';
 import { GPS_POSITION_COLUMNS, gpsPositionRow, SENSOR_MEASUREMENT_COLUMNS, sensorMeasurementRow, simulateRawRows } from './rawdata.js';
@@ -112,8 +113,9 @@ describe('simulate: sensor minutes', () => {
     expect(sessions).toBeGreaterThan(5 * 4);
   });
 
-  it('keeps every clean value inside its micro-environment’s documented range; faults are counted apart', () => {
+  it('keeps every background value inside its micro-environment’s documented range; events and faults are counted apart', () => {
     const faults = { dropout: 0, spike: 0, out_of_range: 0, warm_up: 0 };
+    const inEvent = new Set(chunks.flatMap((c) => c.truthEvents.flatMap((e) => Array.from({ length: (e.endMs - e.startMs) / MIN }, (_, i) => `${e.participantId} ${e.startMs + i * MIN}`))));
     let cells = 0;
     let outside = 0;
     for (const c of chunks) {
@@ -121,8 +123,11 @@ describe('simulate: sensor minutes', () => {
       for (const r of c.sensor) {
         const env = MICRO_ENVIRONMENTS[(minutes.get(r.timeMs) as TruthMinute).microEnvironment];
         for (const f of r.faults) faults[f.kind]++;
+        const duringEvent = inEvent.has(`${r.participantId} ${r.timeMs}`);
         for (const v of SENSOR_VARIABLES) {
           if (r.faults.some((f) => f.variable === v)) continue;
+          // Events raise concentrations beyond the range (cooking, tunnels); weather stays in it.
+          if (duringEvent && v !== 'temperature' && v !== 'humidity') continue;
           cells++;
           const value = r[v];
           const [min, max] = env.ranges[v];
@@ -133,6 +138,28 @@ describe('simulate: sensor minutes', () => {
     expect(outside).toBe(0);
     expect(cells).toBeGreaterThan(100_000);
     for (const kind of Object.keys(faults) as (keyof typeof faults)[]) expect(faults[kind]).toBeGreaterThan(0);
+  });
+
+  it('lists real pollution events inside their places; only noted ones reach the event column', () => {
+    const counts = new Map<string, number>();
+    let wrong = 0;
+    let above300 = 0;
+    for (const c of chunks) {
+      const minutes = truth.get(c.participant.id) as Map<number, TruthMinute>;
+      const sensorAt = new Map(c.sensor.map((r) => [r.timeMs, r]));
+      for (const e of c.truthEvents) {
+        counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
+        const effect = EVENT_EFFECTS[e.name];
+        if (!effect.where.includes((minutes.get(e.startMs) as TruthMinute).microEnvironment)) wrong++;
+        const declaredAt = sensorAt.get(e.startMs)?.event;
+        if (declaredAt !== undefined && !effect.declared && declaredAt === e.name) wrong++;
+        for (let t = e.startMs; t < e.endMs; t += MIN) if ((sensorAt.get(t)?.pm25 ?? 0) > 300) above300++;
+      }
+    }
+    expect(wrong).toBe(0);
+    for (const name of ['Cuisine', 'Panache', 'Tunnel', 'Quai']) expect(counts.get(name), name).toBeGreaterThan(0);
+    // Cooking and smoke can exceed the PM background ceiling: the cleaner must keep them.
+    expect(above300).toBeGreaterThan(0);
   });
 
   it('writes missing values as empty cells and never a zero standing for one', () => {

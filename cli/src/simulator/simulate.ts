@@ -4,7 +4,7 @@
  */
 import type { CanonicalLabel } from '@polluscope/common/domain';
 import { DeclarationCursor, declareSegments, type DeclarationChange } from './declarations.js';
-import { planEvents, type EventName, type PlannedEvent } from './events.js';
+import { EVENT_EFFECTS, planEvents, type EventName, type PlannedEvent } from './events.js';
 import { GpsModel, type GpsFix } from './gps.js';
 import type { SimulationParams } from './params.js';
 import { validateSimulationParams } from './params.js';
@@ -37,6 +37,15 @@ export interface TruthMinute {
   readonly isStop: boolean;
 }
 
+/** A real pollution event (cooking, a plume, a tunnel, …): the cleaner must keep its minutes. */
+export interface TruthEvent {
+  readonly participantId: string;
+  readonly name: EventName;
+  /** Start inclusive, end exclusive, on whole minutes. */
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
 export interface TruthStop {
   readonly participantId: string;
   readonly startMs: number;
@@ -57,6 +66,8 @@ export interface SimulationChunk {
   readonly truthStops: readonly TruthStop[];
   /** How the volunteer declared each segment that starts this day (kind, delay), in order. */
   readonly declarations: readonly DeclarationChange[];
+  /** Events that start this day, in order of start. */
+  readonly truthEvents: readonly TruthEvent[];
 }
 
 const round7 = (x: number): number => Math.round(x * 1e7) / 1e7;
@@ -148,7 +159,7 @@ export function* simulateParticipant(params: SimulationParams, plan: Participant
         let event: EventName | null = null;
         while (eventIndex < events.length && (events[eventIndex] as PlannedEvent).startMs <= t) {
           const e = events[eventIndex] as PlannedEvent;
-          if (e.startMs === t) event = e.name;
+          if (e.startMs === t && EVENT_EFFECTS[e.name].declared) event = e.name;
           eventIndex++;
         }
         const on = kit.isOn(t);
@@ -164,6 +175,9 @@ export function* simulateParticipant(params: SimulationParams, plan: Participant
         sensor.push({ participantId: id, kitId: profile.kitId, timeMs: t, ...cells, activity, event, faults: injected });
       }
     }
-    yield { participant: profile, day, sensor, gps: gpsRecords, truthMinutes, truthStops, declarations: dayChanges };
+    const truthEvents = events
+      .filter((e) => e.startMs >= day.startMs && e.startMs < day.endMs)
+      .map((e) => ({ participantId: id, name: e.name, startMs: e.startMs, endMs: e.endMs }));
+    yield { participant: profile, day, sensor, gps: gpsRecords, truthMinutes, truthStops, declarations: dayChanges, truthEvents };
   }
 }

@@ -43,7 +43,7 @@ COMMENT ON COLUMN sensor_clean.imputed_no2 IS 'True when no2 was filled by the c
 COMMENT ON COLUMN sensor_clean.imputed_bc IS 'True when bc was filled by the centred 8-minute mean.';
 COMMENT ON COLUMN sensor_clean.imputed_temperature IS 'True when temperature was filled by the centred 8-minute mean.';
 COMMENT ON COLUMN sensor_clean.imputed_humidity IS 'True when humidity was filled by the centred 8-minute mean.';
-COMMENT ON COLUMN sensor_clean.quality_flags IS 'Semicolon-separated flags, variable:reason (e.g. pm25:range;no2:warmup).';
+COMMENT ON COLUMN sensor_clean.quality_flags IS 'Flags joined by ;, variable:flag. Removed: range (outside the instrument), warmup (NO2), spike (one-channel glitch); kept: high (PM > 300 µg/m³, BC > 50,000 ng/m³), clipped (humidity 100–105 % set to 100).';
 COMMENT ON COLUMN sensor_clean.activity IS 'Declared activity, as entered.';
 COMMENT ON COLUMN sensor_clean.event IS 'Point event.';
 

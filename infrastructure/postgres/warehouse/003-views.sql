@@ -2,6 +2,21 @@
 -- every `polluscope infra up`. Local days and times are in Europe/Paris, the participants' time
 -- zone and the one exposure_daily uses by default. Minutes are double precision.
 
+-- NO2 is stored in ppb everywhere (DESIGN.md §5.1); views add µg/m³ at 1.88 µg/m³ per ppb
+-- (NO2 at 25 °C and 1013 hPa: 46.01 g/mol / 24.45 L/mol). The factor lives here only.
+CREATE OR REPLACE FUNCTION no2_ppb_to_ugm3(ppb double precision) RETURNS double precision
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  AS 'SELECT ppb * 1.88';
+COMMENT ON FUNCTION no2_ppb_to_ugm3(double precision) IS 'NO2 ppb → µg/m³ at 1.88 µg/m³ per ppb (25 °C, 1013 hPa).';
+
+-- The cleaned minutes with NO2 in µg/m³ beside ppb.
+CREATE OR REPLACE VIEW sensor_clean_ugm3 AS
+SELECT c.*, no2_ppb_to_ugm3(c.no2) AS no2_ugm3
+FROM sensor_clean c;
+
+COMMENT ON VIEW sensor_clean_ugm3 IS 'sensor_clean with NO2 also in µg/m³ (no2_ugm3 = no2 ppb × 1.88).';
+COMMENT ON COLUMN sensor_clean_ugm3.no2_ugm3 IS 'NO2, µg/m³ (no2 ppb × 1.88); null when no2 is null.';
+
 -- A participant's day: the fused timeline with concentrations, the sensor prediction beside it.
 CREATE OR REPLACE VIEW participant_day_timeline AS
 SELECT
@@ -27,7 +42,8 @@ SELECT
   t.no2_mean,
   t.bc_mean,
   t.temperature_mean,
-  t.humidity_mean
+  t.humidity_mean,
+  no2_ppb_to_ugm3(t.no2_mean) AS no2_mean_ugm3
 FROM activity_timeline t
 LEFT JOIN activity_segments s
   ON s.participant_virtual_id = t.participant_virtual_id AND s.segment_start = t.segment_start;
@@ -56,6 +72,7 @@ COMMENT ON COLUMN participant_day_timeline.no2_mean IS 'NO2, ppb, mean over the 
 COMMENT ON COLUMN participant_day_timeline.bc_mean IS 'Black carbon, ng/m³, mean over the segment.';
 COMMENT ON COLUMN participant_day_timeline.temperature_mean IS 'Temperature, °C, mean over the segment.';
 COMMENT ON COLUMN participant_day_timeline.humidity_mean IS 'Relative humidity, %, mean over the segment.';
+COMMENT ON COLUMN participant_day_timeline.no2_mean_ugm3 IS 'NO2, µg/m³ (no2_mean ppb × 1.88), mean over the segment.';
 
 -- Exposure by micro-environment across participants.
 CREATE OR REPLACE VIEW exposure_by_micro_environment AS
@@ -111,7 +128,8 @@ SELECT
   b.humidity_mean,
   s.pm25_share_mean,
   s.no2_share_mean,
-  s.bc_share_mean
+  s.bc_share_mean,
+  no2_ppb_to_ugm3(b.no2_mean) AS no2_mean_ugm3
 FROM by_environment b
 LEFT JOIN shares s ON s.micro_environment = b.micro_environment;
 
@@ -130,6 +148,7 @@ COMMENT ON COLUMN exposure_by_micro_environment.temperature_mean IS 'Temperature
 COMMENT ON COLUMN exposure_by_micro_environment.humidity_mean IS 'Relative humidity, %, time-weighted mean over the minutes with a value.';
 COMMENT ON COLUMN exposure_by_micro_environment.pm25_share_mean IS 'Mean over its participant-days of its share of the day''s PM2.5 time-integrated concentration, 0..1.';
 COMMENT ON COLUMN exposure_by_micro_environment.no2_share_mean IS 'Mean over its participant-days of its share of the day''s NO2 time-integrated concentration, 0..1.';
+COMMENT ON COLUMN exposure_by_micro_environment.no2_mean_ugm3 IS 'NO2, µg/m³ (no2_mean ppb × 1.88), time-weighted mean over the minutes with a value.';
 COMMENT ON COLUMN exposure_by_micro_environment.bc_share_mean IS 'Mean over its participant-days of its share of the day''s black-carbon time-integrated concentration, 0..1.';
 
 -- Classification accuracy by participant.

@@ -12,7 +12,7 @@ const START = Date.UTC(2026, 0, 5, 8, 0, 0);
 const MINUTE = 60_000;
 const IDLE_MS = 1_000;
 
-/** 150 minutes with what cleaning acts on: a glitch, nulls, an out-of-range value, a session break. */
+/** 150 minutes with what cleaning acts on: a glitch, a plume, nulls, an out-of-range value, a session break. */
 function rawRows(participant: string): Record<string, unknown>[] {
   const rows: Record<string, unknown>[] = [];
   for (let minute = 0; minute < 150; minute++) {
@@ -22,11 +22,12 @@ function rawRows(participant: string): Record<string, unknown>[] {
       participant_virtual_id: participant,
       kit_id: 7,
       time: new Date(START + minute * MINUTE).toISOString(),
-      pm1: 6 + wave,
-      pm25: minute === 40 ? 180 : 11 + wave,
-      pm10: minute % 13 === 5 ? null : 16 + wave,
+      // Minute 40: a PM2.5 glitch (one channel). Minute 55: a passing bus (PM and BC together).
+      pm1: minute === 55 ? 70 : 6 + wave,
+      pm25: minute === 40 ? 180 : minute === 55 ? 110 : 11 + wave,
+      pm10: minute % 13 === 5 ? null : minute === 55 ? 150 : 16 + wave,
       no2: minute === 100 ? 900 : 22 + wave,
-      bc: 800 + 10 * minute,
+      bc: minute === 55 ? 12_000 : 800 + 10 * minute,
       temperature: 20 + wave / 10,
       humidity: minute >= 120 && minute < 127 ? null : 48 + wave,
       activity: minute < 90 ? 'Domicile' : 'Rue',
@@ -76,6 +77,22 @@ describe('timeseries-preprocessing at live rates', () => {
     }
     expect(live.table(TOPICS.sensorClean.name, byTime)).toEqual(expected);
     expect(live.deadLetters).toEqual([]);
+  });
+
+  it('keeps the bus plume and removes the glitch, at once and one row a minute alike', () => {
+    const at = (minute: number) => expected.get(String(START + minute * MINUTE));
+    expect(at(40)).toMatchObject({ imputed_pm25: true, quality_flags: 'pm25:spike' });
+    expect(at(55)).toMatchObject({ pm1: 70, pm25: 110, pm10: 150, bc: 12_000, quality_flags: null });
+    const live = feed();
+    let now = 0;
+    for (const row of rows) {
+      live.deliver([record(row)], now);
+      now += 2 * IDLE_MS;
+      live.idle(now);
+    }
+    const table = live.table(TOPICS.sensorClean.name, byTime);
+    expect(table.get(String(START + 40 * MINUTE))).toEqual(at(40));
+    expect(table.get(String(START + 55 * MINUTE))).toEqual(at(55));
   });
 
   it('restarts at seeded moments (also just after an idle flush) change no row', () => {

@@ -8,7 +8,7 @@ import { SENSOR_VARIABLES, type SensorVariable } from '@polluscope/common/domain
 
 export { SENSOR_VARIABLES, type SensorVariable };
 
-/** One raw sensor minute of one participant. Units: PM µg/m³, NO2 µg/m³, BC ng/m³, °C, %. */
+/** One raw sensor minute of one participant. Units: PM µg/m³, NO2 ppb, BC ng/m³, °C, %. */
 export interface SensorRow {
   readonly timeMs: number;
   readonly pm1: number | null;
@@ -23,8 +23,14 @@ export interface SensorRow {
   readonly event: string | null;
 }
 
-/** Why a value was removed: outside its range, NO2 warm-up, or spike. */
+/** Why a value was removed: outside the instrument's range, NO2 warm-up, or one-channel glitch. */
 export type RemovalReason = 'range' | 'warmup' | 'spike';
+
+/** Why a value was kept but marked: a high but real concentration, or humidity clipped to 100 %. */
+export type KeptValueFlag = 'high' | 'clipped';
+
+/** Every flag a value can carry in `qualityFlags`. */
+export type QualityFlag = RemovalReason | KeptValueFlag;
 
 /** A cleaned minute: cleaned values, one imputation flag per variable, removal flags, declared activity. */
 export interface CleanSensorRow {
@@ -43,7 +49,10 @@ export interface CleanSensorRow {
   readonly imputed_bc: boolean;
   readonly imputed_temperature: boolean;
   readonly imputed_humidity: boolean;
-  /** Removed values as `variable:reason` joined by `;`, e.g. `no2:warmup;pm25:spike`; empty when none. */
+  /**
+   * Flagged values as `variable:flag` joined by `;`, e.g. `no2:warmup;pm25:high`; empty when none.
+   * `range`, `warmup` and `spike` mean the value was removed; `high` and `clipped` that it was kept.
+   */
   readonly qualityFlags: string;
   readonly activity: string | null;
   readonly event: string | null;

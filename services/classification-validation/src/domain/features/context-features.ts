@@ -7,7 +7,7 @@ import type { SegmentFeatures } from './view-features.js';
  * - `weekend`: 1 on Saturday and Sunday (local), else 0;
  * - `log_pm1_pm25`, `log_pm10_pm25`: ln of the ratio of the segment means (fine vs coarse dust:
  *   métro and station brake dust raise PM10);
- * - `log_bc_no2`: ln((BC mean ng/m³ + 100) / (NO2 mean µg/m³ + 1)), combustion soot vs gas.
+ * - `log_bc_no2`: ln((BC mean ng/m³ + 100) / (NO2 mean ppb + 1)), combustion soot vs gas.
  * A ratio whose views are absent (or whose means are not positive) is {@link MISSING_CONTEXT}.
  */
 export const CONTEXT_FEATURES = ['hour_sin', 'hour_cos', 'weekend', 'log_pm1_pm25', 'log_pm10_pm25', 'log_bc_no2'] as const;

@@ -1,33 +1,35 @@
 /**
  * Column form of a participant's series, shared by the cleaning rules: one Float64Array per
- * variable with NaN for null, and removal reasons as small integer codes, so the rules run
- * without allocating per row; reasons become text only when the output row is built.
+ * variable with NaN for null, and quality flags as small integer codes, so the rules run
+ * without allocating per row; flags become text only when the output row is built.
  */
-import { SENSOR_VARIABLES, type RemovalReason, type SensorRow, type SensorVariable } from '../sensor-row.js';
+import { SENSOR_VARIABLES, type QualityFlag, type RemovalReason, type SensorRow, type SensorVariable } from '../sensor-row.js';
 
-/** Removal code → reason: 0 = kept, 1 = range, 2 = warmup, 3 = spike. */
-export const REMOVAL_REASONS: readonly (RemovalReason | null)[] = Object.freeze([null, 'range', 'warmup', 'spike']);
+/** Flag code → flag: 0 = none, 1 = range, 2 = warmup, 3 = spike (removed); 4 = high, 5 = clipped (kept). */
+export const QUALITY_FLAGS: readonly (QualityFlag | null)[] = Object.freeze([null, 'range', 'warmup', 'spike', 'high', 'clipped']);
 
-const CODE_OF: Readonly<Record<RemovalReason, number>> = Object.freeze({ range: 1, warmup: 2, spike: 3 });
+const CODE_OF: Readonly<Record<QualityFlag, number>> = Object.freeze({ range: 1, warmup: 2, spike: 3, high: 4, clipped: 5 });
+/** Codes of kept values: a removal replaces them. */
+const FIRST_KEPT_CODE = 4;
 const BIT_OF = Object.fromEntries(SENSOR_VARIABLES.map((v, i) => [v, 1 << i])) as Readonly<Record<SensorVariable, number>>;
 
 export interface SensorColumns {
   /** Event times, ascending, epoch ms. */
   readonly timesMs: Float64Array;
   readonly values: Record<SensorVariable, Float64Array>;
-  /** Removal code per variable and row ({@link REMOVAL_REASONS}); 0 when the value was kept. */
-  readonly removalCodes: Record<SensorVariable, Uint8Array>;
-  /** Per row, bit i set when variable SENSOR_VARIABLES[i] lost its value: 0 = nothing removed. */
-  readonly removedMask: Uint8Array;
-  /** Removal reason per variable and row, `null` when kept: decoded from the codes on each access. */
-  readonly removed: Readonly<Record<SensorVariable, (RemovalReason | null)[]>>;
+  /** Flag code per variable and row ({@link QUALITY_FLAGS}); 0 when the value carries no flag. */
+  readonly flagCodes: Record<SensorVariable, Uint8Array>;
+  /** Per row, bit i set when variable SENSOR_VARIABLES[i] carries a flag: 0 = no flag. */
+  readonly flaggedMask: Uint8Array;
+  /** Flag per variable and row, `null` when none: decoded from the codes on each access. */
+  readonly flags: Readonly<Record<SensorVariable, (QualityFlag | null)[]>>;
 }
 
 /** Decodes the codes of each variable when read; the cleaner itself never reads it. */
-class DecodedReasons {
+class DecodedFlags {
   constructor(private readonly codes: Record<SensorVariable, Uint8Array>) {}
-  private decode(v: SensorVariable): (RemovalReason | null)[] {
-    return Array.from(this.codes[v], (c) => REMOVAL_REASONS[c] ?? null);
+  private decode(v: SensorVariable): (QualityFlag | null)[] {
+    return Array.from(this.codes[v], (c) => QUALITY_FLAGS[c] ?? null);
   }
   get pm1() { return this.decode('pm1'); }
   get pm25() { return this.decode('pm25'); }
@@ -88,10 +90,10 @@ export function toColumns(rows: readonly SensorRow[], workspace: CleaningWorkspa
   const n = rows.length;
   const timesMs = workspace.float64('times', n);
   const values = {} as Record<SensorVariable, Float64Array>;
-  const removalCodes = {} as Record<SensorVariable, Uint8Array>;
+  const flagCodes = {} as Record<SensorVariable, Uint8Array>;
   for (const v of SENSOR_VARIABLES) {
     values[v] = workspace.float64(v, n);
-    removalCodes[v] = workspace.zeroedUint8(CODES_NAME[v], n);
+    flagCodes[v] = workspace.zeroedUint8(CODES_NAME[v], n);
   }
   const { pm1, pm25, pm10, no2, bc, temperature, humidity } = values;
   // Unrolled: this loop runs once per row of every cleaned series.
@@ -106,34 +108,45 @@ export function toColumns(rows: readonly SensorRow[], workspace: CleaningWorkspa
     temperature[i] = row.temperature ?? Number.NaN;
     humidity[i] = row.humidity ?? Number.NaN;
   }
-  return { timesMs, values, removalCodes, removedMask: workspace.zeroedUint8('removedMask', n), removed: new DecodedReasons(removalCodes) };
+  return { timesMs, values, flagCodes, flaggedMask: workspace.zeroedUint8('flaggedMask', n), flags: new DecodedFlags(flagCodes) };
 }
 
-/** Marks a value as removed, keeping the first reason. */
+/**
+ * Marks a value as removed (NaN). The first removal reason stays; a removal replaces a kept
+ * value's flag (a `high` value later found to be a glitch is a `spike`).
+ */
 export function removeValue(columns: SensorColumns, variable: SensorVariable, index: number, reason: RemovalReason): void {
   columns.values[variable][index] = Number.NaN;
-  const codes = columns.removalCodes[variable];
-  if (codes[index] === 0) {
+  const codes = columns.flagCodes[variable];
+  if (codes[index] === 0 || codes[index]! >= FIRST_KEPT_CODE) {
     codes[index] = CODE_OF[reason];
-    columns.removedMask[index]! |= BIT_OF[variable];
+    columns.flaggedMask[index]! |= BIT_OF[variable];
   }
 }
 
-/** `variable:reason` texts by variable and code, built once. */
-const FLAG_TEXT = SENSOR_VARIABLES.map((v) => REMOVAL_REASONS.map((r) => (r === null ? '' : `${v}:${r}`)));
+/** Flags a value that stays (`high`, `clipped`), unless it already carries a flag. */
+export function flagKeptValue(columns: SensorColumns, variable: SensorVariable, index: number, flag: 'high' | 'clipped'): void {
+  const codes = columns.flagCodes[variable];
+  if (codes[index] !== 0) return;
+  codes[index] = CODE_OF[flag];
+  columns.flaggedMask[index]! |= BIT_OF[variable];
+}
+
+/** `variable:flag` texts by variable and code, built once. */
+const FLAG_TEXT = SENSOR_VARIABLES.map((v) => QUALITY_FLAGS.map((f) => (f === null ? '' : `${v}:${f}`)));
 
 /**
- * The `qualityFlags` text of row `index`: `variable:reason` in SENSOR_VARIABLES order, joined by `;`.
+ * The `qualityFlags` text of row `index`: `variable:flag` in SENSOR_VARIABLES order, joined by `;`.
  *
- * @example qualityFlagsAt(columns, 3) // 'no2:warmup;pm25:spike' ('' when nothing was removed)
+ * @example qualityFlagsAt(columns, 3) // 'no2:warmup;pm25:high' ('' when nothing is flagged)
  */
 export function qualityFlagsAt(columns: SensorColumns, index: number): string {
-  const mask = columns.removedMask[index]!;
+  const mask = columns.flaggedMask[index]!;
   if (mask === 0) return '';
   let flags = '';
   for (let v = 0; v < SENSOR_VARIABLES.length; v++) {
     if ((mask & (1 << v)) === 0) continue;
-    const text = FLAG_TEXT[v]![columns.removalCodes[SENSOR_VARIABLES[v]!][index]!]!;
+    const text = FLAG_TEXT[v]![columns.flagCodes[SENSOR_VARIABLES[v]!][index]!]!;
     flags = flags === '' ? text : `${flags};${text}`;
   }
   return flags;

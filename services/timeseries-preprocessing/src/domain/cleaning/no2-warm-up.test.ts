@@ -6,14 +6,14 @@ import { series, T0_MS } from './test-rows.js';
 function run(mins: number[], no2: (number | null)[], carry?: { lastTimeMs: number | null; no2ValuesInSession: number }) {
   const columns = toColumns(series('no2', mins, no2));
   const next = dropNo2WarmUp(columns, columns.values.no2.slice(), undefined, carry);
-  return { no2: Array.from(columns.values.no2, (x) => (Number.isNaN(x) ? null : x)), removed: columns.removed.no2, next };
+  return { no2: Array.from(columns.values.no2, (x) => (Number.isNaN(x) ? null : x)), flags: columns.flags.no2, next };
 }
 
 describe('dropNo2WarmUp', () => {
   it('drops the first 3 NO2 values of the series', () => {
-    const { no2, removed } = run([0, 1, 2, 3, 4], [20, 21, 22, 23, 24]);
+    const { no2, flags } = run([0, 1, 2, 3, 4], [20, 21, 22, 23, 24]);
     expect(no2).toEqual([null, null, null, 23, 24]);
-    expect(removed).toEqual(['warmup', 'warmup', 'warmup', null, null]);
+    expect(flags).toEqual(['warmup', 'warmup', 'warmup', null, null]);
   });
 
   it('starts a new session after a gap of more than 10 minutes, not after exactly 10', () => {

@@ -1,38 +1,56 @@
+import { median, medianAbsoluteDeviation } from 'simple-statistics';
 import { MINUTE_MS, SENSOR_VARIABLES, type SensorVariable } from '../sensor-row.js';
 import { CleaningWorkspace, removeValue, type SensorColumns } from './columns.js';
 
 export interface SpikeFilterParams {
   /** Half-width of the centred window, ms: a row at t sees rows with time in [t − h, t + h]. */
   readonly halfWindowMs: number;
-  /** Hampel multiplier k of the scaled MAD. */
+  /** Multiplier k of the scaled MAD. */
   readonly k: number;
+  /**
+   * Smallest jump to both neighbours that can be a glitch, per variable, in its unit (µg/m³, ppb,
+   * ng/m³, °C, %): on a flat, quantised stretch the MAD is 0, and the floor keeps every small step.
+   */
+  readonly minJump: Readonly<Record<SensorVariable, number>>;
   /** Variables the rule runs on. */
   readonly variables: readonly SensorVariable[];
+  /** Pollutant channels: a real plume raises several of them in the same minute. */
+  readonly pollutants: readonly SensorVariable[];
+  /**
+   * Another pollutant moves with a candidate when, in the same minute and direction, it departs
+   * from the median of its own window by more than this share of its own glitch threshold.
+   */
+  readonly coMovementShare: number;
 }
 
-/** A centred 5-minute window (±2 min), k = 3, on every variable. */
+/** DESIGN.md §5.1 step 3: a centred 5-minute window (±2 min), k = 3, absolute floors. */
 export const defaultSpikeFilterParams: SpikeFilterParams = Object.freeze({
   halfWindowMs: 2 * MINUTE_MS,
   k: 3,
+  minJump: Object.freeze({ pm1: 25, pm25: 25, pm10: 25, no2: 20, bc: 3000, temperature: 3, humidity: 15 }),
   variables: SENSOR_VARIABLES,
+  pollutants: Object.freeze(['pm1', 'pm25', 'pm10', 'no2', 'bc'] as const),
+  coMovementShare: 0.5,
 });
 
 /** 1/Φ⁻¹(3/4): scales the MAD to a standard deviation for normal data. */
 const MAD_SCALE = 1.4826;
 
 /**
- * Spike removal (Hampel rule). For a non-null value x at time t, let W be the non-null values with
- * time in [t − h, t + h] (x included), m = median(W), MAD = median(|w − m|), T = k·1.4826·MAD.
- * x is a spike when all hold:
- * - |x − m| > T;
- * - x has a previous and a next neighbour (the nearest non-null values before and after t inside
- *   the window) and is a strict extremum against them (greater than both, or less than both);
- * - |x − previous| > T and |x − next| > T.
- * Only that cell becomes null, flagged `spike`. A plateau of equal values is never a spike (not a
- * strict extremum). Every decision reads the values before this rule (after range and warm-up),
- * so removing one spike does not change the decision for its neighbours. Mutates the columns.
+ * Glitch removal (not peak removal). A non-null value x at time t is a glitch when:
+ * - it has a previous and a next neighbour (the nearest non-null values before and after t
+ *   within [t − h, t + h]) and is a strict extremum against them (above both or below both);
+ * - its jumps to both neighbours exceed T = max(k·1.4826·MAD of the window's non-null values,
+ *   the variable's absolute floor);
+ * - for a pollutant, no other pollutant moves with it: none departs, in the same minute and the
+ *   same direction, from the median of its own window by more than `coMovementShare` of its own T.
+ *   (An electronic glitch hits one channel; a passing bus raises PM1, PM2.5, PM10 and BC together,
+ *   though not always with their peaks in the same minute: hence the median, not the neighbours.)
+ * Only that cell becomes null, flagged `spike`. Every decision reads the values before this rule
+ * (after range and warm-up), so removing one glitch does not change its neighbours' decisions.
+ * Mutates the columns.
  *
- * @example removeSpikes(columns) // pm25 10, 11, 90, 12, 10 per minute → 90 becomes null
+ * @example removeSpikes(columns) // pm25 10, 11, 90, 12, 10 with the other channels flat → 90 becomes null
  */
 export function removeSpikes(
   columns: SensorColumns,
@@ -54,113 +72,65 @@ export function removeSpikes(
     windowLo[i] = lo;
     windowHi[i] = hi;
   }
-  const spikes = workspace.int32('spikes', n);
-  let window = new Float64Array(16);
+  const window = { lo: windowLo, hi: windowHi };
+  const glitches: { variable: SensorVariable; index: number }[] = [];
   for (const v of params.variables) {
     const values = columns.values[v];
-    let spikeCount = 0;
-    // Nearest non-null values before and after i: `before` trails i, `after` is searched forwards.
-    let before = -1;
-    let after = -1;
+    const isPollutant = params.pollutants.includes(v);
     for (let i = 0; i < n; i++) {
-      const x = values[i]!;
-      if (Number.isNaN(x)) continue;
-      const previousIndex = before;
-      before = i;
-      if (after <= i) {
-        after = i + 1;
-        while (after < n && Number.isNaN(values[after]!)) after++;
-      }
-      lo = windowLo[i]!;
-      hi = windowHi[i]!;
-      if (previousIndex < lo || after > hi) continue;
-      const prev = values[previousIndex]!;
-      const next = values[after]!;
-      if (!((x > prev && x > next) || (x < prev && x < next))) continue;
-      if (hi - lo + 1 > window.length) window = new Float64Array(2 * (hi - lo + 1));
-      let count = 0;
-      for (let j = lo; j <= hi; j++) {
-        const w = values[j]!;
-        if (!Number.isNaN(w)) window[count++] = w;
-      }
-      let median: number;
-      let mad: number;
-      if (count === 5) {
-        // The usual full 5-minute window: a branch-free sort (noisy data makes branches unpredictable).
-        sortFive(window);
-        median = window[2]!;
-        mad = madOfSortedFive(window, median);
-      } else {
-        median = medianInPlace(window, count);
-        mad = medianDeviationSorted(window, count, median);
-      }
-      const threshold = params.k * MAD_SCALE * mad;
-      if (Math.abs(x - median) > threshold && Math.abs(x - prev) > threshold && Math.abs(x - next) > threshold) {
-        spikes[spikeCount++] = i;
-      }
+      const excursion = excursionAt(values, i, window);
+      // Cheap test first: most minutes are not extrema or jump less than the floor.
+      if (excursion === null || excursion.minJump <= params.minJump[v]) continue;
+      if (excursion.minJump <= glitchThreshold(values, i, window, params.k, params.minJump[v])) continue;
+      if (isPollutant && params.pollutants.some((u) => u !== v && movesWith(columns.values[u], i, excursion.direction, window, params.k, params.minJump[u], params.coMovementShare))) continue;
+      glitches.push({ variable: v, index: i });
     }
-    for (let s = 0; s < spikeCount; s++) removeValue(columns, v, spikes[s]!, 'spike');
   }
+  for (const { variable, index } of glitches) removeValue(columns, variable, index, 'spike');
+}
+
+interface Windows {
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
 }
 
 /**
- * Median of |a[j] − median| over the first `count` (≥ 1) entries of a sorted array, without sorting
- * the deviations: below the median they grow leftwards, above it rightwards, so the two runs are
- * merged from the median outwards up to the middle rank (the same values a sort would give).
+ * How x = values[i] stands out from its nearest non-null neighbours inside the window: +1 above
+ * both, −1 below both, with the smaller of the two jumps; null when it is not a strict extremum
+ * or lacks a neighbour on either side.
  */
-function medianDeviationSorted(a: Float64Array, count: number, median: number): number {
-  // Left run: a[l], a[l−1], … (values ≤ median); right run: a[r], a[r+1], … (values > median).
-  let r = 0;
-  while (r < count && a[r]! <= median) r++;
-  let l = r - 1;
-  const hiRank = count >> 1;
-  const loRank = count % 2 === 1 ? hiRank : hiRank - 1;
-  let previous = 0;
-  for (let rank = 0; rank <= hiRank; rank++) {
-    let d: number;
-    if (r >= count || (l >= 0 && median - a[l]! <= a[r]! - median)) d = Math.abs(a[l--]! - median);
-    else d = Math.abs(a[r++]! - median);
-    if (rank === loRank) previous = d;
-    if (rank === hiRank) return loRank === hiRank ? d : (previous + d) / 2;
-  }
-  return previous;
+function excursionAt(values: Float64Array, i: number, window: Windows): { direction: 1 | -1; minJump: number } | null {
+  const x = values[i]!;
+  if (Number.isNaN(x)) return null;
+  let before = i - 1;
+  while (before >= window.lo[i]! && Number.isNaN(values[before]!)) before--;
+  if (before < window.lo[i]!) return null;
+  let after = i + 1;
+  while (after <= window.hi[i]! && Number.isNaN(values[after]!)) after++;
+  if (after > window.hi[i]!) return null;
+  const up = Math.min(x - values[before]!, x - values[after]!);
+  if (up > 0) return { direction: 1, minJump: up };
+  const down = Math.min(values[before]! - x, values[after]! - x);
+  if (down > 0) return { direction: -1, minJump: down };
+  return null;
 }
 
-/** Sorts a[0..4] in place with a 9-comparator sorting network. */
-function sortFive(a: Float64Array): void {
-  let a0 = a[0]!, a1 = a[1]!, a2 = a[2]!, a3 = a[3]!, a4 = a[4]!, t: number;
-  t = Math.min(a0, a1); a1 = Math.max(a0, a1); a0 = t;
-  t = Math.min(a3, a4); a4 = Math.max(a3, a4); a3 = t;
-  t = Math.min(a2, a4); a4 = Math.max(a2, a4); a2 = t;
-  t = Math.min(a2, a3); a3 = Math.max(a2, a3); a2 = t;
-  t = Math.min(a0, a3); a3 = Math.max(a0, a3); a0 = t;
-  t = Math.min(a0, a2); a2 = Math.max(a0, a2); a0 = t;
-  t = Math.min(a1, a4); a4 = Math.max(a1, a4); a1 = t;
-  t = Math.min(a1, a3); a3 = Math.max(a1, a3); a1 = t;
-  t = Math.min(a1, a2); a2 = Math.max(a1, a2); a1 = t;
-  a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3; a[4] = a4;
+/** The non-null values of row i's window. */
+function windowValues(values: Float64Array, i: number, window: Windows): number[] {
+  const present: number[] = [];
+  for (let j = window.lo[i]!; j <= window.hi[i]!; j++) if (!Number.isNaN(values[j]!)) present.push(values[j]!);
+  return present;
 }
 
-/**
- * {@link medianDeviationSorted} of five sorted values: the deviations are 0 (the median itself),
- * a ≤ b below and p ≤ q above, so the third smallest is the smaller of max(a, p) and min(b, q).
- */
-function madOfSortedFive(a: Float64Array, median: number): number {
-  const below1 = median - a[1]!;
-  const below0 = median - a[0]!;
-  const above3 = a[3]! - median;
-  const above4 = a[4]! - median;
-  return Math.min(Math.max(below1, above3), Math.min(below0, above4));
+/** max(k·1.4826·MAD of the non-null values in row i's window, floor). */
+function glitchThreshold(values: Float64Array, i: number, window: Windows, k: number, floor: number): number {
+  return Math.max(k * MAD_SCALE * medianAbsoluteDeviation(windowValues(values, i, window)), floor);
 }
 
-/** Median of the first `count` (≥ 1) entries, sorting them in place (insertion sort: windows are tiny). */
-function medianInPlace(a: Float64Array, count: number): number {
-  for (let i = 1; i < count; i++) {
-    const x = a[i]!;
-    let j = i - 1;
-    while (j >= 0 && a[j]! > x) { a[j + 1] = a[j]!; j--; }
-    a[j + 1] = x;
-  }
-  const mid = count >> 1;
-  return count % 2 === 1 ? a[mid]! : (a[mid - 1]! + a[mid]!) / 2;
+/** Whether values[i] departs from its window's median in `direction` by more than `share` of its glitch threshold. */
+function movesWith(values: Float64Array, i: number, direction: 1 | -1, window: Windows, k: number, floor: number, share: number): boolean {
+  const x = values[i]!;
+  if (Number.isNaN(x)) return false;
+  const departure = direction * (x - median(windowValues(values, i, window)));
+  return departure > 0 && departure > share * glitchThreshold(values, i, window, k, floor);
 }

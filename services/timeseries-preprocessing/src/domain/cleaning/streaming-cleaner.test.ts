@@ -15,15 +15,17 @@ function makeSeries(n: number): (SensorRow & { offset: number })[] {
   for (let i = 0; i < n; i++) {
     minute += rnd() < 0.03 ? 5 + Math.floor(rnd() * 15) : 1;
     const spike = rnd() < 0.05 ? 80 : 0;
+    // A one-minute plume raises the three PM channels together: kept, unlike a one-channel spike.
+    const plume = rnd() < 0.03 ? 6 : 1;
     rows.push({
       ...row(minute, {
-        pm1: rnd() < 0.1 ? null : Math.round(8 + rnd() * 4 + spike),
-        pm25: Math.round(12 + rnd() * 5 + (rnd() < 0.04 ? 400 : 0)),
-        pm10: rnd() < 0.2 ? null : 20 + rnd() * 6,
+        pm1: rnd() < 0.1 ? null : Math.round((8 + rnd() * 4) * plume + spike),
+        pm25: Math.round((12 + rnd() * 5) * plume + (rnd() < 0.04 ? 1200 : 0)),
+        pm10: rnd() < 0.2 ? null : (20 + rnd() * 6) * plume,
         no2: rnd() < 0.15 ? null : 30 + rnd() * 10,
         bc: null,
         temperature: 20 + rnd(),
-        humidity: rnd() < 0.02 ? 130 : 50 + rnd() * 3,
+        humidity: rnd() < 0.02 ? 130 : rnd() < 0.02 ? 103 : 50 + rnd() * 3,
         activity: rnd() < 0.5 ? 'Domicile' : 'Rue',
       }),
       offset: i,
@@ -59,6 +61,9 @@ describe('streaming cleaner', () => {
     expect(batch).toContain(':spike');
     expect(batch).toContain('no2:warmup');
     expect(batch).toContain('pm25:range');
+    expect(batch).toContain('humidity:clipped');
+    // Plumes are kept (PM2.5 of 6 × 12–17), and those above 300 are flagged high.
+    expect(cleanSensorSeries(rows).filter((r) => r.pm25 !== null && r.pm25 >= 72 && r.pm25 < 1000 && !r.qualityFlags.includes('pm25:')).length).toBeGreaterThan(5);
   });
 
   it('emits a row only once the watermark is 5 minutes past it', () => {
