@@ -6,7 +6,8 @@
 # service's compiled code, @polluscope/common, the production dependencies, schemas/ and models/
 # in the repository's layout (the services find schemas/ and models/ from services/common/dist).
 
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+# Node 24 LTS (Node 20 reached end of life in April 2026; its images are no longer rebuilt).
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 # Workspace manifests, in their folders: npm ci checks the lock file against every workspace.
 FROM ${NODE_IMAGE} AS manifests

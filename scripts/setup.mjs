@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Sets up what a fresh clone is missing before `npm start` and `npm test`: the npm dependencies
 // (npm ci, once), an up-to-date build of the TypeScript workspaces (tsc -b, incremental), and
-// Debian's docker-compose package (the unit tests validate the Compose files with
-// `docker-compose config`; installed when missing and running as root, as `infra up` installs
-// PostgreSQL, curl and jq).
+// Debian's docker-compose and prometheus packages (the unit tests validate the Compose files with
+// `docker-compose config` and the alert rules with `promtool check rules`; installed when missing
+// and running as root, as `infra up` installs PostgreSQL, curl and jq).
 // The embedded stack's own prerequisites (PostGIS, the JVM artifacts) are set up by `infra up`.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,9 +26,22 @@ if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
 run(join(root, 'node_modules', '.bin', 'tsc'), ['-b']);
 
 // docker-compose (v1, Debian's package) for the Compose validation tests; no Docker engine needed.
-const { ensureDebianPackages, hasCommand } = await import('../cli/dist/infra/debian-packages.js');
+const { ensureDebianPackages, hasCommand, isRoot } = await import('../cli/dist/infra/debian-packages.js');
 try {
   ensureDebianPackages(['docker-compose'], () => hasCommand('docker-compose'), 'docker-compose', (line) => console.log(`setup: ${line}`), false);
 } catch (err) {
   console.warn(`setup: ${err.message}; the Compose validation tests (tests/unit/compose.test.ts) fail without it`);
+}
+
+// promtool (Debian's prometheus package) for the alert-rule tests (tests/unit/observability.test.ts).
+// A policy-rc.d keeps the package from starting a Prometheus daemon: only the checker is wanted.
+const policyRc = '/usr/sbin/policy-rc.d';
+const addPolicy = isRoot() && !existsSync(policyRc);
+if (addPolicy) writeFileSync(policyRc, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+try {
+  ensureDebianPackages(['prometheus'], () => hasCommand('promtool'), 'promtool', (line) => console.log(`setup: ${line}`), false);
+} catch (err) {
+  console.warn(`setup: ${err.message}; the alert-rule tests (tests/unit/observability.test.ts) fail without it`);
+} finally {
+  if (addPolicy) rmSync(policyRc, { force: true });
 }

@@ -240,7 +240,7 @@ describe('image pins', () => {
     }
   });
 
-  it.each(['Dockerfile', 'infrastructure/connect/Dockerfile'])('every base image of %s is pinned', (path) => {
+  it.each(['Dockerfile', 'infrastructure/connect/Dockerfile', 'infrastructure/postgres/compose/Dockerfile'])('every base image of %s is pinned', (path) => {
     const { stages } = parseDockerfile(path);
     const stageNames = new Set(stages.map((s) => s.name));
     for (const stage of stages) {
@@ -249,19 +249,39 @@ describe('image pins', () => {
     }
   });
 
-  it('uses the Kafka 3.9 line (Confluent Platform 7.9), Apicurio 3.3.3, PostGIS 15, pinned Kafka-UI', () => {
+  it('uses the Kafka 3.9 line (Confluent Platform 7.9), Apicurio 3.3.3, PostgreSQL 15 + PostGIS on a maintained base, kafbat\'s Kafka-UI', () => {
     const { services } = compose(INFRA);
     expect(services.zookeeper?.image).toMatch(/^confluentinc\/cp-zookeeper:7\.9\.\d+$/);
-    expect(services.kafka?.image).toMatch(/^confluentinc\/cp-kafka:7\.9\.\d+$/);
     expect(services.registry?.image).toBe('apicurio/apicurio-registry:3.3.3');
-    expect(services['kafka-ui']?.image).toMatch(/^provectuslabs\/kafka-ui:v\d+\.\d+\.\d+$/);
-    expect(services.rawdata?.image).toMatch(/^postgis\/postgis:15-3\.\d+$/);
-    expect(services.warehouse?.image).toBe(services.rawdata?.image);
+    // kafbat's maintained fork, not the abandoned provectuslabs image.
+    expect(services['kafka-ui']?.image).toMatch(/^ghcr\.io\/kafbat\/kafka-ui:v\d+\.\d+\.\d+$/);
+    // Built from the official postgres image on Debian bookworm, not postgis/postgis (stale base).
+    for (const db of ['rawdata', 'warehouse']) {
+      expect(services[db]?.build, db).toEqual({ context: '.', dockerfile: 'infrastructure/postgres/compose/Dockerfile' });
+      expect(services[db]?.image, db).toBe(services.rawdata?.image);
+    }
+    const postgres = parseDockerfile('infrastructure/postgres/compose/Dockerfile').stages;
+    expect(postgres.at(-1)?.from).toMatch(/^postgres:15\.\d+-bookworm$/);
+    expect(postgres.at(-1)?.instructions.map((i) => i.args).join('\n')).toContain('postgresql-15-postgis-3');
     // The pom's versions: the registry image follows apicurio.version.
     expect(read('infrastructure/stack/pom.xml')).toContain(`<apicurio.version>3.3.3</apicurio.version>`);
-    const connect = stageNamed(parseDockerfile('infrastructure/connect/Dockerfile').stages, 'connect');
+    const stages = parseDockerfile('infrastructure/connect/Dockerfile').stages;
+    const connect = stageNamed(stages, 'connect');
+    const kafka = stageNamed(stages, 'kafka');
+    expect(kafka.from).toMatch(/^confluentinc\/cp-kafka:7\.9\.\d+$/);
     expect(connect.from).toMatch(/^confluentinc\/cp-kafka-connect:7\.9\.\d+$/);
-    expect(connect.from.split(':')[1]).toBe(services.kafka?.image?.split(':')[1]);
+    expect(connect.from.split(':')[1]).toBe(kafka.from.split(':')[1]);
+    expect(services.kafka?.build).toEqual({ context: '.', dockerfile: 'infrastructure/connect/Dockerfile', target: 'kafka' });
+  });
+
+  it('the monitoring images are pinned to a release', () => {
+    const { services } = compose(INFRA);
+    expect(services.prometheus?.image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);
+    expect(services.alertmanager?.image).toMatch(/^prom\/alertmanager:v\d+\.\d+\.\d+$/);
+    expect(services.grafana?.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
+    expect(services['kafka-exporter']?.image).toMatch(/^danielqsj\/kafka-exporter:v\d+\.\d+\.\d+$/);
+    expect(services['rawdata-exporter']?.image).toMatch(/^quay\.io\/prometheuscommunity\/postgres-exporter:v\d+\.\d+\.\d+$/);
+    expect(services['blackbox-exporter']?.image).toMatch(/^prom\/blackbox-exporter:v\d+\.\d+\.\d+$/);
   });
 });
 
@@ -393,6 +413,12 @@ describe('ports, environment and documentation', () => {
       expect(file.volumes?.[`${db}-data`]?.name).toBe(`polluscope-${db}-data`);
     }
     expect(file.services.rawdata?.command).toContain('wal_level=logical');
+    // The slot's WAL is capped, at the embedded stack's value (cli/src/infra/postgres.ts).
+    const cap = /MAX_SLOT_WAL_KEEP_SIZE = '([^']+)'/.exec(read('cli/src/infra/postgres.ts'))?.[1];
+    expect(cap).toBeDefined();
+    expect(file.services.rawdata?.command).toContain(`max_slot_wal_keep_size=${cap}`);
+    // Apicurio 3.3.3 ignores this build-time property at run time.
+    expect(file.services.registry?.environment ?? {}).not.toHaveProperty('QUARKUS_MANAGEMENT_ENABLED');
     expect(file.services.kafka?.environment?.KAFKA_NUM_PARTITIONS).toBe(6);
     expect(file.services.registry?.environment?.APICURIO_STORAGE_KIND).toBe('kafkasql');
     expect(file.services.registry?.environment?.APICURIO_KAFKASQL_BOOTSTRAP_SERVERS).toBe('kafka:29092');
@@ -404,6 +430,22 @@ describe('ports, environment and documentation', () => {
     const register = file.services['register-connectors'];
     expect(isOneShot(register ?? {})).toBe(true);
     expect(register?.volumes).toContain('./connectors:/connectors:ro');
+  });
+
+  it('the broker and Connect load the JMX exporter agent with the rules the embedded stack uses; the Kafka healthcheck JVM is small', () => {
+    const { services } = compose(INFRA);
+    const rulesIn = (opts: unknown) => /-javaagent:\S+\/jmx_prometheus_javaagent\.jar=9404:\S+\/([\w-]+)\.yml$/.exec(String(opts))?.[1];
+    expect(rulesIn(services.kafka?.environment?.KAFKA_OPTS)).toBe('kafka-broker');
+    expect(rulesIn(services.connect?.environment?.KAFKA_OPTS)).toBe('connect');
+    const embedded = read('cli/src/infra/jvm-components.ts');
+    expect(embedded).toContain("jmxExporterAgent(config, ports.kafkaMetrics, 'kafka-broker')");
+    expect(embedded).toContain("jmxExporterAgent(config, ports.connectMetrics, 'connect')");
+    for (const rules of ['kafka-broker', 'connect']) expect(parse(read(`infrastructure/prometheus/jmx/${rules}.yml`))).toHaveProperty('rules');
+    // The admin tool of the healthcheck is a JVM: not with the broker's heap, not with its agent.
+    const check = JSON.stringify(services.kafka?.healthcheck?.test);
+    expect(check).toMatch(/KAFKA_HEAP_OPTS='-Xms\d+m -Xmx(\d+)m'/);
+    expect(Number(/-Xmx(\d+)m'/.exec(check)?.[1])).toBeLessThanOrEqual(128);
+    expect(check).toContain('KAFKA_OPTS= ');
   });
 
   it('Connect gets exactly the variables of the embedded stack, and every ${env:…} of connectors/*.json', () => {
@@ -449,15 +491,20 @@ describe('Dockerfiles', () => {
     const path = 'infrastructure/connect/Dockerfile';
     const { stages } = parseDockerfile(path);
     const runs = stages.flatMap((s) => s.instructions.filter((i) => i.keyword === 'RUN').map((i) => ({ stage: s, args: i.args })));
-    const maven = runs.filter((r) => /\bmvn\b/.test(r.args));
-    expect(maven, 'exactly one Maven run').toHaveLength(1);
+    const maven = runs.filter((r) => /\bmvn\b/.test(r.args) && r.args.includes('-Pconnect-plugins'));
+    expect(maven, 'exactly one Maven run for the plugins').toHaveLength(1);
+    // The JMX exporter agent comes from the same pom, its own profile, as in the embedded stack.
+    const agentRuns = runs.filter((r) => /\bmvn\b/.test(r.args) && r.args.includes('-Pjmx-exporter'));
+    expect(agentRuns, 'exactly one Maven run for the JMX exporter').toHaveLength(1);
+    expect(runs.filter((r) => /\bmvn\b/.test(r.args))).toHaveLength(2);
     const mvn = maven[0]?.args ?? '';
     expect(mvn).toMatch(/\bmvn -B -q -f infrastructure\/stack\/pom\.xml package -Pconnect-plugins -Dstack\.dir=(\S+)/);
     const stackDir = /-Dstack\.dir=(\S+)/.exec(mvn)?.[1] ?? '';
     const plugins = maven[0]?.stage;
     expect(plugins?.instructions).toContainEqual({ keyword: 'COPY', args: 'infrastructure/stack/pom.xml infrastructure/stack/pom.xml' });
     // No second artifact list: no connector downloaded or installed any other way.
-    expect(read(path)).not.toMatch(/confluent-hub|\.jar\b|dependency:get|wget|curl\s+\S*https?:/);
+    expect(read(path)).not.toMatch(/confluent-hub|dependency:get|wget|curl\s+\S*https?:/);
+    for (const jar of read(path).matchAll(/\S+\.jar\b/g)) expect(jar[0], 'the only jar named is the agent Maven laid out').toMatch(/jmx-exporter\/jmx_prometheus_javaagent\.jar$/);
 
     // The embedded stack runs the same profile into <stack.dir>/connect-plugins and uses it as plugin.path.
     const embedded = read('cli/src/infra/jvm-components.ts');

@@ -14,7 +14,7 @@ export interface JvmComponent {
   readonly port: number;
 }
 
-const MAVEN_PROFILES = ['kafka', 'connect-plugins', 'registry'] as const;
+const MAVEN_PROFILES = ['kafka', 'connect-plugins', 'registry', 'jmx-exporter'] as const;
 
 /** Whether a profile's files are in the stack folder: checked, not assumed from a marker. */
 function laidOut(config: StackConfig, profile: string): boolean {
@@ -23,6 +23,8 @@ function laidOut(config: StackConfig, profile: string): boolean {
       return existsSync(join(config.stackDir, 'kafka', 'lib')) && readdirSync(join(config.stackDir, 'kafka', 'lib')).some((f) => f.startsWith('kafka_'));
     case 'connect-plugins':
       return ['debezium-connector-postgres', 'debezium-connector-jdbc', 'apicurio-converter'].every((d) => existsSync(join(config.stackDir, 'connect-plugins', d)));
+    case 'jmx-exporter':
+      return existsSync(jmxAgentJar(config));
     default:
       return existsSync(join(config.stackDir, 'apicurio', 'quarkus-run.jar'));
   }
@@ -46,6 +48,19 @@ export function ensureJvmArtifacts(config: StackConfig, log: (line: string) => v
     }
     if (!laidOut(config, profile)) throw new Error(`Maven ran for ${profile} but its files are missing under ${config.stackDir}`);
   }
+}
+
+function jmxAgentJar(config: StackConfig): string {
+  return join(config.stackDir, 'jmx-exporter', 'jmx_prometheus_javaagent.jar');
+}
+
+/**
+ * The Prometheus JMX exporter as a -javaagent, serving GET /metrics on host:port with the rules of
+ * infrastructure/prometheus/jmx/<rules>.yml (the files the compose images carry too).
+ */
+export function jmxExporterAgent(config: StackConfig, port: number, rules: 'kafka-broker' | 'connect'): string {
+  const rulesFile = join(config.repoRoot, 'infrastructure', 'prometheus', 'jmx', `${rules}.yml`);
+  return `-javaagent:${jmxAgentJar(config)}=${config.host}:${port}:${rulesFile}`;
 }
 
 /** Major version of a `java` binary, from `java -version`. */
@@ -98,13 +113,23 @@ function log4j(): string {
   });
 }
 
-function java(config: StackConfig, name: string, heap: string, classpath: string, mainClass: string, args: string[], env?: NodeJS.ProcessEnv): JvmComponent['spec'] {
+function java(
+  config: StackConfig,
+  name: string,
+  heap: string,
+  classpath: string,
+  mainClass: string,
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+  agents: readonly string[] = [],
+): JvmComponent['spec'] {
   return {
     name,
     command: 'java',
     args: [
       `-Xms${heap}`,
       `-Xmx${heap}`,
+      ...agents,
       '-XX:+UseG1GC',
       '-Djava.awt.headless=true',
       `-Dlog4j.configuration=file:${join(config.runDir, 'conf', 'log4j.properties')}`,
@@ -182,7 +207,9 @@ export function jvmComponents(config: StackConfig): readonly JvmComponent[] {
       port: ports.zookeeper,
     },
     {
-      spec: java(config, 'kafka', '1g', kafkaCp, 'kafka.Kafka', [join(confDir, 'kafka.properties')]),
+      spec: java(config, 'kafka', '1g', kafkaCp, 'kafka.Kafka', [join(confDir, 'kafka.properties')], undefined, [
+        jmxExporterAgent(config, ports.kafkaMetrics, 'kafka-broker'),
+      ]),
       logFile: join(config.logDir, 'kafka.log'),
       port: ports.kafka,
     },
@@ -194,10 +221,9 @@ export function jvmComponents(config: StackConfig): readonly JvmComponent[] {
         env: {
           QUARKUS_HTTP_HOST: host,
           QUARKUS_HTTP_PORT: String(ports.registry),
-          // Health is probed on the API itself; no second management port to allocate.
-          QUARKUS_MANAGEMENT_ENABLED: 'false',
-          // Apicurio's build enables the management interface anyway (a build-time setting): its
-          // port (Quarkus default 9000) moves with the registry's, so a second stack can start.
+          // Apicurio's build enables the management interface (a build-time setting that
+          // QUARKUS_MANAGEMENT_ENABLED cannot turn off at run time): its port (Quarkus default
+          // 9000) moves with the registry's, so a second stack can start.
           QUARKUS_MANAGEMENT_HOST: host,
           QUARKUS_MANAGEMENT_PORT: String(ports.registry + 919),
           // Schemas are kept in a Kafka journal topic, so they survive a registry restart.
@@ -212,7 +238,9 @@ export function jvmComponents(config: StackConfig): readonly JvmComponent[] {
       port: ports.registry,
     },
     {
-      spec: java(config, 'connect', '1g', kafkaCp, 'org.apache.kafka.connect.cli.ConnectDistributed', [join(confDir, 'connect.properties')], connectEnv(config)),
+      spec: java(config, 'connect', '1g', kafkaCp, 'org.apache.kafka.connect.cli.ConnectDistributed', [join(confDir, 'connect.properties')], connectEnv(config), [
+        jmxExporterAgent(config, ports.connectMetrics, 'connect'),
+      ]),
       logFile: join(config.logDir, 'connect.log'),
       port: ports.connect,
     },

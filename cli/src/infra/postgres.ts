@@ -34,6 +34,13 @@ export interface ClusterSpec {
  */
 const BULK_LOAD_SETTINGS = { max_wal_size: '4GB', checkpoint_timeout: '15min' } as const;
 
+/**
+ * Caps the WAL the CDC slot may hold while Connect is down: about 12 million loaded rows. Past it
+ * PostgreSQL invalidates the slot (the source then needs a new snapshot) instead of filling the
+ * disk. Same value as the rawdata command of docker-compose.infra.yml; the SlotWalHigh alert fires at half.
+ */
+export const MAX_SLOT_WAL_KEEP_SIZE = '4GB';
+
 export function clusterSpecs(config: StackConfig): readonly ClusterSpec[] {
   return [
     {
@@ -43,7 +50,7 @@ export function clusterSpecs(config: StackConfig): readonly ClusterSpec[] {
       logFile: join(config.logDir, 'pg-rawdata.log'),
       // Logical decoding feeds the change-data-capture source.
       settings: { wal_level: 'logical', max_wal_senders: '10', max_replication_slots: '10' },
-      reloadableSettings: BULK_LOAD_SETTINGS,
+      reloadableSettings: { ...BULK_LOAD_SETTINGS, max_slot_wal_keep_size: MAX_SLOT_WAL_KEEP_SIZE },
     },
     {
       name: 'warehouse',

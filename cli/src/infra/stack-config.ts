@@ -13,6 +13,9 @@ export interface StackPorts {
   readonly kafka: number;
   readonly registry: number;
   readonly connect: number;
+  /** Prometheus JMX exporter agents of the broker and the Connect worker (GET /metrics). */
+  readonly kafkaMetrics: number;
+  readonly connectMetrics: number;
   /** Added to each service's port of DESIGN.md §2, so a second local pipeline can run beside the first. */
   readonly serviceOffset: number;
 }
@@ -62,6 +65,8 @@ export const DEFAULT_PORTS: StackPorts = Object.freeze({
   kafka: 9092,
   registry: 8081,
   connect: 8083,
+  kafkaMetrics: 9404,
+  connectMetrics: 9405,
   serviceOffset: 0,
 });
 
@@ -93,6 +98,8 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
       kafka: portFrom(env, 'POLLUSCOPE_KAFKA_PORT', DEFAULT_PORTS.kafka),
       registry: portFrom(env, 'POLLUSCOPE_REGISTRY_PORT', DEFAULT_PORTS.registry),
       connect: portFrom(env, 'POLLUSCOPE_CONNECT_PORT', DEFAULT_PORTS.connect),
+      kafkaMetrics: portFrom(env, 'POLLUSCOPE_KAFKA_METRICS_PORT', DEFAULT_PORTS.kafkaMetrics),
+      connectMetrics: portFrom(env, 'POLLUSCOPE_CONNECT_METRICS_PORT', DEFAULT_PORTS.connectMetrics),
       serviceOffset: serviceOffsetFrom(env),
     }),
     pgUser: env.POLLUSCOPE_PG_USER ?? 'polluscope',
