@@ -52,3 +52,11 @@ export async function connectorStates(connectUrl: string, names: readonly string
     }),
   );
 }
+
+/** Restarts a connector and its failed tasks (Kafka Connect 3.0+: includeTasks, onlyFailed). */
+export async function restartConnector(connectUrl: string, name: string): Promise<void> {
+  const response = await fetch(`${connectUrl}/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=true`, { method: 'POST' });
+  if (!response.ok && response.status !== 202 && response.status !== 204) {
+    throw new Error(`Kafka Connect refused to restart ${name} (${response.status}): ${await response.text()}`);
+  }
+}

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { allTopics, DEFAULT_PARTITIONS, type TopicSpec } from '@polluscope/common';
 import kafkajs, { Kafka, logLevel } from 'kafkajs';
 import { ensureDebianPackages, hasCommand } from './debian-packages.js';
-import { connectorStates, readConnectorFiles, registerConnectors } from './connectors.js';
+import { connectorStates, readConnectorFiles, registerConnectors, restartConnector } from './connectors.js';
 import { ensureJvmArtifacts, jvmComponents, type JvmComponent } from './jvm-components.js';
 import {
   clusterRunning,
@@ -79,12 +79,27 @@ export async function ensureTopics(config: StackConfig): Promise<void> {
   }
 }
 
-async function waitForConnectors(config: StackConfig, names: readonly string[], logFile: string): Promise<void> {
+/** Restarts of a failed connector `infra up` tries before it gives up and says why. */
+const CONNECTOR_RESTARTS = 3;
+
+/**
+ * Waits until every connector and task runs. A connector or task FAILED (a sink whose database
+ * was down, the watchdog backing off) is restarted as an operator would, a few times, before
+ * `infra up` fails with its error.
+ */
+async function waitForConnectors(config: StackConfig, names: readonly string[], logFile: string, log: Log): Promise<void> {
   const { connectUrl } = stackEndpoints(config);
+  const restarts = new Map<string, number>();
   await waitUntil('kafka connect connectors', logFile, config.readyTimeoutMs, async () => {
     const states = await connectorStates(connectUrl, names);
-    const failed = states.find((s) => s.state === 'FAILED' || s.tasks.includes('FAILED'));
-    if (failed) throw new NotReadyError(`connector ${failed.name}`, logFile, failed.trace?.split('\n')[0] ?? 'FAILED');
+    for (const failed of states.filter((s) => s.state === 'FAILED' || s.tasks.includes('FAILED'))) {
+      const count = (restarts.get(failed.name) ?? 0) + 1;
+      if (count > CONNECTOR_RESTARTS) throw new NotReadyError(`connector ${failed.name}`, logFile, failed.trace?.split('\n')[0] ?? 'FAILED');
+      restarts.set(failed.name, count);
+      log(`connector ${failed.name} FAILED (${failed.trace?.split('\n')[0] ?? 'no trace'}): restart ${count} of ${CONNECTOR_RESTARTS}`);
+      await restartConnector(connectUrl, failed.name);
+      return false;
+    }
     return states.every((s) => s.state === 'RUNNING' && s.tasks.length > 0 && s.tasks.every((t) => t === 'RUNNING'));
   });
 }
@@ -139,7 +154,7 @@ export async function stackUp(config: StackConfig, log: Log): Promise<void> {
   const connectors = readConnectorFiles(config.repoRoot);
   const connectLog = join(config.logDir, 'connect.log');
   await registerConnectors(stackEndpoints(config).connectUrl, connectors);
-  await waitForConnectors(config, connectors.map((c) => c.name), connectLog);
+  await waitForConnectors(config, connectors.map((c) => c.name), connectLog, log);
   log(`connectors running: ${connectors.map((c) => c.name).join(', ')}`);
   const watchdog = connectWatchdog(config);
   if (runningPid(config.runDir, watchdog.spec.name, watchdog.spec.marker) === null) {

@@ -38,20 +38,20 @@ export function rawRecordOf(row: Readonly<Record<string, unknown>>): Record<stri
   return record;
 }
 
+/** The span's conditions, by which bounds it has; the times are parameters $2 and $3. */
+const SPAN_CONDITIONS = { none: '', from: ' AND time >= $2', to: ' AND time < $2', both: ' AND time >= $2 AND time < $3' } as const;
+
 /** The parameterised query of a participant's rows of `table` (with their id) in a span, in time order. */
 export function spanQuery(table: RawTable, span: ReprocessSpan): { text: string; values: unknown[] } {
+  const bounds = span.fromMs !== undefined ? (span.toMs !== undefined ? 'both' : 'from') : span.toMs !== undefined ? 'to' : 'none';
   const values: unknown[] = [span.participant];
+  if (span.fromMs !== undefined) values.push(new Date(span.fromMs));
+  if (span.toMs !== undefined) values.push(new Date(span.toMs));
   const columns = ['id', ...table.columns].map((c) => pg.escapeIdentifier(c)).join(', ');
-  let text = `SELECT ${columns} FROM ${pg.escapeIdentifier(table.table)} WHERE participant_virtual_id = $1`;
-  if (span.fromMs !== undefined) {
-    values.push(new Date(span.fromMs));
-    text += ` AND time >= $${values.length}`;
-  }
-  if (span.toMs !== undefined) {
-    values.push(new Date(span.toMs));
-    text += ` AND time < $${values.length}`;
-  }
-  return { text: `${text} ORDER BY time, id`, values };
+  return {
+    text: `SELECT ${columns} FROM ${pg.escapeIdentifier(table.table)} WHERE participant_virtual_id = $1${SPAN_CONDITIONS[bounds]} ORDER BY time, id`,
+    values,
+  };
 }
 
 export interface ReprocessResult {
