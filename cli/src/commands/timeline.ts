@@ -14,6 +14,7 @@ import {
   fuseTimeline,
   INTEGRATED_POLLUTANTS,
   measureTimeline,
+  unmeasuredEntry,
   POLLUTANTS,
   validateReviewLabel,
   type ActivitySegmentRecord,
@@ -208,20 +209,7 @@ export function readTimelineLabels(table: CsvTable): { entries: ActivityTimeline
     const label = normaliseLabel(text);
     if (text !== null && label === null && !['unknown', 'inconnu', 'nan', 'null', 'none'].includes(text.toLowerCase())) unknownSpellings += 1;
     // Minutes and means come from the sensor minutes (measureTimeline); the rest is not read.
-    return {
-      participant_virtual_id: participantAt(table, row),
-      segment_start: start,
-      segment_end: end,
-      minutes: 0,
-      final_label: label,
-      label_group: null,
-      source: 'sensors',
-      confidence: null,
-      declared_label: null,
-      match: null,
-      episode_ids: null,
-      ...Object.fromEntries(MEANS.map((m) => [m, null])),
-    } as ActivityTimelineRecord;
+    return unmeasuredEntry(participantAt(table, row), start, end, label);
   });
   return { entries, unknownSpellings };
 }

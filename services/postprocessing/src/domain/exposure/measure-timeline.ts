@@ -27,14 +27,18 @@ function entryAt<E extends ActivityTimelineRecord>(sorted: readonly E[], timeMs:
   return undefined;
 }
 
-function unlabelledEntry(participant: string, startMs: number, params: MeasureTimelineParams): ActivityTimelineRecord {
+/**
+ * A timeline entry with nothing measured yet (no minutes, no means) and only its label: what
+ * `measureTimeline` fills from the clean minutes.
+ */
+export function unmeasuredEntry(participant: string, startMs: number, endMs: number, label: string | null): ActivityTimelineRecord {
   const means = Object.fromEntries(POLLUTANTS.map((p) => [`${p}_mean`, null]));
   return {
     participant_virtual_id: participant,
     segment_start: startMs,
-    segment_end: startMs + params.segmentMs,
+    segment_end: endMs,
     minutes: 0,
-    final_label: null,
+    final_label: label,
     label_group: null,
     source: 'sensors',
     confidence: null,
@@ -81,7 +85,7 @@ export function measureTimeline(
     if (!entry) {
       const startMs = Math.floor(minute.time / params.segmentMs) * params.segmentMs;
       const key = JSON.stringify([participant, startMs]);
-      entry = unlabelled.get(key) ?? unlabelledEntry(participant, startMs, params);
+      entry = unlabelled.get(key) ?? unmeasuredEntry(participant, startMs, startMs + params.segmentMs, null);
       unlabelled.set(key, entry);
     }
     const list = measured.get(entry) ?? [];
