@@ -33,6 +33,13 @@ try {
   console.warn(`setup: ${err.message}; the Compose validation tests (tests/unit/compose.test.ts) fail without it`);
 }
 
+// curl and jq for the connector watchdog's test (tests/unit/connect-watchdog.test.ts), as `infra up` needs them.
+try {
+  ensureDebianPackages(['curl', 'jq'], () => hasCommand('curl') && hasCommand('jq'), 'curl and jq', (line) => console.log(`setup: ${line}`), false);
+} catch (err) {
+  console.warn(`setup: ${err.message}; the watchdog test (tests/unit/connect-watchdog.test.ts) fails without them`);
+}
+
 // promtool (Debian's prometheus package) for the alert-rule tests (tests/unit/observability.test.ts).
 // A policy-rc.d keeps the package from starting a Prometheus daemon: only the checker is wanted.
 const policyRc = '/usr/sbin/policy-rc.d';

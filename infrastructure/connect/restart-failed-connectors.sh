@@ -69,8 +69,9 @@ while :; do
       name=$(basename "$file" .delay)
       printf '%s\n' "$now_failed" | cut -f1 | grep -qxF "$name" || { rm -f "$file" "$STATE_DIR/$name.next"; }
     done
+    # (An if, not `[ -n … ] && …`: under set -e a false test as the loop's last command ends the script.)
     printf '%s\n' "$now_failed" | while IFS="$(printf '\t')" read -r name trace; do
-      [ -n "$name" ] && restart "$name" "$trace"
+      if [ -n "$name" ]; then restart "$name" "$trace"; fi
     done
   else
     log "error: cannot read connector states from $CONNECT_URL: $(printf '%s' "$statuses" | tr '\n' ' ')" >&2
