@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AvroCodec } from './codec.js';
 import type { ServiceMetrics } from './metrics.js';
 import type { RunnerHealth, StreamRunner } from './stream-runner.js';
+import { validationMessage } from './validation-message.js';
 
 export interface ServiceAppOptions {
   readonly name: string;
@@ -46,6 +47,10 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // Probes and scrapes would drown the request log.
     disableRequestLogging: true,
+    // Refuse unknown parameters instead of dropping them silently: a misspelt filter would
+    // otherwise answer the unfiltered list. Every route's schema sets additionalProperties.
+    ajv: { customOptions: { removeAdditional: false } },
+    schemaErrorFormatter: (problems, part) => new Error(validationMessage(problems, part)),
   });
   let registryCheck: { at: number; reachable: boolean } | null = null;
   const registryReachable = async (): Promise<boolean | null> => {
