@@ -12,3 +12,6 @@ export * from './rules/time-of-day-rules.js';
 export * from './validation/majority-label.js';
 export * from './validation/validate-segment.js';
 export * from './classify-segment.js';
+export * from './evaluation/confusion-counts.js';
+export * from './evaluation/confusion-scores.js';
+export * from './evaluation/participant-bootstrap.js';
