@@ -15,3 +15,5 @@ export * from './classify-segment.js';
 export * from './evaluation/confusion-counts.js';
 export * from './evaluation/confusion-scores.js';
 export * from './evaluation/participant-bootstrap.js';
+export * from './evaluation/predict-held-out.js';
+export * from './evaluation/score-with-intervals.js';
