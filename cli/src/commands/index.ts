@@ -7,8 +7,9 @@ import { registerDemoCommand } from './demo.js';
 import { registerBenchCommand } from './bench.js';
 import { registerExportLabelsCommand } from './export-labels.js';
 import { registerLoadCsvCommand } from './load-csv.js';
+import { registerEvaluateCommand } from './evaluate.js';
 
 /** Each command module adds its sub-commands to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commandModules: readonly RegisterCommand[] = [registerInfraCommands, registerServicesCommands, registerSimulateCommand, registerSensorCommands, registerGpsCommands, registerDemoCommand, registerBenchCommand, registerLoadCsvCommand, registerExportLabelsCommand];
+export const commandModules: readonly RegisterCommand[] = [registerInfraCommands, registerServicesCommands, registerSimulateCommand, registerSensorCommands, registerGpsCommands, registerDemoCommand, registerBenchCommand, registerLoadCsvCommand, registerExportLabelsCommand, registerEvaluateCommand];

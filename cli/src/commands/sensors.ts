@@ -97,7 +97,7 @@ async function cleanCommand(options: { input: string; output: string }): Promise
 }
 
 /** Cleaned minutes per participant from a raw or already cleaned sensor file. */
-async function readCleanMinutes(file: string): Promise<{ participantId: string; rows: MeasuredMinute[] }[]> {
+export async function readCleanMinutes(file: string): Promise<{ participantId: string; rows: MeasuredMinute[] }[]> {
   const table = await readCsv(file);
   const groups = readSensorRows(table);
   if (isCleaned(table)) return groups.map(({ participantId, rows }) => ({ participantId, rows }));
@@ -234,7 +234,7 @@ async function trainCommand(options: {
   console.log(`model (${model.labels.length} labels, ${samples.length} segments, seed ${seed}) → ${options.output}`);
 }
 
-async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   await mkdir(dirname(resolve(file)), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
   try {
@@ -247,7 +247,7 @@ async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
 }
 
 /** `--rules-below-confidence`: a number in [0, 1], or `always` (the rules change every label, as the original). */
-function rulesBelowConfidence(text: string): number | null {
+export function rulesBelowConfidence(text: string): number | null {
   const parsed = parseBelowConfidence(text);
   if (!parsed.ok) throw new InputError('--rules-below-confidence', null, null, parsed.reason);
   return parsed.value;
@@ -255,7 +255,7 @@ function rulesBelowConfidence(text: string): number | null {
 
 const RULES_BELOW_CONFIDENCE_HELP = 'the time-of-day rules change only labels with a lower confidence; "always" for every label';
 
-function checkTimeZone(timeZone: string): void {
+export function checkTimeZone(timeZone: string): void {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
   } catch {
