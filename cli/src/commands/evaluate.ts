@@ -83,7 +83,7 @@ export function formatEvaluation(report: EvaluationReport): string {
     '',
     'F1 per label (label: true segments)',
   ];
-  const support = report.methods.model?.confusion ?? report.methods.majority!.confusion;
+  const support = report.methods[methods[0]!]!.confusion;
   const labelWidth = Math.max(...report.labels.map((l) => l.length)) + 8;
   const f1Row = (first: string, cells: readonly string[]) => [first.padEnd(labelWidth), ...cells.map((c) => c.padStart(cellWidth))].join(' ');
   lines.push(f1Row('label', methods));
@@ -113,6 +113,14 @@ interface EvaluateOptions {
   timeZone: string;
   rulesBelowConfidence: string;
   json?: string;
+  methods: string;
+}
+
+function methodsOption(text: string): EvaluatedMethod[] {
+  const names = text.split(',').map((m) => m.trim());
+  const unknown = names.filter((m) => !(EVALUATED_METHODS as readonly string[]).includes(m));
+  if (unknown.length > 0 || names.length === 0) throw new InputError('--methods', null, null, `unknown method(s) ${unknown.join(', ')}; known: ${EVALUATED_METHODS.join(', ')}`);
+  return names as EvaluatedMethod[];
 }
 
 function integerOption(name: string, text: string, min: number): number {
@@ -141,6 +149,7 @@ async function evaluateCommand(options: EvaluateOptions): Promise<void> {
   const bootstrap = { resamples: integerOption('resamples', options.resamples, 1), seed: integerOption('bootstrap-seed', options.bootstrapSeed, 0), level: 0.95 };
   checkTimeZone(options.timeZone);
   const rules = { ...defaultTimeOfDayRulesParams, timeZone: options.timeZone, belowConfidence: rulesBelowConfidence(options.rulesBelowConfidence) };
+  const methods = methodsOption(options.methods);
   const pretrained: ActivityModel | null = options.model === 'none' ? null : await readModel(options.model);
   const truth = await readTruth(options.truth, options.truthColumn);
   const sampleParams = { ...defaultClassifySegmentParams, context: { timeZone: options.timeZone } };
@@ -155,7 +164,7 @@ async function evaluateCommand(options: EvaluateOptions): Promise<void> {
   for (let f = 0; f < fold.count; f++) {
     const test = segments.map((_, i) => i).filter((i) => fold.of[i] === f);
     const train = segments.filter((_, i) => fold.of[i] !== f);
-    const out = predictHeldOut(train, test.map((i) => segments[i]!), { training: { seed: trainingSeed }, rules, pretrained });
+    const out = predictHeldOut(train, test.map((i) => segments[i]!), { training: { seed: trainingSeed }, rules, pretrained, methods });
     for (const [method, labels] of Object.entries(out) as [EvaluatedMethod, (CanonicalLabel | null)[]][]) {
       const all = (predicted[method] ??= new Array<CanonicalLabel | null>(segments.length).fill(null));
       test.forEach((i, k) => (all[i] = labels[k]!));
@@ -166,10 +175,10 @@ async function evaluateCommand(options: EvaluateOptions): Promise<void> {
   const seen = new Set<string>([...segments.map((s) => s.label), ...Object.values(predicted).flatMap((p) => p.filter((l): l is CanonicalLabel => l !== null))]);
   const labels = CANONICAL_LABELS.filter((l) => seen.has(l));
   const groupOf = (label: string) => labelGroup(label as CanonicalLabel);
-  const methods: Partial<Record<EvaluatedMethod, ScoredPredictions>> = {};
+  const scored: Partial<Record<EvaluatedMethod, ScoredPredictions>> = {};
   for (const method of EVALUATED_METHODS) {
     const p = predicted[method];
-    if (p) methods[method] = scoreWithIntervals(segments, p, labels, groupOf, bootstrap);
+    if (p) scored[method] = scoreWithIntervals(segments, p, labels, groupOf, bootstrap);
   }
   const report: EvaluationReport = {
     sensors: options.sensors,
@@ -183,7 +192,7 @@ async function evaluateCommand(options: EvaluateOptions): Promise<void> {
     bootstrap,
     pretrainedModel: pretrained === null ? null : options.model,
     labels,
-    methods,
+    methods: scored,
     seconds: (Date.now() - started) / 1000,
   };
   if (options.json !== undefined) await writeJsonAtomic(options.json, report);
@@ -205,6 +214,7 @@ export function registerEvaluateCommand(program: Command): void {
     .option('--model <file>', 'a trained model scored as is on every participant (default: the shipped one); "none" to leave it out', DEFAULT_MODEL_PATH)
     .option('--time-zone <zone>', 'participants\u2019 IANA time zone for the context features and the time-of-day rules', 'Europe/Paris')
     .option('--rules-below-confidence <p>', 'the time-of-day rules change only labels with a lower confidence; "always" for every label', String(defaultTimeOfDayRulesParams.belowConfidence))
+    .option('--methods <list>', `comma-separated methods to run (${EVALUATED_METHODS.join(', ')})`, EVALUATED_METHODS.join(','))
     .option('--json <file>', 'also write the report (every figure, interval and confusion matrix) as JSON')
     .action(evaluateCommand);
 }

@@ -17,3 +17,4 @@ export * from './evaluation/confusion-scores.js';
 export * from './evaluation/participant-bootstrap.js';
 export * from './evaluation/predict-held-out.js';
 export * from './evaluation/score-with-intervals.js';
+export * from './evaluation/build-evaluation-segments.js';

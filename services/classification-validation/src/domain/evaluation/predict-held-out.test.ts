@@ -38,6 +38,12 @@ describe('predictHeldOut', () => {
     expect(out.majority![0]).toBe('Métro');
   });
 
+  it('runs only the methods asked for', () => {
+    const all = segments();
+    const out = predictHeldOut(all.slice(0, 30), all.slice(30), { training: fastTraining, clockForest, methods: ['majority', 'model-rules'] });
+    expect(Object.keys(out)).toEqual(['majority', 'model-rules']);
+  });
+
   it('refuses training participants without any declaration', () => {
     const all = segments(() => null);
     expect(() => predictHeldOut(all, all, { training: fastTraining })).toThrow(/no training segment/);

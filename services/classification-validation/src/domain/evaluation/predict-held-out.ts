@@ -34,6 +34,8 @@ export interface PredictHeldOutParams {
   readonly rules: TimeOfDayRulesParams;
   /** Scored as is on the held-out segments; `null` leaves out the `pretrained` methods. */
   readonly pretrained: ActivityModel | null;
+  /** The methods to run (the stacked models take minutes to train on thousands of segments). */
+  readonly methods: readonly EvaluatedMethod[];
 }
 
 export const defaultPredictHeldOutParams: PredictHeldOutParams = Object.freeze({
@@ -41,6 +43,7 @@ export const defaultPredictHeldOutParams: PredictHeldOutParams = Object.freeze({
   clockForest: defaultForestParams,
   rules: defaultTimeOfDayRulesParams,
   pretrained: null,
+  methods: EVALUATED_METHODS,
 });
 
 /** Context features that say when a segment is: a model without them sees the sensors only. */
@@ -68,25 +71,31 @@ export function predictHeldOut(
   if (declared.length === 0) throw new RangeError('predictHeldOut: no training segment has a declared label');
   const out: Partial<Record<EvaluatedMethod, (CanonicalLabel | null)[]>> = {};
 
-  const majority = commonestLabel(declared.map((s) => s.label));
-  out.majority = test.map(() => majority);
+  const wanted = (...methods: EvaluatedMethod[]) => methods.some((m) => p.methods.includes(m));
 
-  const labels = CANONICAL_LABELS.filter((l) => declared.some((s) => s.label === l));
-  const clockRow = (s: ActivitySample) => TIME_INDICES.map((i) => s.context[i]!);
-  const clock = trainForest(declared.map(clockRow), declared.map((s) => labels.indexOf(s.label)), labels.length, p.clockForest, (p.training.seed ?? 42) + 17);
-  const votes = new Float64Array(labels.length);
-  out.clock = test.map((s) => labels[forestVotes(clock, clockRow(s), votes)] ?? null);
-
-  const blind = trainActivityModel(declared.map((s) => ({ ...s, context: withoutTimeFeatures(s.context) })), p.training);
-  out['sensors-no-time'] = test.map((s) => predictActivity(blind, s.features, withoutTimeFeatures(s.context)).label);
-
+  if (wanted('majority')) {
+    const majority = commonestLabel(declared.map((s) => s.label));
+    out.majority = test.map(() => majority);
+  }
+  if (wanted('clock')) {
+    const labels = CANONICAL_LABELS.filter((l) => declared.some((s) => s.label === l));
+    const clockRow = (s: ActivitySample) => TIME_INDICES.map((i) => s.context[i]!);
+    const clock = trainForest(declared.map(clockRow), declared.map((s) => labels.indexOf(s.label)), labels.length, p.clockForest, (p.training.seed ?? 42) + 17);
+    const votes = new Float64Array(labels.length);
+    out.clock = test.map((s) => labels[forestVotes(clock, clockRow(s), votes)] ?? null);
+  }
+  if (wanted('sensors-no-time')) {
+    const blind = trainActivityModel(declared.map((s) => ({ ...s, context: withoutTimeFeatures(s.context) })), p.training);
+    out['sensors-no-time'] = test.map((s) => predictActivity(blind, s.features, withoutTimeFeatures(s.context)).label);
+  }
   const withRules = (model: ActivityModel) => {
     const predictions = test.map((s) => predictActivity(model, s.features, s.context));
     const rules = predictions.map((q, i) => (q.label === null ? null : applyTimeOfDayRules(q.label, test[i]!.segmentStartMs, p.rules, q.confidence).label));
     return [predictions.map((q) => q.label), rules] as const;
   };
-  [out.model, out['model-rules']] = withRules(trainActivityModel(declared, p.training));
-  if (p.pretrained !== null) [out.pretrained, out['pretrained-rules']] = withRules(p.pretrained);
+  if (wanted('model', 'model-rules')) [out.model, out['model-rules']] = withRules(trainActivityModel(declared, p.training));
+  if (p.pretrained !== null && wanted('pretrained', 'pretrained-rules')) [out.pretrained, out['pretrained-rules']] = withRules(p.pretrained);
+  for (const method of EVALUATED_METHODS) if (!p.methods.includes(method)) delete out[method];
   return out;
 }
 
