@@ -63,7 +63,7 @@ function cell(interval: Interval | undefined, digits = 3): string {
 
 /**
  * The readable printout: one line per method with the overall figures, then per-label F1 of every
- * method, then the confusion matrix of the model as the services answer (with the rules).
+ * method, then the confusion matrices of the models as the services answer (with the rules).
  */
 export function formatEvaluation(report: EvaluationReport): string {
   const methods = EVALUATED_METHODS.filter((m) => report.methods[m] !== undefined);
@@ -91,12 +91,15 @@ export function formatEvaluation(report: EvaluationReport): string {
     const n = support[i]!.reduce((a, b) => a + b, 0);
     if (n > 0) lines.push(f1Row(`${label}: ${n}`, methods.map((m) => cell(report.methods[m]!.figures[`f1 ${label}`]))));
   });
-  const shown: EvaluatedMethod = report.methods['model-rules'] ? 'model-rules' : methods[0]!;
-  const matrix = report.methods[shown]!.confusion;
+  // The matrices of the labels the services answer (after the rules), else of the first method.
+  const answered = (['model-rules', 'pretrained-rules'] as const).filter((m) => report.methods[m] !== undefined);
   const width = Math.max(8, ...report.labels.map((l) => l.length));
-  lines.push('', `confusion matrix of ${shown} (rows: true, columns: predicted)`);
-  lines.push(['', ...report.labels, 'none'].map((l) => l.padStart(width)).join(' '));
-  report.labels.forEach((label, i) => lines.push([label, ...matrix[i]!.map(String)].map((c) => c.padStart(width)).join(' ')));
+  for (const shown of answered.length > 0 ? answered : [methods[0]!]) {
+    const matrix = report.methods[shown]!.confusion;
+    lines.push('', `confusion matrix of ${shown} (rows: true, columns: predicted)`);
+    lines.push(['', ...report.labels, 'none'].map((l) => l.padStart(width)).join(' '));
+    report.labels.forEach((label, i) => lines.push([label, ...matrix[i]!.map(String)].map((c) => c.padStart(width)).join(' ')));
+  }
   lines.push('', `${report.seconds.toFixed(0)} s`);
   return lines.join('\n');
 }
