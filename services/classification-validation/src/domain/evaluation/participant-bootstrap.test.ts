@@ -33,7 +33,7 @@ describe('participantBootstrap', () => {
 
   it('leaves a figure out of the resamples where it does not exist', () => {
     // Only the second participant has label B; its F1 exists only in resamples that draw them.
-    const figures = (ids: readonly string[]) => (ids.includes('b') ? { f1_B: 1, n: ids.length } : { n: ids.length });
+    const figures = (ids: readonly string[]): Record<string, number> => (ids.includes('b') ? { f1_B: 1, n: ids.length } : { n: ids.length });
     const result = participantBootstrap([['a'], ['b']], (parts) => parts.flat(), figures, { resamples: 100, seed: 3, level: 0.95 });
     expect(result['f1_B']!.resamples).toBeGreaterThan(50);
     expect(result['f1_B']!.resamples).toBeLessThan(100);
