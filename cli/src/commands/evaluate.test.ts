@@ -34,12 +34,19 @@ describe('formatEvaluation', () => {
       pretrainedModel: null,
       labels: ['Domicile', 'Bureau'],
       methods: { majority: scored(0.667), 'model-rules': scored(1) },
+      exposure: {
+        pollutant: 'pm25',
+        participantDays: 2,
+        methods: { majority: { misattributed: interval(0.25, 0.1, 0.4), 'share error Domicile': interval(0.25, 0.1, 0.4), 'share error Bureau': interval(0.25, 0.1, 0.4) } },
+      },
       seconds: 2.4,
     };
     const text = formatEvaluation(report);
     expect(text).toContain('2 participants in 2 folds, 3 segments scored on the truth');
     expect(text).toContain('3 declared segments, 1 of them declared otherwise than the truth');
-    expect(text).toMatch(/^majority +0\.667 \[0\.500, 1\.000\] +0\.500 \[0\.500, 0\.500\] +1\.000 \[1\.000, 1\.000\] +0\.400 \[0\.000, 0\.800\]$/m);
+    expect(text).toMatch(/^majority +0\.667 \[0\.500, 1\.000\] +0\.500 \[0\.500, 0\.500\] +1\.000 \[1\.000, 1\.000\] +0\.400 \[0\.000, 0\.800\] +0\.250 \[0\.100, 0\.400\]$/m);
+    expect(text).toContain('(2 participant-days;');
+    expect(text).toMatch(/^Bureau +0\.250 \[0\.100, 0\.400\] +—$/m);
     expect(text).toMatch(/^model-rules +1\.000 \[0\.500, 1\.000\]/m);
     expect(text).toMatch(/^Domicile: 2 +0\.800 \[0\.667, 1\.000\] +0\.800 \[0\.667, 1\.000\]$/m);
     expect(text).toMatch(/^Bureau: 1 +0\.000 \[\?, \?\]/m);

@@ -11,7 +11,12 @@ import {
   defaultClassifySegmentParams,
   defaultTimeOfDayRulesParams,
   EVALUATED_METHODS,
+  exposureShareErrors,
+  meanShareErrors,
   OVERALL_FIGURES,
+  participantBootstrap,
+  VIEWS,
+  type DayShareErrors,
   participantFolds,
   predictHeldOut,
   scoreWithIntervals,
@@ -20,6 +25,7 @@ import {
   type EvaluationSegment,
   type Interval,
   type ScoredPredictions,
+  type View,
 } from '@polluscope/classification-validation/domain';
 import { InputError, readCsv, requireColumns, timeAt } from '../csv-io.js';
 import { checkTimeZone, DEFAULT_MODEL_PATH, readCleanMinutes, readModel, rulesBelowConfidence, writeJsonAtomic } from './sensors.js';
@@ -52,6 +58,8 @@ export interface EvaluationReport {
   readonly pretrainedModel: string | null;
   readonly labels: readonly string[];
   readonly methods: Partial<Record<EvaluatedMethod, ScoredPredictions>>;
+  /** Errors of the micro-environments' shares of each participant-day's exposure to `pollutant`. */
+  readonly exposure: { readonly pollutant: View; readonly participantDays: number; readonly methods: Partial<Record<EvaluatedMethod, Record<string, Interval>>> };
   readonly seconds: number;
 }
 
@@ -76,10 +84,11 @@ export function formatEvaluation(report: EvaluationReport): string {
     `trained on declarations: ${report.declaredSegments} declared segments, ${report.wrongDeclarations} of them declared otherwise than the truth; training seed ${report.trainingSeed}`,
     `figures: estimate on all participants [${level} % interval, ${report.bootstrap.resamples} participant resamples, seed ${report.bootstrap.seed}]`,
     '',
-    row('method', OVERALL_FIGURES),
-    ...methods.map((m) => row(m, OVERALL_FIGURES.map((f) => cell(report.methods[m]!.figures[f])))),
+    row('method', [...OVERALL_FIGURES, `${report.exposure.pollutant} misattributed`]),
+    ...methods.map((m) => row(m, [...OVERALL_FIGURES.map((f) => cell(report.methods[m]!.figures[f])), cell(report.exposure.methods[m]?.['misattributed'])])),
     '',
     ...methods.map((m) => `  ${m.padEnd(nameWidth)}  ${METHOD_DESCRIPTIONS[m]}`),
+    `  ${report.exposure.pollutant} misattributed: share of a participant-day's time-integrated ${report.exposure.pollutant} put in a wrong micro-environment, mean over days`,
     '',
     'F1 per label (label: true segments)',
   ];
@@ -91,6 +100,12 @@ export function formatEvaluation(report: EvaluationReport): string {
     const n = support[i]!.reduce((a, b) => a + b, 0);
     if (n > 0) lines.push(f1Row(`${label}: ${n}`, methods.map((m) => cell(report.methods[m]!.figures[`f1 ${label}`]))));
   });
+  lines.push('', `error of each micro-environment's share of a participant-day's ${report.exposure.pollutant} exposure (${report.exposure.participantDays} participant-days; mean absolute error over the days it has a true or predicted share)`);
+  lines.push(f1Row('label', methods));
+  for (const label of [...report.labels, 'none']) {
+    const cells = methods.map((m) => cell(report.exposure.methods[m]?.[`share error ${label}`]));
+    if (cells.some((c) => c !== '—')) lines.push(f1Row(label, cells));
+  }
   // The matrices of the labels the services answer (after the rules), else of the first method.
   const answered = (['model-rules', 'pretrained-rules'] as const).filter((m) => report.methods[m] !== undefined);
   const width = Math.max(8, ...report.labels.map((l) => l.length));
@@ -117,6 +132,7 @@ interface EvaluateOptions {
   rulesBelowConfidence: string;
   json?: string;
   methods: string;
+  exposurePollutant: string;
 }
 
 function methodsOption(text: string): EvaluatedMethod[] {
@@ -153,6 +169,8 @@ async function evaluateCommand(options: EvaluateOptions): Promise<void> {
   checkTimeZone(options.timeZone);
   const rules = { ...defaultTimeOfDayRulesParams, timeZone: options.timeZone, belowConfidence: rulesBelowConfidence(options.rulesBelowConfidence) };
   const methods = methodsOption(options.methods);
+  const pollutant = VIEWS.find((v) => v === options.exposurePollutant);
+  if (pollutant === undefined) throw new InputError('--exposure-pollutant', null, null, `one of ${VIEWS.join(', ')}, got "${options.exposurePollutant}"`);
   const pretrained: ActivityModel | null = options.model === 'none' ? null : await readModel(options.model);
   const truth = await readTruth(options.truth, options.truthColumn);
   const sampleParams = { ...defaultClassifySegmentParams, context: { timeZone: options.timeZone } };
@@ -183,6 +201,23 @@ async function evaluateCommand(options: EvaluateOptions): Promise<void> {
     const p = predicted[method];
     if (p) scored[method] = scoreWithIntervals(segments, p, labels, groupOf, bootstrap);
   }
+  // Exposure: each segment's mean concentration (feature 0 of its view), days in the participants' zone.
+  const view = VIEWS.indexOf(pollutant);
+  const localDay = new Intl.DateTimeFormat('en-CA', { timeZone: options.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const exposureSegments = segments.map((s) => ({ day: `${s.participantId} ${localDay.format(s.segmentStartMs)}`, label: s.label, concentration: s.features[view]?.[0] ?? null }));
+  const participantIds = [...new Set(segments.map((s) => s.participantId))].sort();
+  const exposureMethods: Partial<Record<EvaluatedMethod, Record<string, Interval>>> = {};
+  let participantDays = 0;
+  for (const method of EVALUATED_METHODS) {
+    const p = predicted[method];
+    if (!p) continue;
+    const perParticipant = participantIds.map((id) => {
+      const indices = segments.map((_, i) => i).filter((i) => segments[i]!.participantId === id);
+      return exposureShareErrors(indices.map((i) => exposureSegments[i]!), indices.map((i) => p[i]!));
+    });
+    participantDays = perParticipant.reduce((a, d) => a + d.length, 0);
+    exposureMethods[method] = participantBootstrap<readonly DayShareErrors[]>(perParticipant, (parts) => parts.flat(), meanShareErrors, bootstrap);
+  }
   const report: EvaluationReport = {
     sensors: options.sensors,
     truth: options.truth,
@@ -196,6 +231,7 @@ async function evaluateCommand(options: EvaluateOptions): Promise<void> {
     pretrainedModel: pretrained === null ? null : options.model,
     labels,
     methods: scored,
+    exposure: { pollutant, participantDays, methods: exposureMethods },
     seconds: (Date.now() - started) / 1000,
   };
   if (options.json !== undefined) await writeJsonAtomic(options.json, report);
@@ -218,6 +254,7 @@ export function registerEvaluateCommand(program: Command): void {
     .option('--time-zone <zone>', 'participants\u2019 IANA time zone for the context features and the time-of-day rules', 'Europe/Paris')
     .option('--rules-below-confidence <p>', 'the time-of-day rules change only labels with a lower confidence; "always" for every label', String(defaultTimeOfDayRulesParams.belowConfidence))
     .option('--methods <list>', `comma-separated methods to run (${EVALUATED_METHODS.join(', ')})`, EVALUATED_METHODS.join(','))
+    .option('--exposure-pollutant <view>', `pollutant whose exposure shares are scored (${VIEWS.join(', ')})`, 'pm25')
     .option('--json <file>', 'also write the report (every figure, interval and confusion matrix) as JSON')
     .action(evaluateCommand);
 }

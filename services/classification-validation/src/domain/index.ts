@@ -18,3 +18,4 @@ export * from './evaluation/participant-bootstrap.js';
 export * from './evaluation/predict-held-out.js';
 export * from './evaluation/score-with-intervals.js';
 export * from './evaluation/build-evaluation-segments.js';
+export * from './evaluation/exposure-share-errors.js';
