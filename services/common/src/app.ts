@@ -66,9 +66,12 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
     return reply.send(error);
   });
 
-  app.get('/', async (_request, reply) => reply.type('text/plain; charset=utf-8').send(`hello, ${options.name}`));
+  // These routes take no parameters: any is a mistake the caller should hear about.
+  const noParameters = { schema: { querystring: { type: 'object', additionalProperties: false } } } as const;
 
-  app.get('/health', async (_request, reply) => {
+  app.get('/', noParameters, async (_request, reply) => reply.type('text/plain; charset=utf-8').send(`hello, ${options.name}`));
+
+  app.get('/health', noParameters, async (_request, reply) => {
     const consumer = options.runner?.health() ?? null;
     const reachable = await registryReachable();
     const reason = notReadyReason(consumer, reachable);
@@ -77,7 +80,7 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
     return reply.code(ready ? 200 : 503).send(report);
   });
 
-  app.get('/metrics', async (_request, reply) =>
+  app.get('/metrics', noParameters, async (_request, reply) =>
     reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics()),
   );
 
