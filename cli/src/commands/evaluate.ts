@@ -15,6 +15,7 @@ import {
   meanShareErrors,
   OVERALL_FIGURES,
   participantBootstrap,
+  VIEW_FEATURES,
   VIEWS,
   type DayShareErrors,
   participantFolds,
@@ -94,17 +95,17 @@ export function formatEvaluation(report: EvaluationReport): string {
   ];
   const support = report.methods[methods[0]!]!.confusion;
   const labelWidth = Math.max(...report.labels.map((l) => l.length)) + 8;
-  const f1Row = (first: string, cells: readonly string[]) => [first.padEnd(labelWidth), ...cells.map((c) => c.padStart(cellWidth))].join(' ');
-  lines.push(f1Row('label', methods));
+  const labelRow = (first: string, cells: readonly string[]) => [first.padEnd(labelWidth), ...cells.map((c) => c.padStart(cellWidth))].join(' ');
+  lines.push(labelRow('label', methods));
   report.labels.forEach((label, i) => {
     const n = support[i]!.reduce((a, b) => a + b, 0);
-    if (n > 0) lines.push(f1Row(`${label}: ${n}`, methods.map((m) => cell(report.methods[m]!.figures[`f1 ${label}`]))));
+    if (n > 0) lines.push(labelRow(`${label}: ${n}`, methods.map((m) => cell(report.methods[m]!.figures[`f1 ${label}`]))));
   });
   lines.push('', `error of each micro-environment's share of a participant-day's ${report.exposure.pollutant} exposure (${report.exposure.participantDays} participant-days; mean absolute error over the days it has a true or predicted share)`);
-  lines.push(f1Row('label', methods));
+  lines.push(labelRow('label', methods));
   for (const label of [...report.labels, 'none']) {
     const cells = methods.map((m) => cell(report.exposure.methods[m]?.[`share error ${label}`]));
-    if (cells.some((c) => c !== '—')) lines.push(f1Row(label, cells));
+    if (cells.some((c) => c !== '—')) lines.push(labelRow(label, cells));
   }
   // The matrices of the labels the services answer (after the rules), else of the first method.
   const answered = (['model-rules', 'pretrained-rules'] as const).filter((m) => report.methods[m] !== undefined);
@@ -161,6 +162,37 @@ async function readTruth(file: string, column: string): Promise<Map<string, { ti
   return truth;
 }
 
+/** Each method's exposure-share errors with intervals; a segment's concentration is its view's mean, days are local. */
+function exposureIntervals(
+  segments: readonly EvaluationSegment[],
+  predicted: Partial<Record<EvaluatedMethod, readonly (CanonicalLabel | null)[]>>,
+  pollutant: View,
+  timeZone: string,
+  bootstrap: { resamples: number; seed: number; level: number },
+): EvaluationReport['exposure'] {
+  const view = VIEWS.indexOf(pollutant);
+  const mean = VIEW_FEATURES.indexOf('mean');
+  const localDay = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const exposureSegments = segments.map((s) => ({ day: `${s.participantId} ${localDay.format(s.segmentStartMs)}`, label: s.label, concentration: s.features[view]?.[mean] ?? null }));
+  const byParticipant = new Map<string, number[]>();
+  segments.forEach((s, i) => {
+    const indices = byParticipant.get(s.participantId) ?? [];
+    indices.push(i);
+    byParticipant.set(s.participantId, indices);
+  });
+  const participants = [...byParticipant.keys()].sort().map((id) => byParticipant.get(id)!);
+  const methods: Partial<Record<EvaluatedMethod, Record<string, Interval>>> = {};
+  let participantDays = 0;
+  for (const method of EVALUATED_METHODS) {
+    const p = predicted[method];
+    if (!p) continue;
+    const perParticipant = participants.map((indices) => exposureShareErrors(indices.map((i) => exposureSegments[i]!), indices.map((i) => p[i]!)));
+    participantDays = perParticipant.reduce((a, days) => a + days.length, 0);
+    methods[method] = participantBootstrap<readonly DayShareErrors[]>(perParticipant, (parts) => parts.flat(), meanShareErrors, bootstrap);
+  }
+  return { pollutant, participantDays, methods };
+}
+
 async function evaluateCommand(options: EvaluateOptions): Promise<void> {
   const started = Date.now();
   const folds = integerOption('folds', options.folds, 2);
@@ -201,23 +233,7 @@ async function evaluateCommand(options: EvaluateOptions): Promise<void> {
     const p = predicted[method];
     if (p) scored[method] = scoreWithIntervals(segments, p, labels, groupOf, bootstrap);
   }
-  // Exposure: each segment's mean concentration (feature 0 of its view), days in the participants' zone.
-  const view = VIEWS.indexOf(pollutant);
-  const localDay = new Intl.DateTimeFormat('en-CA', { timeZone: options.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-  const exposureSegments = segments.map((s) => ({ day: `${s.participantId} ${localDay.format(s.segmentStartMs)}`, label: s.label, concentration: s.features[view]?.[0] ?? null }));
-  const participantIds = [...new Set(segments.map((s) => s.participantId))].sort();
-  const exposureMethods: Partial<Record<EvaluatedMethod, Record<string, Interval>>> = {};
-  let participantDays = 0;
-  for (const method of EVALUATED_METHODS) {
-    const p = predicted[method];
-    if (!p) continue;
-    const perParticipant = participantIds.map((id) => {
-      const indices = segments.map((_, i) => i).filter((i) => segments[i]!.participantId === id);
-      return exposureShareErrors(indices.map((i) => exposureSegments[i]!), indices.map((i) => p[i]!));
-    });
-    participantDays = perParticipant.reduce((a, d) => a + d.length, 0);
-    exposureMethods[method] = participantBootstrap<readonly DayShareErrors[]>(perParticipant, (parts) => parts.flat(), meanShareErrors, bootstrap);
-  }
+  const exposure = exposureIntervals(segments, predicted, pollutant, options.timeZone, bootstrap);
   const report: EvaluationReport = {
     sensors: options.sensors,
     truth: options.truth,
@@ -231,7 +247,7 @@ async function evaluateCommand(options: EvaluateOptions): Promise<void> {
     pretrainedModel: pretrained === null ? null : options.model,
     labels,
     methods: scored,
-    exposure: { pollutant, participantDays, methods: exposureMethods },
+    exposure,
     seconds: (Date.now() - started) / 1000,
   };
   if (options.json !== undefined) await writeJsonAtomic(options.json, report);
