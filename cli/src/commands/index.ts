@@ -9,6 +9,7 @@ import { registerExportLabelsCommand } from './export-labels.js';
 import { registerLoadCsvCommand } from './load-csv.js';
 import { registerOperationsCommands } from './operations.js';
 import { registerTimelineCommands } from './timeline.js';
+import { registerEvaluateCommand } from './evaluate.js';
 
 /** Each command module adds its sub-commands to the program. */
 export type RegisterCommand = (program: Command) => void;
@@ -24,5 +25,6 @@ export const commandModules: readonly RegisterCommand[] = [
   registerLoadCsvCommand,
   registerExportLabelsCommand,
   registerTimelineCommands,
+  registerEvaluateCommand,
   registerOperationsCommands,
 ];

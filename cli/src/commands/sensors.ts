@@ -238,7 +238,7 @@ async function trainCommand(options: {
   console.log(`model (${model.labels.length} labels, ${samples.length} segments, seed ${seed}) → ${options.output}`);
 }
 
-async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   await mkdir(dirname(resolve(file)), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
   try {
@@ -251,7 +251,7 @@ async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
 }
 
 /** `--rules-below-confidence`: a number in [0, 1], or `always` (the rules change every label, as the original). */
-function rulesBelowConfidence(text: string): number | null {
+export function rulesBelowConfidence(text: string): number | null {
   const parsed = parseBelowConfidence(text);
   if (!parsed.ok) throw new InputError('--rules-below-confidence', null, null, parsed.reason);
   return parsed.value;

@@ -3,6 +3,13 @@ import { buildServiceApp, notReadyReason } from './app.js';
 import { createServiceMetrics } from './metrics.js';
 
 describe('buildServiceApp', () => {
+  it.each(['/', '/health', '/metrics'])('answers 400 naming an unknown query parameter on %s', async (url) => {
+    const app = buildServiceApp({ name: 'gps-preprocessing', metrics: createServiceMetrics('gps-preprocessing') });
+    const response = await app.inject({ method: 'GET', url: `${url}?verbose=1` });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'Bad Request', message: 'querystring: unknown parameter "verbose"' });
+  });
+
   it('greets with exactly "hello, <name>"', async () => {
     const app = buildServiceApp({ name: 'gps-preprocessing', metrics: createServiceMetrics('gps-preprocessing') });
     const response = await app.inject({ method: 'GET', url: '/' });

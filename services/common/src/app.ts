@@ -8,6 +8,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { AvroCodec } from './codec.js';
 import type { ServiceMetrics } from './metrics.js';
 import type { RunnerHealth, StreamRunner } from './stream-runner.js';
+import { validationMessage } from './validation-message.js';
 
 export interface ServiceAppOptions {
   readonly name: string;
@@ -46,6 +47,10 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // Probes and scrapes would drown the request log.
     logController: new LogController({ disableRequestLogging: true }),
+    // Refuse unknown parameters instead of dropping them silently: a misspelt filter would
+    // otherwise answer the unfiltered list. Every route's schema sets additionalProperties.
+    ajv: { customOptions: { removeAdditional: false } },
+    schemaErrorFormatter: (problems, part) => new Error(validationMessage(problems, part)),
   });
   let registryCheck: { at: number; reachable: boolean } | null = null;
   const registryReachable = async (): Promise<boolean | null> => {
@@ -61,9 +66,12 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
     return reply.send(error);
   });
 
-  app.get('/', async (_request, reply) => reply.type('text/plain; charset=utf-8').send(`hello, ${options.name}`));
+  // These routes take no parameters: any is a mistake the caller should hear about.
+  const noParameters = { schema: { querystring: { type: 'object', additionalProperties: false } } } as const;
 
-  app.get('/health', async (_request, reply) => {
+  app.get('/', noParameters, async (_request, reply) => reply.type('text/plain; charset=utf-8').send(`hello, ${options.name}`));
+
+  app.get('/health', noParameters, async (_request, reply) => {
     const consumer = options.runner?.health() ?? null;
     const reachable = await registryReachable();
     const reason = notReadyReason(consumer, reachable);
@@ -72,7 +80,7 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
     return reply.code(ready ? 200 : 503).send(report);
   });
 
-  app.get('/metrics', async (_request, reply) =>
+  app.get('/metrics', noParameters, async (_request, reply) =>
     reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics()),
   );
 

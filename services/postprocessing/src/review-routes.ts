@@ -39,11 +39,13 @@ export function registerReviewRoutes(app: FastifyInstance, options: ReviewRoutes
           type: 'object',
           additionalProperties: false,
           properties: {
-            participant: { type: 'string', minLength: 1 },
-            day: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+            participant: { type: 'string', minLength: 1, maxLength: 200 },
+            // A calendar date (format "date" checks month and day too, so 2026-13-45 is refused here
+            // instead of reaching PostgreSQL).
+            day: { type: 'string', format: 'date' },
             pending: { type: 'boolean', default: true },
             limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 50 },
-            offset: { type: 'integer', minimum: 0, default: 0 },
+            offset: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1, default: 0 },
           },
         },
       },
@@ -58,6 +60,16 @@ export function registerReviewRoutes(app: FastifyInstance, options: ReviewRoutes
     '/reviews/:participant/:segmentStart',
     {
       schema: {
+        params: {
+          type: 'object',
+          required: ['participant', 'segmentStart'],
+          additionalProperties: false,
+          properties: {
+            participant: { type: 'string', minLength: 1, maxLength: 200 },
+            // ISO-8601 with an offset, or epoch milliseconds.
+            segmentStart: { type: 'string', anyOf: [{ pattern: '^\\d{1,15}$' }, { format: 'date-time' }] },
+          },
+        },
         body: {
           type: 'object',
           required: ['label'],
