@@ -13,6 +13,7 @@ import { campaignSeeds, recordResult, seededRandom, summary } from './campaign.j
 import { FAULTS, type Fault } from './faults.js';
 import { checkDeadLetters, checkGps, checkSensorClean, checkTimeline } from './invariants.js';
 import { buildKitData, feedKits, planRun, type KitData } from './kit-feed.js';
+import { saveDrainDiagnostics } from './drain-diagnostics.js';
 import { deadLetterEnds, deadLettersSince, snapshot, STREAM_TABLES, waitForDrain } from './pipeline-run.js';
 import { describeDiff, diffTable, isIdentical, type Row } from './table-diff.js';
 
@@ -35,7 +36,12 @@ async function run(label: string, seed: number, fault?: Fault): Promise<{ proble
   const started = Date.now();
   const deadLetterStart = await deadLetterEnds();
   await feedKits(raw, data, prefix, plan, fault ? () => fault.inject(next) : undefined);
-  await waitForDrain(wh, prefix, DRAIN);
+  try {
+    await waitForDrain(wh, prefix, DRAIN);
+  } catch (err) {
+    const file = await saveDrainDiagnostics(label);
+    throw new Error(`${(err as Error).message}\n(connectors, Connect's groups and a thread dump of its worker: ${file})`);
+  }
   const drainS = (Date.now() - started) / 1000;
   const tables = await snapshot(wh, prefix);
   const futureParticipant = `${prefix}${data.kits[plan.future.kit]!.id.replace(/^sim-/, '')}`;
