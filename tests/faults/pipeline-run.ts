@@ -7,8 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { deadLetterTopic, SERVICE_NAMES } from '@polluscope/common';
-import { readConnectorFiles } from '../../cli/src/infra/connectors.js';
-import { servicePort } from '../../cli/src/infra/services.js';
+import { waitUntilSettled } from '../../cli/src/operations/pipeline-settled.js';
 import { endpoints, stackConfig } from '../integration/stack.js';
 import type { Row } from './table-diff.js';
 
@@ -28,50 +27,6 @@ interface GroupLag {
   readonly lag: number;
 }
 
-/** The sink connectors' consumer groups and the topics each reads. */
-function sinkGroups(): ReadonlyArray<{ readonly group: string; readonly topics: readonly string[] }> {
-  return readConnectorFiles(stackConfig.repoRoot)
-    .filter((c) => typeof c.config.topics === 'string')
-    .map((c) => ({ group: `connect-${c.name}`, topics: c.config.topics!.split(',').map((t) => t.trim()) }));
-}
-
-/** What each sink connector still has to write and commit, per topic (0 everywhere = all written). */
-export async function sinkLag(): Promise<GroupLag[]> {
-  const kafka = new Kafka({ clientId: 'polluscope-fault-suite', brokers: [endpoints.kafkaBrokers], logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const lags: GroupLag[] = [];
-    for (const { group, topics } of sinkGroups()) {
-      for (const { topic, partitions } of await admin.fetchOffsets({ groupId: group, topics: [...topics] })) {
-        const high = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
-        let lag = 0;
-        for (const { partition, offset } of partitions) lag += Math.max(0, (high.get(partition) ?? 0) - Math.max(0, Number(offset)));
-        lags.push({ group, topic, lag });
-      }
-    }
-    return lags;
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/**
- * What each service still has to do, from its /health: records fetched but not yet processed, and
- * participants whose windows are still open (their tails come out at the next idle flush).
- * (Committed offsets cannot tell: a service keeps the rows a participant's next window needs as
- * context, and commits below them, by design.)
- */
-export async function serviceBacklog(): Promise<Record<string, { lag: number; open: number }>> {
-  const backlog: Record<string, { lag: number; open: number }> = {};
-  for (const name of SERVICE_NAMES) {
-    const response = await fetch(`http://${stackConfig.host}:${servicePort(stackConfig, name)}/health`);
-    const body = (await response.json()) as { ready: boolean; lag: number; consumer: { openParticipants: number } | null };
-    backlog[name] = body.ready ? { lag: body.lag, open: body.consumer?.openParticipants ?? 0 } : { lag: Number.POSITIVE_INFINITY, open: Number.POSITIVE_INFINITY };
-  }
-  return backlog;
-}
-
 /** Rows per stream table for the participants of `prefix`. */
 export async function countRows(warehouse: pg.Pool, prefix: string): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -83,40 +38,17 @@ export async function countRows(warehouse: pg.Pool, prefix: string): Promise<Rec
 }
 
 /**
- * Waits until, for `quietMs` on end (longer than the services' idle timeout, so the tails they
- * flush on idleness are written too), every service has processed all it fetched and flushed
- * every participant's tail, every sink has committed everything, and the run's row counts have
- * not moved. (Counts alone are not enough: a flush that only rewrites existing rows moves no
- * count, and the next service's flush of its tail comes an idle timeout later.) Throws after `timeoutMs`
- * naming what was still pending.
+ * Waits until every service has processed all it fetched and flushed every participant's tail,
+ * every sink has committed everything, and the run's row counts have not moved for `quietMs`
+ * (longer than the services' idle timeout). Throws after `timeoutMs` naming what was pending.
  */
 export async function waitForDrain(
   warehouse: pg.Pool,
   prefix: string,
   options: { readonly quietMs: number; readonly timeoutMs: number },
 ): Promise<Record<string, number>> {
-  const deadline = Date.now() + options.timeoutMs;
-  let previous = '';
-  let quietSince = Date.now();
-  let pending: unknown = null;
-  let counts: Record<string, number> = {};
-  while (Date.now() < deadline) {
-    try {
-      const services = Object.entries(await serviceBacklog()).filter(([, { lag, open }]) => lag > 0 || open > 0);
-      const sinks = (await sinkLag()).filter((l) => l.lag > 0);
-      counts = await countRows(warehouse, prefix);
-      pending = services.length + sinks.length > 0 ? { services, sinks } : null;
-    } catch (err) {
-      // The broker, a service or the warehouse may still be coming back from a fault.
-      pending = String(err);
-    }
-    const text = JSON.stringify(counts);
-    if (pending !== null || text !== previous) quietSince = Date.now();
-    else if (Date.now() - quietSince >= options.quietMs) return counts;
-    previous = text;
-    await sleep(2000);
-  }
-  throw new Error(`the pipeline did not drain within ${options.timeoutMs / 1000} s: pending ${JSON.stringify(pending)}, rows ${JSON.stringify(counts)}`);
+  const observed = await waitUntilSettled(stackConfig, { ...options, observe: async () => JSON.stringify(await countRows(warehouse, prefix)) });
+  return JSON.parse(observed) as Record<string, number>;
 }
 
 /** Every row of the stream tables for `prefix`, with the prefix taken off the participant ids. */

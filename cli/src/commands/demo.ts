@@ -13,8 +13,12 @@ import { servicesStatus, servicesUp } from '../infra/services.js';
 import { loadStackConfig, stackEndpoints } from '../infra/stack-config.js';
 import { formatTable, stackUp } from '../infra/stack.js';
 import { copyCsvFileIntoRaw } from '../loader/copy-into-raw.js';
+import { waitUntilSettled } from '../operations/pipeline-settled.js';
 import { defaultSimulationParams, type SimulationParams } from '../simulator/index.js';
 import { writeSimulation } from './simulate.js';
+
+/** An open participant counts as pending until its flush, so a short quiet bridges only the polls' gaps. */
+const SETTLED_QUIET_MS = 10_000;
 
 const WAREHOUSE_TABLES = ['sensor_clean', 'activity_segments', 'gps_clean', 'gps_episodes', 'activity_timeline', 'exposure_daily'] as const;
 
@@ -65,12 +69,17 @@ async function waitForWarehouse(raw: pg.Client, warehouse: pg.Client, participan
   return false;
 }
 
-async function printSummary(warehouse: pg.Client, participants: readonly string[]): Promise<void> {
+async function rowCounts(warehouse: pg.Client, participants: readonly string[]): Promise<Array<{ table: string; rows: string }>> {
   const counts = [];
   for (const table of WAREHOUSE_TABLES) {
     const { rows } = await warehouse.query<{ n: string }>(`SELECT count(*) AS n FROM ${pg.escapeIdentifier(table)} WHERE participant_virtual_id = ANY($1)`, [participants]);
     counts.push({ table, rows: rows[0]?.n ?? '0' });
   }
+  return counts;
+}
+
+async function printSummary(warehouse: pg.Client, participants: readonly string[]): Promise<void> {
+  const counts = await rowCounts(warehouse, participants);
   console.log('\nRows in the warehouse for the demo participants:');
   console.log(formatTable(counts));
 
@@ -138,8 +147,14 @@ export function registerDemoCommand(program: Command): void {
           say(`loaded ${loaded.sensor} sensor minutes and ${loaded.gps} GPS fixes into rawdata (rows already there are skipped)`);
           const done = await waitForWarehouse(raw, warehouse, loaded.participants, Number(options.timeoutS) * 1000);
           if (!done) {
-            throw new Error(`the warehouse did not receive every row within ${options.timeoutS} s: see \`npx polluscope services status\` and the logs in .polluscope/logs`);
+            throw new Error(`the warehouse did not receive every row within ${options.timeoutS} s: see \`npx polluscope status\` and the logs in .polluscope/logs`);
           }
+          say('waiting for the last idle flushes and the sinks to commit, so the summary is final …');
+          await waitUntilSettled(config, {
+            quietMs: SETTLED_QUIET_MS,
+            timeoutMs: Number(options.timeoutS) * 1000,
+            observe: async () => JSON.stringify(await rowCounts(warehouse, loaded.participants)),
+          });
           await printSummary(warehouse, loaded.participants);
           const next = new Date(Date.parse(`${start}T00:00:00Z`) + Number(options.days) * 86_400_000);
           start = next.toISOString().slice(0, 10);
