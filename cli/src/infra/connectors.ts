@@ -1,4 +1,8 @@
-/** Registers connectors/*.json with Kafka Connect, idempotently (PUT /connectors/<name>/config). */
+/**
+ * Registers connectors/*.json with Kafka Connect, idempotently: a connector whose stored
+ * configuration already equals its file is left alone (a PUT, even of the same configuration,
+ * restarts the connector and can reassign its tasks mid-batch).
+ */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -21,8 +25,22 @@ export function readConnectorFiles(repoRoot: string): readonly ConnectorFile[] {
     });
 }
 
+/** Whether Connect's stored configuration (which adds `name`) is the file's, key for key. */
+export function sameConnectorConfig(stored: Readonly<Record<string, unknown>>, wanted: Readonly<Record<string, string>>): boolean {
+  const storedKeys = Object.keys(stored).filter((k) => k !== 'name');
+  const wantedKeys = Object.keys(wanted).filter((k) => k !== 'name');
+  return storedKeys.length === wantedKeys.length && wantedKeys.every((k) => stored[k] === wanted[k]);
+}
+
+async function storedConfig(connectUrl: string, name: string): Promise<Record<string, unknown> | null> {
+  const response = await fetch(`${connectUrl}/connectors/${encodeURIComponent(name)}/config`);
+  return response.ok ? ((await response.json()) as Record<string, unknown>) : null;
+}
+
 export async function registerConnectors(connectUrl: string, connectors: readonly ConnectorFile[]): Promise<void> {
   for (const connector of connectors) {
+    const stored = await storedConfig(connectUrl, connector.name);
+    if (stored !== null && sameConnectorConfig(stored, connector.config)) continue;
     const response = await fetch(`${connectUrl}/connectors/${encodeURIComponent(connector.name)}/config`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
