@@ -35,6 +35,11 @@ END
 $$;
 -- Sessions start read-only as well (a second fence; the privileges below are the real one).
 ALTER ROLE researcher_login SET default_transaction_read_only = on;
+-- Local days and hours in the participants' time zone (docs/design.md §5.2, the default of
+-- exposure_daily): now(), ::date and extract(hour …) on a timestamptz read Europe/Paris, and
+-- psql shows times with their Paris offset. PostgreSQL applies a role's settings to the role that
+-- logs in, not to its groups: a personal login needs the same two ALTER ROLE lines.
+ALTER ROLE researcher_login SET timezone = 'Europe/Paris';
 
 DO $$
 BEGIN
