@@ -29,7 +29,7 @@ describe('label_groups in the warehouse', () => {
   it('lists every canonical label with its group and move mode, in the vocabulary order', () => {
     const expected = rowsFromVocabulary();
     const found = rowsInSqlFile();
-    expect(found, `005-label-groups.sql is out of date; its VALUES should read:\n${sqlRows(expected)}\n`).toEqual(expected);
+    expect(found, `005-label-groups.sql is out of date; its rows should read:\n${sqlRows(expected)}\n`).toEqual(expected);
   });
 
   it('writes the labels in Unicode NFC, as the services write final and declared labels', () => {
