@@ -1,8 +1,8 @@
--- Views for the questions researchers ask (DESIGN.md §3.3, docs/warehouse.md). Idempotent: applied on
+-- Views for the questions researchers ask (docs/design.md §3.3, docs/warehouse.md). Idempotent: applied on
 -- every `polluscope infra up`. Local days and times are in Europe/Paris, the participants' time
 -- zone and the one exposure_daily uses by default. Minutes are double precision.
 
--- NO2 is stored in ppb everywhere (DESIGN.md §5.1); views add µg/m³ at 1.88 µg/m³ per ppb
+-- NO2 is stored in ppb everywhere (docs/design.md §5.1); views add µg/m³ at 1.88 µg/m³ per ppb
 -- (NO2 at 25 °C and 1013 hPa: 46.01 g/mol / 24.45 L/mol). The factor lives here only.
 CREATE OR REPLACE FUNCTION no2_ppb_to_ugm3(ppb double precision) RETURNS double precision
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE

@@ -1,4 +1,4 @@
--- Read-only access for researchers (DESIGN.md §3.3). Idempotent: applied on every
+-- Read-only access for researchers (docs/design.md §3.3). Idempotent: applied on every
 -- `polluscope infra up`, after the tables (001) and views (003).
 --
 -- Two roles, the usual PostgreSQL pattern:
