@@ -1,4 +1,4 @@
-# One image recipe for the five pipeline services (DESIGN.md §2); the service is a build argument:
+# One image recipe for the five pipeline services (docs/design.md §2); the service is a build argument:
 #
 #   docker build --build-arg SERVICE=timeseries-preprocessing -t polluscope/timeseries-preprocessing .
 #
@@ -58,7 +58,7 @@ COPY --from=build /app/models models
 COPY --from=build /app/service.js service.js
 # The files belong to root; the service runs as the image's unprivileged `node` user.
 USER node
-# PORT is set per service by the compose file (DESIGN.md §2); the check reads the same variable.
+# PORT is set per service by the compose file (docs/design.md §2); the check reads the same variable.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=5 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "service.js"]

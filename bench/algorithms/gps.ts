@@ -78,7 +78,7 @@ const stopDetection: AlgorithmBenchmark = {
 /**
  * A stay of `size` fixes at 0.2 Hz (120,960 = 7 days) jittering within ±15 m, streamed one fix per
  * step as the service feeds the detector; the note gives the state's size at the end (JSON bytes
- * and points held), which must not grow with the stay (DESIGN.md §4).
+ * and points held), which must not grow with the stay (docs/design.md §4).
  */
 const longStop: AlgorithmBenchmark = {
   name: 'stop detection, a stay streamed fix by fix',

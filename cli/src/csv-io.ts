@@ -1,5 +1,5 @@
 /**
- * CSV in and out for the CLI (DESIGN.md §8): columns found by header name, times ISO-8601 or
+ * CSV in and out for the CLI (docs/design.md §8): columns found by header name, times ISO-8601 or
  * `YYYY-MM-DD HH:MM:SS` (naive = UTC), unknown columns passed through, errors naming the file,
  * line and column, and outputs written atomically so a failure leaves nothing half-written.
  */

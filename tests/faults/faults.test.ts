@@ -1,5 +1,5 @@
 /**
- * Fault suite v2 (DESIGN.md §4 "The live guarantee", §9): kits send at live rates, time-scaled
+ * Fault suite v2 (docs/design.md §4 "The live guarantee", §9): kits send at live rates, time-scaled
  * (kit-feed.ts), while one fault strikes at a seeded moment, sometimes just after an idle flush,
  * with late, repeated and future-stamped records sent during it. Once the pipeline has drained,
  * the warehouse must hold what the CLI computes on the same input (invariants.ts), the dead

@@ -1,5 +1,5 @@
 /**
- * The faults the suite injects into the running embedded stack (DESIGN.md §4, "The live
+ * The faults the suite injects into the running embedded stack (docs/design.md §4, "The live
  * guarantee"), each returning once the faulty part is back. `FAULTS` lists one entry per case.
  */
 import { setTimeout as sleep } from 'node:timers/promises';

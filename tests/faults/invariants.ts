@@ -1,6 +1,6 @@
 /**
  * What a run's warehouse must hold, computed from its input with the CLI's own functions
- * (DESIGN.md §9): every valid sensor row in `sensor_clean` once, equal to `polluscope sensors
+ * (docs/design.md §9): every valid sensor row in `sensor_clean` once, equal to `polluscope sensors
  * clean`; every fix the CLI's GPS cleaning keeps in `gps_clean` once; `gps_episodes` equal to
  * `polluscope gps stops`; a timeline row for every segment; and no dead letter the input does not
  * explain. Each check returns the violations it found, as readable lines.

@@ -1,5 +1,5 @@
 /**
- * Kits sending at live rates, time-scaled (DESIGN.md §9): the services run with a 1 s idle
+ * Kits sending at live rates, time-scaled (docs/design.md §9): the services run with a 1 s idle
  * timeout and each simulated minute becomes one tick of 1.3 s. At every tick each volunteer's kit
  * sends its sensor row of that minute and its GPS fixes of that minute (at most six, 0.1 Hz), so
  * the idle timeout fires between any two records of a participant. The participants' kits send
@@ -8,7 +8,7 @@
  * changes nothing reaches the stream as the same record again; a re-sent row is a conflict that
  * the loader ignores) and one sensor row stamped 20 h ahead of the clock. GPS fixes are not sent
  * late or repeated on purpose: a fix behind the last one cleaned still goes to the dead-letter
- * topic (the recomputation from rawdata of DESIGN.md §4 is not built; docs/stream-runtime.md).
+ * topic (the recomputation from rawdata of docs/design.md §4 is not built; docs/stream-runtime.md).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 /**
- * `polluscope timeline` and `polluscope exposure` reproduce the warehouse (DESIGN.md §5.5, §8;
+ * `polluscope timeline` and `polluscope exposure` reproduce the warehouse (docs/design.md §5.5, §8;
  * issue 15): a simulated volunteer's day (seed 29, GPS every 5 s) goes through the whole pipeline;
  * then the warehouse's own activity_segments, gps_episodes, review_decisions and sensor_clean rows
  * of that participant are exported as CSV under their column names, the two commands run on them,

@@ -1,8 +1,8 @@
 /**
- * Bad input (DESIGN.md §3.2, §4): a record that cannot be decoded or breaks a rule goes to
+ * Bad input (docs/design.md §3.2, §4): a record that cannot be decoded or breaks a rule goes to
  * dlq.<service> with the original bytes and the error headers, a metric counts it, and the
  * stream carries on with the records behind it. So does a GPS fix that comes after its turn.
- * Error classes (DESIGN.md §4): a corrupted byte, a trailing byte and an unknown schema id are
+ * Error classes (docs/design.md §4): a corrupted byte, a trailing byte and an unknown schema id are
  * dead-lettered at once; a record a handler throws on, after 3 tries with reason `handler-error`.
  */
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';

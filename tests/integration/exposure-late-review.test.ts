@@ -1,5 +1,5 @@
 /**
- * A late review and the daily exposure (DESIGN.md §5.5, §5.6; issue 15): a participant's evening
+ * A late review and the daily exposure (docs/design.md §5.5, §5.6; issue 15): a participant's evening
  * (22:00–23:00 in Paris) and the first minutes of the next day go through the pipeline, so the
  * postprocessing state has moved past the evening's day and every review of it takes the
  * late-review path (from the warehouse). The day's last segment is reviewed into a

@@ -1,5 +1,5 @@
 /**
- * History in any order (DESIGN.md §4): a real volunteer's GPS trajectory as the original pipeline
+ * History in any order (docs/design.md §4): a real volunteer's GPS trajectory as the original pipeline
  * exported it (../shared/fixtures/polluscope-moves-9999941.csv, 9,798 fixes, 430 steps back in
  * time), loaded as it is with `polluscope load-csv`, must give every fix the CLI's cleaning keeps
  * in gps_clean exactly once, and the episodes `polluscope gps stops` finds on the same file in

@@ -1,5 +1,5 @@
 /**
- * The live guarantee (DESIGN.md §4) on the real stack, time-scaled: the services run with a 1 s
+ * The live guarantee (docs/design.md §4) on the real stack, time-scaled: the services run with a 1 s
  * idle timeout and a simulated volunteer's 150 sensor minutes and 30 minutes of GPS at 0.2 Hz are
  * inserted into rawdata the way a kit sends them — one sensor row at a time, slower than the idle
  * timeout, fixes in groups of at most six with a pause longer than the idle timeout between

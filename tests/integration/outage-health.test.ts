@@ -1,5 +1,5 @@
 /**
- * Error classes (DESIGN.md §4): during a registry or a broker outage the services do not pretend
+ * Error classes (docs/design.md §4): during a registry or a broker outage the services do not pretend
  * to be ready. With the real registry, then the real broker, stopped, every service's `/health`
  * answers 503 with the reason; once the component is back (`infra up`), they are ready again.
  */

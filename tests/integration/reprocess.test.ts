@@ -1,5 +1,5 @@
 /**
- * `polluscope reprocess` on the real stack (DESIGN.md §8): a participant's rows re-published from
+ * `polluscope reprocess` on the real stack (docs/design.md §8): a participant's rows re-published from
  * rawdata with a reprocessing id, every stage starting the participant afresh. With nothing
  * changed, every warehouse row stays as it was, and the topics show the recomputation did run;
  * after a model change (the activity model file replaced while classification-validation runs),

@@ -1,5 +1,5 @@
 /**
- * Schema evolution (DESIGN.md §3.2, §4): after `infra up`, every topic's subject on the real
+ * Schema evolution (docs/design.md §3.2, §4): after `infra up`, every topic's subject on the real
  * registry is under BACKWARD compatibility (raw topics included, set before the change-data-capture
  * source registers them), and a change that would break the topic's consumers is refused.
  */

@@ -1,5 +1,5 @@
 /**
- * Records that arrive out of order, late or twice (DESIGN.md §4): two participants get the same
+ * Records that arrive out of order, late or twice (docs/design.md §4): two participants get the same
  * hour of sensor minutes, one in time order, the other with neighbours swapped (within the allowed
  * lateness) and minute 45 arriving last, 14 minutes after the allowed lateness (a late record:
  * its window is recomputed and re-emitted, not dropped), one transaction per row; every row is

@@ -1,5 +1,5 @@
 /**
- * The researchers' warehouse (DESIGN.md §3.3, §5.5, §5.6): fused timeline and daily exposure of
+ * The researchers' warehouse (docs/design.md §3.3, §5.5, §5.6): fused timeline and daily exposure of
  * two participants, a human review that replaces a timeline row in place, the read-only
  * researcher role, and the example queries of docs/warehouse.md run as that role.
  */

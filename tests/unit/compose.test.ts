@@ -1,7 +1,7 @@
 /**
  * The Docker Compose deployment, checked without a Docker engine: both files pass
  * `docker-compose config`, and their structure, pins, documentation, Dockerfiles and the connector
- * registration script are checked against the embedded stack they must match (DESIGN.md §2, §7).
+ * registration script are checked against the embedded stack they must match (docs/design.md §2, §7).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ const INFRA = 'docker-compose.infra.yml';
 const SERVICES = 'docker-compose.services.yml';
 const ONE_SHOT_LABEL = 'org.polluscope.one-shot';
 
-/** The services and their ports, from the one registry (DESIGN.md §2). */
+/** The services and their ports, from the one registry (docs/design.md §2). */
 const SERVICE_PORTS: Readonly<Record<string, number>> = Object.fromEntries(Object.values(SERVICE_REGISTRY).map((s) => [s.name, s.port]));
 
 type Env = Record<string, string | number | boolean | null>;
@@ -379,7 +379,7 @@ describe('ports, environment and documentation', () => {
     for (const [name, { value }] of env) if (/PASSWORD/.test(name)) expect(value, name).toMatch(/local-dev-only$/);
   });
 
-  it('the services: ports of DESIGN.md §2, the env the lead keeps, one image recipe, the infra network', () => {
+  it('the services: ports of docs/design.md §2, the env the lead keeps, one image recipe, the infra network', () => {
     const file = compose(SERVICES);
     expect(Object.keys(file.services).sort()).toEqual(Object.keys(SERVICE_PORTS).sort());
     expect(file.networks?.polluscope).toEqual({ external: true, name: 'polluscope' });

@@ -1,5 +1,5 @@
 /**
- * Metrics, dashboards and alerts of the Compose deployment, checked offline (DESIGN.md §7): the
+ * Metrics, dashboards and alerts of the Compose deployment, checked offline (docs/design.md §7): the
  * rule files pass `promtool check rules` (Debian's prometheus package, which scripts/setup.mjs
  * installs), every alert has a runbook entry, every dashboard names only provisioned datasources,
  * Prometheus scrapes every service at its port; and the slot-safety settings of the connectors.

@@ -1,5 +1,5 @@
 /**
- * The Avro contracts (DESIGN.md §3.2): every topic of the registry has a schema that parses, uses
+ * The Avro contracts (docs/design.md §3.2): every topic of the registry has a schema that parses, uses
  * double (never float) and timestamp-millis, and the records the services build are valid against
  * their topic's schema and survive an encode/decode round trip.
  */
@@ -111,7 +111,7 @@ describe('postprocessing records match their schemas', () => {
   });
 });
 
-describe('schema evolution is BACKWARD compatible (DESIGN.md §3.2)', () => {
+describe('schema evolution is BACKWARD compatible (docs/design.md §3.2)', () => {
   const HISTORY = join(SCHEMAS, 'history');
   const previous = readdirSync(HISTORY).filter((f) => f.endsWith('.avsc'));
 

@@ -1,5 +1,5 @@
 /**
- * `polluscope evaluate` (DESIGN.md §5.2, "An honest evaluation"): leave-participants-out folds on
+ * `polluscope evaluate` (docs/design.md §5.2, "An honest evaluation"): leave-participants-out folds on
  * labelled volunteers (the simulator's), the model and its baselines trained on the volunteers'
  * declarations and scored on the truth, every figure with a 95 % interval from resampling
  * participants. The algorithms are the domain's; this file reads, loops over folds and prints.

@@ -1,5 +1,5 @@
 /**
- * `polluscope gps rasterise|stops` and `polluscope train-transport` (DESIGN.md §8): the GPS
+ * `polluscope gps rasterise|stops` and `polluscope train-transport` (docs/design.md §8): the GPS
  * branch's algorithms on CSV files, calling the same domain functions as the services.
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -264,7 +264,7 @@ export function registerGpsCommands(program: Command): void {
 
   gps
     .command('rasterise')
-    .description('add col, row, hilbert (the original grid, DESIGN.md §5.3); empty outside the grid')
+    .description('add col, row, hilbert (the original grid, docs/design.md §5.3); empty outside the grid')
     .requiredOption('--input <file>', 'CSV with time, lat, lon')
     .requiredOption('--output <file>', 'CSV written atomically')
     .action(async (options: { input: string; output: string }) => {
@@ -284,7 +284,7 @@ export function registerGpsCommands(program: Command): void {
 
   gps
     .command('stops')
-    .description('add episode_type (stop|move) and episode_id per point, per participant, after cleaning (DESIGN.md §5.4)')
+    .description('add episode_type (stop|move) and episode_id per point, per participant, after cleaning (docs/design.md §5.4)')
     .requiredOption('--input <file>', 'CSV with time, lat, lon [, participant_virtual_id]')
     .requiredOption('--output <file>', 'CSV written atomically, input order and columns kept')
     .option('--episodes <file>', 'also write one row per episode with its statistics')

@@ -1,5 +1,5 @@
 /**
- * `polluscope load-csv` (DESIGN.md §8): loads historical sensor or GPS exports into the raw
+ * `polluscope load-csv` (docs/design.md §8): loads historical sensor or GPS exports into the raw
  * database, streamed, validated, idempotent and resumable (see docs/load-csv.md).
  */
 import { Option, type Command } from 'commander';

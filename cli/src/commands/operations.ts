@@ -1,5 +1,5 @@
 /**
- * Operators' commands (DESIGN.md §8): `status`, the whole pipeline in one screen, and
+ * Operators' commands (docs/design.md §8): `status`, the whole pipeline in one screen, and
  * `dlq list|show|replay`, the dead letters read, decoded and sent back once their cause is removed.
  */
 import type { Command } from 'commander';

@@ -1,7 +1,7 @@
 /**
  * `polluscope sensors score --input <simulation dir>`: cleans the simulated sensor.csv with the
  * same functions as `sensors clean` and the service, then scores the result against
- * truth_faults.csv and truth_events.csv (DESIGN.md §5.1).
+ * truth_faults.csv and truth_events.csv (docs/design.md §5.1).
  */
 import { join } from 'node:path';
 import { defaultCleaningParams, SENSOR_VARIABLES, type CleaningParams, type SensorRow, type SensorVariable } from '@polluscope/timeseries-preprocessing/domain';

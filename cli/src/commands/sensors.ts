@@ -1,5 +1,5 @@
 /**
- * `polluscope sensors clean`, `polluscope classify` and `polluscope train` (DESIGN.md §8): the
+ * `polluscope sensors clean`, `polluscope classify` and `polluscope train` (docs/design.md §8): the
  * time-series branch's algorithms on CSV files, calling the same domain functions as the services.
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -281,7 +281,7 @@ export function registerSensorCommands(program: Command): void {
   const sensors = program.command('sensors').description('sensor time series');
   sensors
     .command('clean')
-    .description('clean 1-minute sensor rows: instrument limits and high flags, NO2 warm-up, one-channel glitches, imputation (DESIGN.md §5.1)')
+    .description('clean 1-minute sensor rows: instrument limits and high flags, NO2 warm-up, one-channel glitches, imputation (docs/design.md §5.1)')
     .requiredOption('--input <file>', 'sensor CSV (participant_virtual_id, time, pm1, pm25, pm10, no2, bc, temperature, humidity, activity, event)')
     .requiredOption('--output <file>', 'cleaned CSV: values, imputed_<variable>, quality_flags')
     .action(cleanCommand);
@@ -293,7 +293,7 @@ export function registerSensorCommands(program: Command): void {
     .action(scoreCommand);
   program
     .command('classify')
-    .description('classify 5-minute segments and validate them against declarations (DESIGN.md §5.2)')
+    .description('classify 5-minute segments and validate them against declarations (docs/design.md §5.2)')
     .requiredOption('--input <file>', 'raw or cleaned sensor CSV')
     .requiredOption('--output <file>', 'one row per segment')
     .option('--model <file>', 'activity model JSON', DEFAULT_MODEL_PATH)

@@ -1,5 +1,5 @@
 /**
- * `polluscope timeline` and `polluscope exposure` (DESIGN.md §5.5, §8): the fused timeline and the
+ * `polluscope timeline` and `polluscope exposure` (docs/design.md §5.5, §8): the fused timeline and the
  * daily exposure on CSV files, for reproducible studies, calling the functions postprocessing
  * calls (fuseTimeline, measureTimeline + computeDailyExposure). Column names are the warehouse's
  * (activity_segments, gps_episodes, activity_timeline, exposure_daily), so a table exported from
@@ -197,7 +197,7 @@ async function timelineCommand(options: { segments: string; episodes: string; de
   console.log(`${options.output}: ${entries.length} timeline segments (${[...bySource].map(([s, n]) => `${n} ${s}`).join(', ')})`);
 }
 
-/** Timeline entries (activity_timeline, or `timeline` output) as exposure reads them; counts labels outside DESIGN.md §6. */
+/** Timeline entries (activity_timeline, or `timeline` output) as exposure reads them; counts labels outside docs/design.md §6. */
 export function readTimelineLabels(table: CsvTable): { entries: ActivityTimelineRecord[]; unknownSpellings: number } {
   requireColumns(table, [PARTICIPANT, 'segment_start', 'segment_end', 'final_label']);
   let unknownSpellings = 0;
@@ -238,14 +238,14 @@ async function exposureCommand(options: { timeline: string; sensors: string; out
   const outside = measured.filter((e) => !inTimeline.has(JSON.stringify([e.participant_virtual_id, e.segment_start])));
   console.log(`${options.output}: ${rows.length} rows, ${days} participant-day(s), ${minutes.length} sensor minutes`);
   if (outside.length > 0) console.log(`note: ${outside.reduce((n, e) => n + e.minutes, 0)} sensor minutes lie in no timeline segment: counted as unknown`);
-  if (unknownSpellings > 0) console.log(`note: ${unknownSpellings} timeline segment(s) have a final_label outside DESIGN.md §6: counted as unknown`);
+  if (unknownSpellings > 0) console.log(`note: ${unknownSpellings} timeline segment(s) have a final_label outside docs/design.md §6: counted as unknown`);
 }
 
 /** Registers `timeline` and `exposure`. */
 export function registerTimelineCommands(program: Command): void {
   program
     .command('timeline')
-    .description('fuse 5-minute segments with GPS episodes (and review decisions) into the activity timeline (DESIGN.md §5.5)')
+    .description('fuse 5-minute segments with GPS episodes (and review decisions) into the activity timeline (docs/design.md §5.5)')
     .requiredOption('--segments <file>', `segments CSV: ${PARTICIPANT}, segment_start, segment_end, minutes, predicted_label (or label), confidence, declared_label, <variable>_mean`)
     .requiredOption('--episodes <file>', `episodes CSV: ${PARTICIPANT}, episode_start (or start), episode_end (or end), episode_type, transport_mode, transport_probability`)
     .option('--decisions <file>', `review decisions CSV: ${PARTICIPANT}, segment_start, label [, decided_at]`)
@@ -253,7 +253,7 @@ export function registerTimelineCommands(program: Command): void {
     .action(timelineCommand);
   program
     .command('exposure')
-    .description('daily exposure per micro-environment, with coverage, from a timeline and clean sensor minutes (DESIGN.md §5.5)')
+    .description('daily exposure per micro-environment, with coverage, from a timeline and clean sensor minutes (docs/design.md §5.5)')
     .requiredOption('--timeline <file>', `timeline CSV: ${PARTICIPANT}, segment_start, segment_end, final_label`)
     .requiredOption('--sensors <file>', 'clean sensor minutes CSV (`sensors clean` output; a raw file is cleaned first)')
     .requiredOption('--output <file>', 'exposure CSV, columns of exposure_daily: every micro-environment and unknown per participant-day')

@@ -1,5 +1,5 @@
 /**
- * The two PostgreSQL 15 + PostGIS clusters of the embedded stack (DESIGN.md §3.1, §3.3), created
+ * The two PostgreSQL 15 + PostGIS clusters of the embedded stack (docs/design.md §3.1, §3.3), created
  * with initdb in project-local data folders and initialised from infrastructure/postgres/<db>/.
  */
 import { execFileSync, spawnSync } from 'node:child_process';

@@ -10,12 +10,12 @@ import { runningPid, startProcess, stopProcess, type ProcessSpec } from './proce
 import { httpOk, waitUntil } from './readiness.js';
 import { stackEndpoints, type StackConfig } from './stack-config.js';
 
-/** Ports of DESIGN.md §2, from the services' registry. */
+/** Ports of docs/design.md §2, from the services' registry. */
 export const SERVICE_PORTS: Readonly<Record<ServiceName, number>> = Object.freeze(
   Object.fromEntries(SERVICE_NAMES.map((name) => [name, SERVICES[name].port])) as Record<ServiceName, number>,
 );
 
-/** A service's port on this stack: DESIGN.md §2's port plus POLLUSCOPE_SERVICE_PORT_OFFSET. */
+/** A service's port on this stack: docs/design.md §2's port plus POLLUSCOPE_SERVICE_PORT_OFFSET. */
 export function servicePort(config: StackConfig, name: ServiceName): number {
   return SERVICE_PORTS[name] + config.ports.serviceOffset;
 }

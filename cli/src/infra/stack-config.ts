@@ -16,7 +16,7 @@ export interface StackPorts {
   /** Prometheus JMX exporter agents of the broker and the Connect worker (GET /metrics). */
   readonly kafkaMetrics: number;
   readonly connectMetrics: number;
-  /** Added to each service's port of DESIGN.md §2, so a second local pipeline can run beside the first. */
+  /** Added to each service's port of docs/design.md §2, so a second local pipeline can run beside the first. */
   readonly serviceOffset: number;
 }
 

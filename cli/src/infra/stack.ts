@@ -1,6 +1,6 @@
 /**
  * `polluscope infra up|down|status|logs`: the whole stack natively, no Docker engine needed
- * (DESIGN.md §7). `up` is idempotent and waits for each component; `down` stops only what it started.
+ * (docs/design.md §7). `up` is idempotent and waits for each component; `down` stops only what it started.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * Column names of historical exports: the original Polluscope names as well as ours
- * (DESIGN.md §3.1), matched case-insensitively after trimming. Unknown columns are ignored.
+ * (docs/design.md §3.1), matched case-insensitively after trimming. Unknown columns are ignored.
  */
 import { InputError } from '../csv-io.js';
 import { RAW_TABLES, type RawKind } from './raw-tables.js';

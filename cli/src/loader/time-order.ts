@@ -1,5 +1,5 @@
 /**
- * Time order per participant, the order in which the loader must insert rows (DESIGN.md §4,
+ * Time order per participant, the order in which the loader must insert rows (docs/design.md §4,
  * "History in any order"): the stream's stages read a participant's rows in insertion order, and
  * a row older than what they already hold is late. Pure: no I/O.
  */

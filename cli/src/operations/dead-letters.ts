@@ -1,5 +1,5 @@
 /**
- * Dead letters as operators see them (`polluscope dlq list|show|replay`, DESIGN.md §8): each
+ * Dead letters as operators see them (`polluscope dlq list|show|replay`, docs/design.md §8): each
  * record with the headers the services wrote (reason, error, stage, where it came from),
  * filtered by participant, reason or topic, and sent back to the partition it came from once its
  * cause is removed. The selection and the replay plan are pure; reading and producing are in

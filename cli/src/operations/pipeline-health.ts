@@ -1,5 +1,5 @@
 /**
- * What `polluscope status` concludes from what it saw (DESIGN.md §8): one level for the whole
+ * What `polluscope status` concludes from what it saw (docs/design.md §8): one level for the whole
  * pipeline (healthy, degraded, down) and the problems behind it. Pure: the gathering is in
  * pipeline-status.ts, so these rules are tested on hand-made snapshots.
  */

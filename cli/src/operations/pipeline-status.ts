@@ -1,5 +1,5 @@
 /**
- * Gathers what `polluscope status` shows (DESIGN.md §8): each service's /health, the broker-side
+ * Gathers what `polluscope status` shows (docs/design.md §8): each service's /health, the broker-side
  * lag of every consumer group (the services' and the sinks' `connect-…` groups), connectors and
  * their tasks, the CDC replication slot's retained WAL, and the dead letters per topic. A part
  * that cannot be reached is reported as such; the rest is still gathered.

@@ -1,5 +1,5 @@
 /**
- * `polluscope reprocess` (DESIGN.md §8): a participant's rows read back from rawdata, in time
+ * `polluscope reprocess` (docs/design.md §8): a participant's rows read back from rawdata, in time
  * order, and re-published to the raw topics with a reprocessing id (header `polluscope.reprocess`),
  * to the partition change data capture puts them in. Each stage that meets a new id for the
  * participant starts it afresh and stamps its outputs with the id, so the next stage does too:

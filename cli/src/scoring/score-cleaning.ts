@@ -1,5 +1,5 @@
 /**
- * Scores the cleaner against the simulator's truth (DESIGN.md §5.1): what it removes against the
+ * Scores the cleaner against the simulator's truth (docs/design.md §5.1): what it removes against the
  * glitches injected (precision, recall), and how much of the real pollution events it keeps.
  * Pure: the `sensors score` command reads the files and prints the result.
  */

@@ -48,7 +48,7 @@ export const PLAUSIBLE_CONFUSIONS: Readonly<Record<CanonicalLabel, readonly Cano
   Tramway: ['Bus', 'Métro'],
 });
 
-/** Old labels still found in exports; each normalises to its canonical label (DESIGN.md §6). */
+/** Old labels still found in exports; each normalises to its canonical label (docs/design.md §6). */
 export const DECLARATION_ALIASES: Readonly<Partial<Record<CanonicalLabel, string>>> = Object.freeze({
   Walk: 'Rue',
   Bureau: 'Bureau_tiers',

@@ -2,7 +2,7 @@
  * What each micro-environment does to the kit's readings: the ONE table of ranges the simulator
  * draws from and the tests check against (docs/simulator.md explains every number).
  * Units: PM in µg/m³, NO2 in ppb (1 ppb ≈ 1.88 µg/m³), BC in ng/m³ (AE51 aethalometer), temperature in °C,
- * humidity in % RH. Every range lies inside the instruments' limits (DESIGN.md §5.1), and the
+ * humidity in % RH. Every range lies inside the instruments' limits (docs/design.md §5.1), and the
  * background never reaches the cleaner's `high` level (PM 300 µg/m³): only events (events.ts) go
  * beyond a range, and only injected faults beyond the instruments' limits.
  */
@@ -94,7 +94,7 @@ export const MICRO_ENVIRONMENTS: Readonly<Record<CanonicalLabel, MicroEnvironmen
   // In-cabin air follows the exhaust of the car ahead: the highest NO2 and BC.
   Voiture: profile({ exposure: 'vehicle', pm25: [3, 100], no2: [11, 128], bc: [1000, 35000], temperature: [0, 35], humidity: [15, 90] }),
   Motorcycle: profile({ exposure: 'outdoor', pm25: [3, 100], no2: [11, 128], bc: [1000, 35000], temperature: OUTDOOR_T, humidity: OUTDOOR_RH }),
-  // Not simulated as a mode (DESIGN.md §6 makes it a label); profile of an electric street vehicle, as the bus.
+  // Not simulated as a mode (docs/design.md §6 makes it a label); profile of an electric street vehicle, as the bus.
   Tramway: profile({ exposure: 'vehicle', pm25: [5, 100], no2: [8, 96], bc: [800, 20000], temperature: [5, 32], humidity: [20, 95] }),
 });
 

@@ -45,7 +45,7 @@ export const EVENT_EFFECTS: Readonly<Record<EventName, EventEffectRanges>> = Obj
   Quai: { pmFactor: [1.5, 3], bcFactor: [1.2, 2], no2AddPpb: [0, 5], temperatureAddC: [0, 0], humidityAddPct: [0, 0], durationMin: [2, 6], where: ['Métro'], declared: false },
 });
 
-/** Highest value an event can push a variable to: inside the instruments' ranges (DESIGN.md §5.1). */
+/** Highest value an event can push a variable to: inside the instruments' ranges (docs/design.md §5.1). */
 export const EVENT_CEILINGS = Object.freeze({ pm: 950, no2Ppb: 240, bc: 400_000 });
 
 export interface EventParams {

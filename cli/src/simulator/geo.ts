@@ -8,7 +8,7 @@ export interface LatLon {
   readonly lon: number;
 }
 
-/** The rasterisation grid of DESIGN.md §5.3: every simulated place lies inside it. */
+/** The rasterisation grid of docs/design.md §5.3: every simulated place lies inside it. */
 export const GRID_BOUNDS = Object.freeze({
   lonMin: 1.2138497034700353,
   lonMax: 3.65932622882752,

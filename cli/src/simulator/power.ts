@@ -1,7 +1,7 @@
 /**
  * When the kit and the tablet are switched off: charging at night, flat batteries or
  * forgetfulness during the day. Every off period lasts long enough (≥ 15 min) to start a new
- * sensor session afterwards (DESIGN.md §5.1: a session starts after a gap of more than 10 min).
+ * sensor session afterwards (docs/design.md §5.1: a session starts after a gap of more than 10 min).
  */
 import type { ParticipantProfile } from './participants.js';
 import type { Random } from './random.js';

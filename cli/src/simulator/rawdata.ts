@@ -1,5 +1,5 @@
 /**
- * The simulator's records in the column order of the raw database tables (DESIGN.md §3.1,
+ * The simulator's records in the column order of the raw database tables (docs/design.md §3.1,
  * infrastructure/postgres/rawdata/001-schema.sql), ready for a COPY into rawdata.
  */
 import type { SimulationParams } from './params.js';

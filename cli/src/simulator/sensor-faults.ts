@@ -38,7 +38,7 @@ export const defaultSensorFaultParams: SensorFaultParams = Object.freeze({
   no2WarmUpMinutes: 3,
 });
 
-/** Values outside what the instruments measure (DESIGN.md §5.1), one list per variable. */
+/** Values outside what the instruments measure (docs/design.md §5.1), one list per variable. */
 export const OUT_OF_RANGE_VALUES: Readonly<Record<SensorVariable, readonly number[]>> = Object.freeze({
   pm1: [1200, 1500],
   pm25: [1200, 2000],

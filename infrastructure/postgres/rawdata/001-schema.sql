@@ -1,4 +1,4 @@
--- Raw database: what the volunteers' kits and tablets deliver (DESIGN.md §3.1).
+-- Raw database: what the volunteers' kits and tablets deliver (docs/design.md §3.1).
 -- A missing sensor value is NULL, never 0.
 CREATE TABLE IF NOT EXISTS sensor_measurements (
   id bigserial PRIMARY KEY,

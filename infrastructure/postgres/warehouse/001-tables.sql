@@ -1,7 +1,7 @@
--- Warehouse tables (DESIGN.md §3.3): one per topic, typed, primary keys on natural keys so that
+-- Warehouse tables (docs/design.md §3.3): one per topic, typed, primary keys on natural keys so that
 -- every sink write is an idempotent upsert. Columns follow schemas/<topic>.avsc field by field.
 
--- A cleaned sensor minute (DESIGN.md §5.1).
+-- A cleaned sensor minute (docs/design.md §5.1).
 CREATE TABLE IF NOT EXISTS sensor_clean (
   participant_virtual_id text NOT NULL,
   time timestamptz NOT NULL,
@@ -47,7 +47,7 @@ COMMENT ON COLUMN sensor_clean.quality_flags IS 'Flags joined by ;, variable:fla
 COMMENT ON COLUMN sensor_clean.activity IS 'Declared activity, as entered.';
 COMMENT ON COLUMN sensor_clean.event IS 'Point event.';
 
--- A 5-minute segment classified from the sensors and validated against the declaration (DESIGN.md §5.2).
+-- A 5-minute segment classified from the sensors and validated against the declaration (docs/design.md §5.2).
 CREATE TABLE IF NOT EXISTS activity_segments (
   participant_virtual_id text NOT NULL,
   segment_start timestamptz NOT NULL,
@@ -97,7 +97,7 @@ COMMENT ON COLUMN activity_segments.bc_mean IS 'Black carbon, ng/m³, mean over 
 COMMENT ON COLUMN activity_segments.temperature_mean IS 'Temperature, °C, mean over the segment';
 COMMENT ON COLUMN activity_segments.humidity_mean IS 'Relative humidity, %, mean over the segment';
 
--- A cleaned, rasterised and Hilbert-indexed GPS point (DESIGN.md §5.3).
+-- A cleaned, rasterised and Hilbert-indexed GPS point (docs/design.md §5.3).
 CREATE TABLE IF NOT EXISTS gps_clean (
   participant_virtual_id text NOT NULL,
   time timestamptz NOT NULL,
@@ -122,7 +122,7 @@ COMMENT ON COLUMN gps_clean.row IS 'Grid row 0..3599; null outside the grid.';
 COMMENT ON COLUMN gps_clean.hilbert IS 'Hilbert index of (col, row) on the 4096 curve; null outside.';
 COMMENT ON COLUMN gps_clean.speed_mps IS 'Speed from the previous kept point, m/s.';
 
--- A stop or a move of a participant (DESIGN.md §5.4). Keyed by its start: a growing stop is re-emitted with the same start.
+-- A stop or a move of a participant (docs/design.md §5.4). Keyed by its start: a growing stop is re-emitted with the same start.
 CREATE TABLE IF NOT EXISTS gps_episodes (
   participant_virtual_id text NOT NULL,
   episode_start timestamptz NOT NULL,
@@ -166,14 +166,14 @@ COMMENT ON COLUMN gps_episodes.speed_p95_mps IS '95th percentile speed, m/s.';
 COMMENT ON COLUMN gps_episodes.speed_max_mps IS 'Maximum speed, m/s.';
 COMMENT ON COLUMN gps_episodes.transport_mode IS 'Predicted transport mode of a move.';
 COMMENT ON COLUMN gps_episodes.transport_probability IS 'Probability of the transport mode, 0..1.';
--- Added with stops spanning signal loss and moves split into legs (DESIGN.md §5.4): warehouses
+-- Added with stops spanning signal loss and moves split into legs (docs/design.md §5.4): warehouses
 -- created before get the columns here.
 ALTER TABLE gps_episodes ADD COLUMN IF NOT EXISTS gap boolean NOT NULL DEFAULT false;
 ALTER TABLE gps_episodes ADD COLUMN IF NOT EXISTS leg_index integer;
 COMMENT ON COLUMN gps_episodes.gap IS 'True when the episode spans a time without fix longer than maxGapS (a stop at one place through a signal loss; a move across an underground ride).';
 COMMENT ON COLUMN gps_episodes.leg_index IS 'Moves: position of the leg in its move, from 1; consecutive legs share their boundary point (one ends where the next starts). Null for stops.';
 
--- A 5-minute segment of the fused timeline (DESIGN.md §5.5).
+-- A 5-minute segment of the fused timeline (docs/design.md §5.5).
 CREATE TABLE IF NOT EXISTS activity_timeline (
   participant_virtual_id text NOT NULL,
   segment_start timestamptz NOT NULL,
@@ -218,7 +218,7 @@ COMMENT ON COLUMN activity_timeline.bc_mean IS 'Black carbon, ng/m³, mean over 
 COMMENT ON COLUMN activity_timeline.temperature_mean IS 'Temperature, °C, mean over the segment';
 COMMENT ON COLUMN activity_timeline.humidity_mean IS 'Relative humidity, %, mean over the segment';
 
--- A participant's exposure on a local day in one micro-environment, with the day's coverage (DESIGN.md §5.5).
+-- A participant's exposure on a local day in one micro-environment, with the day's coverage (docs/design.md §5.5).
 CREATE TABLE IF NOT EXISTS exposure_daily (
   participant_virtual_id text NOT NULL,
   day date NOT NULL,
@@ -296,7 +296,7 @@ COMMENT ON COLUMN exposure_daily.day_measured_minutes IS 'Coverage: sensor minut
 COMMENT ON COLUMN exposure_daily.day_labelled_minutes IS 'Coverage: measured minutes of the day with a final label (day_measured_minutes minus the unknown minutes).';
 COMMENT ON COLUMN exposure_daily.day_length_minutes IS 'Length of the local day, minutes: 1440, or 1380 and 1500 on daylight-saving change days.';
 
--- A human decision on a segment that needed review (DESIGN.md §5.6).
+-- A human decision on a segment that needed review (docs/design.md §5.6).
 CREATE TABLE IF NOT EXISTS review_decisions (
   participant_virtual_id text NOT NULL,
   segment_start timestamptz NOT NULL,

@@ -1,13 +1,21 @@
--- Views for the questions researchers ask (DESIGN.md §3.3, docs/warehouse.md). Idempotent: applied on
+-- Views for the questions researchers ask (docs/design.md §3.3, docs/warehouse.md). Idempotent: applied on
 -- every `polluscope infra up`. Local days and times are in Europe/Paris, the participants' time
 -- zone and the one exposure_daily uses by default. Minutes are double precision.
 
--- NO2 is stored in ppb everywhere (DESIGN.md §5.1); views add µg/m³ at 1.88 µg/m³ per ppb
+-- NO2 is stored in ppb everywhere (docs/design.md §5.1); views add µg/m³ at 1.88 µg/m³ per ppb
 -- (NO2 at 25 °C and 1013 hPa: 46.01 g/mol / 24.45 L/mol). The factor lives here only.
 CREATE OR REPLACE FUNCTION no2_ppb_to_ugm3(ppb double precision) RETURNS double precision
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
   AS 'SELECT ppb * 1.88';
 COMMENT ON FUNCTION no2_ppb_to_ugm3(double precision) IS 'NO2 ppb → µg/m³ at 1.88 µg/m³ per ppb (25 °C, 1013 hPa).';
+
+-- Every measurement is double precision, and PostgreSQL rounds to n digits only a numeric:
+-- without this, round(pm25_mean, 2) fails with "function round(double precision, integer) does
+-- not exist". An exact match for double precision, so numeric arguments keep the built-in one.
+CREATE OR REPLACE FUNCTION round(value double precision, digits integer) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  AS 'SELECT pg_catalog.round(value::numeric, digits)';
+COMMENT ON FUNCTION round(double precision, integer) IS 'round(x, n) for double precision x: x as numeric rounded to n digits (the built-in round takes numeric only).';
 
 -- The cleaned minutes with NO2 in µg/m³ beside ppb.
 CREATE OR REPLACE VIEW sensor_clean_ugm3 AS
@@ -325,3 +333,67 @@ COMMENT ON COLUMN segments_needing_review.reviewer IS 'Who decided.';
 COMMENT ON COLUMN segments_needing_review.comment IS 'Reviewer''s free text.';
 COMMENT ON COLUMN segments_needing_review.decided_at IS 'When the decision was made, timestamptz.';
 COMMENT ON COLUMN segments_needing_review.reviewed IS 'A decision exists for the segment.';
+
+-- Data quality of a participant's day, one row per variable: how much was measured, imputed and
+-- flagged by the cleaner (docs/cleaning.md). sensor_clean carries one flag per variable and minute
+-- in quality_flags ('pm25:spike;no2:warmup'); the ';' and ':' around the name keep pm1 from
+-- matching pm10.
+CREATE OR REPLACE VIEW data_quality_daily AS
+WITH variable_minutes AS (
+  SELECT
+    c.participant_virtual_id,
+    (c.time AT TIME ZONE 'Europe/Paris')::date AS day,
+    v.variable,
+    v.value,
+    v.imputed,
+    substring(';' || c.quality_flags || ';' FROM ';' || v.variable || ':([a-z]+);') AS flag
+  FROM sensor_clean c
+  CROSS JOIN LATERAL (
+    VALUES
+      ('pm1', c.pm1, c.imputed_pm1),
+      ('pm25', c.pm25, c.imputed_pm25),
+      ('pm10', c.pm10, c.imputed_pm10),
+      ('no2', c.no2, c.imputed_no2),
+      ('bc', c.bc, c.imputed_bc),
+      ('temperature', c.temperature, c.imputed_temperature),
+      ('humidity', c.humidity, c.imputed_humidity)
+  ) AS v (variable, value, imputed)
+)
+SELECT
+  participant_virtual_id,
+  day,
+  variable,
+  (extract(epoch FROM ((day + 1)::timestamp AT TIME ZONE 'Europe/Paris') - (day::timestamp AT TIME ZONE 'Europe/Paris')) / 60)::integer AS day_length_minutes,
+  count(*)::integer AS sensor_minutes,
+  count(value)::integer AS measured_minutes,
+  count(value)::double precision
+    / (extract(epoch FROM ((day + 1)::timestamp AT TIME ZONE 'Europe/Paris') - (day::timestamp AT TIME ZONE 'Europe/Paris')) / 60) AS coverage,
+  (count(*) FILTER (WHERE imputed))::integer AS imputed_minutes,
+  (count(*) - count(value))::integer AS missing_minutes,
+  count(flag)::integer AS flagged_minutes,
+  (count(*) FILTER (WHERE flag IN ('range', 'warmup', 'spike')))::integer AS removed_minutes,
+  (count(*) FILTER (WHERE flag = 'range'))::integer AS range_minutes,
+  (count(*) FILTER (WHERE flag = 'warmup'))::integer AS warmup_minutes,
+  (count(*) FILTER (WHERE flag = 'spike'))::integer AS spike_minutes,
+  (count(*) FILTER (WHERE flag = 'high'))::integer AS high_minutes,
+  (count(*) FILTER (WHERE flag = 'clipped'))::integer AS clipped_minutes
+FROM variable_minutes
+GROUP BY participant_virtual_id, day, variable;
+
+COMMENT ON VIEW data_quality_daily IS 'Per participant, local day (Europe/Paris) and variable: sensor minutes received, minutes with a value after cleaning (coverage of the day), imputed, missing, and flagged minutes by flag (from sensor_clean.imputed_* and quality_flags). Filter on participant_virtual_id and day.';
+COMMENT ON COLUMN data_quality_daily.participant_virtual_id IS 'The volunteer''s pseudonymous id.';
+COMMENT ON COLUMN data_quality_daily.day IS 'Local day (Europe/Paris) of the minutes.';
+COMMENT ON COLUMN data_quality_daily.variable IS 'pm1, pm25, pm10, no2, bc, temperature or humidity (the sensor_clean column).';
+COMMENT ON COLUMN data_quality_daily.day_length_minutes IS 'Minutes in the local day: 1440, or 1380 and 1500 on daylight-saving change days.';
+COMMENT ON COLUMN data_quality_daily.sensor_minutes IS 'sensor_clean rows of the day (minutes the kit sent), whatever their values.';
+COMMENT ON COLUMN data_quality_daily.measured_minutes IS 'Minutes with a value of the variable after cleaning, imputed ones included.';
+COMMENT ON COLUMN data_quality_daily.coverage IS 'measured_minutes / day_length_minutes, 0..1.';
+COMMENT ON COLUMN data_quality_daily.imputed_minutes IS 'Minutes whose value was filled by the centred 8-minute mean (imputed_<variable>); included in measured_minutes.';
+COMMENT ON COLUMN data_quality_daily.missing_minutes IS 'Minutes received without a value after cleaning and imputation: sensor_minutes − measured_minutes.';
+COMMENT ON COLUMN data_quality_daily.flagged_minutes IS 'Minutes carrying a quality flag for the variable, removed or kept.';
+COMMENT ON COLUMN data_quality_daily.removed_minutes IS 'Minutes whose value the cleaner removed: range + warmup + spike (the value may since have been imputed).';
+COMMENT ON COLUMN data_quality_daily.range_minutes IS 'Removed: outside what the instrument can measure.';
+COMMENT ON COLUMN data_quality_daily.warmup_minutes IS 'Removed: NO2 sensor warm-up (first 3 values of a session).';
+COMMENT ON COLUMN data_quality_daily.spike_minutes IS 'Removed: one-minute glitch of one channel.';
+COMMENT ON COLUMN data_quality_daily.high_minutes IS 'Kept and flagged: PM above 300 µg/m³, BC above 50,000 ng/m³.';
+COMMENT ON COLUMN data_quality_daily.clipped_minutes IS 'Kept and flagged: humidity 100–105 % set to 100.';

@@ -1,4 +1,4 @@
--- Read-only access for researchers (DESIGN.md §3.3). Idempotent: applied on every
+-- Read-only access for researchers (docs/design.md §3.3). Idempotent: applied on every
 -- `polluscope infra up`, after the tables (001) and views (003).
 --
 -- Two roles, the usual PostgreSQL pattern:
@@ -35,6 +35,11 @@ END
 $$;
 -- Sessions start read-only as well (a second fence; the privileges below are the real one).
 ALTER ROLE researcher_login SET default_transaction_read_only = on;
+-- Local days and hours in the participants' time zone (docs/design.md §5.2, the default of
+-- exposure_daily): now(), ::date and extract(hour …) on a timestamptz read Europe/Paris, and
+-- psql shows times with their Paris offset. PostgreSQL applies a role's settings to the role that
+-- logs in, not to its groups: a personal login needs the same two ALTER ROLE lines.
+ALTER ROLE researcher_login SET timezone = 'Europe/Paris';
 
 DO $$
 BEGIN

@@ -1,5 +1,5 @@
 /**
- * The live guarantee (DESIGN.md §4) on the classification stage: cleaned minutes arrive one a
+ * The live guarantee (docs/design.md §4) on the classification stage: cleaned minutes arrive one a
  * minute, upstream re-emits revised minutes (upserts), the idle timeout fires between minutes and
  * the service restarts; the segments an upserting sink ends with equal the batch classification
  * (`polluscope classify` on the same minutes).

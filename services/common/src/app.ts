@@ -1,5 +1,5 @@
 /**
- * The Fastify app every service builds (DESIGN.md §2): `GET /` greets, `GET /health` reports
+ * The Fastify app every service builds (docs/design.md §2): `GET /` greets, `GET /health` reports
  * liveness and readiness (consumer joined, registry reachable, no transient error that keeps
  * failing; the reason when not ready; lag from the broker's offsets), `GET /metrics` exposes
  * Prometheus text. Shutdown follows Fastify's order: stop taking records, then close clients.

@@ -2,7 +2,7 @@
  * Avro through the registry's Confluent-compatible API: output schemas are registered at start
  * (subject `<topic>-value`, BACKWARD compatibility) and records are encoded with their id;
  * inputs are decoded with the consumer's own reader schema, resolved against the writer schema
- * their id names (DESIGN.md §4, "Schema evolution").
+ * their id names (docs/design.md §4, "Schema evolution").
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

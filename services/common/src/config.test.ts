@@ -7,7 +7,7 @@ const OWN = Type.Object({ MODEL_PATH: Type.Optional(Type.String({ minLength: 1 }
 const load = (env: NodeJS.ProcessEnv) => loadServiceConfig('gps-preprocessing', 8002, '/schemas', env, OWN);
 
 describe('loadServiceConfig', () => {
-  it('uses the defaults of DESIGN.md when nothing is set', () => {
+  it('uses the defaults of docs/design.md when nothing is set', () => {
     expect(load({})).toMatchObject({
       kafkaBrokers: ['127.0.0.1:9092'],
       schemaRegistryUrl: 'http://127.0.0.1:8081/apis/ccompat/v7',

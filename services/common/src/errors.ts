@@ -1,6 +1,6 @@
 /**
  * One base error with a code, a cause and context. Every code the pipeline raises is listed here,
- * with whether it can be retried (DESIGN.md §4, "Error classes"): the runner decides from the
+ * with whether it can be retried (docs/design.md §4, "Error classes"): the runner decides from the
  * code, never from the message text.
  *
  * - permanent: the record itself is at fault and will fail the same way every time; it goes to
@@ -60,7 +60,7 @@ export function deadLetterKind(code: ErrorCode, message = ''): string {
     case 'SCHEMA_MISMATCH':
       return 'schema-mismatch';
     case 'INVALID_RECORD':
-      // Time sanity's own reason (DESIGN.md §4): stamped ahead of the processing clock.
+      // Time sanity's own reason (docs/design.md §4): stamped ahead of the processing clock.
       return message.startsWith('future:') ? 'future' : 'invalid';
     default:
       return code.toLowerCase().replaceAll('_', '-');

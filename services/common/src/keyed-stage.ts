@@ -1,5 +1,5 @@
 /**
- * The keyed-stage runtime every service runs on (DESIGN.md §4): typed input records, state per
+ * The keyed-stage runtime every service runs on (docs/design.md §4): typed input records, state per
  * participant with idle flush, retention and eviction, and the offsets that state holds for the
  * commit rule. A service says how to parse its inputs and what to do with one participant's
  * records; the runtime does the rest, the same way for all five.

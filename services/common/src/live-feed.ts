@@ -4,7 +4,7 @@
  * offsets committed by {@link commitTargets}, and restarts that drop the state and re-read every
  * partition from its committed offset without re-sending what was processed before the restart.
  * Tests feed it at live rates (an idle flush between records) and compare what it sent with the
- * batch result, so the live guarantee of DESIGN.md §4 is checked on the pure handler.
+ * batch result, so the live guarantee of docs/design.md §4 is checked on the pure handler.
  */
 import { mulberry32 } from './domain/seeded-random.js';
 import { commitTargets, isResumable, oldestPerPartition, parseCommitMetadata, partitionKey, type CommitPoint, type InputRecord, type OutputRecord, type StreamHandler } from './stream-runner.js';

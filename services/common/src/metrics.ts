@@ -1,4 +1,4 @@
-/** The Prometheus metrics every service exposes on GET /metrics (DESIGN.md §2). */
+/** The Prometheus metrics every service exposes on GET /metrics (docs/design.md §2). */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface ServiceMetrics {

@@ -1,5 +1,5 @@
 /**
- * Per-participant state for stream handlers (DESIGN.md §4): state lives with the partition of the
+ * Per-participant state for stream handlers (docs/design.md §4): state lives with the partition of the
  * participant's records, remembers when it last saw a record (for the idle flush) and which
  * offsets it still holds (for the commit rule).
  */

@@ -58,7 +58,7 @@ export async function startService<P extends TProperties>(
   const logger = pino({
     name: definition.name,
     level: config.logLevel,
-    // One format for every service: JSON lines with ISO-8601 times (DESIGN.md §7).
+    // One format for every service: JSON lines with ISO-8601 times (docs/design.md §7).
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: ['*.password', '*.connectionString', 'config.settings.WAREHOUSE_URL'],
   });

@@ -1,5 +1,5 @@
 /**
- * The Kafka plumbing every service shares (DESIGN.md §4): batches per partition, Avro decode,
+ * The Kafka plumbing every service shares (docs/design.md §4): batches per partition, Avro decode,
  * records that cannot be decoded or break a rule sent to `dlq.<service>` with the reason, outputs
  * produced before offsets are committed, and offsets committed per partition only below the
  * oldest record a handler still holds in an open window. State is rebuilt from Kafka after a
@@ -39,7 +39,7 @@ export interface OutputRecord {
 /**
  * Header of the records of a reprocessing (`polluscope reprocess`): a participant's rows
  * re-published from rawdata, and every output computed from them, carry its id. A stage that sees
- * a new id for a participant starts that participant afresh (DESIGN.md §4, §8).
+ * a new id for a participant starts that participant afresh (docs/design.md §4, §8).
  */
 export const REPROCESS_HEADER = 'polluscope.reprocess';
 
@@ -150,7 +150,7 @@ export function backoffMs(failures: number): number {
 }
 
 /**
- * What follows a handler throwing (DESIGN.md §4, "Unexpected"): the batch is tried again until
+ * What follows a handler throwing (docs/design.md §4, "Unexpected"): the batch is tried again until
  * it has failed `maxAttempts` times in all; then its records are processed one at a time to find
  * the one it throws on, which goes to the dead-letter topic (`isolated`: the failure came from a
  * single record) while the partition moves on.
@@ -209,7 +209,7 @@ export interface CommitPoint {
 }
 
 /**
- * The commit rule of DESIGN.md §4: per partition, the offset to commit is the oldest offset a
+ * The commit rule of docs/design.md §4: per partition, the offset to commit is the oldest offset a
  * handler still holds in an open window, or everything processed when it holds nothing; the
  * commit's metadata also records how far processing went and where each participant's state
  * starts. Only partitions where any of it changed since the last commit are returned.

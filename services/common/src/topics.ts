@@ -1,5 +1,5 @@
 /**
- * The one registry of topics (DESIGN.md §2, §3.2): name, key, value schema file, who produces
+ * The one registry of topics (docs/design.md §2, §3.2): name, key, value schema file, who produces
  * and who consumes. No other file spells a topic name.
  */
 export type ServiceName =
@@ -71,7 +71,7 @@ export const TOPICS = Object.freeze({
   }),
 });
 
-/** A service of DESIGN.md §2: its HTTP port and the topics it reads and writes. */
+/** A service of docs/design.md §2: its HTTP port and the topics it reads and writes. */
 export interface ServiceSpec {
   readonly name: ServiceName;
   readonly port: number;
@@ -103,7 +103,7 @@ export const SERVICE_NAMES: readonly ServiceName[] = Object.freeze(Object.keys(S
  */
 export const DEAD_LETTER_RETENTION_MS = 30 * 24 * 3_600_000;
 
-/** Dead letters of a service: the original bytes plus error headers (DESIGN.md §3.2). */
+/** Dead letters of a service: the original bytes plus error headers (docs/design.md §3.2). */
 export function deadLetterTopic(service: ServiceName): TopicSpec {
   return Object.freeze({
     name: `dlq.${service}`,
@@ -120,5 +120,5 @@ export function allTopics(): readonly TopicSpec[] {
   return [...Object.values(TOPICS), ...SERVICE_NAMES.map(deadLetterTopic)];
 }
 
-/** Default partition count of a pipeline topic (DESIGN.md §3.2). */
+/** Default partition count of a pipeline topic (docs/design.md §3.2). */
 export const DEFAULT_PARTITIONS = 6;

@@ -1,5 +1,5 @@
 /**
- * The live guarantee (DESIGN.md §4) for raw.gps → gps.clean: fed at once, one fix at a time with
+ * The live guarantee (docs/design.md §4) for raw.gps → gps.clean: fed at once, one fix at a time with
  * an idle flush between fixes, or in bursts with pauses, and restarted anywhere (also just after
  * an idle flush), the rows an upserting sink ends with equal the CLI's cleaning (`cleanGpsPoints`
  * then `rasterCell`, as `polluscope gps` calls them) on the same fixes, key for key.

@@ -1,6 +1,6 @@
 /**
  * activity.segments + gps.episodes + review.decisions → activity.timeline + exposure.daily
- * (DESIGN.md §5.5, §5.6). Per participant, a timeline state joins both sides up to their
+ * (docs/design.md §5.5, §5.6). Per participant, a timeline state joins both sides up to their
  * watermarks and re-emits a segment (an upsert) when a late episode, a growing stop or a review
  * changes it; exposure rows of every day with a changed segment are re-emitted with it.
  */

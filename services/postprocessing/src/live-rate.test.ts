@@ -1,5 +1,5 @@
 /**
- * The live guarantee (DESIGN.md §4) on postprocessing: segments and episodes arrive one at a time
+ * The live guarantee (docs/design.md §4) on postprocessing: segments and episodes arrive one at a time
  * with the idle timeout firing between them, stops grow (re-sent under the same start), and the
  * service restarts; the timeline and exposure an upserting sink ends with equal the batch fusion.
  */

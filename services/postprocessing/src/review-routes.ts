@@ -1,5 +1,5 @@
 /**
- * The review API (DESIGN.md §5.6): `GET /reviews` lists segments that need review, paged and
+ * The review API (docs/design.md §5.6): `GET /reviews` lists segments that need review, paged and
  * filterable by participant and local day; `POST /reviews/:participant/:segmentStart` takes a
  * canonical label and produces the decision to review.decisions, from where the stream corrects
  * the timeline and the exposure and the sink stores it.

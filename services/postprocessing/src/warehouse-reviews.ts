@@ -1,5 +1,5 @@
 /**
- * The warehouse side of human review (DESIGN.md §5.6): the list of segments that need review,
+ * The warehouse side of human review (docs/design.md §5.6): the list of segments that need review,
  * and, for a decision on a segment older than the stream state keeps, the corrected timeline and
  * exposure rows computed from what the warehouse holds. SQL is parameterised throughout.
  */

@@ -1,5 +1,5 @@
 /**
- * The stop-move handler's state (DESIGN.md §4, "a stop that lasts for days is summarised, not kept
+ * The stop-move handler's state (docs/design.md §4, "a stop that lasts for days is summarised, not kept
  * point by point"): a week at one place fed at 0.2 Hz keeps a state whose size does not grow.
  */
 import { describe, expect, it } from 'vitest';

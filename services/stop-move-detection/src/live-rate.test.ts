@@ -1,5 +1,5 @@
 /**
- * The live guarantee (DESIGN.md §4) for gps.clean → gps.episodes: fed at once, one fix at a time
+ * The live guarantee (docs/design.md §4) for gps.clean → gps.episodes: fed at once, one fix at a time
  * with an idle flush between fixes, or in bursts with pauses, and restarted anywhere (also just
  * after an idle flush), the rows an upserting sink ends with equal the CLI's domain function
  * (`detectStayPoints`, as `polluscope gps stops` calls it) on the same points, key for key.

@@ -64,7 +64,7 @@ export function stopMoveParams(s: Static<typeof SETTINGS>, participantRetentionM
 
 export const stopMoveDetection = defineService({
   name: 'stop-move-detection',
-  // The stay-point detector's parameters (DESIGN.md §5.4), one setting each.
+  // The stay-point detector's parameters (docs/design.md §5.4), one setting each.
   settings: SETTINGS,
   createHandler: ({ config, logger, metrics }) => {
     const s = config.settings;

@@ -1,5 +1,5 @@
 /**
- * The live guarantee (DESIGN.md §4) on the sensor stage: a kit sends a row a minute, so the idle
+ * The live guarantee (docs/design.md §4) on the sensor stage: a kit sends a row a minute, so the idle
  * timeout fires between rows; whatever the arrival pattern and wherever the service restarts,
  * the rows an upserting sink ends with equal the batch cleaner's (`polluscope sensors clean`).
  */

@@ -1,5 +1,5 @@
 /**
- * Whether a record's event time can be a real measurement (DESIGN.md §4, "Time sanity"): no
+ * Whether a record's event time can be a real measurement (docs/design.md §4, "Time sanity"): no
  * Polluscope kit recorded before 2010, and a time ahead of the processing clock by more than a
  * few minutes is a device clock error. Such a record goes alone to the dead-letter topic: let
  * through, it would move its participant's watermark ahead and make every later, correct record

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { labelGroup, normaliseLabel } from './labels.js';
 
-describe('normaliseLabel (DESIGN.md §6)', () => {
+describe('normaliseLabel (docs/design.md §6)', () => {
   it('maps the aliases to their canonical label', () => {
     expect(normaliseLabel('Rue')).toBe('Walk');
     expect(normaliseLabel('Bureau_tiers')).toBe('Bureau');

@@ -1,5 +1,5 @@
 /**
- * The Polluscope vocabulary of micro-environments (DESIGN.md §6): canonical labels, the aliases
+ * The Polluscope vocabulary of micro-environments (docs/design.md §6): canonical labels, the aliases
  * volunteers and older exports use, and the three groups researchers aggregate by.
  */
 
@@ -84,7 +84,7 @@ export function labelGroup(label: CanonicalLabel): LabelGroup {
   return GROUP_OF[label];
 }
 
-/** Transport and outdoor modes that GPS can assign to a move (DESIGN.md §5.5). */
+/** Transport and outdoor modes that GPS can assign to a move (docs/design.md §5.5). */
 export const MOVE_MODES: readonly CanonicalLabel[] = Object.freeze([
   'Bus',
   'Métro',

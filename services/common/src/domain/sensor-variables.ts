@@ -1,5 +1,5 @@
 /**
- * The seven measurements of a Polluscope sensor kit (DESIGN.md §1, §3.1), in the column order of
+ * The seven measurements of a Polluscope sensor kit (docs/design.md §1, §3.1), in the column order of
  * the raw database: PM1, PM2.5, PM10 (µg/m³), NO2 (ppb), black carbon (ng/m³), temperature (°C),
  * relative humidity (%).
  */

@@ -24,7 +24,7 @@ export const UNKNOWN_MICRO_ENVIRONMENT = 'unknown';
 /** Segment means: µg/m³ for PM, ppb for NO2, ng/m³ for BC, °C, % relative humidity. */
 export type PollutantMeans = { readonly [P in Pollutant as `${P}_mean`]: number | null };
 
-/** `activity.segments` (DESIGN.md §5.2): a 5-minute segment classified from the sensors. */
+/** `activity.segments` (docs/design.md §5.2): a 5-minute segment classified from the sensors. */
 export interface ActivitySegmentRecord extends PollutantMeans {
   readonly participant_virtual_id: string;
   /** Epoch ms, inclusive. */
@@ -40,12 +40,12 @@ export interface ActivitySegmentRecord extends PollutantMeans {
   readonly needs_review?: boolean;
 }
 
-/** A cleaned sensor minute (`sensor.clean`, DESIGN.md §5.1) as exposure reads it: when, and the values. */
+/** A cleaned sensor minute (`sensor.clean`, docs/design.md §5.1) as exposure reads it: when, and the values. */
 export type SensorMinuteRecord = { readonly participant_virtual_id: string; /** Epoch ms. */ readonly time: number } & {
   readonly [P in Pollutant]: number | null;
 };
 
-/** `gps.episodes` (DESIGN.md §5.4): a stop or a move; re-emitted with the same start while it grows. */
+/** `gps.episodes` (docs/design.md §5.4): a stop or a move; re-emitted with the same start while it grows. */
 export interface GpsEpisodeRecord {
   readonly participant_virtual_id: string;
   /** Epoch ms of the first point. */
@@ -59,7 +59,7 @@ export interface GpsEpisodeRecord {
   readonly transport_probability: number | null;
 }
 
-/** `review.decisions` (DESIGN.md §5.6): a reviewer's label for one segment. */
+/** `review.decisions` (docs/design.md §5.6): a reviewer's label for one segment. */
 export interface ReviewDecisionRecord {
   readonly participant_virtual_id: string;
   /** Epoch ms, the reviewed segment's start. */
@@ -74,7 +74,7 @@ export interface ReviewDecisionRecord {
 /** Why a timeline entry carries its label. */
 export type TimelineSource = 'gps' | 'stop' | 'sensors' | 'review';
 
-/** `activity.timeline` (DESIGN.md §5.5): one fused 5-minute segment. */
+/** `activity.timeline` (docs/design.md §5.5): one fused 5-minute segment. */
 export interface ActivityTimelineRecord extends PollutantMeans {
   readonly participant_virtual_id: string;
   readonly segment_start: number;
@@ -97,7 +97,7 @@ type PollutantExposure = {
 } & { readonly temperature_mean: number | null; readonly humidity_mean: number | null };
 
 /**
- * `exposure.daily` (DESIGN.md §5.5): a participant's day in one micro-environment (a canonical
+ * `exposure.daily` (docs/design.md §5.5): a participant's day in one micro-environment (a canonical
  * label, or `unknown` for measured minutes without a final label), with the day's coverage.
  */
 export interface ExposureDailyRecord extends PollutantExposure {

@@ -1,5 +1,5 @@
 /**
- * The 1-minute sensor row of one participant (DESIGN.md §3.1) and its cleaned form (§5.1).
+ * The 1-minute sensor row of one participant (docs/design.md §3.1) and its cleaned form (§5.1).
  * Measurements are `null` when missing, never 0.
  */
 

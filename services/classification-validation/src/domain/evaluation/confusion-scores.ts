@@ -1,5 +1,5 @@
 /**
- * The figures of an honest evaluation (DESIGN.md §5.2) from confusion counts
+ * The figures of an honest evaluation (docs/design.md §5.2) from confusion counts
  * ({@link confusionCounts}): accuracy, balanced accuracy, group-level accuracy, per-label F1 and
  * macro-F1. Balanced accuracy and macro-F1 average over the labels present in the truth, so a
  * model answering the majority label scores 1 / (labels present) in balanced accuracy however

@@ -1,5 +1,5 @@
 /**
- * What each evaluated method predicts for held-out participants (DESIGN.md §5.2, "An honest
+ * What each evaluated method predicts for held-out participants (docs/design.md §5.2, "An honest
  * evaluation"): the model and its baselines are trained on the same participants' declared
  * labels (noisy, as volunteers give them) and predict the held-out segments, which are then
  * scored on the simulator's truth.

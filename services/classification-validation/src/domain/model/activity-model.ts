@@ -1,5 +1,5 @@
 /**
- * The activity model (DESIGN.md §5.2): one random forest per view and a meta random forest over
+ * The activity model (docs/design.md §5.2): one random forest per view and a meta random forest over
  * the present views' class probabilities and the segment's context features (local hour,
  * weekend, cross-view ratios: {@link CONTEXT_FEATURES}). A missing view (or a view without a
  * forest) enters the meta forest as {@link MISSING_VIEW_FILL} in each of its class slots, so one

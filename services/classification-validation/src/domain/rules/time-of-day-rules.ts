@@ -21,7 +21,7 @@ export interface TimeOfDayRulesParams {
   readonly belowConfidence: number | null;
 }
 
-/** DESIGN.md §5.2, Europe/Paris. */
+/** docs/design.md §5.2, Europe/Paris. */
 export const defaultTimeOfDayRulesParams: TimeOfDayRulesParams = Object.freeze({
   timeZone: 'Europe/Paris',
   night: Object.freeze({ enabled: true, fromMinute: 60, toMinute: 300 }),

@@ -1,4 +1,4 @@
-/** 5-minute segments of a participant's cleaned minutes (DESIGN.md §5.2). */
+/** 5-minute segments of a participant's cleaned minutes (docs/design.md §5.2). */
 
 /** The seven views, one per measured variable, in model order. */
 export const VIEWS = ['temperature', 'humidity', 'no2', 'bc', 'pm1', 'pm25', 'pm10'] as const;

@@ -6,7 +6,7 @@ export interface CleanGpsParams {
   readonly maxSpeedKmh: number;
 }
 
-/** The original's threshold (DESIGN.md §5.3.1). */
+/** The original's threshold (docs/design.md §5.3.1). */
 export const defaultCleanGpsParams: CleanGpsParams = Object.freeze({ maxSpeedKmh: 130 });
 
 /** Why a point was dropped. `late`: older than the last kept point of a previous chunk. */
@@ -35,7 +35,7 @@ function sortedByTime<T extends GpsPoint>(points: readonly T[]): readonly T[] {
 }
 
 /**
- * One step of the streaming cleaner (DESIGN.md §5.3.1): orders the chunk by time, then keeps a
+ * One step of the streaming cleaner (docs/design.md §5.3.1): orders the chunk by time, then keeps a
  * point only when it is later than the last kept point and reached from it at no more than
  * `maxSpeedKmh` (haversine). Equal times are dropped (`duplicate` when lat/lon are equal too).
  * Feeding a time-ordered stream in 1 or 500 chunks gives the same output, because the only

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hilbertIndex } from './hilbert.js';
 
 describe('hilbertIndex', () => {
-  // Curve-only vectors of DESIGN.md §5.3.3, plus the corners of the curve.
+  // Curve-only vectors of docs/design.md §5.3.3, plus the corners of the curve.
   it.each([
     [4095, 0, 16777215],
     [0, 4095, 5592405],

@@ -9,7 +9,7 @@ export interface RasterGridParams {
 }
 
 /**
- * The original pipeline's grid (DESIGN.md §5.3.2): the Lambert II étendu box
+ * The original pipeline's grid (docs/design.md §5.3.2): the Lambert II étendu box
  * 516000…695950 × 2319000…2498950 m reprojected to WGS84, 3600 × 3600 cells of about 50 m.
  */
 export const defaultRasterGridParams: RasterGridParams = Object.freeze({
@@ -28,7 +28,7 @@ export const defaultRasterGridParams: RasterGridParams = Object.freeze({
  */
 export function rasterColumn(lon: number, grid: RasterGridParams = defaultRasterGridParams): number {
   const col = Math.floor((lon - grid.lonMin) / ((grid.lonMax - grid.lonMin) / grid.cells));
-  // Column 0 is inside: the original's `> 0` test was a bug (DESIGN.md §5.3.2).
+  // Column 0 is inside: the original's `> 0` test was a bug (docs/design.md §5.3.2).
   return col >= 0 && col < grid.cells ? col : -1;
 }
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { rasterCell, rasterisePoints } from './rasterise-points.js';
 
-// Grid vectors of DESIGN.md §5.3.3: (lat, lon) → col, row → d.
+// Grid vectors of docs/design.md §5.3.3: (lat, lon) → col, row → d.
 const VECTORS: Array<[number, number, number, number, number]> = [
   [48.7629166666667, 2.04901166666667, 1229, 2000, 3121649],
   [48.762935, 2.04977166666667, 1230, 2000, 3121662],

@@ -117,7 +117,7 @@ function dayRows({ participant, day, environments }: DaySums, timeZone: string):
 }
 
 /**
- * Daily exposure per participant, local day and micro-environment (DESIGN.md §5.5) from timeline
+ * Daily exposure per participant, local day and micro-environment (docs/design.md §5.5) from timeline
  * entries: the one function the stream, the late-review path and `polluscope exposure` call.
  *
  * An entry counts for its measured `minutes` on the local day of its segment_start, in its

@@ -35,7 +35,7 @@ function latestDecisions(decisions: readonly ReviewDecisionRecord[]): Map<number
 
 /**
  * Fuses one participant's 5-minute activity segments with their GPS episodes and review decisions
- * into the activity timeline (DESIGN.md §5.5). Per segment, in order of precedence:
+ * into the activity timeline (docs/design.md §5.5). Per segment, in order of precedence:
  * 1. a review decision with a canonical label → that label, source `review`, confidence 1
  *    (never smoothed);
  * 2. qualifying moves of one mode covering ≥ minMoveOverlapFraction of the segment → that mode,

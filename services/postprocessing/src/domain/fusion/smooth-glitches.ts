@@ -20,7 +20,7 @@ function isGlitchCandidate(spans: readonly LabelledSpan[], i: number): boolean {
 }
 
 /**
- * Single-segment glitch smoothing (DESIGN.md §5.5) on spans sorted by start. A glitch is a span
+ * Single-segment glitch smoothing (docs/design.md §5.5) on spans sorted by start. A glitch is a span
  * whose two neighbours are contiguous with it (previous end = its start, its end = next start),
  * carry the same non-null label and differ from it (a null label included), and whose neighbours
  * are not glitches themselves (so an alternation A B A B A is left alone: no side is a glitch of

@@ -4,7 +4,7 @@ export type ReviewLabelValidation =
   | { readonly ok: true; readonly label: CanonicalLabel }
   | { readonly ok: false; readonly reason: string };
 
-/** Spellings of "unknown" that normaliseLabel maps to null (DESIGN.md §6). */
+/** Spellings of "unknown" that normaliseLabel maps to null (docs/design.md §6). */
 const UNKNOWN_WORDS: ReadonlySet<string> = new Set(['', 'inconnu', 'nan', 'none', 'null', 'unknown']);
 
 /** Lower case without accents: 'Métro' → 'metro'. */
@@ -13,7 +13,7 @@ function fold(text: string): string {
 }
 
 /**
- * Checks the label a reviewer asks for (DESIGN.md §5.6): it must normalise (§6: canonical labels
+ * Checks the label a reviewer asks for (docs/design.md §5.6): it must normalise (§6: canonical labels
  * and their aliases) to a canonical label. Otherwise `reason` says why, names a canonical label
  * that differs only in case or accents when there is one, and lists the accepted labels.
  *

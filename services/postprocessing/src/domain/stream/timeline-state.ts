@@ -3,7 +3,7 @@ import { defaultTimelineFusionParams, type TimelineFusionParams } from '../fusio
 
 export interface TimelineStreamParams {
   readonly fusion: TimelineFusionParams;
-  /** Allowed lateness of each input side behind its maximum event time, ms (DESIGN.md §4). */
+  /** Allowed lateness of each input side behind its maximum event time, ms (docs/design.md §4). */
   readonly latenessMs: number;
   /**
    * How long entries stay open to late records after the watermark passed them, ms; the horizon

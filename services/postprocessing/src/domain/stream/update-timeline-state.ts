@@ -78,7 +78,7 @@ function evictBefore<T>(records: Record<string, T>, keep: (record: T) => boolean
 }
 
 /**
- * Feeds one participant's new records to the streaming fusion (DESIGN.md §4, §5.5) and returns
+ * Feeds one participant's new records to the streaming fusion (docs/design.md §4, §5.5) and returns
  * what to produce. Mutates `state`. The timeline is recomputed with {@link fuseTimeline} over
  * everything retained; a segment is emitted once final — both sides' watermarks (greatest end
  * seen − latenessMs) have passed its segment_end, or an idle flush did — and re-emitted whenever

@@ -4,7 +4,7 @@ import type { Episode, MoveEpisode, StopEpisode } from './episode.js';
 import { quantileSorted } from './quantile.js';
 
 /**
- * Statistics of the episode made of `points[first..last]` (DESIGN.md §5.4). Points whose
+ * Statistics of the episode made of `points[first..last]` (docs/design.md §5.4). Points whose
  * `isOutlier(i)` is true count in `pointCount` but not in the geometry or speeds.
  * `indexBase` is added to the indices the episode reports. A step longer than `maxGapMs` sets
  * `gap`; `leg` is the move's leg number (1 for a whole move).

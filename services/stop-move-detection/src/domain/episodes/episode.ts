@@ -24,7 +24,7 @@ export interface StopEpisode extends EpisodeBase {
 export interface MoveEpisode extends EpisodeBase {
   readonly type: 'move';
   /**
-   * Position of this leg in its move, from 1 (DESIGN.md §5.4: a move splits into legs at sustained
+   * Position of this leg in its move, from 1 (docs/design.md §5.4: a move splits into legs at sustained
    * changes of speed regime). Consecutive legs share their boundary point: one ends where the next
    * starts.
    */

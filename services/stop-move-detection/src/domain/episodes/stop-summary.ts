@@ -3,7 +3,7 @@ import type { TrackPoint } from '../trajectory/track-point.js';
 import type { StopEpisode } from './episode.js';
 
 /**
- * What a confirmed stop keeps of its points: size independent of the stop's length (DESIGN.md §4,
+ * What a confirmed stop keeps of its points: size independent of the stop's length (docs/design.md §4,
  * "a stop that lasts for days is summarised"). A plain JSON-serialisable object.
  * The extremes are a fixed number of points and the cells are bounded by the stop's extent (a
  * stop spans a few raster cells), not by its duration.
@@ -92,7 +92,7 @@ export function stopCentroid(s: StopSummary): { lat: number; lon: number } {
 }
 
 /**
- * The stop episode of a summary (DESIGN.md §5.4): centroid, radius (largest haversine distance
+ * The stop episode of a summary (docs/design.md §5.4): centroid, radius (largest haversine distance
  * from the centroid to a kept extreme point: at least 99.6 % of the largest distance to any
  * point of the stop, and equal to it on small stops), most frequent Hilbert cell (smallest on ties).
  */

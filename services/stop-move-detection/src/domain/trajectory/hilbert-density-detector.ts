@@ -30,7 +30,7 @@ interface Run {
 }
 
 /**
- * The original pipeline's Hilbert-density stop detector, fixed (DESIGN.md §5.4): per day (UTC by
+ * The original pipeline's Hilbert-density stop detector, fixed (docs/design.md §5.4): per day (UTC by
  * default), points in cells with ≥ minPointsPerCell points are stop points, labelled with their
  * 8×8 block; runs of equal labels shorter than minRunS (from their first point to the next run's
  * first point) are merged, shortest first, into the neighbour with the same label or else the

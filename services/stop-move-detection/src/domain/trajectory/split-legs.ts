@@ -17,7 +17,7 @@ interface Run {
 }
 
 /**
- * Legs of the move `points[first..last]` (DESIGN.md §5.4, trackintel's triplegs), as
+ * Legs of the move `points[first..last]` (docs/design.md §5.4, trackintel's triplegs), as
  * [first, last] index pairs in time order. Each step between consecutive non-outlier points is
  * slow (speed < legSpeedMps: on foot or waiting) or fast (a vehicle; a step across a gap has the
  * speed of the ride it hides). Runs of one regime shorter than minLegDurationS join their

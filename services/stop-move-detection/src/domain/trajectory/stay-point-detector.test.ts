@@ -184,7 +184,7 @@ describe('stepStayPoints', () => {
       ['move', 0, 30_000, true],
       ['stop', 60_000, 180_000, false],
     ]);
-    // A confirmed stop is a summary: no point is held (DESIGN.md §4, bounded memory).
+    // A confirmed stop is a summary: no point is held (docs/design.md §4, bounded memory).
     expect(r.earliestNeededMs).toBeNull();
     expect(r.state.points).toEqual([]);
     // 210 s is outside: a suspect, so the stop does not change yet; the suspect is held.
@@ -513,7 +513,7 @@ describe('stepStayPoints with gaps, jitter and excursions', () => {
   });
 });
 
-describe('detectStayPoints: limits derived from the diameter (DESIGN.md §5.4)', () => {
+describe('detectStayPoints: limits derived from the diameter (docs/design.md §5.4)', () => {
   it('with maxDiameterM 3 and minDurationS 2, ends the stop as soon as the person walks away at 5 m/s', () => {
     const stay = [pt(0, 0, 0), pt(1, 0, 1), pt(0, 1, 2), pt(1, 1, 3)];
     const walk = [1, 2, 3, 4, 5, 6].map((k) => pt(1 + 5 * k, 1, 3 + k));
@@ -529,7 +529,7 @@ describe('detectStayPoints: limits derived from the diameter (DESIGN.md §5.4)',
   });
 });
 
-describe('detectStayPoints: signal loss (DESIGN.md §5.4)', () => {
+describe('detectStayPoints: signal loss (docs/design.md §5.4)', () => {
   const hours = (h: number) => h * 3600;
 
   it('makes one stop spanning a night at home without fix, flagged gap', () => {
@@ -584,7 +584,7 @@ describe('detectStayPoints: signal loss (DESIGN.md §5.4)', () => {
   });
 });
 
-describe('detectStayPoints: legs (DESIGN.md §5.4)', () => {
+describe('detectStayPoints: legs (docs/design.md §5.4)', () => {
   /** Fixes every 10 s from (x0, 0) at t0 eastwards at speedMps, n of them after the start. */
   const walk = (x0: number, t0: number, speedMps: number, n: number) => Array.from({ length: n }, (_, k) => pt(x0 + (k + 1) * speedMps * 10, 0, t0 + (k + 1) * 10));
 

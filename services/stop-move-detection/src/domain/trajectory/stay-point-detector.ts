@@ -114,7 +114,7 @@ function copyState(s: StayPointState): Work {
 }
 
 /**
- * One step of the streaming stay-point detector (DESIGN.md §5.4, docs/stop-detection.md).
+ * One step of the streaming stay-point detector (docs/design.md §5.4, docs/stop-detection.md).
  * `chunk`: further points of one participant, sorted, cleaned, later than any point given
  * before. Points up to `watermarkMs` are processed; later ones wait. `watermarkMs = Infinity`
  * ends the trajectory: the open episode is closed as last emitted (a stop at its last point

@@ -60,7 +60,7 @@ function background(minute: number, overrides: Partial<Omit<SensorRow, 'timeMs'>
   return row(minute, { pm1: 6, pm25: 10, pm10: 15, no2: 20, bc: 1000, temperature: 21, humidity: 45, ...overrides });
 }
 
-describe('cleanSensorSeries keeps real pollution (DESIGN.md §5.1 scenarios)', () => {
+describe('cleanSensorSeries keeps real pollution (docs/design.md §5.1 scenarios)', () => {
   // The first three NO2 minutes are warm-up: every scenario starts after them.
   const flagsWithoutWarmUp = (out: readonly CleanSensorRow[]) => out.map((r) => r.qualityFlags.replace(/(^|;)no2:warmup/, '').replace(/^;/, ''));
 

@@ -57,7 +57,7 @@ export function sortAndDeduplicate<R extends SensorRow>(rows: readonly R[]): rea
 }
 
 /**
- * Cleans one participant's 1-minute series (DESIGN.md §5.1): range filter, NO2 warm-up, spike
+ * Cleans one participant's 1-minute series (docs/design.md §5.1): range filter, NO2 warm-up, spike
  * removal, imputation, in that order. Rows need not be sorted; duplicates by time keep the last.
  *
  * @example cleanSensorSeries(rows) // one CleanSensorRow per distinct time, ascending

@@ -10,7 +10,7 @@ export interface ImputationParams {
   readonly minValues: number;
 }
 
-/** DESIGN.md §5.1 step 4: offsets −4…+3 minutes, at least one value. */
+/** docs/design.md §5.1 step 4: offsets −4…+3 minutes, at least one value. */
 export const defaultImputationParams: ImputationParams = Object.freeze({
   fromOffsetMs: -4 * MINUTE_MS,
   toOffsetMs: 3 * MINUTE_MS,

@@ -8,7 +8,7 @@ export interface No2WarmUpParams {
   readonly warmUpValues: number;
 }
 
-/** DESIGN.md §5.1 step 2: 3 values, sessions split on gaps over 10 minutes. */
+/** docs/design.md §5.1 step 2: 3 values, sessions split on gaps over 10 minutes. */
 export const defaultNo2WarmUpParams: No2WarmUpParams = Object.freeze({ maxSessionGapMs: 10 * MINUTE_MS, warmUpValues: 3 });
 
 /**

@@ -12,7 +12,7 @@ export interface RangeFilterParams {
 }
 
 /**
- * DESIGN.md §5.1 step 1: the instruments' limits, not a taste for "normal" air. NO2 in ppb (the
+ * docs/design.md §5.1 step 1: the instruments' limits, not a taste for "normal" air. NO2 in ppb (the
  * electrochemical cell's range); small negative BC is the aethalometer's noise and is kept;
  * humidity sensors read a little over 100 % near saturation.
  */

@@ -23,7 +23,7 @@ export interface SpikeFilterParams {
   readonly coMovementShare: number;
 }
 
-/** DESIGN.md §5.1 step 3: a centred 5-minute window (±2 min), k = 3, absolute floors. */
+/** docs/design.md §5.1 step 3: a centred 5-minute window (±2 min), k = 3, absolute floors. */
 export const defaultSpikeFilterParams: SpikeFilterParams = Object.freeze({
   halfWindowMs: 2 * MINUTE_MS,
   k: 3,

@@ -1,5 +1,5 @@
 /**
- * The cleaner in stream form (DESIGN.md §4): the same rules as {@link cleanSensorSeries}, fed
+ * The cleaner in stream form (docs/design.md §4): the same rules as {@link cleanSensorSeries}, fed
  * by chunks of any size, with output independent of the chunking.
  *
  * Spans (defaults): a cleaned row at t reads raw rows in [t − lookbehind, t + lookahead], with

@@ -68,7 +68,7 @@ function toTimeMs(value: unknown): number | null {
   if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.getTime() : null;
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(value.trim())) {
     const text = value.trim().replace(' ', 'T');
-    // A time without an offset is UTC (DESIGN.md §8).
+    // A time without an offset is UTC (docs/design.md §8).
     const ms = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`);
     return Number.isFinite(ms) ? ms : null;
   }
