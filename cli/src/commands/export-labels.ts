@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import pg from 'pg';
 import { normaliseLabel, SENSOR_VARIABLES } from '@polluscope/common';
 import { formatTime, writeCsvAtomic } from '../csv-io.js';
+import { exportLedgerFile, recordExports } from '../operations/export-ledger.js';
 import { loadStackConfig, stackEndpoints } from '../infra/stack-config.js';
 
 export type LabelSource = 'reviews' | 'declared' | 'both';
@@ -78,6 +79,8 @@ export function registerExportLabelsCommand(program: Command): void {
         const { sensors, labels } = await exportLabels(client, options.source as LabelSource);
         await writeCsvAtomic(options.sensorsOutput, SENSOR_COLUMNS, sensors);
         await writeCsvAtomic(options.labelsOutput, LABEL_COLUMNS, labels);
+        // `erase` finds every copy of a volunteer's data the project wrote through this ledger.
+        await recordExports(exportLedgerFile(loadStackConfig().home), [options.sensorsOutput, options.labelsOutput]);
         const reviewed = labels.filter((l) => l.label_source === 'review').length;
         console.log(`${labels.length} labelled minutes (${reviewed} from review decisions) → ${options.labelsOutput}, ${options.sensorsOutput}`);
         console.log(`train with: npx polluscope train --sensors ${options.sensorsOutput} --labels ${options.labelsOutput} --output model.json`);

@@ -10,6 +10,7 @@ import { registerLoadCsvCommand } from './load-csv.js';
 import { registerOperationsCommands } from './operations.js';
 import { registerTimelineCommands } from './timeline.js';
 import { registerEvaluateCommand } from './evaluate.js';
+import { registerEraseCommand } from './erase.js';
 
 /** Each command module adds its sub-commands to the program. */
 export type RegisterCommand = (program: Command) => void;
@@ -24,6 +25,7 @@ export const commandModules: readonly RegisterCommand[] = [
   registerBenchCommand,
   registerLoadCsvCommand,
   registerExportLabelsCommand,
+  registerEraseCommand,
   registerTimelineCommands,
   registerEvaluateCommand,
   registerOperationsCommands,

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import type { ProcessSpec } from './processes.js';
 import type { StackConfig } from './stack-config.js';
 
+/** How long the embedded broker keeps a record (Kafka's default, 7 days); `erase` reports it. */
+export const BROKER_RETENTION_HOURS = 168;
+
 export interface JvmComponent {
   readonly spec: ProcessSpec;
   readonly logFile: string;
@@ -173,7 +176,7 @@ export function jvmComponents(config: StackConfig): readonly JvmComponent[] {
       'transaction.state.log.min.isr': 1,
       'group.initial.rebalance.delay.ms': 0,
       'auto.create.topics.enable': 'true',
-      'log.retention.hours': 168,
+      'log.retention.hours': BROKER_RETENTION_HOURS,
     }),
   );
   writeFileSync(
