@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SERVICES as SERVICE_REGISTRY } from '@polluscope/common';
+import { CONNECT_ENV_ALLOWLIST_PATTERN } from '../../cli/src/infra/jvm-components.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const INFRA = 'docker-compose.infra.yml';
@@ -525,6 +526,8 @@ describe('Dockerfiles', () => {
     expect(env.get('CONNECT_PLUGIN_PATH')).toBe(to);
     expect(env.get('CONNECT_CONFIG_PROVIDERS')).toBe('env');
     expect(env.get('CONNECT_CONFIG_PROVIDERS_ENV_CLASS')).toBe('org.apache.kafka.common.config.provider.EnvVarConfigProvider');
+    // config.providers.env.param.allowlist.pattern, as the embedded worker has it.
+    expect(env.get('CONNECT_CONFIG_PROVIDERS_ENV_PARAM_ALLOWLIST_PATTERN')).toBe(CONNECT_ENV_ALLOWLIST_PATTERN);
     expect(userOf(connect)).toMatch(/^(?!root$|0$)\S+$/);
     expect(stageNamed(stages, 'register').instructions.map((i) => i.args)).toContain('apk add --no-cache curl jq');
     expect(userOf(stageNamed(stages, 'register'))).toMatch(/^(?!root$|0$)\S+$/);
