@@ -394,6 +394,8 @@ describe('ports, environment and documentation', () => {
       expect(service.environment?.KAFKA_BROKERS, name).toBe('kafka:29092');
       expect(service.environment?.SCHEMA_REGISTRY_URL, name).toBe('http://registry:8080/apis/ccompat/v7');
       expect(service.environment?.LOG_LEVEL, name).toBe('${LOG_LEVEL:-info}');
+      // The services' default is 127.0.0.1; inside a container that would be unreachable.
+      expect(service.environment?.HOST, name).toBe('0.0.0.0');
       expect('MODEL_PATH' in (service.environment ?? {}), name).toBe(name === 'classification-validation' || name === 'stop-move-detection');
       expect('WAREHOUSE_URL' in (service.environment ?? {}), name).toBe(name === 'postprocessing');
       expect(service.networks, name).toEqual(['polluscope']);
