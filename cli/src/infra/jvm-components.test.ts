@@ -3,7 +3,7 @@ import { CONNECT_ENV_ALLOWLIST_PATTERN, connectEnv, connectWorkerEnv, connectWor
 import { processEnv } from './processes.js';
 import { loadStackConfig } from './stack-config.js';
 
-const config = loadStackConfig({ POLLUSCOPE_HOME: '/tmp/polluscope-test-home', POLLUSCOPE_PG_PASSWORD: 'local-dev' });
+const config = loadStackConfig({ POLLUSCOPE_HOME: '/tmp/polluscope-test-home' });
 
 describe('the embedded Connect worker', () => {
   it('gets PATH, JAVA_HOME, HOME, locale and the POLLUSCOPE_* its connectors read, nothing else', () => {
@@ -12,16 +12,16 @@ describe('the embedded Connect worker', () => {
       JAVA_HOME: '/usr/lib/jvm/java-17',
       HOME: '/home/op',
       LANG: 'C.UTF-8',
-      AWS_SECRET_ACCESS_KEY: 'operator secret',
-      GITHUB_TOKEN: 'ghp_x',
-      PGPASSWORD: 'another',
+      AWS_SECRET_ACCESS_KEY: 'xxx',
+      GITHUB_TOKEN: 'xxx',
+      PGPASSWORD: 'xxx',
       POLLUSCOPE_UNRELATED: 'not referenced by a connector',
     };
     const env = connectWorkerEnv(config, operatorEnv);
     expect(Object.keys(env).sort()).toEqual(['HOME', 'JAVA_HOME', 'LANG', 'PATH', ...Object.keys(connectEnv(config))].sort());
     expect(env.PATH).toBe('/usr/bin:/bin');
-    expect(env.POLLUSCOPE_PG_PASSWORD).toBe('local-dev');
-    expect(env).not.toHaveProperty('AWS_SECRET_ACCESS_KEY');
+    expect(env.POLLUSCOPE_PG_PASSWORD).toBe(config.pgPassword);
+    for (const name of ['AWS_SECRET_ACCESS_KEY', 'GITHUB_TOKEN', 'PGPASSWORD']) expect(env).not.toHaveProperty(name);
     expect(env).not.toHaveProperty('POLLUSCOPE_UNRELATED');
   });
 
@@ -30,9 +30,9 @@ describe('the embedded Connect worker', () => {
   });
 
   it('is started with that environment alone; other processes inherit ours', () => {
-    const own = { PATH: '/bin', SECRET: 's' };
+    const own = { PATH: '/bin', OPERATOR_ONLY: 'o' };
     expect(processEnv({ name: 'connect', command: 'java', args: [], env: { A: '1' }, inheritEnv: false, marker: 'm' }, own)).toEqual({ A: '1' });
-    expect(processEnv({ name: 'kafka', command: 'java', args: [], env: { A: '1' }, marker: 'm' }, own)).toEqual({ PATH: '/bin', SECRET: 's', A: '1' });
+    expect(processEnv({ name: 'kafka', command: 'java', args: [], env: { A: '1' }, marker: 'm' }, own)).toEqual({ PATH: '/bin', OPERATOR_ONLY: 'o', A: '1' });
   });
 
   it("lets the env config provider read POLLUSCOPE_* variables only", () => {
