@@ -10,6 +10,7 @@ import { registerLoadCsvCommand } from './load-csv.js';
 import { registerOperationsCommands } from './operations.js';
 import { registerTimelineCommands } from './timeline.js';
 import { registerEvaluateCommand } from './evaluate.js';
+import { registerReviewersCommands } from './reviewers.js';
 
 /** Each command module adds its sub-commands to the program. */
 export type RegisterCommand = (program: Command) => void;
@@ -26,5 +27,6 @@ export const commandModules: readonly RegisterCommand[] = [
   registerExportLabelsCommand,
   registerTimelineCommands,
   registerEvaluateCommand,
+  registerReviewersCommands,
   registerOperationsCommands,
 ];
