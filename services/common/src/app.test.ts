@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildServiceApp, DEFAULT_MAX_BODY_BYTES, notReadyReason } from './app.js';
+import { buildServiceApp, DEFAULT_MAX_BODY_BYTES, mutatingRoutes, notReadyReason } from './app.js';
 import { createServiceMetrics } from './metrics.js';
 
 describe('buildServiceApp', () => {
@@ -29,6 +29,14 @@ describe('buildServiceApp', () => {
     app.post('/echo', async () => 'ok');
     const over = await app.inject({ method: 'POST', url: '/echo', payload: { text: 'x'.repeat(DEFAULT_MAX_BODY_BYTES) } });
     expect(over.statusCode).toBe(413);
+  });
+
+  it('has no route that changes anything (services add theirs behind authentication)', async () => {
+    const app = buildServiceApp({ name: 'gps-preprocessing', metrics: createServiceMetrics('gps-preprocessing') });
+    app.post('/probe/:id', async () => 'ok');
+    await app.ready();
+    // The probe shows the listing works; the app's own routes add nothing to it.
+    expect(mutatingRoutes(app)).toEqual([{ method: 'POST', url: '/probe/:id' }]);
   });
 
   it('greets with exactly "hello, <name>"', async () => {

@@ -97,3 +97,18 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
   });
   return app;
 }
+
+const MUTATING_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/**
+ * The routes of a ready app that change something (POST, PUT, PATCH, DELETE), for tests that
+ * check every one of them asks for credentials. Read from Fastify's route tree, so routes added
+ * before or after any hook are all there.
+ */
+export function mutatingRoutes(app: FastifyInstance): { method: (typeof MUTATING_METHODS)[number]; url: string }[] {
+  const routes: { method: (typeof MUTATING_METHODS)[number]; url: string }[] = [];
+  for (const method of MUTATING_METHODS) {
+    for (const match of app.printRoutes({ method, commonPrefix: false }).matchAll(/[├└]── (\S+) \(/g)) routes.push({ method, url: match[1] ?? '' });
+  }
+  return routes;
+}

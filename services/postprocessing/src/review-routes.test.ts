@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildServiceApp, createServiceMetrics, type OutputRecord } from '@polluscope/common';
+import { buildServiceApp, createServiceMetrics, mutatingRoutes, type OutputRecord } from '@polluscope/common';
 import { hashReviewerPassword, type ReviewerDirectory } from './reviewer-accounts.js';
 import { registerReviewRoutes, type ReviewStore } from './review-routes.js';
 import type { ReviewQuery } from './warehouse-reviews.js';
@@ -148,5 +148,19 @@ describe('POST /reviews needs a reviewer account (HTTP Basic)', () => {
   it('leaves GET /reviews open', async () => {
     const { app } = reviewApp();
     expect((await app.inject({ method: 'GET', url: '/reviews' })).statusCode).toBe(200);
+  });
+});
+
+describe('every mutating route of the postprocessing app', () => {
+  it('answers 401 without credentials', async () => {
+    const { app } = reviewApp();
+    await app.ready();
+    const mutating = mutatingRoutes(app);
+    expect(mutating).toEqual([{ method: 'POST', url: '/reviews/:participant/:segmentStart' }]);
+    for (const route of mutating) {
+      const url = route.url.replace(':participant', 'sim-001').replace(':segmentStart', '1767600000000');
+      const response = await app.inject({ method: route.method, url, payload: { label: 'Bureau' } });
+      expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
+    }
   });
 });
