@@ -59,6 +59,9 @@ export async function readNewPassword(name: string, input: NodeJS.ReadStream = p
   return first;
 }
 
+/** PostgreSQL's SQLSTATE for a table that does not exist. */
+const UNDEFINED_TABLE = '42P01';
+
 interface AddOptions {
   readonly replace?: boolean;
   readonly databaseUrl?: string;
@@ -88,7 +91,12 @@ export function registerReviewersCommands(program: Command): void {
       const client = new pg.Client({ connectionString: options.databaseUrl ?? stackEndpoints(loadStackConfig()).warehouseUrl, application_name: 'polluscope reviewers' });
       await client.connect();
       try {
-        const outcome = await new WarehouseReviewers(client).add(name, passwordHash, options.replace === true);
+        const outcome = await new WarehouseReviewers(client).add(name, passwordHash, options.replace === true).catch((err: unknown) => {
+          if ((err as { code?: string }).code === UNDEFINED_TABLE) {
+            throw new UsageError('the warehouse has no table reviewers yet: run `polluscope infra up` (it applies infrastructure/postgres/warehouse/*.sql), or apply 001-tables.sql and 004-roles.sql');
+          }
+          throw err;
+        });
         if (outcome === 'exists') throw new UsageError(`reviewer ${name} exists; --replace sets a new password`);
         console.log(outcome === 'added' ? `reviewer ${name} added` : `reviewer ${name}: password replaced`);
       } finally {
