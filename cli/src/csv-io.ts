@@ -37,13 +37,25 @@ export interface CsvTable {
   readonly rows: readonly CsvRow[];
 }
 
+/**
+ * Longest CSV record read, bytes: a stray quote makes the parser read on to the next quote,
+ * perhaps the end of the file; past this the command stops at once, naming the line.
+ */
+export const MAX_CSV_RECORD_BYTES = 64 * 1024;
+
 /** Reads a whole CSV file with a header line. */
 export async function readCsv(file: string): Promise<CsvTable> {
   const rows: CsvRow[] = [];
   let header: string[] = [];
   const input = createReadStream(file);
   const parser = input.pipe(
-    parse({ columns: (names: string[]) => (header = names.map((n) => n.trim())), info: true, skip_empty_lines: true, bom: true }),
+    parse({
+      columns: (names: string[]) => (header = names.map((n) => n.trim())),
+      info: true,
+      skip_empty_lines: true,
+      bom: true,
+      max_record_size: MAX_CSV_RECORD_BYTES,
+    }),
   );
   // pipe() does not forward a read error (a missing file): hand it to the parser, whose loop below rejects.
   input.on('error', (err) => parser.destroy(err));
@@ -54,6 +66,12 @@ export async function readCsv(file: string): Promise<CsvTable> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new InputError(file, null, null, 'file not found');
+    if (code === 'CSV_MAX_RECORD_SIZE' || code === 'CSV_QUOTE_NOT_CLOSED') {
+      // The record began after the last one read (empty lines aside): name that line, not where parsing gave up.
+      const start = (rows.at(-1)?.line ?? 1) + 1;
+      const what = code === 'CSV_MAX_RECORD_SIZE' ? `a record longer than ${MAX_CSV_RECORD_BYTES} bytes starts here` : 'a quote opened here is never closed';
+      throw new InputError(file, start, null, `${what} (a stray quote?)`);
+    }
     const line = (err as { lines?: number }).lines ?? null;
     throw new InputError(file, line, null, (err as Error).message);
   }

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANONICAL_LABELS } from '@polluscope/common/domain';
 import { computeDailyExposure, type ActivityTimelineRecord } from '@polluscope/postprocessing/domain';
 import { servicePort } from '../../cli/src/infra/services.js';
+import { createReviewer, type ReviewerLogin } from './reviewer-account.js';
 import { eventually, freshParticipant, rawdata, stackConfig, warehouse } from './stack.js';
 
 const MINUTE = 60_000;
@@ -71,11 +72,13 @@ async function timelineOfDay(): Promise<ActivityTimelineRecord[]> {
   return rows.map((r) => ({ ...r, segment_start: r.segment_start.getTime(), segment_end: r.segment_end.getTime() }));
 }
 
+let reviewer: ReviewerLogin;
+
 async function review(label: string): Promise<void> {
   const response = await fetch(`${postprocessingUrl}/reviews/${participant}/${LAST_SEGMENT.toISOString()}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ label, reviewer: 'integration-test' }),
+    headers: { 'content-type': 'application/json', authorization: reviewer.authorization },
+    body: JSON.stringify({ label }),
   });
   expect(response.status, await response.text()).toBe(202);
   await eventually(
@@ -89,6 +92,7 @@ async function review(label: string): Promise<void> {
 const minutesIn = (rows: readonly ExposureRow[], environment: string) => Number(rows.find((r) => r.micro_environment === environment)?.minutes ?? NaN);
 
 beforeAll(async () => {
+  reviewer = await createReviewer('late-review');
   await insertMinutes(EVENING_MS, 60);
   await insertMinutes(NEXT_NIGHT_MS, 20);
   // The next night's segments reach the timeline only once the stream's watermark passed them: from

@@ -197,4 +197,67 @@ describe('polluscope load-csv', () => {
     expect(await withoutIds(`${interrupted}.rejects.csv`, interruptedBase)).toBe(await withoutIds(`${whole}.rejects.csv`, wholeBase));
     expect((await readdir(dir)).filter((f) => f.endsWith('.load-state.json'))).toEqual([]);
   });
+
+  /**
+   * Issue "Security", item 6: a stray quote, a 10 MB line, NUL bytes (which PostgreSQL refuses in
+   * text: before, one failed the whole batch without naming its line), a formula and an over-long
+   * participant id among 1,000 good lines: each bad line rejected with its number, every good row
+   * in rawdata, the rejects file harmless in a spreadsheet. Streamed (in time order) and sorted.
+   */
+  it.each(['in time order', 'not in time order'] as const)('rejects hostile lines by number and loads the rest, %s', async (order) => {
+    const base = freshParticipant('load');
+    const file = join(dir, `hostile-${order.replaceAll(' ', '-')}.csv`);
+    const header = 'participant,time,pm25,activity,event';
+    const good = Array.from({ length: 1_000 }, (_, i) => {
+      const minute = order === 'in time order' ? i : 999 - i;
+      return `${base}-0,${naive(START_MS + minute * 60_000)},${i % 50},Bureau,`;
+    });
+    const at = (minute: number): string => naive(START_MS + (2_000 + minute) * 60_000);
+    const bad = new Map<number, string>([
+      [100, `${base}-0,"${at(1)},5,Bureau,`], // stray quote, never closed
+      [200, `${base}-0,${at(2)},5,Bureau,${'x'.repeat(10 * 1024 * 1024)}`], // 10 MB line
+      [300, `${base}-0,${at(3)},5,Bur\u0000eau,`], // NUL in a text column
+      [400, `${base}-0,${at(4)},5,Bureau,note\u0000`], // NUL in another
+      [500, `${base}-0\u0000,${at(5)},5,Bureau,`], // NUL in the participant id
+      [600, `${base}-0,${at(6)},5,=cmd|' /C calc'!A0,${'e'.repeat(300)}`], // a formula, and an event too long
+      [700, `${base}-${'p'.repeat(200)},${at(7)},5,Bureau,`], // participant id too long
+    ]);
+    const lines = [header];
+    for (let i = 0; i < good.length; i++) {
+      lines.push(good[i] as string);
+      const extra = bad.get(i);
+      if (extra !== undefined) lines.push(extra);
+    }
+    await writeFile(file, lines.join('\n') + '\n');
+    const lineOf = (text: string): string => String(lines.indexOf(text) + 1);
+
+    const client = await pool.connect();
+    try {
+      const result = await loadCsvFile(client, { kind: 'sensor', file });
+      expect(result.timeOrder.insertedIn).toBe(order === 'in time order' ? 'file-order' : 'time-order');
+      expect(result.counts).toMatchObject({ linesRead: 1_007, inserted: 1_000, alreadyPresent: 0, rejected: 7 });
+    } finally {
+      client.release();
+    }
+    expect(await countRows('sensor_measurements', base)).toBe(1_000);
+
+    const rows = parse(await readFile(`${file}.rejects.csv`, 'utf8'), { relax_column_count: true }) as string[][];
+    expect(rows.slice(1).map((r) => [r[0], r[1]])).toEqual([
+      [lineOf(bad.get(100) as string), ''],
+      [lineOf(bad.get(200) as string), ''],
+      [lineOf(bad.get(300) as string), 'activity'],
+      [lineOf(bad.get(400) as string), 'event'],
+      [lineOf(bad.get(500) as string), 'participant'],
+      [lineOf(bad.get(600) as string), 'event'],
+      [lineOf(bad.get(700) as string), 'participant'],
+    ]);
+    expect(rows[1]?.[2]).toMatch(/quote|record longer than 65536 bytes/);
+    expect(rows[2]?.[2]).toMatch(/^record longer than 65536 bytes/);
+    expect(rows[3]?.[2]).toBe('contains a NUL byte (character 4)');
+    expect(rows[6]?.[2]).toBe('text of 300 characters, more than 256');
+    expect(rows[6]?.[6]).toBe("'=cmd|' /C calc'!A0");
+    expect(rows[7]?.[2]).toBe(`participant id of ${base.length + 201} characters, more than 200`);
+    // No cell a spreadsheet would run as a formula.
+    for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+  });
 });

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportLabels } from '../../cli/src/commands/export-labels.js';
 import { servicePort } from '../../cli/src/infra/services.js';
+import { createReviewer, type ReviewerLogin } from './reviewer-account.js';
 import { eventually, freshParticipant, rawdata, stackConfig, warehouse } from './stack.js';
 
 const START_MS = Date.UTC(2026, 2, 3, 9, 0, 0); // Tuesday 3 March 2026, 10:00 in Paris
@@ -25,8 +26,10 @@ const researcher = new pg.Pool({
   max: 1,
 });
 const postprocessingUrl = `http://${stackConfig.host}:${servicePort(stackConfig, 'postprocessing')}`;
+let reviewer: ReviewerLogin;
 
 beforeAll(async () => {
+  reviewer = await createReviewer('warehouse');
   for (const participant of participants) {
     for (let minute = 0; minute < 30; minute++) {
       await raw.query(
@@ -78,19 +81,27 @@ describe('timeline, exposure and review in the warehouse', () => {
     const before = await wh.query('SELECT final_label FROM activity_timeline WHERE participant_virtual_id = $1 AND segment_start = $2', [participant, segmentStart]);
     const corrected = before.rows[0]?.final_label === 'Cinéma' ? 'Magasin' : 'Cinéma';
 
-    const refused = await fetch(`${postprocessingUrl}/reviews/${participant}/${segmentStart.toISOString()}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ label: 'Spaceship' }),
-    });
+    const decide = (headers: Record<string, string>, body: unknown) =>
+      fetch(`${postprocessingUrl}/reviews/${participant}/${segmentStart.toISOString()}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    // No account, a wrong password, an unknown name: 401 with a challenge, and nothing decided.
+    for (const headers of [{} as Record<string, string>, { authorization: reviewer.wrongAuthorization }, { authorization: `Basic ${Buffer.from('nobody-here:whatever-it-is').toString('base64')}` }]) {
+      const unauthorised = await decide(headers, { label: corrected });
+      expect(unauthorised.status).toBe(401);
+      expect(unauthorised.headers.get('www-authenticate')).toMatch(/^Basic realm="polluscope-review"/);
+    }
+    // The body cannot name someone else.
+    const impersonating = await decide({ authorization: reviewer.authorization }, { label: corrected, reviewer: 'someone-else' });
+    expect(impersonating.status).toBe(400);
+
+    const refused = await decide({ authorization: reviewer.authorization }, { label: 'Spaceship' });
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { message: string }).message).toContain('label');
 
-    const accepted = await fetch(`${postprocessingUrl}/reviews/${participant}/${segmentStart.toISOString()}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ label: corrected, reviewer: 'integration-test' }),
-    });
+    const accepted = await decide({ authorization: reviewer.authorization }, { label: corrected });
     expect(accepted.status).toBe(202);
 
     const rows = await eventually(
@@ -107,7 +118,8 @@ describe('timeline, exposure and review in the warehouse', () => {
       async () => (await wh.query('SELECT label, reviewer FROM review_decisions WHERE participant_virtual_id = $1', [participant])).rows,
       (found) => found.length === 1,
     );
-    expect(stored).toEqual([{ label: corrected, reviewer: 'integration-test' }]);
+    expect(stored).toEqual([{ label: corrected, reviewer: reviewer.name }]);
+    // No decision was stored for the refused attempts: one row, the authenticated one.
     const exposure = await eventually(
       'the corrected exposure',
       60_000,
@@ -133,7 +145,7 @@ describe('timeline, exposure and review in the warehouse', () => {
   it('answers 404 for a review of a segment that does not exist', async () => {
     const response = await fetch(`${postprocessingUrl}/reviews/nobody-${Date.now()}/${new Date(START_MS).toISOString()}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: reviewer.authorization },
       body: JSON.stringify({ label: 'Bureau' }),
     });
     expect(response.status).toBe(404);
@@ -230,11 +242,16 @@ describe('the researcher role', () => {
     });
   });
 
-  it('can SELECT from every view and table of the warehouse', async () => {
+  it('cannot read the reviewer accounts (password hashes)', async () => {
+    await expect(researcher.query('SELECT name FROM reviewers LIMIT 1')).rejects.toThrow(/permission denied/);
+  });
+
+  it('can SELECT from every view and table of the warehouse but reviewers', async () => {
     const { rows } = await wh.query<{ name: string }>(
       `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
     );
-    const names = rows.map((r) => r.name).filter((v) => !['geography_columns', 'geometry_columns'].includes(v));
+    expect(rows.map((r) => r.name)).toContain('reviewers');
+    const names = rows.map((r) => r.name).filter((v) => !['geography_columns', 'geometry_columns', 'reviewers'].includes(v));
     expect(names).toEqual(expect.arrayContaining([...known, 'segments_needing_review']));
     for (const name of names) {
       const sql = `SELECT * FROM ${pg.escapeIdentifier(name)} LIMIT 1`;

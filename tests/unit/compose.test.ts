@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SERVICES as SERVICE_REGISTRY } from '@polluscope/common';
+import { CONNECT_ENV_ALLOWLIST_PATTERN } from '../../cli/src/infra/jvm-components.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const INFRA = 'docker-compose.infra.yml';
@@ -393,6 +394,8 @@ describe('ports, environment and documentation', () => {
       expect(service.environment?.KAFKA_BROKERS, name).toBe('kafka:29092');
       expect(service.environment?.SCHEMA_REGISTRY_URL, name).toBe('http://registry:8080/apis/ccompat/v7');
       expect(service.environment?.LOG_LEVEL, name).toBe('${LOG_LEVEL:-info}');
+      // The services' default is 127.0.0.1; inside a container that would be unreachable.
+      expect(service.environment?.HOST, name).toBe('0.0.0.0');
       expect('MODEL_PATH' in (service.environment ?? {}), name).toBe(name === 'classification-validation' || name === 'stop-move-detection');
       expect('WAREHOUSE_URL' in (service.environment ?? {}), name).toBe(name === 'postprocessing');
       expect(service.networks, name).toEqual(['polluscope']);
@@ -525,6 +528,8 @@ describe('Dockerfiles', () => {
     expect(env.get('CONNECT_PLUGIN_PATH')).toBe(to);
     expect(env.get('CONNECT_CONFIG_PROVIDERS')).toBe('env');
     expect(env.get('CONNECT_CONFIG_PROVIDERS_ENV_CLASS')).toBe('org.apache.kafka.common.config.provider.EnvVarConfigProvider');
+    // config.providers.env.param.allowlist.pattern, as the embedded worker has it.
+    expect(env.get('CONNECT_CONFIG_PROVIDERS_ENV_PARAM_ALLOWLIST_PATTERN')).toBe(CONNECT_ENV_ALLOWLIST_PATTERN);
     expect(userOf(connect)).toMatch(/^(?!root$|0$)\S+$/);
     expect(stageNamed(stages, 'register').instructions.map((i) => i.args)).toContain('apk add --no-cache curl jq');
     expect(userOf(stageNamed(stages, 'register'))).toMatch(/^(?!root$|0$)\S+$/);

@@ -11,6 +11,7 @@ import { registerOperationsCommands } from './operations.js';
 import { registerTimelineCommands } from './timeline.js';
 import { registerEvaluateCommand } from './evaluate.js';
 import { registerEraseCommand } from './erase.js';
+import { registerReviewersCommands } from './reviewers.js';
 
 /** Each command module adds its sub-commands to the program. */
 export type RegisterCommand = (program: Command) => void;
@@ -28,5 +29,6 @@ export const commandModules: readonly RegisterCommand[] = [
   registerEraseCommand,
   registerTimelineCommands,
   registerEvaluateCommand,
+  registerReviewersCommands,
   registerOperationsCommands,
 ];

@@ -28,14 +28,16 @@ describe('loadCsvParamsFromOptions', () => {
       rejectsFile: null,
       batchSize: 1000,
       maxSortBytes: 1024 * 1024 * 1024,
+      maxRecordBytes: 64 * 1024,
       databaseUrl: 'postgresql://u:p@127.0.0.1:5435/rawdata',
     });
-    expect(loadCsvParamsFromOptions(['a.csv'], { kind: 'sensor', batchSize: '50000', sortMemoryMb: '3', rejects: 'r.csv', databaseUrl: 'postgresql://x/y' }, defaultUrl)).toEqual({
+    expect(loadCsvParamsFromOptions(['a.csv'], { kind: 'sensor', batchSize: '50000', sortMemoryMb: '3', maxRecordKib: '8', rejects: 'r.csv', databaseUrl: 'postgresql://x/y' }, defaultUrl)).toEqual({
       kind: 'sensor',
       files: ['a.csv'],
       rejectsFile: 'r.csv',
       batchSize: 50_000,
       maxSortBytes: 3 * 1024 * 1024,
+      maxRecordBytes: 8 * 1024,
       databaseUrl: 'postgresql://x/y',
     });
   });
@@ -47,6 +49,7 @@ describe('loadCsvParamsFromOptions', () => {
       '--rejects: names one rejects file, so it takes one input file; without it each FILE gets FILE.rejects.csv',
     );
     expect(() => loadCsvParamsFromOptions(['a.csv'], { kind: 'sensor', batchSize: '10', sortMemoryMb: '0.5' }, defaultUrl)).toThrow('--sort-memory-mb: not a positive integer: "0.5"');
+    expect(() => loadCsvParamsFromOptions(['a.csv'], { kind: 'sensor', batchSize: '10', sortMemoryMb: '1', maxRecordKib: '0' }, defaultUrl)).toThrow('--max-record-kib: not a positive integer: "0"');
   });
 });
 

@@ -10,6 +10,7 @@ import { loadStackConfig, stackEndpoints } from '../infra/stack-config.js';
 import { aliasTableLines } from '../loader/header-aliases.js';
 import { DEFAULT_BATCH_SIZE, loadCsvFile, type FileLoadResult, type LoadProgress, type TimeOrderOutcome } from '../loader/load-csv-file.js';
 import { DEFAULT_MAX_SORT_BYTES } from '../loader/load-in-time-order.js';
+import { DEFAULT_MAX_RECORD_BYTES } from '../loader/record-reader.js';
 import { describeStepBack } from '../loader/time-order.js';
 import type { RawKind } from '../loader/raw-tables.js';
 
@@ -18,6 +19,8 @@ interface LoadCsvOptions {
   readonly rejects?: string;
   readonly batchSize: string;
   readonly sortMemoryMb: string;
+  /** Commander gives the default; absent means the default too. */
+  readonly maxRecordKib?: string;
   readonly databaseUrl?: string;
 }
 
@@ -29,6 +32,8 @@ export interface LoadCsvParams {
   readonly batchSize: number;
   /** Bound on the memory used to sort a file not in time order per participant. */
   readonly maxSortBytes: number;
+  /** Longest record read; a longer one is rejected with its line and reading resumes at the next line. */
+  readonly maxRecordBytes: number;
   readonly databaseUrl: string;
 }
 
@@ -38,10 +43,12 @@ export function loadCsvParamsFromOptions(files: readonly string[], options: Load
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError('--batch-size', null, null, `not a positive integer: "${options.batchSize}"`);
   const sortMemoryMb = Number(options.sortMemoryMb);
   if (!Number.isInteger(sortMemoryMb) || sortMemoryMb < 1) throw new InputError('--sort-memory-mb', null, null, `not a positive integer: "${options.sortMemoryMb}"`);
+  const maxRecordKib = Number(options.maxRecordKib ?? DEFAULT_MAX_RECORD_KIB);
+  if (!Number.isInteger(maxRecordKib) || maxRecordKib < 1) throw new InputError('--max-record-kib', null, null, `not a positive integer: "${options.maxRecordKib}"`);
   if (options.rejects !== undefined && files.length > 1) {
     throw new InputError('--rejects', null, null, 'names one rejects file, so it takes one input file; without it each FILE gets FILE.rejects.csv');
   }
-  return { kind: options.kind, files, rejectsFile: options.rejects ?? null, batchSize, maxSortBytes: sortMemoryMb * 1024 * 1024, databaseUrl: options.databaseUrl ?? defaultDatabaseUrl() };
+  return { kind: options.kind, files, rejectsFile: options.rejects ?? null, batchSize, maxSortBytes: sortMemoryMb * 1024 * 1024, maxRecordBytes: maxRecordKib * 1024, databaseUrl: options.databaseUrl ?? defaultDatabaseUrl() };
 }
 
 /** Shows progress: a bar on a terminal, a plain line now and then otherwise (CI logs). */
@@ -53,6 +60,7 @@ export interface ProgressView {
 
 const PLAIN_EVERY_MS = 10_000;
 const DEFAULT_SORT_MEMORY_MB = DEFAULT_MAX_SORT_BYTES / (1024 * 1024);
+const DEFAULT_MAX_RECORD_KIB = DEFAULT_MAX_RECORD_BYTES / 1024;
 
 export function progressView(stream: NodeJS.WriteStream): ProgressView {
   if (stream.isTTY === true) {
@@ -143,6 +151,7 @@ export async function runLoadCsv(params: LoadCsvParams, view: ProgressView): Pro
         file,
         batchSize: params.batchSize,
         maxSortBytes: params.maxSortBytes,
+        maxRecordBytes: params.maxRecordBytes,
         onProgress: (p) => view.update(p),
         ...(params.rejectsFile === null ? {} : { rejectsFile: params.rejectsFile }),
       });
@@ -163,6 +172,8 @@ Accepted names, gps files:
 ${aliasTableLines('gps').join('\n')}
 Times: ISO-8601, or YYYY-MM-DD HH:MM:SS (naive = UTC). Numbers: empty, nan, null, none, na = NULL.
 Rejected lines go to the rejects file (line, column, reason, original values); the load goes on.
+Lines CSV cannot read (broken quoting, a record over --max-record-kib) are rejected the same way.
+In the rejects file a value starting with = + - @ tab CR or ' has a ' added: drop it to read it.
 Each participant's rows are inserted in time order: a file already in that order is streamed as
 it is read; any other is read whole, sorted in memory (at most --sort-memory-mb), then inserted.
 Loading the same file twice adds nothing. An interrupted load resumes from FILE.load-state.json.`;
@@ -176,6 +187,7 @@ export function registerLoadCsvCommand(program: Command): void {
     .option('--rejects <file>', 'rejects CSV (one input file only)', undefined)
     .option('--batch-size <lines>', 'lines per batch and transaction', String(DEFAULT_BATCH_SIZE))
     .option('--sort-memory-mb <MiB>', 'memory allowed for sorting a file not in time order per participant', String(DEFAULT_SORT_MEMORY_MB))
+    .option('--max-record-kib <KiB>', 'longest CSV record; a longer one (a stray quote…) is rejected and reading resumes at the next line', String(DEFAULT_MAX_RECORD_KIB))
     .option('--database-url <url>', 'raw database (default: the embedded stack\'s rawdata)')
     .addHelpText('after', HELP_AFTER)
     .action(async (files: string[], options: LoadCsvOptions) => {

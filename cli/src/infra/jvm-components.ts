@@ -179,29 +179,7 @@ export function jvmComponents(config: StackConfig): readonly JvmComponent[] {
       'log.retention.hours': BROKER_RETENTION_HOURS,
     }),
   );
-  writeFileSync(
-    join(confDir, 'connect.properties'),
-    properties({
-      'bootstrap.servers': bootstrap,
-      'group.id': 'polluscope-connect',
-      'config.storage.topic': '_connect-configs',
-      'offset.storage.topic': '_connect-offsets',
-      'status.storage.topic': '_connect-status',
-      'config.storage.replication.factor': 1,
-      'offset.storage.replication.factor': 1,
-      'status.storage.replication.factor': 1,
-      'offset.flush.interval.ms': 5000,
-      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-      listeners: `http://${host}:${ports.connect}`,
-      'rest.advertised.host.name': host,
-      'rest.advertised.port': ports.connect,
-      'plugin.path': join(config.stackDir, 'connect-plugins'),
-      // Connector files read hosts and credentials from the worker's environment: ${env:NAME}.
-      'config.providers': 'env',
-      'config.providers.env.class': 'org.apache.kafka.common.config.provider.EnvVarConfigProvider',
-    }),
-  );
+  writeFileSync(join(confDir, 'connect.properties'), properties(connectWorkerProperties(config)));
 
   return [
     {
@@ -241,13 +219,72 @@ export function jvmComponents(config: StackConfig): readonly JvmComponent[] {
       port: ports.registry,
     },
     {
-      spec: java(config, 'connect', '1g', kafkaCp, 'org.apache.kafka.connect.cli.ConnectDistributed', [join(confDir, 'connect.properties')], connectEnv(config), [
-        jmxExporterAgent(config, ports.connectMetrics, 'connect'),
-      ]),
+      spec: {
+        ...java(config, 'connect', '1g', kafkaCp, 'org.apache.kafka.connect.cli.ConnectDistributed', [join(confDir, 'connect.properties')], connectWorkerEnv(config), [
+          jmxExporterAgent(config, ports.connectMetrics, 'connect'),
+        ]),
+        inheritEnv: false,
+      },
       logFile: join(config.logDir, 'connect.log'),
       port: ports.connect,
     },
   ];
+}
+
+/** The only variables connector files may read through ${env:…} (Connect's env config provider). */
+export const CONNECT_ENV_ALLOWLIST_PATTERN = 'POLLUSCOPE_.*';
+
+/** The Connect worker's properties (connect.properties of the embedded stack). */
+export function connectWorkerProperties(config: StackConfig): Record<string, string | number> {
+  const { host, ports } = config;
+  const bootstrap = `${host}:${ports.kafka}`;
+  return {
+    'bootstrap.servers': bootstrap,
+    'group.id': 'polluscope-connect',
+    'config.storage.topic': '_connect-configs',
+    'offset.storage.topic': '_connect-offsets',
+    'status.storage.topic': '_connect-status',
+    'config.storage.replication.factor': 1,
+    'offset.storage.replication.factor': 1,
+    'status.storage.replication.factor': 1,
+    'offset.flush.interval.ms': 5000,
+    'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+    listeners: `http://${host}:${ports.connect}`,
+    'rest.advertised.host.name': host,
+    'rest.advertised.port': ports.connect,
+    'plugin.path': join(config.stackDir, 'connect-plugins'),
+    // Connector files read hosts and credentials from the worker's environment: ${env:NAME}.
+    'config.providers': 'env',
+    'config.providers.env.class': 'org.apache.kafka.common.config.provider.EnvVarConfigProvider',
+    // A connector file cannot read the worker's other variables (DESIGN.md §7, least privilege).
+    'config.providers.env.param.allowlist.pattern': CONNECT_ENV_ALLOWLIST_PATTERN,
+  };
+}
+
+/**
+ * Variables of the operator's environment the Connect worker is given: where to find java
+ * (PATH, JAVA_HOME), a home for the JVM's user files, and locale and time zone. The heap and the
+ * agents are java arguments (the worker is started by `java`, not by connect-distributed.sh, so
+ * KAFKA_HEAP_OPTS and KAFKA_OPTS would have no effect); nothing else is passed on, so the
+ * operator's tokens and passwords never reach the worker.
+ */
+export const CONNECT_INHERITED_ENV: readonly string[] = Object.freeze(['PATH', 'JAVA_HOME', 'HOME', 'LANG', 'LC_ALL', 'TZ']);
+
+/**
+ * The whole environment of the embedded Connect worker: the inherited variables present in
+ * `operatorEnv`, then what the connector files reference (connectEnv).
+ *
+ * @example connectWorkerEnv(config, { PATH: '/usr/bin', AWS_SECRET_ACCESS_KEY: 'x' })
+ *   // { PATH: '/usr/bin', POLLUSCOPE_RAWDATA_HOST: '127.0.0.1', … } (no AWS_SECRET_ACCESS_KEY)
+ */
+export function connectWorkerEnv(config: StackConfig, operatorEnv: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const inherited: NodeJS.ProcessEnv = {};
+  for (const name of CONNECT_INHERITED_ENV) {
+    const value = operatorEnv[name];
+    if (value !== undefined) inherited[name] = value;
+  }
+  return { ...inherited, ...connectEnv(config) };
 }
 
 /** What the connector files read through ${env:…} (same names in docker-compose.infra.yml). */

@@ -12,6 +12,8 @@ export interface ProcessSpec {
   readonly command: string;
   readonly args: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
+  /** False: the process gets `env` only, not this process's environment (true by default). */
+  readonly inheritEnv?: boolean;
   readonly cwd?: string;
   /** A string the process's command line contains, so a recycled pid is never mistaken for ours. */
   readonly marker: string;
@@ -47,6 +49,11 @@ export function runningPid(runDir: string, name: string, marker: string): number
   return pid;
 }
 
+/** The environment a process is started with: ours plus `spec.env`, or `spec.env` alone. */
+export function processEnv(spec: ProcessSpec, ownEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return spec.inheritEnv === false ? { ...spec.env } : { ...ownEnv, ...spec.env };
+}
+
 /** Starts the process detached unless it already runs; returns its pid. */
 export function startProcess(spec: ProcessSpec, runDir: string, logFile: string): number {
   const existing = runningPid(runDir, spec.name, spec.marker);
@@ -55,7 +62,7 @@ export function startProcess(spec: ProcessSpec, runDir: string, logFile: string)
   const out = openSync(logFile, 'a');
   const child = spawn(spec.command, [...spec.args], {
     cwd: spec.cwd,
-    env: { ...process.env, ...spec.env },
+    env: processEnv(spec, process.env),
     detached: true,
     stdio: ['ignore', out, out],
   });

@@ -32,6 +32,13 @@ describe('KeyScanner', () => {
     expect(scan(['participant,time,lat,lon\n', '"p,1",2019-01-01 00:00:01,1,2\n'])).toEqual({ keys: [], accepted: false });
   });
 
+  it('gives up on a line growing past its limit, so that an endless line is never held whole', () => {
+    const keys: unknown[] = [];
+    const scanner = new KeyScanner('gps', 'g.csv', (...key) => keys.push(key), 40);
+    expect(scanner.push('participant,time,lat,lon\np1,2019-01-01 00:00:01,1,2\np1,')).toBe(true);
+    expect(scanner.push('2019-01-01 00:00:02,1,2'.repeat(3))).toBe(false);
+  });
+
   it('fails on a header without a required column, naming the file', () => {
     expect(() => scan(['participant,lat,lon\n'])).toThrow('g.csv, line 1, column "time": missing column time');
   });

@@ -32,9 +32,15 @@ export class KeyScanner {
     private readonly kind: RawKind,
     private readonly file: string,
     private readonly sink: KeySink,
+    /** Past this many characters without a line break the file is left to csv-parse too. */
+    private readonly maxLineChars = Number.POSITIVE_INFINITY,
   ) {}
 
-  /** Feeds the next piece of text; false (and nothing read) when it holds a quote. */
+  /**
+   * Feeds the next piece of text; false when it holds a quote (then nothing of it is read), or
+   * when an unfinished line grows past `maxLineChars` (so that an endless line is never held
+   * whole). After false, the caller reads the file with csv-parse instead.
+   */
   push(text: string): boolean {
     if (text.includes(QUOTE)) return false;
     const all = this.rest + text;
@@ -44,7 +50,7 @@ export class KeyScanner {
       start = end + 1;
     }
     this.rest = all.slice(start);
-    return true;
+    return this.rest.length <= this.maxLineChars;
   }
 
   /** Reads the last line when it has no line break. */

@@ -110,4 +110,70 @@ describe('loadCsvFileInto', () => {
     expect(table.batches).toEqual([]);
     await expect(readFile(`${file}.rejects.csv`)).rejects.toThrow('ENOENT');
   });
+
+  describe('bad lines cost their line only: rejected with its number, the rest loads', () => {
+    const rejectsOf = async (name: string): Promise<string[]> => (await readFile(join(dir, `${name}.rejects.csv`), 'utf8')).split('\n').slice(1, -1);
+    /** A stray quote, a 10 MB line, a NUL byte and a formula, among good lines; `order` puts them in time order or not. */
+    const hostile = (order: 'sorted' | 'unsorted'): string => {
+      const times = order === 'sorted' ? [1, 2, 3, 4, 5, 6] : [6, 5, 4, 3, 2, 1];
+      return gpsCsv([
+        ['p', times[0] as number],
+        `p,"${at(100)},48.8,2.3`, // line 3: the quote is never closed
+        ['p', times[1] as number],
+        `p,${at(101)},48.8,${'9'.repeat(10 * 1024 * 1024)}`, // line 5: 10 MB
+        ['p', times[2] as number],
+        `p\0x,${at(102)},48.8,2.3`, // line 7: NUL in the participant id
+        ['p', times[3] as number],
+        `=cmd|' /C calc'!A0,${at(103)},48.8,x`, // line 9: rejected for its lon, the formula kept harmless
+        ['p', times[4] as number],
+        `${'p'.repeat(201)},${at(104)},48.8,2.3`, // line 11: participant id too long
+        ['p', times[5] as number],
+      ]);
+    };
+
+    it.each(['sorted', 'unsorted'] as const)('%s file', async (order) => {
+      const table = fakeTable();
+      const name = `hostile-${order}.csv`;
+      const result = await load(name, hostile(order), table, { batchSize: 3 });
+      expect(result.timeOrder.insertedIn).toBe(order === 'sorted' ? 'file-order' : 'time-order');
+      expect([...table.inserted()].sort()).toEqual(['p@1', 'p@2', 'p@3', 'p@4', 'p@5', 'p@6']);
+      expect(result.counts).toMatchObject({ linesRead: 11, inserted: 6, rejected: 5 });
+      const rejects = await rejectsOf(name);
+      expect(rejects.map((line) => line.split(',').slice(0, 2).join(','))).toEqual(['3,', '5,', '7,participant', '9,lon', '11,participant']);
+      expect(rejects[0]).toMatch(/^3,,"?(a quote opened on this line is never closed|record longer than 65536 bytes)/);
+      expect(rejects[1]).toMatch(/^5,,"record longer than 65536 bytes/);
+      expect(rejects[2]).toMatch(/^7,participant,contains a NUL byte \(character 2\),/);
+      expect(rejects[3]).toBe(`9,lon,"not a number: ""x""","'=cmd|' /C calc'!A0",2019-01-01 00:01:43,48.8,x`);
+      expect(rejects[4]).toMatch(/^11,participant,"participant id of 201 characters, more than 200",p{201},/);
+      expect(rejects.join('\n').length).toBeLessThan(5000);
+    });
+
+    it('a stray quote closed by a later one: its line rejected, the lines it swallowed read', async () => {
+      const table = fakeTable();
+      const text = gpsCsv([['p', 1], `p,"${at(2)},48.8,2.3`, ['p', 3], `p,${at(4)},48.8,2.3"`, ['p', 5], `p,"${at(6)}",48.8,"2`, `3"`, ['p', 7]]);
+      const result = await load('closed-quote.csv', text, table);
+      // Line 3's quote closes at the end of line 5: one record of 3 lines and 2 fields. Lines 7-8
+      // are one record too, of 4 fields, but its last is not a number; line 8 alone is broken.
+      expect(table.inserted()).toEqual(['p@1', 'p@3', 'p@5', 'p@7']);
+      expect(result.counts).toMatchObject({ linesRead: 8, rejected: 4 });
+      expect(await rejectsOf('closed-quote.csv')).toEqual([
+        '3,,"a quote on this line opens a field that runs over the next lines (as one record: expected 4 fields, found 2); the line is skipped and the next ones are read"',
+        expect.stringMatching(/^5,,"broken quoting: .*INVALID_OPENING_QUOTE/),
+        expect.stringMatching(/^7,,"a quote on this line opens a field .*as one record: not a number/),
+        expect.stringMatching(/^8,,"broken quoting: .*INVALID_OPENING_QUOTE/),
+      ]);
+    });
+
+    it('the record size limit is an option', async () => {
+      const table = fakeTable();
+      const result = await load('limit.csv', gpsCsv([['p', 1], `p,${at(2)},48.8,2.30000000000000000000000`, ['p', 3]]), table, { maxRecordBytes: 40 });
+      expect(table.inserted()).toEqual(['p@1', 'p@3']);
+      expect(await rejectsOf('limit.csv')).toEqual([expect.stringMatching(/^3,,"record longer than 40 bytes/)]);
+      expect(result.counts.rejected).toBe(1);
+    });
+
+    it('a header that cannot be read stops the load, naming the line', async () => {
+      await expect(load('bad-header.csv', 'participant,"time,lat,lon\np,1,2,3\n', fakeTable())).rejects.toThrow(/bad-header\.csv, line 1: header: a quote opened on this line is never closed/);
+    });
+  });
 });

@@ -5,10 +5,8 @@
  * a checkpoint after each committed batch so an interrupted load resumes where it stopped. While
  * one batch is being written to the database the next one is parsed.
  */
-import { createReadStream } from 'node:fs';
 import { appendFile, rm, stat, truncate } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Options as CsvParseOptions } from 'csv-parse';
 import type pg from 'pg';
 import { InputError } from '../csv-io.js';
 import { CopyBinaryWriter } from './copy-binary.js';
@@ -27,10 +25,10 @@ import {
 import { DEFAULT_MAX_SORT_BYTES, loadInTimeOrder, type InsertBatch } from './load-in-time-order.js';
 import { checkTimeOrder } from './order-check.js';
 import { RAW_TABLES, type RawKind } from './raw-tables.js';
-import { PositionedParser, type PositionedRecord } from './positioned-parser.js';
+import { DEFAULT_MAX_RECORD_BYTES, isUnreadable, readRecords } from './record-reader.js';
 import { rejectsHeaderLine, rejectsLine } from './rejects-csv.js';
 import type { StepBack } from './time-order.js';
-import { isRejected, validateRow } from './validate-row.js';
+import { isRejected, strayQuoteReason, validateRow } from './validate-row.js';
 
 export const DEFAULT_BATCH_SIZE = 50_000;
 const YIELD_EVERY_LINES = 2_000;
@@ -65,6 +63,11 @@ export interface LoadCsvFileOptions {
    * before inserting anything. 1 GiB by default.
    */
   readonly maxSortBytes?: number;
+  /**
+   * Longest record read, bytes (64 KiB by default): a longer one, such as what a stray quote makes
+   * of the rest of the file, is rejected with its first line and reading resumes at the next line.
+   */
+  readonly maxRecordBytes?: number;
   /** Called as batches are parsed and at the end. */
   readonly onProgress?: (progress: LoadProgress) => void;
 }
@@ -147,6 +150,8 @@ export async function loadCsvFileInto(insert: InsertBatch, options: LoadCsvFileO
   const { kind } = options;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  if (!Number.isInteger(maxRecordBytes) || maxRecordBytes < 1) throw new RangeError(`maxRecordBytes must be a positive integer, got ${maxRecordBytes}`);
   const file = resolve(options.file);
   const rejectsFile = resolve(options.rejectsFile ?? `${options.file}.rejects.csv`);
   const info = await stat(file).catch((err: unknown) => {
@@ -162,7 +167,7 @@ export async function loadCsvFileInto(insert: InsertBatch, options: LoadCsvFileO
   } else {
     await rm(rejectsFile, { force: true });
     await removeCheckpoint(statePath);
-    const check = await checkTimeOrder(file, options.file, kind).catch((err: unknown) => {
+    const check = await checkTimeOrder(file, options.file, kind, maxRecordBytes).catch((err: unknown) => {
       throw inputError(options.file, err, 0);
     });
     needsSorting = check.firstStepBack !== null;
@@ -175,6 +180,7 @@ export async function loadCsvFileInto(insert: InsertBatch, options: LoadCsvFileO
       file: options.file,
       rejectsFile,
       batchSize,
+      maxRecordBytes,
       maxSortBytes: options.maxSortBytes ?? DEFAULT_MAX_SORT_BYTES,
       insert,
       resumed,
@@ -273,8 +279,7 @@ export async function loadCsvFileInto(insert: InsertBatch, options: LoadCsvFileO
     await writeCheckpoint(statePath, checkpoint);
   };
 
-  const parseOptions: CsvParseOptions = { bom: byteBase === 0, relax_column_count: true, skip_empty_lines: true };
-  const parser = createReadStream(file, { start: byteBase, highWaterMark: 1 << 20 }).pipe(new PositionedParser(parseOptions));
+  const records = readRecords({ path: file, startByte: byteBase, startLine: lineBase, maxRecordBytes, strayQuote: (record) => strayQuoteReason(mapping, record) });
   const types = RAW_TABLES[kind].types;
   let pending: Promise<void> | null = null;
   let batch = newBatch();
@@ -291,24 +296,29 @@ export async function loadCsvFileInto(insert: InsertBatch, options: LoadCsvFileO
     progress(full.endByte, linesThisRun);
   };
   try {
-    for await (const { record, lines, bytes } of parser as AsyncIterable<PositionedRecord>) {
+    for await (const item of records) {
       if (mapping === null) {
-        mapping = mapHeader(kind, record, options.file);
+        if (isUnreadable(item)) throw new InputError(options.file, item.line, null, `header: ${item.reason}`);
+        mapping = mapHeader(kind, item.record, options.file);
         continue;
       }
-      const line = lineBase + lines;
-      bytesRead = byteBase + bytes;
-      const outcome = validateRow(mapping, record);
-      if (isRejected(outcome)) {
-        batch.rejects += rejectsLine(line, outcome, record);
+      bytesRead = item.endByte;
+      if (isUnreadable(item)) {
+        batch.rejects += rejectsLine(item.line, { column: null, reason: item.reason }, []);
         batch.rejectedLines++;
       } else {
-        batch.rows.row(types, outcome);
+        const outcome = validateRow(mapping, item.record);
+        if (isRejected(outcome)) {
+          batch.rejects += rejectsLine(item.line, outcome, item.record);
+          batch.rejectedLines++;
+        } else {
+          batch.rows.row(types, outcome);
+        }
       }
       batch.lines++;
       linesThisRun++;
       batch.endByte = bytesRead;
-      batch.endLine = line;
+      batch.endLine = item.line;
       // Parsing a read-ahead chunk runs on microtasks only; let the database's replies in.
       if (pending !== null && batch.lines % YIELD_EVERY_LINES === 0) await yieldToIo();
       if (batch.lines >= batchSize) {
@@ -327,7 +337,7 @@ export async function loadCsvFileInto(insert: InsertBatch, options: LoadCsvFileO
     if (pending !== null) await (pending as Promise<void>).catch(() => undefined);
     throw inputError(options.file, err, lineBase);
   } finally {
-    parser.destroy();
+    await records.return(undefined);
   }
   if (!interrupted) await removeCheckpoint(statePath);
   progress(interrupted ? bytesRead : info.size, linesThisRun);

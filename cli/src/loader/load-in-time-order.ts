@@ -6,17 +6,16 @@
  * skips the rows its checkpoint counts as committed. Past `maxSortBytes` it stops before inserting
  * anything, with an error that says how to go on.
  */
-import { createReadStream } from 'node:fs';
 import { appendFile, rm } from 'node:fs/promises';
 import { InputError } from '../csv-io.js';
 import { CopyBinaryWriter } from './copy-binary.js';
 import { mapHeader, type HeaderMapping } from './header-aliases.js';
 import type { LoadCounts } from './load-checkpoint.js';
-import { PositionedParser, type PositionedRecord } from './positioned-parser.js';
+import { isUnreadable, readRecords } from './record-reader.js';
 import { RAW_TABLES, type RawKind } from './raw-tables.js';
 import { rejectsHeaderLine, rejectsLine } from './rejects-csv.js';
 import { describeStepBack, ParticipantTimeOrder, timeOrderPermutation, type StepBack } from './time-order.js';
-import { isRejected, validateRow } from './validate-row.js';
+import { isRejected, strayQuoteReason, validateRow } from './validate-row.js';
 
 /** Inserts one batch of binary COPY data; returns the rows actually inserted. */
 export type InsertBatch = (data: Buffer) => Promise<number>;
@@ -33,6 +32,8 @@ export interface TimeOrderLoad {
   readonly file: string;
   readonly rejectsFile: string;
   readonly batchSize: number;
+  /** Longest record read, bytes (record-reader.ts). */
+  readonly maxRecordBytes: number;
   /** Bound on the memory the rows may take while sorted (encoded rows + SORT_BYTES_PER_ROW each). */
   readonly maxSortBytes: number;
   readonly insert: InsertBatch;
@@ -70,7 +71,6 @@ interface ReadRows {
 
 async function readWhole(load: TimeOrderLoad): Promise<ReadRows> {
   const types = RAW_TABLES[load.kind].types;
-  const parser = createReadStream(load.path, { highWaterMark: 1 << 20 }).pipe(new PositionedParser({ bom: true, relax_column_count: true, skip_empty_lines: true }));
   const participants = new Map<string, number>();
   let mapping: HeaderMapping | null = null;
   let rows: ReadRows | null = null;
@@ -82,20 +82,23 @@ async function readWhole(load: TimeOrderLoad): Promise<ReadRows> {
     r.rejectsBytes += Buffer.byteLength(text);
     rejects = '';
   };
+  const records = readRecords({ path: load.path, maxRecordBytes: load.maxRecordBytes, strayQuote: (record) => strayQuoteReason(mapping, record) });
   try {
-    for await (const { record, lines, bytes } of parser as AsyncIterable<PositionedRecord>) {
+    for await (const item of records) {
       if (mapping === null) {
-        mapping = mapHeader(load.kind, record, load.file);
+        if (isUnreadable(item)) throw new InputError(load.file, item.line, null, `header: ${item.reason}`);
+        mapping = mapHeader(load.kind, item.record, load.file);
         rows = { header: mapping.header, store: new CopyBinaryWriter(), offsets: [], participant: [], timeMs: [], order: new ParticipantTimeOrder(), lines: 0, lastLine: 1, rejected: 0, rejectsBytes: 0 };
         rows.offsets.push(rows.store.byteLength);
         continue;
       }
       const r = rows as ReadRows;
+      const lines = item.line;
       r.lines++;
       r.lastLine = lines;
-      const outcome = validateRow(mapping, record);
+      const outcome = isUnreadable(item) ? { column: null, reason: item.reason } : validateRow(mapping, item.record);
       if (isRejected(outcome)) {
-        rejects += rejectsLine(lines, outcome, record);
+        rejects += rejectsLine(lines, outcome, isUnreadable(item) ? [] : item.record);
         r.rejected++;
         if (rejects.length >= REJECTS_FLUSH_CHARS) await flushRejects(r);
       } else {
@@ -110,7 +113,7 @@ async function readWhole(load: TimeOrderLoad): Promise<ReadRows> {
         r.order.add(participant, timeMs, lines);
         if (r.store.byteLength + SORT_BYTES_PER_ROW * r.timeMs.length > load.maxSortBytes) throw tooLarge(load, r, lines);
       }
-      if (r.lines % 50_000 === 0) load.onProgress(bytes, r.lines);
+      if (r.lines % 50_000 === 0) load.onProgress(item.endByte, r.lines);
     }
     if (rows === null) throw new InputError(load.file, 1, null, 'empty file: no header line');
     await flushRejects(rows);
@@ -119,7 +122,7 @@ async function readWhole(load: TimeOrderLoad): Promise<ReadRows> {
     await rm(load.rejectsFile, { force: true });
     throw err;
   } finally {
-    parser.destroy();
+    await records.return(undefined);
   }
 }
 

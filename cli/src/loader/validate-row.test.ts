@@ -4,6 +4,7 @@ import { mapHeader } from './header-aliases.js';
 import {
   Invalid,
   isRejected,
+  MAX_TEXT_CHARS,
   parseLatitude,
   parseLongitude,
   parseOptionalInteger,
@@ -11,6 +12,7 @@ import {
   parseOptionalText,
   parseParticipantId,
   parseTimeCell,
+  strayQuoteReason,
   validateRow,
 } from './validate-row.js';
 
@@ -88,6 +90,19 @@ describe('cell parsers', () => {
     expect(parseOptionalText('')).toBeNull();
     expect(parseOptionalText('nan')).toBeNull();
   });
+
+  it('texts: at most MAX_TEXT_CHARS characters once trimmed', () => {
+    expect(parseParticipantId('p'.repeat(200))).toBe('p'.repeat(200));
+    expect(parseParticipantId(` ${'p'.repeat(200)} `)).toBe('p'.repeat(200));
+    expect(parseParticipantId('p'.repeat(201))).toEqual(new Invalid('participant id of 201 characters, more than 200'));
+    expect(parseOptionalText('a'.repeat(MAX_TEXT_CHARS.label))).toBe('a'.repeat(256));
+    expect(parseOptionalText('a'.repeat(257))).toEqual(new Invalid('text of 257 characters, more than 256'));
+  });
+
+  it('texts: a NUL byte is refused with where it is (PostgreSQL would fail the whole batch)', () => {
+    expect(parseParticipantId('p\u00001')).toEqual(new Invalid('contains a NUL byte (character 2)'));
+    expect(parseOptionalText('Bus\u0000')).toEqual(new Invalid('contains a NUL byte (character 4)'));
+  });
 });
 
 describe('validateRow', () => {
@@ -111,6 +126,22 @@ describe('validateRow', () => {
 
   it('rejects a line with the wrong number of fields', () => {
     expect(validateRow(gps, ['p1', '2019-01-01 00:00:00', '48'])).toEqual({ column: null, reason: 'expected 4 fields, found 3' });
+  });
+
+  it('names the column holding a NUL, without quoting the NUL itself, whatever its type', () => {
+    expect(validateRow(gps, ['p1', '2019-01-01 00:00:00', '48\u0000', '2'])).toEqual({ column: 'lat', reason: 'contains a NUL byte (character 3)' });
+    expect(validateRow(sensor, ['p1', '2019-01-01 00:00:00', '1', '3', '\u0000Bus', ''])).toEqual({ column: 'activity', reason: 'contains a NUL byte (character 1)' });
+    // Columns that are not loaded may hold anything.
+    expect(isRejected(validateRow(sensor, ['p1', '2019-01-01 00:00:00', '1', '3', 'Bus', 'a\u0000b']))).toBe(false);
+  });
+
+  it('takes a multi-line record for a stray quote when it would be rejected', () => {
+    expect(strayQuoteReason(null, ['a', 'b'])).toBeNull();
+    expect(strayQuoteReason(gps, ['p1', '2019-01-01 00:00:00', '48', '2'])).toBeNull();
+    expect(strayQuoteReason(gps, ['p1', '2019-01-01 00:00:00,48,2\np2'])).toBe(
+      'a quote on this line opens a field that runs over the next lines (as one record: expected 4 fields, found 2); the line is skipped and the next ones are read',
+    );
+    expect(strayQuoteReason(gps, ['p1', '2019\n', '48', '2'])).toMatch(/as one record: not a time: "2019\\n"\)/);
   });
 
   it('tells rejections from rows', () => {

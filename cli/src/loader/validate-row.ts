@@ -44,10 +44,32 @@ function hasRadixPrefix(text: string): boolean {
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
-/** A participant id: any non-empty text once trimmed. */
+/**
+ * Longest texts loaded, in characters (UTF-16 code units). The columns are `text` in rawdata;
+ * the bounds keep one odd line from bloating the tables, the topics and the unique index on
+ * (participant, time), whose entries PostgreSQL caps at about 2,700 bytes (a longer id would fail
+ * its whole batch).
+ */
+export const MAX_TEXT_CHARS = Object.freeze({
+  /** The review API takes participant ids of up to 200 characters too. */
+  participant: 200,
+  /** activity and event: labels of the vocabulary have at most 14 characters; free text fits. */
+  label: 256,
+});
+
+const NUL = '\0';
+
+/** PostgreSQL refuses text holding a NUL (and would fail the whole batch without naming the line). */
+function nulReason(text: string): string {
+  return `contains a NUL byte (character ${text.indexOf(NUL) + 1})`;
+}
+
+/** A participant id: a non-empty text once trimmed, at most MAX_TEXT_CHARS.participant characters, no NUL. */
 export function parseParticipantId(text: string): string | Invalid {
   const value = text.trim();
-  return value.length === 0 ? new Invalid('empty participant id') : value;
+  if (value.length === 0) return new Invalid('empty participant id');
+  if (value.length > MAX_TEXT_CHARS.participant) return new Invalid(`participant id of ${value.length} characters, more than ${MAX_TEXT_CHARS.participant}`);
+  return value.includes(NUL) ? new Invalid(nulReason(value)) : value;
 }
 
 /**
@@ -132,10 +154,12 @@ export function parseLongitude(text: string): number | Invalid {
   return parseRequiredInRange(text, 'longitude', -180, 180);
 }
 
-/** Free text (activity, event), or `null` when empty or a "no value" text. */
-export function parseOptionalText(text: string): string | null {
+/** Free text (activity, event) of at most MAX_TEXT_CHARS.label characters without NUL, or `null` when empty or a "no value" text. */
+export function parseOptionalText(text: string): string | null | Invalid {
   const value = text.trim();
-  return isNullText(value) ? null : value;
+  if (isNullText(value)) return null;
+  if (value.length > MAX_TEXT_CHARS.label) return new Invalid(`text of ${value.length} characters, more than ${MAX_TEXT_CHARS.label}`);
+  return value.includes(NUL) ? new Invalid(nulReason(value)) : value;
 }
 
 type CellParser = (text: string) => Cell | Invalid;
@@ -183,11 +207,31 @@ export function validateRow(mapping: HeaderMapping, fields: readonly string[]): 
   for (let i = 0; i < parsers.length; i++) {
     const index = mapping.fieldIndex[i] ?? -1;
     const parse = parsers[i] as CellParser;
-    const cell = parse(index < 0 ? '' : (fields[index] ?? ''));
-    if (cell instanceof Invalid) return { column: index < 0 ? null : (mapping.header[index] ?? null), reason: cell.reason };
+    const text = index < 0 ? '' : (fields[index] ?? '');
+    const cell = parse(text);
+    if (cell instanceof Invalid) {
+      // A number or a time with a NUL is refused anyway; say so rather than quote the NUL.
+      const reason = text.includes(NUL) ? nulReason(text) : cell.reason;
+      return { column: index < 0 ? null : (mapping.header[index] ?? null), reason };
+    }
     cells[i] = cell;
   }
   return cells;
+}
+
+/**
+ * Why a record spanning several lines is taken for a stray quote's doing (a quote that opened a
+ * field which ran on over the following lines): it has not the header's number of fields, or it
+ * would be rejected. Such a record is not loaded either way; reading its lines again one by one
+ * loads the good ones. Null for a record to keep, or before the header is known.
+ */
+export function strayQuoteReason(mapping: HeaderMapping | null, fields: readonly string[]): string | null {
+  if (mapping === null) return null;
+  const outcome = validateRow(mapping, fields);
+  if (!isRejected(outcome)) return null;
+  // The reason may quote a value holding line breaks; keep it on one line.
+  const reason = outcome.reason.replaceAll('\r', '\\r').replaceAll('\n', '\\n');
+  return `a quote on this line opens a field that runs over the next lines (as one record: ${reason}); the line is skipped and the next ones are read`;
 }
 
 /** Tells a validated row from a rejection. */

@@ -313,3 +313,17 @@ COMMENT ON COLUMN review_decisions.label IS 'Canonical label chosen by the revie
 COMMENT ON COLUMN review_decisions.reviewer IS 'Who decided.';
 COMMENT ON COLUMN review_decisions.comment IS 'Free text.';
 COMMENT ON COLUMN review_decisions.decided_at IS 'When the decision was made, UTC.';
+
+-- Reviewer accounts (DESIGN.md §5.6): only an authenticated reviewer decides, and the decision
+-- records the account. Created by `polluscope reviewers add`; the review API checks HTTP Basic
+-- credentials against password_hash. Not readable by researchers (004-roles.sql).
+CREATE TABLE IF NOT EXISTS reviewers (
+  name text PRIMARY KEY CHECK (name ~ '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$'),
+  password_hash text NOT NULL CHECK (password_hash LIKE '$argon2id$%'),
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+
+COMMENT ON TABLE reviewers IS 'Accounts allowed to decide reviews (POST /reviews); the review_decisions.reviewer of a decision is one of these names.';
+COMMENT ON COLUMN reviewers.name IS 'Login name, recorded as the reviewer of each decision.';
+COMMENT ON COLUMN reviewers.password_hash IS 'Argon2id hash in PHC format (salt and parameters included); never the password.';
+COMMENT ON COLUMN reviewers.created_at IS 'When the account was created.';

@@ -55,6 +55,9 @@ REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SC
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM researcher, researcher_login;
 GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO researcher;
 
+-- Password hashes are for the review API only: researchers read every table but this one.
+REVOKE ALL ON reviewers FROM researcher, researcher_login;
+
 -- Future tables and views: whoever creates them — the superuser that applies these scripts, or
 -- the database owner (the application role the sink writes with, which owns the tables) — they
 -- are readable by researcher from the start.

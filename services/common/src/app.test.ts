@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildServiceApp, notReadyReason } from './app.js';
+import { buildServiceApp, DEFAULT_MAX_BODY_BYTES, mutatingRoutes, notReadyReason } from './app.js';
 import { createServiceMetrics } from './metrics.js';
 
 describe('buildServiceApp', () => {
@@ -8,6 +8,35 @@ describe('buildServiceApp', () => {
     const response = await app.inject({ method: 'GET', url: `${url}?verbose=1` });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ error: 'Bad Request', message: 'querystring: unknown parameter "verbose"' });
+  });
+
+  it('answers 413 to a request body over the limit, before any route sees it', async () => {
+    const app = buildServiceApp({ name: 'postprocessing', metrics: createServiceMetrics('postprocessing'), maxBodyBytes: 1024 });
+    let seen = 0;
+    app.post('/echo', async (request) => {
+      seen++;
+      return request.body;
+    });
+    const small = await app.inject({ method: 'POST', url: '/echo', payload: { text: 'x'.repeat(900) } });
+    expect(small.statusCode).toBe(200);
+    const large = await app.inject({ method: 'POST', url: '/echo', payload: { text: 'x'.repeat(1100) } });
+    expect(large.statusCode).toBe(413);
+    expect(seen).toBe(1);
+  });
+
+  it('limits bodies to DEFAULT_MAX_BODY_BYTES unless told otherwise', async () => {
+    const app = buildServiceApp({ name: 'postprocessing', metrics: createServiceMetrics('postprocessing') });
+    app.post('/echo', async () => 'ok');
+    const over = await app.inject({ method: 'POST', url: '/echo', payload: { text: 'x'.repeat(DEFAULT_MAX_BODY_BYTES) } });
+    expect(over.statusCode).toBe(413);
+  });
+
+  it('has no route that changes anything (services add theirs behind authentication)', async () => {
+    const app = buildServiceApp({ name: 'gps-preprocessing', metrics: createServiceMetrics('gps-preprocessing') });
+    app.post('/probe/:id', async () => 'ok');
+    await app.ready();
+    // The probe shows the listing works; the app's own routes add nothing to it.
+    expect(mutatingRoutes(app)).toEqual([{ method: 'POST', url: '/probe/:id' }]);
   });
 
   it('greets with exactly "hello, <name>"', async () => {

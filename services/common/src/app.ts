@@ -18,7 +18,12 @@ export interface ServiceAppOptions {
   readonly codec?: Pick<AvroCodec, 'reachable'>;
   /** The service's pino logger; Fastify logs through it. */
   readonly logger?: FastifyBaseLogger;
+  /** Largest request body accepted, bytes; larger ones get 413. DEFAULT_MAX_BODY_BYTES when absent. */
+  readonly maxBodyBytes?: number;
 }
+
+/** The largest route body is a review decision (a label and a comment of at most 2,000 characters). */
+export const DEFAULT_MAX_BODY_BYTES = 16_384;
 
 export interface HealthReport {
   readonly service: string;
@@ -47,6 +52,8 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // Probes and scrapes would drown the request log.
     logController: new LogController({ disableRequestLogging: true }),
+    // Fastify's own default is 1 MiB; no route here needs more than a few kilobytes.
+    bodyLimit: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     // Refuse unknown parameters instead of dropping them silently: a misspelt filter would
     // otherwise answer the unfiltered list. Every route's schema sets additionalProperties.
     ajv: { customOptions: { removeAdditional: false } },
@@ -89,4 +96,19 @@ export function buildServiceApp(options: ServiceAppOptions): FastifyInstance {
     await options.runner?.stop();
   });
   return app;
+}
+
+const MUTATING_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/**
+ * The routes of a ready app that change something (POST, PUT, PATCH, DELETE), for tests that
+ * check every one of them asks for credentials. Read from Fastify's route tree, so routes added
+ * before or after any hook are all there.
+ */
+export function mutatingRoutes(app: FastifyInstance): { method: (typeof MUTATING_METHODS)[number]; url: string }[] {
+  const routes: { method: (typeof MUTATING_METHODS)[number]; url: string }[] = [];
+  for (const method of MUTATING_METHODS) {
+    for (const match of app.printRoutes({ method, commonPrefix: false }).matchAll(/[├└]── (\S+) \(/g)) routes.push({ method, url: match[1] ?? '' });
+  }
+  return routes;
 }

@@ -11,7 +11,9 @@ describe('loadServiceConfig', () => {
     expect(load({})).toMatchObject({
       kafkaBrokers: ['127.0.0.1:9092'],
       schemaRegistryUrl: 'http://127.0.0.1:8081/apis/ccompat/v7',
+      host: '127.0.0.1',
       port: 8002,
+      maxBodyBytes: 16_384,
       groupId: 'gps-preprocessing',
       allowedLatenessMs: 120_000,
       idleTimeoutMs: 30_000,
@@ -27,6 +29,8 @@ describe('loadServiceConfig', () => {
       KAFKA_BROKERS: 'kafka:9092, kafka2:9093',
       SCHEMA_REGISTRY_URL: 'http://registry:8080/apis/ccompat/v7/',
       PORT: '9000',
+      HOST: '0.0.0.0',
+      MAX_BODY_BYTES: '4096',
       LOG_LEVEL: 'debug',
       GROUP_ID: 'gps-2',
       ALLOWED_LATENESS_MS: '60000',
@@ -40,7 +44,9 @@ describe('loadServiceConfig', () => {
     expect(config).toMatchObject({
       kafkaBrokers: ['kafka:9092', 'kafka2:9093'],
       schemaRegistryUrl: 'http://registry:8080/apis/ccompat/v7',
+      host: '0.0.0.0',
       port: 9000,
+      maxBodyBytes: 4096,
       logLevel: 'debug',
       groupId: 'gps-2',
       allowedLatenessMs: 60_000,
@@ -60,6 +66,8 @@ describe('loadServiceConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ IDLE_TIMEOUT_MS: '-1' }, 'IDLE_TIMEOUT_MS'],
     [{ MAX_FUTURE_MS: 'soon' }, 'MAX_FUTURE_MS'],
+    [{ MAX_BODY_BYTES: '100' }, 'MAX_BODY_BYTES'],
+    [{ MAX_BODY_BYTES: '1GB' }, 'MAX_BODY_BYTES'],
     [{ STOP_MAX_DIAMETER_M: '0' }, 'STOP_MAX_DIAMETER_M'],
     [{ STOP_MAX_DIAMETER_M: 'wide' }, 'STOP_MAX_DIAMETER_M'],
   ])('fails fast on %j, naming %s', (env, setting) => {

@@ -14,8 +14,10 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export const SHARED_SETTINGS = Type.Object({
   KAFKA_BROKERS: Type.String({ default: '127.0.0.1:9092', pattern: '^\\s*[^:\\s,]+:\\d+\\s*(,\\s*[^:\\s,]+:\\d+\\s*)*$', description: 'host:port[,host:port…]' }),
   SCHEMA_REGISTRY_URL: Type.String({ default: 'http://127.0.0.1:8081/apis/ccompat/v7', pattern: '^https?://\\S+$', description: "the registry's Confluent-compatible API" }),
-  HOST: Type.String({ default: '0.0.0.0', minLength: 1 }),
+  // Loopback unless an operator says otherwise (DESIGN.md §7); containers set 0.0.0.0.
+  HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
   PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: "default: the service's port in the registry of services" })),
+  MAX_BODY_BYTES: Type.Integer({ default: 16_384, minimum: 1_024, maximum: 1_048_576, description: 'bytes of a request body; larger ones are answered 413' }),
   LOG_LEVEL: Type.Union(LOG_LEVELS.map((level) => Type.Literal(level)), { default: 'info' }),
   GROUP_ID: Type.Optional(Type.String({ minLength: 1, description: 'consumer group; default: the service name' })),
   ALLOWED_LATENESS_MS: Type.Integer({ default: 120_000, minimum: 0, maximum: 86_400_000, description: 'ms' }),
@@ -33,6 +35,8 @@ export interface ServiceConfig<S = Record<string, never>> {
   readonly schemaRegistryUrl: string;
   readonly host: string;
   readonly port: number;
+  /** Largest request body the HTTP routes accept, bytes (Fastify's bodyLimit). */
+  readonly maxBodyBytes: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** Consumer group; defaults to the service name. */
   readonly groupId: string;
@@ -94,6 +98,7 @@ export function loadServiceConfig<P extends TProperties = Record<string, never>>
     schemaRegistryUrl: values.SCHEMA_REGISTRY_URL.replace(/\/$/, ''),
     host: values.HOST,
     port: values.PORT ?? defaultPort,
+    maxBodyBytes: values.MAX_BODY_BYTES,
     logLevel: values.LOG_LEVEL,
     groupId: values.GROUP_ID ?? serviceName,
     allowedLatenessMs: values.ALLOWED_LATENESS_MS,

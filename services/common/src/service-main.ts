@@ -77,7 +77,7 @@ export async function startService<P extends TProperties>(
     metrics,
     logger,
   });
-  const app = buildServiceApp({ name: definition.name, metrics, runner, codec, logger });
+  const app = buildServiceApp({ name: definition.name, metrics, runner, codec, logger, maxBodyBytes: config.maxBodyBytes });
   await definition.extendApp?.(app, { ...context, codec, runner });
   await runner.start();
   await app.listen({ host: config.host, port: config.port });

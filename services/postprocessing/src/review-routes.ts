@@ -2,11 +2,14 @@
  * The review API (docs/design.md §5.6): `GET /reviews` lists segments that need review, paged and
  * filterable by participant and local day; `POST /reviews/:participant/:segmentStart` takes a
  * canonical label and produces the decision to review.decisions, from where the stream corrects
- * the timeline and the exposure and the sink stores it.
+ * the timeline and the exposure and the sink stores it. Deciding needs a reviewer account (HTTP
+ * Basic, reviewer-accounts.ts); the decision records that account, never a name from the body.
  */
-import type { FastifyInstance } from 'fastify';
+import basicAuth from '@fastify/basic-auth';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { eventTimeMs, TOPICS, type OutputRecord } from '@polluscope/common';
 import { validateReviewLabel, type ReviewDecisionRecord } from './domain/index.js';
+import { checkReviewer, MAX_REVIEWER_NAME_CHARS, type ReviewerDirectory } from './reviewer-accounts.js';
 import type { ReviewPage, ReviewQuery } from './warehouse-reviews.js';
 
 export interface ReviewStore {
@@ -16,11 +19,23 @@ export interface ReviewStore {
 
 export interface ReviewRoutesOptions {
   readonly store: ReviewStore;
+  /** Reviewer accounts, for HTTP Basic authentication of decisions. */
+  readonly reviewers: ReviewerDirectory;
   readonly produce: (outputs: readonly OutputRecord[]) => Promise<void>;
   readonly now?: () => number;
 }
 
 const MAX_PAGE = 500;
+/** The longest canonical label has 10 characters; aliases are refused anyway (validateReviewLabel). */
+const MAX_LABEL_CHARS = 64;
+const MAX_COMMENT_CHARS = 2000;
+
+class WrongCredentials extends Error {
+  readonly statusCode = 401;
+  constructor() {
+    super('unknown reviewer or wrong password');
+  }
+}
 
 /** A segment start in a URL: ISO-8601 with an offset, or epoch milliseconds. */
 export function parseSegmentStart(text: string): number | null {
@@ -56,53 +71,75 @@ export function registerReviewRoutes(app: FastifyInstance, options: ReviewRoutes
     },
   );
 
-  app.post<{ Params: { participant: string; segmentStart: string }; Body: { label: unknown; reviewer?: string; comment?: string } }>(
-    '/reviews/:participant/:segmentStart',
-    {
-      schema: {
-        params: {
-          type: 'object',
-          required: ['participant', 'segmentStart'],
-          additionalProperties: false,
-          properties: {
-            participant: { type: 'string', minLength: 1, maxLength: 200 },
-            // ISO-8601 with an offset, or epoch milliseconds.
-            segmentStart: { type: 'string', anyOf: [{ pattern: '^\\d{1,15}$' }, { format: 'date-time' }] },
+  // Deciding is for reviewer accounts: an encapsulated scope, so GET /reviews stays open.
+  const reviewerOf = new WeakMap<FastifyRequest, string>();
+  app.register(async (scope) => {
+    await scope.register(basicAuth, {
+      authenticate: { realm: 'polluscope-review' },
+      validate: async (name, password, request) => {
+        if (!(await checkReviewer(options.reviewers, name, password))) throw new WrongCredentials();
+        reviewerOf.set(request, name);
+      },
+    });
+    // onRequest: credentials are checked before the body is read.
+    scope.addHook('onRequest', scope.basicAuth);
+
+    scope.post<{ Params: { participant: string; segmentStart: string }; Body: { label: unknown; reviewer?: string; comment?: string } }>(
+      '/reviews/:participant/:segmentStart',
+      {
+        schema: {
+          params: {
+            type: 'object',
+            required: ['participant', 'segmentStart'],
+            additionalProperties: false,
+            properties: {
+              participant: { type: 'string', minLength: 1, maxLength: 200 },
+              // ISO-8601 with an offset, or epoch milliseconds.
+              segmentStart: { type: 'string', anyOf: [{ pattern: '^\\d{1,15}$' }, { format: 'date-time' }] },
+            },
           },
-        },
-        body: {
-          type: 'object',
-          required: ['label'],
-          additionalProperties: false,
-          properties: {
-            label: { type: 'string' },
-            reviewer: { type: 'string', maxLength: 200 },
-            comment: { type: 'string', maxLength: 2000 },
+          body: {
+            type: 'object',
+            required: ['label'],
+            additionalProperties: false,
+            properties: {
+              label: { type: 'string', maxLength: MAX_LABEL_CHARS },
+              // Kept for clients that sent it: it must then name the account that logged in.
+              reviewer: { type: 'string', maxLength: MAX_REVIEWER_NAME_CHARS },
+              comment: { type: 'string', maxLength: MAX_COMMENT_CHARS },
+            },
           },
         },
       },
-    },
-    async (request, reply) => {
-      const { participant, segmentStart } = request.params;
-      const startMs = parseSegmentStart(segmentStart);
-      if (startMs === null) {
-        return reply.code(400).send({ error: 'Bad Request', message: `segmentStart: not a time (ISO-8601 or epoch ms): "${segmentStart}"` });
-      }
-      const label = validateReviewLabel(request.body.label);
-      if (!label.ok) return reply.code(400).send({ error: 'Bad Request', message: `label: ${label.reason}` });
-      if (!(await options.store.segmentExists(participant, startMs))) {
-        return reply.code(404).send({ error: 'Not Found', message: `no segment of ${participant} starts at ${new Date(startMs).toISOString()}` });
-      }
-      const decision: ReviewDecisionRecord = {
-        participant_virtual_id: participant,
-        segment_start: startMs,
-        label: label.label,
-        reviewer: request.body.reviewer ?? null,
-        comment: request.body.comment ?? null,
-        decided_at: now(),
-      };
-      await options.produce([{ topic: TOPICS.reviewDecisions, key: participant, value: decision }]);
-      return reply.code(202).send({ decision: { ...decision, segment_start: new Date(startMs).toISOString(), decided_at: new Date(decision.decided_at).toISOString() } });
-    },
-  );
+      async (request, reply) => {
+        const { participant, segmentStart } = request.params;
+        const reviewer = reviewerOf.get(request) as string;
+        if (request.body.reviewer !== undefined && request.body.reviewer !== reviewer) {
+          return reply.code(400).send({
+            error: 'Bad Request',
+            message: `body parameter "reviewer": decisions are recorded under the account that logged in (${reviewer}); leave "reviewer" out`,
+          });
+        }
+        const startMs = parseSegmentStart(segmentStart);
+        if (startMs === null) {
+          return reply.code(400).send({ error: 'Bad Request', message: `segmentStart: not a time (ISO-8601 or epoch ms): "${segmentStart}"` });
+        }
+        const label = validateReviewLabel(request.body.label);
+        if (!label.ok) return reply.code(400).send({ error: 'Bad Request', message: `label: ${label.reason}` });
+        if (!(await options.store.segmentExists(participant, startMs))) {
+          return reply.code(404).send({ error: 'Not Found', message: `no segment of ${participant} starts at ${new Date(startMs).toISOString()}` });
+        }
+        const decision: ReviewDecisionRecord = {
+          participant_virtual_id: participant,
+          segment_start: startMs,
+          label: label.label,
+          reviewer,
+          comment: request.body.comment ?? null,
+          decided_at: now(),
+        };
+        await options.produce([{ topic: TOPICS.reviewDecisions, key: participant, value: decision }]);
+        return reply.code(202).send({ decision: { ...decision, segment_start: new Date(startMs).toISOString(), decided_at: new Date(decision.decided_at).toISOString() } });
+      },
+    );
+  });
 }

@@ -37,7 +37,7 @@ export const postprocessing = defineService({
   extendApp: (app, { config, runner }) => {
     const timeZone = config.settings.TIME_ZONE ?? defaultTimelineStreamParams.timeZone;
     const store = warehouseReviews(config.settings.WAREHOUSE_URL, timeZone);
-    registerReviewRoutes(app, { store, produce: (outputs) => runner.produce(outputs) });
+    registerReviewRoutes(app, { store, reviewers: store.reviewers, produce: (outputs) => runner.produce(outputs) });
     app.addHook('onClose', async () => store.close());
   },
 });

@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import { TOPICS, type OutputRecord } from '@polluscope/common';
+import { WarehouseReviewers } from './reviewer-accounts.js';
 import { localDay, localDayStartMs, reviseReviewedDay, type ActivityTimelineRecord, type ReviewDecisionRecord } from './domain/index.js';
 
 export interface ReviewQuery {
@@ -56,12 +57,15 @@ const PAGE_REVIEWS_SQL = `SELECT * FROM segments_needing_review
 
 export class WarehouseReviews {
   private readonly pool: pg.Pool;
+  /** The reviewer accounts, on the same pool. */
+  readonly reviewers: WarehouseReviewers;
 
   constructor(
     connectionString: string,
     private readonly timeZone: string,
   ) {
     this.pool = new pg.Pool({ connectionString, max: 3 });
+    this.reviewers = new WarehouseReviewers(this.pool);
   }
 
   async close(): Promise<void> {
