@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildProgram } from '../main.js';
+import { cleaningParamsWithFloors } from './sensors-score.js';
 
 let dir: string;
 let printed: string[];
@@ -36,5 +37,11 @@ describe('polluscope sensors score', () => {
     expect(text).toContain('injected glitches (spike, out_of_range): 1, removed 1 → recall 1.000');
     expect(text).toContain('of which jump over the floor to both neighbours: 1, removed 1 → recall 1.000');
     expect(text).toContain('real-event minutes kept whole: 1 of 1 (100.00 %)');
+  });
+
+  it('--min-jump moves the floor of a rise, and of a drop only for temperature and humidity', () => {
+    const { minJump, minDrop } = cleaningParamsWithFloors('pm25=25,humidity=15').spike;
+    expect([minJump.pm25, minDrop.pm25, minJump.humidity, minDrop.humidity, minJump.pm1]).toEqual([25, 25, 15, 15, 10]);
+    expect(cleaningParamsWithFloors('pm25=3').spike.minDrop.pm25).toBe(25);
   });
 });

@@ -76,10 +76,14 @@ function markGlitchesAboveFloor(
   }
 }
 
-/** `--min-jump humidity=5,bc=1000` → the default cleaning parameters with those glitch floors. */
+/**
+ * `--min-jump humidity=5,bc=1000` → the default cleaning parameters with those glitch floors: the
+ * floor of a rise; temperature and humidity have one floor for rises and drops, so theirs moves too.
+ */
 export function cleaningParamsWithFloors(text: string | undefined): CleaningParams {
   if (text === undefined) return defaultCleaningParams;
   const minJump = { ...defaultCleaningParams.spike.minJump };
+  const minDrop = { ...defaultCleaningParams.spike.minDrop };
   for (const part of text.split(',')) {
     const [variable, value] = part.split('=').map((x) => x.trim());
     const floor = Number(value);
@@ -87,8 +91,9 @@ export function cleaningParamsWithFloors(text: string | undefined): CleaningPara
       throw new InputError('--min-jump', null, null, `expected variable=value with a known variable and a value ≥ 0, got "${part}"`);
     }
     minJump[variable as SensorVariable] = floor;
+    if (!defaultCleaningParams.spike.pollutants.includes(variable as SensorVariable)) minDrop[variable as SensorVariable] = floor;
   }
-  return { ...defaultCleaningParams, spike: { ...defaultCleaningParams.spike, minJump } };
+  return { ...defaultCleaningParams, spike: { ...defaultCleaningParams.spike, minJump, minDrop } };
 }
 
 export async function scoreCommand(options: { input: string; minJump?: string }): Promise<void> {

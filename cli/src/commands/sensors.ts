@@ -289,7 +289,7 @@ export function registerSensorCommands(program: Command): void {
     .command('score')
     .description('clean a simulation\u2019s sensor.csv and score it against truth_faults.csv and truth_events.csv: precision and recall of removals, real-event minutes kept')
     .requiredOption('--input <dir>', 'directory written by `polluscope simulate`')
-    .option('--min-jump <floors>', 'try other glitch floors, e.g. "humidity=5,bc=1000" (units of each variable); `sensors clean` and the service keep the defaults')
+    .option('--min-jump <floors>', 'try other glitch floors (of a rise; temperature and humidity: rise and drop), e.g. "humidity=15,bc=3000" (units of each variable); `sensors clean` and the service keep the defaults')
     .action(scoreCommand);
   program
     .command('classify')

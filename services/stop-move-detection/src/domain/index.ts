@@ -1,5 +1,4 @@
 export { EARTH_RADIUS_M, haversineDistanceM } from '@polluscope/common/domain';
-export * from './geo/bearing-deg.js';
 export * from './geo/is-within-distance.js';
 export * from './trajectory/track-point.js';
 export * from './trajectory/stay-point-detector.js';
@@ -8,7 +7,6 @@ export * from './trajectory/hilbert-density-detector.js';
 export * from './episodes/episode.js';
 export * from './episodes/build-episode.js';
 export * from './episodes/stop-summary.js';
-export * from './episodes/quantile.js';
 export * from './transport/transport-features.js';
 export * from './transport/transport-model.js';
 export * from './transport/train-transport-model.js';

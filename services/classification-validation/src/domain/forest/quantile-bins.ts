@@ -22,6 +22,8 @@ export function quantileEdges(x: readonly (readonly number[])[], bins: number): 
   for (let f = 0; f < featureCount; f++) {
     for (let i = 0; i < x.length; i++) column[i] = x[i]![f]!;
     column.sort();
+    // A cut is a sample value (the order statistic at ⌊b·n/bins⌋), not simple-statistics'
+    // interpolated quantile, which would move the cuts and so the shipped model's thresholds.
     const cuts: number[] = [];
     for (let b = 1; b < bins; b++) {
       const cut = column[Math.floor((b * x.length) / bins)]!;

@@ -1,7 +1,7 @@
 import { haversineDistanceM } from '@polluscope/common/domain';
 import type { TrackPoint } from '../trajectory/track-point.js';
 import type { Episode, MoveEpisode, StopEpisode } from './episode.js';
-import { quantileSorted } from './quantile.js';
+import { quantileSorted } from 'simple-statistics';
 
 /**
  * Statistics of the episode made of `points[first..last]` (docs/design.md §5.4). Points whose
@@ -52,6 +52,7 @@ function stopStatistics(base: Base, points: readonly TrackPoint[], first: number
     n++;
     if (p.hilbert !== null && p.hilbert !== undefined) cells.set(p.hilbert, (cells.get(p.hilbert) ?? 0) + 1);
   }
+  // The mean of the coordinates, as turf's centroid computes it, without building GeoJSON per stop.
   const centroidLat = sumLat / n;
   const centroidLon = sumLon / n;
   let radiusM = 0;
@@ -92,7 +93,7 @@ function moveStatistics(base: Base, points: readonly TrackPoint[], first: number
   if (speeds.length === 0) {
     return { type: 'move', ...base, leg, distanceM, meanSpeedMps: null, p50SpeedMps: null, p95SpeedMps: null, maxSpeedMps: null };
   }
-  const sorted = Float64Array.from(speeds).sort();
+  const sorted = Array.from(Float64Array.from(speeds).sort());
   return {
     type: 'move',
     ...base,

@@ -87,6 +87,7 @@ export function copyStopSummary(s: StopSummary): StopSummary {
   return { ...s, extremes: s.extremes.map((e) => (e === null ? null : [e[0], e[1]])), cells: { ...s.cells } };
 }
 
+/** The mean of the stop's points from running sums (the stream does not hold the points turf's centroid would need). */
 export function stopCentroid(s: StopSummary): { lat: number; lon: number } {
   return { lat: s.lat0 + s.sumDLat / s.n, lon: s.lon0 + s.sumDLon / s.n };
 }

@@ -1,6 +1,6 @@
-import { quantileSorted } from '../episodes/quantile.js';
 import { haversineDistanceM } from '@polluscope/common/domain';
-import { bearingDeg } from '../geo/bearing-deg.js';
+import { bearing } from '@turf/bearing';
+import { quantileSorted, standardDeviation } from 'simple-statistics';
 import type { TrackPoint } from '../trajectory/track-point.js';
 
 /**
@@ -49,8 +49,9 @@ export interface TransportFeatureParams {
 
 export const defaultTransportFeatureParams: TransportFeatureParams = Object.freeze({ minBearingStepM: 2, lowSpeedMps: 0.6 });
 
-const sortedOf = (values: number[]): Float64Array => Float64Array.from(values).sort();
-const q = (sorted: Float64Array, p: number): number => (sorted.length === 0 ? 0 : quantileSorted(sorted, p));
+/** Ascending, as a typed array sorts (numeric, NaN last), for `quantileSorted`. */
+const sortedOf = (values: number[]): number[] => Array.from(Float64Array.from(values).sort());
+const q = (sorted: number[], p: number): number => (sorted.length === 0 ? 0 : quantileSorted(sorted, p));
 
 /**
  * Features of the move made of `points` (sorted by time), in TRANSPORT_FEATURE_NAMES order.
@@ -80,7 +81,8 @@ export function transportFeatures(points: readonly TrackPoint[], params: Transpo
     steps.push(stepM);
     speeds.push(speed);
     mids.push((a.timeMs + b.timeMs) / 2000);
-    headings.push(stepM >= params.minBearingStepM ? bearingDeg(a.lat, a.lon, b.lat, b.lon) : null);
+    // Initial bearing, −180…180° from north: only differences between headings are used.
+    headings.push(stepM >= params.minBearingStepM ? bearing([a.lon, a.lat], [b.lon, b.lat]) : null);
     if (speed < params.lowSpeedMps) lowS += dtS;
   }
   const accels: number[] = [];
@@ -104,8 +106,7 @@ export function transportFeatures(points: readonly TrackPoint[], params: Transpo
   const a = sortedOf(accels.map(Math.abs));
   const j = sortedOf(jerks);
   const br = sortedOf(bearingRates);
-  const meanStep = speeds.reduce((x, y) => x + y, 0) / speeds.length;
-  const std = Math.sqrt(speeds.reduce((acc, v) => acc + (v - meanStep) ** 2, 0) / speeds.length);
+  const std = standardDeviation(speeds);
   const first = points[0]!;
   const last = points[n - 1]!;
   const straightM = haversineDistanceM(first.lat, first.lon, last.lat, last.lon);

@@ -72,9 +72,43 @@ describe('removeSpikes', () => {
     expect(runChannels({ temperature, humidity })).toEqual({ temperature, humidity });
   });
 
-  it('keeps a jump under the floor: NO2 +14 ppb, and removes one over it: +39 ppb', () => {
+  it('keeps NO2 +14 ppb (×1.7 its neighbours), and removes +39 ppb (×2.9)', () => {
     expect(runChannels({ no2: [20, 21, 35, 20, 21] }).no2).toEqual([20, 21, 35, 20, 21]);
     expect(runChannels({ no2: [20, 21, 60, 20, 21] }).no2).toEqual([20, 21, null, 20, 21]);
+  });
+
+  it('removes a glitch on a clean background, under the old 25 µg/m³ floor (PM1 4 → 22 → 5)', () => {
+    // Jumps 17.4 and 16.7 exceed the floor 10 and 3·1.4826·MAD 0.2; 21.8 > 2.5 × 5.1.
+    const out = runChannels({ pm1: [4.2, 4.4, 21.8, 5.1, 4.3], pm25: [7.3, 7.7, 7.1, 8.5, 6.7], pm10: [14.2, 15.2, 13.8, 16.1, 12.1] });
+    expect(out.pm1).toEqual([4.2, 4.4, null, 5.1, 4.3]);
+  });
+
+  it('keeps one-channel noise at a high level: PM10 240 between 160 and 155 is only ×1.5', () => {
+    // The jumps (80, 85) exceed the floor and 3·1.4826·MAD 5 = 22.2: the factor alone keeps it.
+    const pm10 = [150, 160, 240, 155, 150];
+    expect(runChannels({ pm10, pm25: [40, 41, 40, 41, 40] }).pm10).toEqual(pm10);
+  });
+
+  it('needs the higher floor for a drop: PM2.5 8 between 20 and 21 is kept, 2 between 40 and 41 is not', () => {
+    expect(run(minutes(5), [20, 20, 8, 21, 22]).pm25).toEqual([20, 20, 8, 21, 22]);
+    expect(run(minutes(5), [40, 41, 2, 40, 42]).pm25).toEqual([40, 41, null, 40, 42]);
+  });
+
+  it('removes a black-carbon glitch at a low level, also next to negative noise', () => {
+    expect(runChannels({ bc: [369, 368, 2715, 407, 367] }).bc).toEqual([369, 368, null, 407, 367]);
+    // A neighbour ≤ 0 passes the factor test: the floor (1000 ng/m³) and the MAD decide.
+    expect(runChannels({ bc: [-200, -100, 1500, -150, -200] }).bc).toEqual([-200, -100, null, -150, -200]);
+    expect(runChannels({ bc: [-200, -100, 800, -150, -200] }).bc).toEqual([-200, -100, 800, -150, -200]);
+  });
+
+  it('judges a candidate against the spread of the other values in its window', () => {
+    // Others 56.5, 56.2, 53.3, 53.5: MAD 1.45, T = 6.45 < jumps 13.1 and 10.2. With 43.1 counted,
+    // the MAD would be 2.7 and T = 12.0 would keep it.
+    expect(runChannels({ humidity: [56.5, 56.2, 43.1, 53.3, 53.5] }).humidity).toEqual([56.5, 56.2, null, 53.3, 53.5]);
+  });
+
+  it('removes a humidity glitch of −8 % RH, under the old 15 % floor', () => {
+    expect(runChannels({ humidity: [45, 45.5, 37, 45.2, 45] }).humidity).toEqual([45, 45.5, null, 45.2, 45]);
   });
 
   it('keeps an extremum within k·1.4826·MAD when the window is noisy', () => {
