@@ -5,7 +5,8 @@ import { createPostprocessingHandler } from './handler.js';
 import { registerReviewRoutes } from './review-routes.js';
 import { WarehouseReviews } from './warehouse-reviews.js';
 
-const review = defaultTimelineStreamParams.fusion.review;
+/** The review parameters' defaults (DESIGN.md §5.2), the REVIEW_* settings' defaults. */
+const defaultReview = defaultTimelineStreamParams.fusion.review;
 
 const DEFAULT_WAREHOUSE_URL = 'postgresql://polluscope:polluscope@127.0.0.1:5436/warehouse';
 
@@ -25,10 +26,10 @@ export const postprocessing = defineService({
   settings: Type.Object({
     WAREHOUSE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'the review API reads and writes the warehouse here' })),
     TIME_ZONE: Type.Optional(Type.String({ minLength: 1, description: "participants' time zone for days of exposure and of the review budget; default Europe/Paris" })),
-    REVIEW_BUDGET: Type.Number({ default: review.maxShare, minimum: 0, maximum: 1, description: "largest share of a participant-day's segments flagged for review, rounded down" }),
-    REVIEW_MIN_WRONG_PROBABILITY: Type.Number({ default: review.minWrongProbability, minimum: 0, maximum: 1, description: 'a candidate is flagged only when its label is at least this likely wrong' }),
-    REVIEW_MIN_CONFIDENCE: Type.Number({ default: review.minConfidence, minimum: 0, maximum: 1, description: 'below it a label from the sensors alone is a review candidate' }),
-    REVIEW_DECLARATION_RELIABILITY: Type.Number({ default: review.declarationReliability, minimum: 0, maximum: 1, description: 'probability that a declaration is right' }),
+    REVIEW_BUDGET: Type.Number({ default: defaultReview.maxShare, minimum: 0, maximum: 1, description: "largest share of a participant-day's segments flagged for review, rounded down" }),
+    REVIEW_MIN_WRONG_PROBABILITY: Type.Number({ default: defaultReview.minWrongProbability, minimum: 0, maximum: 1, description: 'a candidate is flagged only when its label is at least this likely wrong' }),
+    REVIEW_MIN_CONFIDENCE: Type.Number({ default: defaultReview.minConfidence, minimum: 0, maximum: 1, description: 'below it a label from the sensors alone is a review candidate' }),
+    REVIEW_DECLARATION_RELIABILITY: Type.Number({ default: defaultReview.declarationReliability, minimum: 0, maximum: 1, description: 'probability that a declaration is right' }),
   }),
   createHandler: ({ config }) => {
     const timeZone = config.settings.TIME_ZONE ?? defaultTimelineStreamParams.timeZone;
