@@ -97,6 +97,12 @@ describe('the CLI on a simulated day equals the warehouse rows the pipeline prod
     const stored = (await wh.query('SELECT * FROM activity_timeline WHERE participant_virtual_id = $1 ORDER BY segment_start', [participant])).rows;
     expect(stored.length, 'timeline rows in the warehouse').toBeGreaterThan(200);
     expect(stored.some((r) => r.source === 'gps') && stored.some((r) => r.source === 'stop'), 'a day with GPS-labelled moves and stops').toBe(true);
+    // The review flags too (TIMELINE_COLUMNS has needs_review, review_reason, review_wrong_probability):
+    // the stream decided them day by day as records came; the CLI on the whole file must agree.
+    const flagged = stored.filter((r) => r.needs_review);
+    expect(flagged.length, 'flags within the 5 % budget').toBeLessThanOrEqual(Math.floor(0.05 * stored.length));
+    expect(flagged.every((r) => r.review_reason === 'low_confidence_no_gps' || r.review_reason === 'contradicts_declaration')).toBe(true);
+    expect(stored.filter((r) => !r.needs_review).every((r) => r.review_reason === null)).toBe(true);
     const diff = diffTable('activity_timeline', ['participant_virtual_id', 'segment_start'], stored.map((r) => asText(r, TIMELINE_COLUMNS)), await csvRows(output, TIMELINE_COLUMNS));
     expect(isIdentical(diff), describeDiff(diff, ['participant_virtual_id', 'segment_start'])).toBe(true);
   });

@@ -65,7 +65,7 @@ async function exposureOfDay(): Promise<ExposureRow[]> {
 async function timelineOfDay(): Promise<ActivityTimelineRecord[]> {
   const { rows } = await wh.query(
     `SELECT participant_virtual_id, segment_start, segment_end, minutes, final_label, label_group, source, confidence, declared_label, match,
-            episode_ids, pm1_mean, pm25_mean, pm10_mean, no2_mean, bc_mean, temperature_mean, humidity_mean
+            episode_ids, needs_review, review_reason, review_wrong_probability, pm1_mean, pm25_mean, pm10_mean, no2_mean, bc_mean, temperature_mean, humidity_mean
        FROM activity_timeline WHERE participant_virtual_id = $1 AND segment_start >= $2 AND segment_start < $3 ORDER BY segment_start`,
     [participant, new Date(DAY_START_MS), new Date(DAY_END_MS)],
   );

@@ -102,7 +102,7 @@ describe('rawdata → warehouse through every stage', () => {
       async () =>
         (
           await wh.query(
-            `SELECT participant_virtual_id, segment_start, segment_end, minutes, predicted_label, confidence, declared_label, match, needs_review, pm25_mean
+            `SELECT participant_virtual_id, segment_start, segment_end, minutes, predicted_label, confidence, declared_label, match, needs_review, review_reason, pm25_mean
                FROM activity_segments WHERE participant_virtual_id = ANY($1) ORDER BY participant_virtual_id, segment_start`,
             [participants],
           )
@@ -117,6 +117,8 @@ describe('rawdata → warehouse through every stage', () => {
       expect(mine.map((s) => s.declared_label)).toEqual(['Walk', 'Walk', 'Bureau', 'Bureau']);
       expect(mine.every((s) => typeof s.predicted_label === 'string' && s.confidence > 0 && s.confidence <= 1)).toBe(true);
       expect(mine.every((s) => s.match === (s.predicted_label === s.declared_label))).toBe(true);
+      // A segment is a review candidate exactly when it has a reason (the budgeted flag is the timeline's).
+      expect(mine.every((s) => (s.review_reason !== null) === s.needs_review)).toBe(true);
       expect(mine[0].pm25_mean).toBeCloseTo(10, 10);
     }
   });

@@ -158,8 +158,43 @@ describe('timeline, exposure and review in the warehouse', () => {
     expect(page.limit).toBe(2);
     expect(page.items.length).toBeLessThanOrEqual(2);
     expect(page.items.every((i) => i.participant_virtual_id === participants[1])).toBe(true);
+    // Six segments in the day: 5 % of them rounds down to no flag (docs/design.md §5.2, docs/warehouse.md).
+    expect(page.total).toBe(0);
     const bad = await fetch(`${postprocessingUrl}/reviews?limit=100000`);
     expect(bad.status).toBe(400);
+  });
+
+  it('lists flagged timeline segments likeliest wrong first, each with its reason', async () => {
+    // Rows written as the sink would (the flags themselves are fuseTimeline's, unit-tested), on a
+    // participant of their own: what the view and the route make of them.
+    const flaggedParticipant = freshParticipant('wr');
+    const start = Date.UTC(2026, 2, 4, 9, 0, 0);
+    const rows: [number, boolean, string | null, number][] = [
+      [0, true, 'low_confidence_no_gps', 0.62],
+      [1, false, null, 0.95],
+      [2, true, 'contradicts_declaration', 0.81],
+      [3, true, 'low_confidence_no_gps', 0.7],
+    ];
+    try {
+      for (const [i, needsReview, reason, wrongProbability] of rows) {
+        await wh.query(
+          `INSERT INTO activity_timeline (participant_virtual_id, segment_start, segment_end, minutes, final_label, label_group, source, confidence, needs_review, review_reason, review_wrong_probability)
+           VALUES ($1, $2, $3, 5, 'Bureau', 'indoor', 'sensors', 0.4, $4, $5, $6)`,
+          [flaggedParticipant, new Date(start + i * 5 * MINUTE), new Date(start + (i + 1) * 5 * MINUTE), needsReview, reason, wrongProbability],
+        );
+      }
+      const response = await fetch(`${postprocessingUrl}/reviews?participant=${flaggedParticipant}&day=2026-03-04`);
+      expect(response.status).toBe(200);
+      const page = (await response.json()) as { items: { segment_start: string; review_reason: string | null; review_wrong_probability: number; reviewed: boolean }[]; total: number };
+      expect(page.total).toBe(3);
+      expect(page.items.map((i) => [new Date(i.segment_start).getTime(), i.review_reason, i.review_wrong_probability, i.reviewed])).toEqual([
+        [start + 10 * MINUTE, 'contradicts_declaration', 0.81, false],
+        [start + 15 * MINUTE, 'low_confidence_no_gps', 0.7, false],
+        [start, 'low_confidence_no_gps', 0.62, false],
+      ]);
+    } finally {
+      await wh.query('DELETE FROM activity_timeline WHERE participant_virtual_id = $1', [flaggedParticipant]);
+    }
   });
 });
 

@@ -63,7 +63,7 @@ describe('records built by the services match their schemas', () => {
         segmentEndMs: Date.UTC(2026, 0, 5, 8, 5),
         label: 'Bureau', modelLabel: 'Domicile', rule: 'office-hours', confidence: 0.7,
         probabilities: { Bureau: 0.7, Domicile: 0.3 }, viewsPresent: ['pm25', 'no2'], minutes: 5,
-        declaredLabel: 'Bureau', match: true, needsReview: false,
+        declaredLabel: 'Bureau', match: true, needsReview: false, reviewReason: null, wrongProbability: 0.04,
       } as Parameters<typeof toSegmentRecord>[1],
       [{ timeMs: Date.UTC(2026, 0, 5, 8), pm1: 1, pm25: 2, pm10: 3, no2: 4, bc: null, temperature: 20, humidity: 40, activity: 'Bureau' }],
       'v2-seed42',

@@ -39,6 +39,16 @@ describe('formatEvaluation', () => {
         participantDays: 2,
         methods: { majority: { misattributed: interval(0.25, 0.1, 0.4), 'share error Domicile': interval(0.25, 0.1, 0.4), 'share error Bureau': interval(0.25, 0.1, 0.4) } },
       },
+      review: {
+        candidate: { minConfidence: 0.6, declarationReliability: 0.9 },
+        budget: { maxShare: 0.05, minWrongProbability: 0.5 },
+        methods: {
+          'model-rules': {
+            segments: 40, flagged: 2, share: 0.05, wrong: 4, flaggedWrong: 1, precision: 0.5, recall: 0.25,
+            byReason: { low_confidence_no_gps: { flagged: 2, flaggedWrong: 1 }, contradicts_declaration: { flagged: 0, flaggedWrong: 0 } },
+          },
+        },
+      },
       seconds: 2.4,
     };
     const text = formatEvaluation(report);
@@ -52,6 +62,9 @@ describe('formatEvaluation', () => {
     expect(text).toMatch(/^Bureau: 1 +0\.000 \[\?, \?\]/m);
     expect(text).toContain('confusion matrix of model-rules');
     expect(text).toMatch(/^ +Bureau +1 +0 +0$/m);
+    expect(text).toContain('budget 0.05 of each participant-day (rounded down), wrong probability ≥ 0.5');
+    expect(text).toContain('model-rules: 2 of 40 segments flagged (5.0 %); precision 50.0 % (1 flagged with a wrong final label), recall 25.0 % (of 4 wrong final labels)');
+    expect(text).toMatch(/^ +contradicts_declaration: 0 flagged, 0 wrong \(precision —\)$/m);
     expect(text.endsWith('2 s')).toBe(true);
   });
 });

@@ -5,7 +5,7 @@
  * participants. The algorithms are the domain's; this file reads, loops over folds and prints.
  */
 import type { Command } from 'commander';
-import { labelGroup, CANONICAL_LABELS, type CanonicalLabel } from '@polluscope/common/domain';
+import { labelGroup, CANONICAL_LABELS, reviewCandidate, type CanonicalLabel, type ReviewBudgetParams, type ReviewCandidateParams } from '@polluscope/common/domain';
 import {
   buildEvaluationSegments,
   defaultClassifySegmentParams,
@@ -19,8 +19,10 @@ import {
   VIEWS,
   type DayShareErrors,
   participantFolds,
-  predictHeldOut,
+  predictHeldOutWithConfidence,
+  scoreReviewFlags,
   scoreWithIntervals,
+  type ReviewFlagScores,
   type ActivityModel,
   type EvaluatedMethod,
   type EvaluationSegment,
@@ -29,6 +31,7 @@ import {
   type View,
 } from '@polluscope/classification-validation/domain';
 import { InputError, readCsv, requireColumns, timeAt } from '../csv-io.js';
+import { addReviewOptions, flagOnSensorEvidence, reviewParams, type ReviewOptions } from './review-flags.js';
 import { checkTimeZone, DEFAULT_MODEL_PATH, readCleanMinutes, readModel, rulesBelowConfidence, writeJsonAtomic } from './sensors.js';
 
 const PARTICIPANT = 'participant_virtual_id';
@@ -61,7 +64,37 @@ export interface EvaluationReport {
   readonly methods: Partial<Record<EvaluatedMethod, ScoredPredictions>>;
   /** Errors of the micro-environments' shares of each participant-day's exposure to `pollutant`. */
   readonly exposure: { readonly pollutant: View; readonly participantDays: number; readonly methods: Partial<Record<EvaluatedMethod, Record<string, Interval>>> };
+  /**
+   * The review flag of the methods the services answer (with the rules), decided as `classify`
+   * does, on the sensor evidence alone, and scored on the truth.
+   */
+  readonly review: { readonly candidate: ReviewCandidateParams; readonly budget: ReviewBudgetParams; readonly methods: Partial<Record<EvaluatedMethod, ReviewFlagScores>> };
   readonly seconds: number;
+}
+
+const REVIEWED_METHODS = ['model-rules', 'pretrained-rules'] as const satisfies readonly EvaluatedMethod[];
+
+/** The review lines of the printout: per method, share flagged, precision, recall, and per reason. */
+function formatReview(review: EvaluationReport['review']): string[] {
+  const methods = REVIEWED_METHODS.filter((m) => review.methods[m] !== undefined);
+  if (methods.length === 0) return [];
+  const percent = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : '—');
+  const lines = [
+    '',
+    `review flag on the sensor evidence alone (as classify): budget ${review.budget.maxShare} of each participant-day (rounded down), wrong probability ≥ ${review.budget.minWrongProbability}, ` +
+      `low confidence below ${review.candidate.minConfidence}, declarations ${review.candidate.declarationReliability} reliable`,
+  ];
+  for (const m of methods) {
+    const r = review.methods[m]!;
+    lines.push(
+      `  ${m}: ${r.flagged} of ${r.segments} segments flagged (${percent(r.share)}); precision ${percent(r.precision)} (${r.flaggedWrong} flagged with a wrong final label), ` +
+        `recall ${percent(r.recall)} (of ${r.wrong} wrong final labels)`,
+    );
+    for (const [reason, counts] of Object.entries(r.byReason)) {
+      lines.push(`    ${reason}: ${counts.flagged} flagged, ${counts.flaggedWrong} wrong (precision ${percent(counts.flagged === 0 ? Number.NaN : counts.flaggedWrong / counts.flagged)})`);
+    }
+  }
+  return lines;
 }
 
 function cell(interval: Interval | undefined, digits = 3): string {
@@ -116,11 +149,12 @@ export function formatEvaluation(report: EvaluationReport): string {
     lines.push(['', ...report.labels, 'none'].map((l) => l.padStart(width)).join(' '));
     report.labels.forEach((label, i) => lines.push([label, ...matrix[i]!.map(String)].map((c) => c.padStart(width)).join(' ')));
   }
+  lines.push(...formatReview(report.review));
   lines.push('', `${report.seconds.toFixed(0)} s`);
   return lines.join('\n');
 }
 
-interface EvaluateOptions {
+interface EvaluateOptions extends ReviewOptions {
   sensors: string;
   truth: string;
   truthColumn: string;
@@ -201,6 +235,7 @@ async function evaluateCommand(options: EvaluateOptions): Promise<void> {
   checkTimeZone(options.timeZone);
   const rules = { ...defaultTimeOfDayRulesParams, timeZone: options.timeZone, belowConfidence: rulesBelowConfidence(options.rulesBelowConfidence) };
   const methods = methodsOption(options.methods);
+  const { candidate: candidateParams, budget } = reviewParams(options);
   const pollutant = VIEWS.find((v) => v === options.exposurePollutant);
   if (pollutant === undefined) throw new InputError('--exposure-pollutant', null, null, `one of ${VIEWS.join(', ')}, got "${options.exposurePollutant}"`);
   const pretrained: ActivityModel | null = options.model === 'none' ? null : await readModel(options.model);
@@ -214,13 +249,22 @@ async function evaluateCommand(options: EvaluateOptions): Promise<void> {
   const fold = participantFolds(segments, folds);
   if (fold.count < 2) throw new InputError(options.sensors, null, PARTICIPANT, 'leave-participants-out needs at least two participants');
   const predicted: Partial<Record<EvaluatedMethod, (CanonicalLabel | null)[]>> = {};
+  const confidences: Partial<Record<EvaluatedMethod, number[]>> = {};
   for (let f = 0; f < fold.count; f++) {
     const test = segments.map((_, i) => i).filter((i) => fold.of[i] === f);
     const train = segments.filter((_, i) => fold.of[i] !== f);
-    const out = predictHeldOut(train, test.map((i) => segments[i]!), { training: { seed: trainingSeed }, rules, pretrained, methods });
-    for (const [method, labels] of Object.entries(out) as [EvaluatedMethod, (CanonicalLabel | null)[]][]) {
-      const all = (predicted[method] ??= new Array<CanonicalLabel | null>(segments.length).fill(null));
-      test.forEach((i, k) => (all[i] = labels[k]!));
+    const out = predictHeldOutWithConfidence(train, test.map((i) => segments[i]!), { training: { seed: trainingSeed }, rules, pretrained, methods });
+    for (const method of EVALUATED_METHODS) {
+      const labels = out.labels[method];
+      if (labels) {
+        const all = (predicted[method] ??= new Array<CanonicalLabel | null>(segments.length).fill(null));
+        test.forEach((i, k) => (all[i] = labels[k]!));
+      }
+      const confidence = out.confidences[method];
+      if (confidence) {
+        const all = (confidences[method] ??= new Array<number>(segments.length).fill(0));
+        test.forEach((i, k) => (all[i] = confidence[k]!));
+      }
     }
     console.error(`fold ${f + 1} of ${fold.count}: ${test.length} held-out segments, ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
@@ -234,6 +278,19 @@ async function evaluateCommand(options: EvaluateOptions): Promise<void> {
     if (p) scored[method] = scoreWithIntervals(segments, p, labels, groupOf, bootstrap);
   }
   const exposure = exposureIntervals(segments, predicted, pollutant, options.timeZone, bootstrap);
+  const review: EvaluationReport['review'] = { candidate: candidateParams, budget, methods: {} };
+  for (const method of REVIEWED_METHODS) {
+    const labels = predicted[method];
+    const confidence = confidences[method];
+    if (!labels || !confidence) continue;
+    const candidates = segments.map((s, i) => reviewCandidate({ finalLabel: labels[i]!, confidence: confidence[i]!, declaredLabel: s.declaredLabel, gpsEvidence: false }, candidateParams));
+    const flags = flagOnSensorEvidence(
+      segments.map((s, i) => ({ participantId: s.participantId, segmentStartMs: s.segmentStartMs, reviewReason: candidates[i]!.reason, wrongProbability: candidates[i]!.wrongProbability })),
+      budget,
+      options.timeZone,
+    );
+    review.methods[method] = scoreReviewFlags(segments.map((s, i) => ({ truth: s.label, finalLabel: labels[i]!, reviewReason: flags[i] ? candidates[i]!.reason : null })));
+  }
   const report: EvaluationReport = {
     sensors: options.sensors,
     truth: options.truth,
@@ -248,6 +305,7 @@ async function evaluateCommand(options: EvaluateOptions): Promise<void> {
     labels,
     methods: scored,
     exposure,
+    review,
     seconds: (Date.now() - started) / 1000,
   };
   if (options.json !== undefined) await writeJsonAtomic(options.json, report);
@@ -256,7 +314,7 @@ async function evaluateCommand(options: EvaluateOptions): Promise<void> {
 
 /** Registers `evaluate`. */
 export function registerEvaluateCommand(program: Command): void {
-  program
+  const evaluate = program
     .command('evaluate')
     .description('leave-participants-out evaluation of the activity model against baselines, trained on declarations, scored on the truth, with participant-bootstrap intervals')
     .requiredOption('--sensors <file>', 'raw or cleaned sensor CSV; its activity column is what the volunteers declared')
@@ -271,6 +329,6 @@ export function registerEvaluateCommand(program: Command): void {
     .option('--rules-below-confidence <p>', 'the time-of-day rules change only labels with a lower confidence; "always" for every label', String(defaultTimeOfDayRulesParams.belowConfidence))
     .option('--methods <list>', `comma-separated methods to run (${EVALUATED_METHODS.join(', ')})`, EVALUATED_METHODS.join(','))
     .option('--exposure-pollutant <view>', `pollutant whose exposure shares are scored (${VIEWS.join(', ')})`, 'pm25')
-    .option('--json <file>', 'also write the report (every figure, interval and confusion matrix) as JSON')
-    .action(evaluateCommand);
+    .option('--json <file>', 'also write the report (every figure, interval and confusion matrix) as JSON');
+  addReviewOptions(evaluate).action(evaluateCommand);
 }

@@ -1,5 +1,5 @@
 /**
- * `polluscope reviewers add NAME`: creates a reviewer account in the warehouse (DESIGN.md §5.6),
+ * `polluscope reviewers add NAME`: creates a reviewer account in the warehouse (docs/design.md §5.6),
  * the login the review API asks for. The password is read from a prompt on a terminal (twice,
  * not echoed) or from standard input otherwise, never from the command line, where other users'
  * `ps` and the shell history would see it.

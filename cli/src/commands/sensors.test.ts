@@ -91,9 +91,9 @@ describe('polluscope train and classify', () => {
     const output = join(dir, 'segments.csv');
     await run('classify', '--input', join(dir, 'sensor.csv'), '--output', output, '--model', model);
     const lines = (await readFile(output, 'utf8')).trim().split('\n');
-    expect(lines[0]).toBe('participant_virtual_id,segment_start,segment_end,label,model_label,rule,confidence,probabilities,views_present,minutes,declared_label,match,needs_review');
+    expect(lines[0]).toBe('participant_virtual_id,segment_start,segment_end,label,model_label,rule,confidence,probabilities,views_present,minutes,declared_label,match,needs_review,review_reason,review_wrong_probability');
     expect(lines).toHaveLength(73);
-    expect(lines[2]).toMatch(/^p1,2024-03-09T10:05:00.000Z,2024-03-09T10:10:00.000Z,Bus,Bus,,[0-9.]+,"\{""Domicile"":[0-9.]+,""Bus"":[0-9.]+\}",temperature;humidity;no2;pm1;pm25;pm10,5,Bus,true,(true|false)$/);
+    expect(lines[2]).toMatch(/^p1,2024-03-09T10:05:00.000Z,2024-03-09T10:10:00.000Z,Bus,Bus,,[0-9.]+,"\{""Domicile"":[0-9.]+,""Bus"":[0-9.]+\}",temperature;humidity;no2;pm1;pm25;pm10,5,Bus,true,false,,[0-9.]+$/);
   }, 30_000);
 
   it('refuses a file that is not a model', async () => {

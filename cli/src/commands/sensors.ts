@@ -34,6 +34,7 @@ import {
   type CsvRow,
   type CsvTable,
 } from '../csv-io.js';
+import { addReviewOptions, flagOnSensorEvidence, reviewParams, type ReviewOptions } from './review-flags.js';
 import { scoreCommand } from './sensors-score.js';
 
 const PARTICIPANT = 'participant_virtual_id';
@@ -123,8 +124,8 @@ export async function readModel(file: string): Promise<ActivityModel> {
   }
 }
 
-/** Output rows of `classify`, one per segment. */
-export function segmentRecord(participantId: string, s: ActivitySegment): Record<string, unknown> {
+/** Output rows of `classify`, one per segment; `flagged` is the segment's review flag within its participant-day's budget. */
+export function segmentRecord(participantId: string, s: ActivitySegment, flagged: boolean): Record<string, unknown> {
   return {
     [PARTICIPANT]: participantId,
     segment_start: formatTime(s.segmentStartMs),
@@ -138,29 +139,45 @@ export function segmentRecord(participantId: string, s: ActivitySegment): Record
     minutes: s.minutes,
     declared_label: s.declaredLabel,
     match: s.match,
-    needs_review: s.needsReview,
+    needs_review: flagged,
+    review_reason: flagged ? s.reviewReason : null,
+    review_wrong_probability: s.wrongProbability === null ? null : round(s.wrongProbability),
   };
 }
 
-const SEGMENT_COLUMNS = [PARTICIPANT, 'segment_start', 'segment_end', 'label', 'model_label', 'rule', 'confidence', 'probabilities', 'views_present', 'minutes', 'declared_label', 'match', 'needs_review'];
+const SEGMENT_COLUMNS = [PARTICIPANT, 'segment_start', 'segment_end', 'label', 'model_label', 'rule', 'confidence', 'probabilities', 'views_present', 'minutes', 'declared_label', 'match', 'needs_review', 'review_reason', 'review_wrong_probability'];
 
-async function classifyCommand(options: { input: string; output: string; model: string; timeZone: string; minConfidence: string; rulesBelowConfidence: string }): Promise<void> {
-  const minConfidence = Number(options.minConfidence);
-  if (!(minConfidence >= 0 && minConfidence <= 1)) throw new InputError('--min-confidence', null, null, `must be in [0, 1], got "${options.minConfidence}"`);
+interface ClassifyOptions extends ReviewOptions {
+  input: string;
+  output: string;
+  model: string;
+  timeZone: string;
+  rulesBelowConfidence: string;
+}
+
+async function classifyCommand(options: ClassifyOptions): Promise<void> {
+  const { candidate, budget } = reviewParams(options);
   checkTimeZone(options.timeZone);
   const model = await readModel(options.model);
   const params = {
     ...defaultClassifySegmentParams,
     rules: { ...defaultTimeOfDayRulesParams, timeZone: options.timeZone, belowConfidence: rulesBelowConfidence(options.rulesBelowConfidence) },
-    validation: { minConfidence },
+    validation: candidate,
   };
-  const out: Record<string, unknown>[] = [];
+  const classified: { participantId: string; segment: ActivitySegment }[] = [];
   for (const { participantId, rows } of await readCleanMinutes(options.input)) {
-    for (const segment of segmentRows(rows)) out.push(segmentRecord(participantId, classifySegment(segment.startMs, segment.rows, model, params)));
+    for (const segment of segmentRows(rows)) classified.push({ participantId, segment: classifySegment(segment.startMs, segment.rows, model, params) });
   }
+  const flags = flagOnSensorEvidence(
+    classified.map(({ participantId, segment }) => ({ participantId, segmentStartMs: segment.segmentStartMs, reviewReason: segment.reviewReason, wrongProbability: segment.wrongProbability })),
+    budget,
+    options.timeZone,
+  );
+  const out = classified.map(({ participantId, segment }, i) => segmentRecord(participantId, segment, flags[i] === true));
   await writeCsvAtomic(options.output, SEGMENT_COLUMNS, out);
-  const review = out.filter((r) => r['needs_review'] === true).length;
-  console.log(`classified ${out.length} segments (${review} need review) → ${options.output}`);
+  const candidates = classified.filter(({ segment }) => segment.needsReview).length;
+  const review = flags.filter(Boolean).length;
+  console.log(`classified ${out.length} segments (${review} flagged for review within a budget of ${budget.maxShare} of each participant-day, of ${candidates} candidates) → ${options.output}`);
 }
 
 /** Formats metrics as the lines `train` prints: totals, per-label scores, confusion matrix. */
@@ -291,16 +308,15 @@ export function registerSensorCommands(program: Command): void {
     .requiredOption('--input <dir>', 'directory written by `polluscope simulate`')
     .option('--min-jump <floors>', 'try other glitch floors (of a rise; temperature and humidity: rise and drop), e.g. "humidity=15,bc=3000" (units of each variable); `sensors clean` and the service keep the defaults')
     .action(scoreCommand);
-  program
+  const classify = program
     .command('classify')
     .description('classify 5-minute segments and validate them against declarations (docs/design.md §5.2)')
     .requiredOption('--input <file>', 'raw or cleaned sensor CSV')
     .requiredOption('--output <file>', 'one row per segment')
     .option('--model <file>', 'activity model JSON', DEFAULT_MODEL_PATH)
     .option('--time-zone <zone>', 'participants\u2019 IANA time zone for the time-of-day rules', 'Europe/Paris')
-    .option('--min-confidence <p>', 'below this confidence a segment needs review', '0.6')
-    .option('--rules-below-confidence <p>', RULES_BELOW_CONFIDENCE_HELP, String(defaultTimeOfDayRulesParams.belowConfidence))
-    .action(classifyCommand);
+    .option('--rules-below-confidence <p>', RULES_BELOW_CONFIDENCE_HELP, String(defaultTimeOfDayRulesParams.belowConfidence));
+  addReviewOptions(classify).action(classifyCommand);
   program
     .command('train')
     .description('train the activity model and print leave-participants-out accuracy, macro-F1 and confusion matrix')

@@ -56,7 +56,7 @@ describe('polluscope timeline', () => {
     const out = join(dir, 'timeline.csv');
     await run('timeline', '--segments', await file('segments.csv', SEGMENTS), '--episodes', await file('episodes.csv', EPISODES), '--output', out);
     expect((await lines(out))[0]).toBe(
-      'participant_virtual_id,segment_start,segment_end,minutes,final_label,label_group,source,confidence,declared_label,match,episode_ids,pm1_mean,pm25_mean,pm10_mean,no2_mean,bc_mean,temperature_mean,humidity_mean,label,note',
+      'participant_virtual_id,segment_start,segment_end,minutes,final_label,label_group,source,confidence,declared_label,match,episode_ids,pm1_mean,pm25_mean,pm10_mean,no2_mean,bc_mean,temperature_mean,humidity_mean,needs_review,review_reason,review_wrong_probability,label,note',
     );
     expect((await rows(out)).map((r) => [r.segment_start, r.minutes, r.final_label, r.label_group, r.source, r.confidence, r.declared_label, r.match, r.note])).toEqual([
       ['2024-03-05T08:00:00.000Z', '5', 'Domicile', 'indoor', 'stop', '0.5', '', '', 'a'],

@@ -23,8 +23,10 @@ import {
   type GpsEpisodeRecord,
   type ReviewDecisionRecord,
   type SensorMinuteRecord,
+  type TimelineFusionParams,
 } from '@polluscope/postprocessing/domain';
 import { formatTime, InputError, numberAt, optionalNumberAt, readCsv, requireColumns, timeAt, writeCsvAtomic, type CsvRow, type CsvTable } from '../csv-io.js';
+import { addReviewOptions, reviewParams, type ReviewOptions } from './review-flags.js';
 import { checkTimeZone, readCleanMinutes } from './sensors.js';
 
 const PARTICIPANT = 'participant_virtual_id';
@@ -44,6 +46,9 @@ export const TIMELINE_COLUMNS = [
   'match',
   'episode_ids',
   ...MEANS,
+  'needs_review',
+  'review_reason',
+  'review_wrong_probability',
 ] as const;
 
 /** Columns of `exposure` output, as exposure_daily. */
@@ -163,12 +168,13 @@ export function timelineOf(
   segments: readonly ActivitySegmentRecord[],
   episodes: readonly GpsEpisodeRecord[],
   decisions: readonly ReviewDecisionRecord[],
+  params: TimelineFusionParams = defaultTimelineFusionParams,
 ): ActivityTimelineRecord[] {
   const episodesOf = groupByParticipant(episodes);
   const decisionsOf = groupByParticipant(decisions);
   const participants = [...groupByParticipant(segments)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return participants.flatMap(([participant, mine]) =>
-    fuseTimeline(mine, episodesOf.get(participant) ?? [], decisionsOf.get(participant) ?? [], defaultTimelineFusionParams),
+    fuseTimeline(mine, episodesOf.get(participant) ?? [], decisionsOf.get(participant) ?? [], params),
   );
 }
 
@@ -177,7 +183,18 @@ export function timelineRow(entry: ActivityTimelineRecord): Record<string, unkno
   return { ...entry, segment_start: formatTime(entry.segment_start), segment_end: formatTime(entry.segment_end) };
 }
 
-async function timelineCommand(options: { segments: string; episodes: string; decisions?: string; output: string }): Promise<void> {
+interface TimelineOptions extends ReviewOptions {
+  segments: string;
+  episodes: string;
+  decisions?: string;
+  output: string;
+  timeZone: string;
+}
+
+async function timelineCommand(options: TimelineOptions): Promise<void> {
+  checkTimeZone(options.timeZone);
+  const { candidate, budget } = reviewParams(options);
+  const params: TimelineFusionParams = { ...defaultTimelineFusionParams, review: { ...candidate, ...budget, timeZone: options.timeZone } };
   const segmentTable = await readCsv(options.segments);
   const segments = readSegments(segmentTable);
   const episodes = readEpisodes(await readCsv(options.episodes));
@@ -186,6 +203,7 @@ async function timelineCommand(options: { segments: string; episodes: string; de
     segments.map((s) => s.record),
     episodes,
     decisions,
+    params,
   );
   // Unknown columns of the segments file pass through beside the timeline's (the last row per key, as fusion keeps).
   const sourceOf = new Map(segments.map((s) => [JSON.stringify([s.record.participant_virtual_id, s.record.segment_start]), s.source.values]));
@@ -194,7 +212,8 @@ async function timelineCommand(options: { segments: string; episodes: string; de
   await writeCsvAtomic(options.output, [...TIMELINE_COLUMNS, ...passThrough], rows);
   const bySource = new Map<string, number>();
   for (const e of entries) bySource.set(e.source, (bySource.get(e.source) ?? 0) + 1);
-  console.log(`${options.output}: ${entries.length} timeline segments (${[...bySource].map(([s, n]) => `${n} ${s}`).join(', ')})`);
+  const flagged = entries.filter((e) => e.needs_review).length;
+  console.log(`${options.output}: ${entries.length} timeline segments (${[...bySource].map(([s, n]) => `${n} ${s}`).join(', ')}), ${flagged} flagged for review`);
 }
 
 /** Timeline entries (activity_timeline, or `timeline` output) as exposure reads them; counts labels outside docs/design.md §6. */
@@ -243,14 +262,15 @@ async function exposureCommand(options: { timeline: string; sensors: string; out
 
 /** Registers `timeline` and `exposure`. */
 export function registerTimelineCommands(program: Command): void {
-  program
+  const timeline = program
     .command('timeline')
     .description('fuse 5-minute segments with GPS episodes (and review decisions) into the activity timeline (docs/design.md §5.5)')
     .requiredOption('--segments <file>', `segments CSV: ${PARTICIPANT}, segment_start, segment_end, minutes, predicted_label (or label), confidence, declared_label, <variable>_mean`)
     .requiredOption('--episodes <file>', `episodes CSV: ${PARTICIPANT}, episode_start (or start), episode_end (or end), episode_type, transport_mode, transport_probability`)
     .option('--decisions <file>', `review decisions CSV: ${PARTICIPANT}, segment_start, label [, decided_at]`)
     .requiredOption('--output <file>', 'timeline CSV, one row per segment, columns of activity_timeline, then the segments file\u2019s other columns')
-    .action(timelineCommand);
+    .option('--time-zone <zone>', 'participants\u2019 IANA time zone: the local days of the review budget', 'Europe/Paris');
+  addReviewOptions(timeline).action(timelineCommand);
   program
     .command('exposure')
     .description('daily exposure per micro-environment, with coverage, from a timeline and clean sensor minutes (docs/design.md §5.5)')

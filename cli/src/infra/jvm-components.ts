@@ -257,7 +257,7 @@ export function connectWorkerProperties(config: StackConfig): Record<string, str
     // Connector files read hosts and credentials from the worker's environment: ${env:NAME}.
     'config.providers': 'env',
     'config.providers.env.class': 'org.apache.kafka.common.config.provider.EnvVarConfigProvider',
-    // A connector file cannot read the worker's other variables (DESIGN.md §7, least privilege).
+    // A connector file cannot read the worker's other variables (docs/design.md §7, least privilege).
     'config.providers.env.param.allowlist.pattern': CONNECT_ENV_ALLOWLIST_PATTERN,
   };
 }

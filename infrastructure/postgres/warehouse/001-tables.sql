@@ -63,6 +63,7 @@ CREATE TABLE IF NOT EXISTS activity_segments (
   declared_group text,
   match boolean,
   needs_review boolean NOT NULL,
+  review_reason text,
   model_version text,
   pm1_mean double precision,
   pm25_mean double precision,
@@ -87,7 +88,11 @@ COMMENT ON COLUMN activity_segments.rule_applied IS 'Time-of-day rule that chang
 COMMENT ON COLUMN activity_segments.declared_label IS 'Majority canonical label declared over the segment''s minutes.';
 COMMENT ON COLUMN activity_segments.declared_group IS 'Group of the declared label.';
 COMMENT ON COLUMN activity_segments.match IS 'Declared equals predicted; null when nothing was declared.';
-COMMENT ON COLUMN activity_segments.needs_review IS 'Low confidence or disagreement with the declaration.';
+-- Warehouses created before segments carried their review reason.
+ALTER TABLE activity_segments ADD COLUMN IF NOT EXISTS review_reason text;
+
+COMMENT ON COLUMN activity_segments.needs_review IS 'A review candidate on the sensor evidence alone, before the participant-day''s budget; the flag reviewers see is activity_timeline.needs_review.';
+COMMENT ON COLUMN activity_segments.review_reason IS 'Why it is a candidate: low_confidence_no_gps or contradicts_declaration; null when it is none.';
 COMMENT ON COLUMN activity_segments.model_version IS 'Version of the activity model used.';
 COMMENT ON COLUMN activity_segments.pm1_mean IS 'PM1, µg/m³, mean over the segment';
 COMMENT ON COLUMN activity_segments.pm25_mean IS 'PM2.5, µg/m³, mean over the segment';
@@ -193,11 +198,18 @@ CREATE TABLE IF NOT EXISTS activity_timeline (
   bc_mean double precision,
   temperature_mean double precision,
   humidity_mean double precision,
+  needs_review boolean NOT NULL DEFAULT false,
+  review_reason text,
+  review_wrong_probability double precision,
   PRIMARY KEY (participant_virtual_id, segment_start)
 );
 
--- Warehouses created before the timeline carried measured minutes.
+-- Warehouses created before the timeline carried measured minutes, then its review flag.
 ALTER TABLE activity_timeline ADD COLUMN IF NOT EXISTS minutes integer;
+ALTER TABLE activity_timeline
+  ADD COLUMN IF NOT EXISTS needs_review boolean NOT NULL DEFAULT false,
+  ADD COLUMN IF NOT EXISTS review_reason text,
+  ADD COLUMN IF NOT EXISTS review_wrong_probability double precision;
 
 COMMENT ON COLUMN activity_timeline.participant_virtual_id IS 'The volunteer''s pseudonymous id; also the record key.';
 COMMENT ON COLUMN activity_timeline.segment_start IS 'Start of the segment, UTC.';
@@ -210,6 +222,9 @@ COMMENT ON COLUMN activity_timeline.confidence IS 'Confidence of the final label
 COMMENT ON COLUMN activity_timeline.declared_label IS 'Declared canonical label.';
 COMMENT ON COLUMN activity_timeline.match IS 'Declared equals final.';
 COMMENT ON COLUMN activity_timeline.episode_ids IS 'Start times (ISO-8601) of the GPS episodes the segment overlaps, comma-separated.';
+COMMENT ON COLUMN activity_timeline.needs_review IS 'Flagged for human review (docs/design.md §5.2): among the candidates of its participant-day (local, TIME_ZONE) whose label fusion gives before any review is at least REVIEW_MIN_WRONG_PROBABILITY (0.5) likely wrong, the likeliest, at most floor(REVIEW_BUDGET (0.05) × the day''s segments): none on a day of fewer than 20 segments. See docs/warehouse.md.';
+COMMENT ON COLUMN activity_timeline.review_reason IS 'Why it is flagged: low_confidence_no_gps (label from the sensors alone below REVIEW_MIN_CONFIDENCE, 0.6) or contradicts_declaration (the declaration is in another group: indoor, outdoor, transport); null when not flagged.';
+COMMENT ON COLUMN activity_timeline.review_wrong_probability IS 'Probability that the label fusion gives before any review is wrong, 0..1 (its confidence, and the declaration taken as REVIEW_DECLARATION_RELIABILITY, 0.9, reliable); flags are ranked by it. Null without a label.';
 COMMENT ON COLUMN activity_timeline.pm1_mean IS 'PM1, µg/m³, mean over the segment';
 COMMENT ON COLUMN activity_timeline.pm25_mean IS 'PM2.5, µg/m³, mean over the segment';
 COMMENT ON COLUMN activity_timeline.pm10_mean IS 'PM10, µg/m³, mean over the segment';
@@ -314,7 +329,7 @@ COMMENT ON COLUMN review_decisions.reviewer IS 'Who decided.';
 COMMENT ON COLUMN review_decisions.comment IS 'Free text.';
 COMMENT ON COLUMN review_decisions.decided_at IS 'When the decision was made, UTC.';
 
--- Reviewer accounts (DESIGN.md §5.6): only an authenticated reviewer decides, and the decision
+-- Reviewer accounts (docs/design.md §5.6): only an authenticated reviewer decides, and the decision
 -- records the account. Created by `polluscope reviewers add`; the review API checks HTTP Basic
 -- credentials against password_hash. Not readable by researchers (004-roles.sql).
 CREATE TABLE IF NOT EXISTS reviewers (

@@ -8,4 +8,5 @@ CREATE INDEX IF NOT EXISTS gps_clean_hilbert_idx ON gps_clean (hilbert);
 CREATE INDEX IF NOT EXISTS gps_episodes_type_idx ON gps_episodes (episode_type, participant_virtual_id);
 CREATE INDEX IF NOT EXISTS gps_episodes_centroid_idx ON gps_episodes USING gist (centroid);
 CREATE INDEX IF NOT EXISTS activity_timeline_label_idx ON activity_timeline (final_label);
+CREATE INDEX IF NOT EXISTS activity_timeline_review_idx ON activity_timeline (participant_virtual_id, segment_start) WHERE needs_review;
 CREATE INDEX IF NOT EXISTS exposure_daily_env_idx ON exposure_daily (micro_environment, day);

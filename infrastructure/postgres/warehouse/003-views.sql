@@ -42,7 +42,7 @@ SELECT
   s.confidence AS predicted_confidence,
   t.declared_label,
   t.match,
-  s.needs_review,
+  t.needs_review,
   t.episode_ids,
   t.pm1_mean,
   t.pm25_mean,
@@ -51,7 +51,8 @@ SELECT
   t.bc_mean,
   t.temperature_mean,
   t.humidity_mean,
-  no2_ppb_to_ugm3(t.no2_mean) AS no2_mean_ugm3
+  no2_ppb_to_ugm3(t.no2_mean) AS no2_mean_ugm3,
+  t.review_reason
 FROM activity_timeline t
 LEFT JOIN activity_segments s
   ON s.participant_virtual_id = t.participant_virtual_id AND s.segment_start = t.segment_start;
@@ -71,7 +72,8 @@ COMMENT ON COLUMN participant_day_timeline.predicted_label IS 'Label predicted f
 COMMENT ON COLUMN participant_day_timeline.predicted_confidence IS 'Probability of predicted_label, 0..1.';
 COMMENT ON COLUMN participant_day_timeline.declared_label IS 'Canonical label the volunteer declared.';
 COMMENT ON COLUMN participant_day_timeline.match IS 'declared_label = final_label; null without a declaration.';
-COMMENT ON COLUMN participant_day_timeline.needs_review IS 'The sensor prediction was flagged for human review.';
+COMMENT ON COLUMN participant_day_timeline.needs_review IS 'Flagged for human review within the participant-day''s budget (activity_timeline.needs_review).';
+COMMENT ON COLUMN participant_day_timeline.review_reason IS 'Why it is flagged: low_confidence_no_gps or contradicts_declaration; null when not flagged.';
 COMMENT ON COLUMN participant_day_timeline.episode_ids IS 'ISO-8601 starts of the GPS episodes the segment overlaps, comma-separated (gps_episodes.episode_start).';
 COMMENT ON COLUMN participant_day_timeline.pm1_mean IS 'PM1, µg/m³, mean over the segment.';
 COMMENT ON COLUMN participant_day_timeline.pm25_mean IS 'PM2.5, µg/m³, mean over the segment.';
@@ -169,7 +171,6 @@ WITH sensors AS (
     count(*) FILTER (WHERE declared_label IS NOT NULL) AS declared_segments,
     count(*) FILTER (WHERE declared_label IS NOT NULL AND match) AS matching_segments,
     count(*) FILTER (WHERE declared_group IS NOT NULL AND declared_group = predicted_group) AS matching_group_segments,
-    count(*) FILTER (WHERE needs_review) AS needs_review_segments,
     min(segment_start) AS first_segment_start,
     max(segment_end) AS last_segment_end
   FROM activity_segments
@@ -178,7 +179,8 @@ WITH sensors AS (
   SELECT
     participant_virtual_id,
     count(*) FILTER (WHERE declared_label IS NOT NULL) AS declared_segments,
-    count(*) FILTER (WHERE declared_label IS NOT NULL AND match) AS matching_segments
+    count(*) FILTER (WHERE declared_label IS NOT NULL AND match) AS matching_segments,
+    count(*) FILTER (WHERE needs_review) AS needs_review_segments
   FROM activity_timeline
   GROUP BY participant_virtual_id
 )
@@ -191,7 +193,7 @@ SELECT
   s.matching_segments::double precision / nullif(s.declared_segments, 0) AS accuracy,
   s.matching_group_segments::double precision / nullif(s.declared_segments, 0) AS group_accuracy,
   f.matching_segments::double precision / nullif(f.declared_segments, 0) AS fused_accuracy,
-  s.needs_review_segments,
+  COALESCE(f.needs_review_segments, 0) AS needs_review_segments,
   s.first_segment_start,
   s.last_segment_end
 FROM sensors s
@@ -206,7 +208,7 @@ COMMENT ON COLUMN classification_accuracy_by_participant.matching_segments IS 'D
 COMMENT ON COLUMN classification_accuracy_by_participant.accuracy IS 'matching_segments / declared_segments, 0..1; null without declarations.';
 COMMENT ON COLUMN classification_accuracy_by_participant.group_accuracy IS 'Share of declared segments whose predicted group (indoor/outdoor/transport) equals the declared group, 0..1.';
 COMMENT ON COLUMN classification_accuracy_by_participant.fused_accuracy IS 'The same share for the fused timeline (activity_timeline.match), 0..1.';
-COMMENT ON COLUMN classification_accuracy_by_participant.needs_review_segments IS 'Segments flagged for human review.';
+COMMENT ON COLUMN classification_accuracy_by_participant.needs_review_segments IS 'Timeline segments flagged for human review (activity_timeline.needs_review, within each day''s budget).';
 COMMENT ON COLUMN classification_accuracy_by_participant.first_segment_start IS 'Start of the participant''s first segment.';
 COMMENT ON COLUMN classification_accuracy_by_participant.last_segment_end IS 'End of the participant''s last segment.';
 
@@ -290,17 +292,18 @@ COMMENT ON COLUMN gps_stops.radius_m IS 'Radius around the centroid, metres.';
 COMMENT ON COLUMN gps_stops.hilbert IS 'Hilbert cell of the centroid.';
 COMMENT ON COLUMN gps_stops.detector IS 'stay-point or hilbert-density.';
 
--- Segments flagged for review, with what fusion and reviewers made of them.
+-- Segments flagged for review (by the timeline, within each participant-day's budget), with the
+-- sensor prediction, what fusion and reviewers made of them, and why they are flagged.
 CREATE OR REPLACE VIEW segments_needing_review AS
 SELECT
-  s.participant_virtual_id,
-  s.segment_start,
-  s.segment_end,
+  t.participant_virtual_id,
+  t.segment_start,
+  t.segment_end,
   s.predicted_label,
   s.confidence,
   s.probabilities,
   s.rule_applied,
-  s.declared_label,
+  t.declared_label,
   s.match,
   t.final_label,
   t.source AS final_source,
@@ -308,15 +311,17 @@ SELECT
   r.reviewer,
   r.comment,
   r.decided_at,
-  (r.label IS NOT NULL) AS reviewed
-FROM activity_segments s
-LEFT JOIN activity_timeline t
-  ON t.participant_virtual_id = s.participant_virtual_id AND t.segment_start = s.segment_start
+  (r.label IS NOT NULL) AS reviewed,
+  t.review_reason,
+  t.review_wrong_probability
+FROM activity_timeline t
+LEFT JOIN activity_segments s
+  ON s.participant_virtual_id = t.participant_virtual_id AND s.segment_start = t.segment_start
 LEFT JOIN review_decisions r
-  ON r.participant_virtual_id = s.participant_virtual_id AND r.segment_start = s.segment_start
-WHERE s.needs_review;
+  ON r.participant_virtual_id = t.participant_virtual_id AND r.segment_start = t.segment_start
+WHERE t.needs_review;
 
-COMMENT ON VIEW segments_needing_review IS 'Segments whose sensor classification needs human review (low confidence or disagreement with the declaration), with the fused label and the review decision if any; reviewed = false are the pending ones.';
+COMMENT ON VIEW segments_needing_review IS 'Timeline segments flagged for human review (activity_timeline.needs_review: at most REVIEW_BUDGET of a participant-day, likeliest wrong first), with the sensor prediction, the fused label, the reason and the review decision if any; reviewed = false are the pending ones.';
 COMMENT ON COLUMN segments_needing_review.participant_virtual_id IS 'The volunteer''s pseudonymous id.';
 COMMENT ON COLUMN segments_needing_review.segment_start IS 'Start of the segment, timestamptz.';
 COMMENT ON COLUMN segments_needing_review.segment_end IS 'End (exclusive), timestamptz.';
@@ -333,6 +338,8 @@ COMMENT ON COLUMN segments_needing_review.reviewer IS 'Who decided.';
 COMMENT ON COLUMN segments_needing_review.comment IS 'Reviewer''s free text.';
 COMMENT ON COLUMN segments_needing_review.decided_at IS 'When the decision was made, timestamptz.';
 COMMENT ON COLUMN segments_needing_review.reviewed IS 'A decision exists for the segment.';
+COMMENT ON COLUMN segments_needing_review.review_reason IS 'Why it is flagged: low_confidence_no_gps or contradicts_declaration.';
+COMMENT ON COLUMN segments_needing_review.review_wrong_probability IS 'Probability that the label fusion gave before any review is wrong, 0..1; GET /reviews lists the likeliest first.';
 
 -- Data quality of a participant's day, one row per variable: how much was measured, imputed and
 -- flagged by the cleaner (docs/cleaning.md). sensor_clean carries one flag per variable and minute

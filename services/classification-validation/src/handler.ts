@@ -106,6 +106,7 @@ export function toSegmentRecord(participant: string, segment: ActivitySegment, m
     declared_group: segment.declaredLabel === null ? null : labelGroup(segment.declaredLabel),
     match: segment.match,
     needs_review: segment.needsReview,
+    review_reason: segment.reviewReason,
     model_version: modelVersion,
   };
   for (const variable of VARIABLES) value[`${variable}_mean`] = meanOfPresent(minutes.map((m) => m[variable]));

@@ -18,7 +18,8 @@ export const classificationValidation = defineService({
   name: 'classification-validation',
   settings: Type.Object({
     MODEL_PATH: Type.Optional(Type.String({ minLength: 1, description: 'activity model; default models/activity-model.json' })),
-    REVIEW_MIN_CONFIDENCE: Type.Number({ default: defaults.validation.minConfidence, minimum: 0, maximum: 1 }),
+    REVIEW_MIN_CONFIDENCE: Type.Number({ default: defaults.validation.minConfidence, minimum: 0, maximum: 1, description: 'below it a label is a review candidate' }),
+    REVIEW_DECLARATION_RELIABILITY: Type.Number({ default: defaults.validation.declarationReliability, minimum: 0, maximum: 1, description: 'probability that a declaration is right' }),
     RULES_BELOW_CONFIDENCE: Type.Optional(Type.String({ description: 'a number in 0..1, or `always`' })),
     /** Late minutes re-classify a segment emitted up to this long before, ms. */
     SEGMENT_LATE_RETENTION_MS: Type.Integer({ default: 60 * 60_000, minimum: 0, maximum: 86_400_000, description: 'ms' }),
@@ -43,7 +44,7 @@ export const classificationValidation = defineService({
       idleTimeoutMs: config.idleTimeoutMs,
       lateRetentionMs: s.SEGMENT_LATE_RETENTION_MS,
       retentionMs: config.participantRetentionMs,
-      params: { ...defaults, rules, validation: { minConfidence: s.REVIEW_MIN_CONFIDENCE } },
+      params: { ...defaults, rules, validation: { minConfidence: s.REVIEW_MIN_CONFIDENCE, declarationReliability: s.REVIEW_DECLARATION_RELIABILITY } },
       model: () => model.current() ?? initial,
     });
   },

@@ -14,7 +14,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export const SHARED_SETTINGS = Type.Object({
   KAFKA_BROKERS: Type.String({ default: '127.0.0.1:9092', pattern: '^\\s*[^:\\s,]+:\\d+\\s*(,\\s*[^:\\s,]+:\\d+\\s*)*$', description: 'host:port[,host:port…]' }),
   SCHEMA_REGISTRY_URL: Type.String({ default: 'http://127.0.0.1:8081/apis/ccompat/v7', pattern: '^https?://\\S+$', description: "the registry's Confluent-compatible API" }),
-  // Loopback unless an operator says otherwise (DESIGN.md §7); containers set 0.0.0.0.
+  // Loopback unless an operator says otherwise (docs/design.md §7); containers set 0.0.0.0.
   HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
   PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: "default: the service's port in the registry of services" })),
   MAX_BODY_BYTES: Type.Integer({ default: 16_384, minimum: 1_024, maximum: 1_048_576, description: 'bytes of a request body; larger ones are answered 413' }),

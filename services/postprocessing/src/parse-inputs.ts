@@ -37,7 +37,6 @@ export function parseSegment(value: Fields): Parsed<PostprocessingInput> {
       predicted_label: fields.optionalText(value, 'predicted_label'),
       confidence: fields.optionalNumber(value, 'confidence'),
       declared_label: fields.optionalText(value, 'declared_label'),
-      needs_review: fields.optionalBoolean(value, 'needs_review') ?? false,
       ...means(value),
     };
     return { participant_virtual_id: record.participant_virtual_id, kind: 'segment' as const, record };

@@ -1,6 +1,8 @@
 /**
- * The review API (docs/design.md §5.6): `GET /reviews` lists segments that need review, paged and
- * filterable by participant and local day; `POST /reviews/:participant/:segmentStart` takes a
+ * The review API (docs/design.md §5.6): `GET /reviews` lists the segments the timeline flagged
+ * within each participant-day's budget (view segments_needing_review), likeliest wrong first, each
+ * with its `review_reason` and `review_wrong_probability`, paged and filterable by participant and
+ * local day; `POST /reviews/:participant/:segmentStart` takes a
  * canonical label and produces the decision to review.decisions, from where the stream corrects
  * the timeline and the exposure and the sink stores it. Deciding needs a reviewer account (HTTP
  * Basic, reviewer-accounts.ts); the decision records that account, never a name from the body.

@@ -1,5 +1,5 @@
 /**
- * Reviewer accounts (DESIGN.md §5.6: only an authenticated reviewer decides, and the decision
+ * Reviewer accounts (docs/design.md §5.6: only an authenticated reviewer decides, and the decision
  * records who logged in): a name and an Argon2id hash of the password in the warehouse's
  * `reviewers` table. `polluscope reviewers add` creates them; the review API checks HTTP Basic
  * credentials against them. SQL is parameterised; passwords are never stored, logged or echoed.

@@ -1,9 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { defineService, PipelineError } from '@polluscope/common';
-import { defaultTimelineStreamParams } from './domain/index.js';
+import { defaultTimelineStreamParams, type TimelineStreamParams } from './domain/index.js';
 import { createPostprocessingHandler } from './handler.js';
 import { registerReviewRoutes } from './review-routes.js';
 import { WarehouseReviews } from './warehouse-reviews.js';
+
+/** The review parameters' defaults (docs/design.md §5.2), the REVIEW_* settings' defaults. */
+const defaultReview = defaultTimelineStreamParams.fusion.review;
 
 const DEFAULT_WAREHOUSE_URL = 'postgresql://polluscope:polluscope@127.0.0.1:5436/warehouse';
 
@@ -22,14 +25,34 @@ export const postprocessing = defineService({
   name: 'postprocessing',
   settings: Type.Object({
     WAREHOUSE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'the review API reads and writes the warehouse here' })),
-    TIME_ZONE: Type.Optional(Type.String({ minLength: 1, description: "participants' time zone for days of exposure; default Europe/Paris" })),
+    TIME_ZONE: Type.Optional(Type.String({ minLength: 1, description: "participants' time zone for days of exposure and of the review budget; default Europe/Paris" })),
+    REVIEW_BUDGET: Type.Number({ default: defaultReview.maxShare, minimum: 0, maximum: 1, description: "largest share of a participant-day's segments flagged for review, rounded down" }),
+    REVIEW_MIN_WRONG_PROBABILITY: Type.Number({ default: defaultReview.minWrongProbability, minimum: 0, maximum: 1, description: 'a candidate is flagged only when its label is at least this likely wrong' }),
+    REVIEW_MIN_CONFIDENCE: Type.Number({ default: defaultReview.minConfidence, minimum: 0, maximum: 1, description: 'below it a label from the sensors alone is a review candidate' }),
+    REVIEW_DECLARATION_RELIABILITY: Type.Number({ default: defaultReview.declarationReliability, minimum: 0, maximum: 1, description: 'probability that a declaration is right' }),
   }),
   createHandler: ({ config }) => {
     const timeZone = config.settings.TIME_ZONE ?? defaultTimelineStreamParams.timeZone;
     const store = warehouseReviews(config.settings.WAREHOUSE_URL, timeZone);
+    const s = config.settings;
+    const params: TimelineStreamParams = {
+      ...defaultTimelineStreamParams,
+      latenessMs: config.allowedLatenessMs,
+      timeZone,
+      fusion: {
+        ...defaultTimelineStreamParams.fusion,
+        review: {
+          maxShare: s.REVIEW_BUDGET,
+          minWrongProbability: s.REVIEW_MIN_WRONG_PROBABILITY,
+          minConfidence: s.REVIEW_MIN_CONFIDENCE,
+          declarationReliability: s.REVIEW_DECLARATION_RELIABILITY,
+          timeZone,
+        },
+      },
+    };
     return createPostprocessingHandler({
       idleTimeoutMs: config.idleTimeoutMs,
-      params: { ...defaultTimelineStreamParams, latenessMs: config.allowedLatenessMs, timeZone },
+      params,
       retentionMs: config.participantRetentionMs,
       onLateDecisions: (decisions) => store.applyLateDecisions(decisions),
     });

@@ -31,6 +31,7 @@ export interface ReviewPage {
 const READ_TIMELINE_DAY_SQL = `SELECT t.participant_virtual_id, t.segment_start, t.segment_end,
     COALESCE(t.minutes, s.minutes, extract(epoch FROM t.segment_end - t.segment_start) / 60)::double precision AS minutes,
     t.final_label, t.label_group, t.source, t.confidence, t.declared_label, t.match, t.episode_ids,
+    t.needs_review, t.review_reason, t.review_wrong_probability,
     t.pm1_mean, t.pm25_mean, t.pm10_mean, t.no2_mean, t.bc_mean, t.temperature_mean, t.humidity_mean
   FROM activity_timeline t
   LEFT JOIN activity_segments s ON s.participant_virtual_id = t.participant_virtual_id AND s.segment_start = t.segment_start
@@ -42,6 +43,7 @@ const READ_DECISIONS_DAY_SQL = `SELECT participant_virtual_id, segment_start, la
 const ms = (value: unknown): number => (value as Date).getTime();
 
 /*
+ * Likeliest wrong first (docs/design.md §5.2), then by participant and time so pages are stable.
  * One statement for every combination of filters, so no SQL is assembled from fragments: a null
  * $1 (participant) or $2 (local day) switches its condition off; $4 keeps only pending segments.
  */
@@ -53,7 +55,7 @@ const PAGE_REVIEWS_SQL = `SELECT * FROM segments_needing_review
   WHERE ($1::text IS NULL OR participant_virtual_id = $1::text)
     AND ($2::date IS NULL OR (segment_start AT TIME ZONE $3::text)::date = $2::date)
     AND (NOT $4::boolean OR NOT reviewed)
-  ORDER BY participant_virtual_id, segment_start LIMIT $5 OFFSET $6`;
+  ORDER BY review_wrong_probability DESC NULLS LAST, participant_virtual_id, segment_start LIMIT $5 OFFSET $6`;
 
 export class WarehouseReviews {
   private readonly pool: pg.Pool;

@@ -19,9 +19,10 @@ describe('classifySegment', () => {
       rule: 'office-hours',
       declaredLabel: 'Domicile',
       match: false,
-      needsReview: true,
       minutes: 5,
     });
+    // Bureau and Domicile are both indoor: no contradiction; a candidate only if unsure.
+    expect(result.reviewReason).toBe(result.confidence < 0.6 ? 'low_confidence_no_gps' : null);
   });
 
   it('keeps a label the model is sure of under the default rules', () => {
@@ -34,6 +35,7 @@ describe('classifySegment', () => {
     const rows = environmentMinutes('Bus', 0, 4).map((r, i) => ({ ...r, activity: i < 3 ? 'Bus' : 'Inconnu' }));
     const result = classifySegment(T0_MS, rows, model, { ...defaultClassifySegmentParams, rules: null });
     expect(result).toMatchObject({ label: 'Bus', rule: null, declaredLabel: 'Bus', match: true });
-    expect(result.needsReview).toBe(result.confidence < 0.6);
+    // The volunteer declared the label: trusted, whatever the confidence.
+    expect(result).toMatchObject({ needsReview: false, reviewReason: null });
   });
 });

@@ -1,4 +1,4 @@
-import type { CanonicalLabel } from '@polluscope/common/domain';
+import type { CanonicalLabel, ReviewReason } from '@polluscope/common/domain';
 import { contextFeatures, defaultContextFeatureParams, type ContextFeatureParams } from './features/context-features.js';
 import { defaultViewFeatureParams, segmentFeatures, type ViewFeatureParams } from './features/view-features.js';
 import { predictActivity, type ActivityModel } from './model/activity-model.js';
@@ -44,7 +44,11 @@ export interface ActivitySegment {
   readonly minutes: number;
   readonly declaredLabel: CanonicalLabel | null;
   readonly match: boolean | null;
+  /** A review candidate on the sensor evidence alone, before the day's budget (validateSegment). */
   readonly needsReview: boolean;
+  readonly reviewReason: ReviewReason | null;
+  /** Probability that `label` is wrong, 0..1; null without a label. */
+  readonly wrongProbability: number | null;
 }
 
 /**
@@ -66,7 +70,7 @@ export function classifySegment(
   let rule: TimeOfDayRule | null = null;
   if (label !== null && params.rules !== null) ({ label, rule } = applyTimeOfDayRules(label, segmentStartMs, params.rules, prediction.confidence));
   const declaredLabel = majorityLabel(rows.map((r) => r.activity));
-  const { match, needsReview } = validateSegment(label, prediction.confidence, declaredLabel, params.validation);
+  const { match, needsReview, reviewReason, wrongProbability } = validateSegment(label, prediction.confidence, declaredLabel, params.validation);
   return {
     segmentStartMs,
     segmentEndMs: segmentStartMs + params.segment.segmentMs,
@@ -80,5 +84,7 @@ export function classifySegment(
     declaredLabel,
     match,
     needsReview,
+    reviewReason,
+    wrongProbability,
   };
 }

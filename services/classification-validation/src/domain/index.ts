@@ -19,3 +19,4 @@ export * from './evaluation/predict-held-out.js';
 export * from './evaluation/score-with-intervals.js';
 export * from './evaluation/build-evaluation-segments.js';
 export * from './evaluation/exposure-share-errors.js';
+export * from './evaluation/review-flag-scores.js';

@@ -37,7 +37,6 @@ export interface ActivitySegmentRecord extends PollutantMeans {
   /** 0..1. */
   readonly confidence: number | null;
   readonly declared_label: string | null;
-  readonly needs_review?: boolean;
 }
 
 /** A cleaned sensor minute (`sensor.clean`, docs/design.md §5.1) as exposure reads it: when, and the values. */
@@ -90,6 +89,12 @@ export interface ActivityTimelineRecord extends PollutantMeans {
   readonly match: boolean | null;
   /** ISO-8601 starts of the episodes the segment intersects, comma-separated; null when none. */
   readonly episode_ids: string | null;
+  /** Flagged for human review within the participant-day's budget (docs/design.md §5.2). */
+  readonly needs_review: boolean;
+  /** A ReviewReason when flagged, else null. */
+  readonly review_reason: string | null;
+  /** Probability that the fused label before any review decision is wrong, 0..1; null without one. */
+  readonly review_wrong_probability: number | null;
 }
 
 type PollutantExposure = {

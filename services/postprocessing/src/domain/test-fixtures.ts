@@ -21,7 +21,6 @@ export function seg(i: number, label: string | null, values: Partial<ActivitySeg
     predicted_label: label,
     confidence: 0.7,
     declared_label: null,
-    needs_review: false,
     pm1_mean: null,
     pm25_mean: null,
     pm10_mean: null,

@@ -55,21 +55,37 @@ export function withoutTimeFeatures(context: readonly number[]): number[] {
   return context.map((value, i) => (TIME_INDICES.includes(i) ? 0 : value));
 }
 
-/**
- * Trains every method on `train` (segments with a declared label, labelled by it) and predicts
- * each `test` segment; a method is absent when it cannot run (no pretrained model).
- *
- * @example predictHeldOut(otherParticipants, heldOut, { training: { seed: 42 } }) // { majority: ['Domicile', ...], model: [...], ... }
- */
+/** Each method's labels, and for the stacked models their confidence (meta-forest vote share of the model's label, as the services carry it). */
+export interface HeldOutPredictions {
+  readonly labels: Partial<Record<EvaluatedMethod, (CanonicalLabel | null)[]>>;
+  readonly confidences: Partial<Record<EvaluatedMethod, number[]>>;
+}
+
+/** {@link predictHeldOut}'s labels only. */
 export function predictHeldOut(
   train: readonly EvaluationSegment[],
   test: readonly EvaluationSegment[],
   params: Partial<PredictHeldOutParams> = {},
 ): Partial<Record<EvaluatedMethod, (CanonicalLabel | null)[]>> {
+  return predictHeldOutWithConfidence(train, test, params).labels;
+}
+
+/**
+ * Trains every method on `train` (segments with a declared label, labelled by it) and predicts
+ * each `test` segment; a method is absent when it cannot run (no pretrained model).
+ *
+ * @example predictHeldOutWithConfidence(otherParticipants, heldOut, { training: { seed: 42 } }).labels // { majority: ['Domicile', ...], model: [...], ... }
+ */
+export function predictHeldOutWithConfidence(
+  train: readonly EvaluationSegment[],
+  test: readonly EvaluationSegment[],
+  params: Partial<PredictHeldOutParams> = {},
+): HeldOutPredictions {
   const p = { ...defaultPredictHeldOutParams, ...params };
   const declared: ActivitySample[] = train.flatMap((s) => (s.declaredLabel === null ? [] : [{ ...s, label: s.declaredLabel }]));
   if (declared.length === 0) throw new RangeError('predictHeldOut: no training segment has a declared label');
   const out: Partial<Record<EvaluatedMethod, (CanonicalLabel | null)[]>> = {};
+  const confidences: Partial<Record<EvaluatedMethod, number[]>> = {};
 
   const wanted = (...methods: EvaluatedMethod[]) => methods.some((m) => p.methods.includes(m));
 
@@ -91,12 +107,24 @@ export function predictHeldOut(
   const withRules = (model: ActivityModel) => {
     const predictions = test.map((s) => predictActivity(model, s.features, s.context));
     const rules = predictions.map((q, i) => (q.label === null ? null : applyTimeOfDayRules(q.label, test[i]!.segmentStartMs, p.rules, q.confidence).label));
-    return [predictions.map((q) => q.label), rules] as const;
+    return [predictions.map((q) => q.label), rules, predictions.map((q) => q.confidence)] as const;
   };
-  if (wanted('model', 'model-rules')) [out.model, out['model-rules']] = withRules(trainActivityModel(declared, p.training));
-  if (p.pretrained !== null && wanted('pretrained', 'pretrained-rules')) [out.pretrained, out['pretrained-rules']] = withRules(p.pretrained);
-  for (const method of EVALUATED_METHODS) if (!p.methods.includes(method)) delete out[method];
-  return out;
+  if (wanted('model', 'model-rules')) {
+    let confidence: number[];
+    [out.model, out['model-rules'], confidence] = withRules(trainActivityModel(declared, p.training));
+    confidences.model = confidences['model-rules'] = confidence;
+  }
+  if (p.pretrained !== null && wanted('pretrained', 'pretrained-rules')) {
+    let confidence: number[];
+    [out.pretrained, out['pretrained-rules'], confidence] = withRules(p.pretrained);
+    confidences.pretrained = confidences['pretrained-rules'] = confidence;
+  }
+  for (const method of EVALUATED_METHODS) {
+    if (p.methods.includes(method)) continue;
+    delete out[method];
+    delete confidences[method];
+  }
+  return { labels: out, confidences };
 }
 
 /** The most frequent label; ties go to the first in canonical order. */

@@ -1,23 +1,28 @@
-import type { CanonicalLabel } from '@polluscope/common/domain';
+import { defaultReviewCandidateParams, reviewCandidate, type CanonicalLabel, type ReviewCandidateParams, type ReviewReason } from '@polluscope/common/domain';
 
-export interface SegmentValidationParams {
-  /** Below this confidence a segment needs review. */
-  readonly minConfidence: number;
-}
+/** Review candidates on the sensor evidence alone (see reviewCandidate). */
+export type SegmentValidationParams = ReviewCandidateParams;
 
-export const defaultSegmentValidationParams: SegmentValidationParams = Object.freeze({ minConfidence: 0.6 });
+export const defaultSegmentValidationParams: SegmentValidationParams = defaultReviewCandidateParams;
 
 export interface SegmentValidation {
   /** `null` when nothing was declared. */
   readonly match: boolean | null;
+  /**
+   * A review candidate on the sensor evidence alone, before any budget: the stream classifies one
+   * segment at a time and cannot see the day; the flag reviewers see is the timeline's.
+   */
   readonly needsReview: boolean;
+  readonly reviewReason: ReviewReason | null;
+  /** Probability that the label is wrong, 0..1; null without a label. */
+  readonly wrongProbability: number | null;
 }
 
 /**
  * Compares a prediction with the declaration: `match` = predicted equals declared (`null` without
- * a declaration); `needsReview` = confidence below the threshold, a disagreement, or no prediction.
+ * a declaration); the review candidate as {@link reviewCandidate} decides it with no GPS evidence.
  *
- * @example validateSegment('Bus', 0.9, 'Métro') // { match: false, needsReview: true }
+ * @example validateSegment('Bus', 0.9, 'Domicile') // { match: false, needsReview: true, reviewReason: 'contradicts_declaration', wrongProbability: 0.5 }
  */
 export function validateSegment(
   predicted: CanonicalLabel | null,
@@ -26,5 +31,6 @@ export function validateSegment(
   params: SegmentValidationParams = defaultSegmentValidationParams,
 ): SegmentValidation {
   const match = declared === null ? null : predicted === declared;
-  return { match, needsReview: predicted === null || confidence < params.minConfidence || match === false };
+  const candidate = reviewCandidate({ finalLabel: predicted, confidence, declaredLabel: declared, gpsEvidence: false }, params);
+  return { match, needsReview: candidate.reason !== null, reviewReason: candidate.reason, wrongProbability: candidate.wrongProbability };
 }

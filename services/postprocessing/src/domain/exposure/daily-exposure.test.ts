@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { CANONICAL_LABELS } from '@polluscope/common/domain';
-import { fuseTimeline } from '../fusion/fuse-timeline.js';
+import { defaultTimelineFusionParams, fuseTimeline } from '../fusion/fuse-timeline.js';
 import { INTEGRATED_POLLUTANTS, type ActivityTimelineRecord, type ExposureDailyRecord } from '../records.js';
 import { P, seg } from '../test-fixtures.js';
 import { computeDailyExposure, EXPOSURE_MICRO_ENVIRONMENTS } from './daily-exposure.js';
 
 /** Timeline entries from sensor labels only (no GPS, no smoothing). */
 function entries(...segments: Parameters<typeof fuseTimeline>[0]): ActivityTimelineRecord[] {
-  return fuseTimeline(segments, [], [], { minTransportProbability: 0.6, minMoveOverlapFraction: 0.5, minStopOverlapFraction: 0.5, smoothGlitches: false });
+  return fuseTimeline(segments, [], [], { ...defaultTimelineFusionParams, smoothGlitches: false });
 }
 
 const DAY = 19787; // 2024-03-05 in Paris

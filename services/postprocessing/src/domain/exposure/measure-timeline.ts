@@ -45,6 +45,9 @@ export function unmeasuredEntry(participant: string, startMs: number, endMs: num
     declared_label: null,
     match: null,
     episode_ids: null,
+    needs_review: false,
+    review_reason: null,
+    review_wrong_probability: null,
     ...means,
   } as ActivityTimelineRecord;
 }

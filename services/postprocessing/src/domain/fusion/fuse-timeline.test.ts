@@ -26,6 +26,10 @@ describe('fuseTimeline', () => {
       bc_mean: 800,
       temperature_mean: null,
       humidity_mean: null,
+      needs_review: false,
+      review_reason: null,
+      // Declared as predicted: 0.3 × 0.1 / (0.3 × 0.1 + 0.7 × 0.9).
+      review_wrong_probability: expect.closeTo(0.03 / 0.66, 12),
     });
   });
 
@@ -112,5 +116,61 @@ describe('fuseTimeline', () => {
 
   it('is empty without segments', () => {
     expect(fuseTimeline([], [stop(0, 10)], [decision(0, 'Bus')])).toEqual([]);
+  });
+});
+
+describe('fuseTimeline review flags (docs/design.md §5.2: a budget, not a filter)', () => {
+  /** Segments first…first+n−1, declared Domicile and predicted so at 0.7, except those given. */
+  function day(first: number, n: number, odd: Record<number, Parameters<typeof seg>[2] & { label?: string }> = {}) {
+    return Array.from({ length: n }, (_, k) => {
+      const i = first + k;
+      const { label = 'Domicile', ...values } = odd[i] ?? {};
+      return seg(i, label, { declared_label: 'Domicile', ...values });
+    });
+  }
+  const flags = (timeline: ReturnType<typeof fuseTimeline>) => timeline.flatMap((e, k) => (e.needs_review ? [[k, e.review_reason]] : []));
+  // Two Bus segments in a row (not a glitch) contradict the declaration: wrong with 0.3 × 0.9 / (0.3 × 0.9 + 0.7 × 0.1) = 0.794;
+  // an undeclared Bureau at 0.4 after them is a low confidence without GPS: wrong with 0.6.
+  const odd = { 5: { label: 'Bus' }, 6: { label: 'Bus' }, 7: { label: 'Bureau', confidence: 0.4, declared_label: null } };
+
+  it('flags nothing on a day of 19 segments (5 % rounds down to none)', () => {
+    expect(flags(fuseTimeline(day(0, 19, odd), [], []))).toEqual([]);
+  });
+
+  it('flags the likeliest wrong of 20 segments, with its reason and probability', () => {
+    const timeline = fuseTimeline(day(0, 20, odd), [], []);
+    expect(flags(timeline)).toEqual([[5, 'contradicts_declaration']]);
+    expect(timeline[5]?.review_wrong_probability).toBeCloseTo(0.27 / 0.34, 12);
+    expect(timeline[7]).toMatchObject({ needs_review: false, review_reason: null, review_wrong_probability: expect.closeTo(0.6, 12) });
+  });
+
+  it('flags three of 60 segments, most likely wrong first', () => {
+    expect(flags(fuseTimeline(day(0, 60, odd), [], []))).toEqual([
+      [5, 'contradicts_declaration'],
+      [6, 'contradicts_declaration'],
+      [7, 'low_confidence_no_gps'],
+    ]);
+  });
+
+  it('counts the budget per local day: 20 segments across midnight in Paris are two short days', () => {
+    // Segment 180 starts at midnight in Paris (T0 is 09:00 there).
+    const across = { 183: { label: 'Bus' }, 184: { label: 'Bus' } };
+    expect(flags(fuseTimeline(day(170, 20, across), [], []))).toEqual([]);
+    expect(flags(fuseTimeline(day(180, 20, across), [], []))).toEqual([[3, 'contradicts_declaration']]);
+  });
+
+  it('does not call a low confidence backed by a GPS stop low_confidence_no_gps', () => {
+    // Two in a row: a single one between two Domicile would be smoothed away as a glitch.
+    const unsure = { label: 'Bureau', confidence: 0.4, declared_label: null };
+    const segments = day(0, 20, { 7: unsure, 8: unsure });
+    expect(flags(fuseTimeline(segments, [], []))).toEqual([[7, 'low_confidence_no_gps']]);
+    // Inside a stop the label is the stop's majority (Domicile, source stop): no candidate.
+    expect(flags(fuseTimeline(segments, [stop(-60, 200)], []))).toEqual([]);
+  });
+
+  it('keeps the flag of a reviewed segment, so a decision answers it instead of moving the budget', () => {
+    const timeline = fuseTimeline(day(0, 20, odd), [], [decision(5, 'Domicile')]);
+    expect(flags(timeline)).toEqual([[5, 'contradicts_declaration']]);
+    expect(timeline[5]).toMatchObject({ final_label: 'Domicile', source: 'review', confidence: 1 });
   });
 });

@@ -1,17 +1,42 @@
-import { labelGroup, normaliseLabel, type CanonicalLabel } from '@polluscope/common/domain';
+import {
+  defaultReviewBudgetParams,
+  defaultReviewCandidateParams,
+  labelGroup,
+  normaliseLabel,
+  reviewCandidate,
+  selectReviewFlags,
+  type CanonicalLabel,
+  type ReviewBudgetParams,
+  type ReviewCandidateParams,
+} from '@polluscope/common/domain';
+import { localDay } from '../exposure/local-day.js';
 import type { ActivitySegmentRecord, ActivityTimelineRecord, GpsEpisodeRecord, ReviewDecisionRecord, TimelineSource } from '../records.js';
 import { defaultEpisodeRelationParams, relateSegmentToEpisodes, type EpisodeRelationParams, type SegmentEpisodes } from './relate-segment-to-episodes.js';
 import { smoothGlitches, type LabelledSpan } from './smooth-glitches.js';
 import { stopMajorityLabels, type StopVote } from './stop-majority-labels.js';
 
+/** Which segments are flagged for review (docs/design.md §5.2): candidates, budget, and the days it is per. */
+export interface TimelineReviewParams extends ReviewCandidateParams, ReviewBudgetParams {
+  /** IANA time zone of the participant: the local days the budget is per. */
+  readonly timeZone: string;
+}
+
+export const defaultTimelineReviewParams: TimelineReviewParams = Object.freeze({
+  ...defaultReviewCandidateParams,
+  ...defaultReviewBudgetParams,
+  timeZone: 'Europe/Paris',
+});
+
 export interface TimelineFusionParams extends EpisodeRelationParams {
   /** Apply single-segment glitch smoothing. */
   readonly smoothGlitches: boolean;
+  readonly review: TimelineReviewParams;
 }
 
 export const defaultTimelineFusionParams: TimelineFusionParams = Object.freeze({
   ...defaultEpisodeRelationParams,
   smoothGlitches: true,
+  review: defaultTimelineReviewParams,
 });
 
 /** The last record per key (upsert semantics), sorted by key. */
@@ -44,7 +69,10 @@ function latestDecisions(decisions: readonly ReviewDecisionRecord[]): Map<number
  *    sensor label → the stop's majority sensor label, source `stop`, confidence = its vote share;
  * 4. otherwise the sensor label (`predicted_label`, possibly null), source `sensors`, its confidence.
  * Then a single-segment glitch between two contiguous equal labels takes their label
- * ({@link smoothGlitches}). See {@link relateSegmentToEpisodes} for coverage. `match` compares the
+ * ({@link smoothGlitches}). See {@link relateSegmentToEpisodes} for coverage. Review flags: each
+ * segment's candidate ({@link reviewCandidate}; GPS evidence = source gps or stop) on the label
+ * fusion gives without the decisions, then {@link selectReviewFlags} per participant and local day
+ * (`params.review.timeZone`): the segments must be whole days for the budget to be the day's. `match` compares the
  * declared label with the final one (null without a declaration); `episode_ids` lists the ISO
  * starts of every episode intersecting the segment. Inputs are upserts: the last segment and
  * episode per start wins, and the latest decision per segment. Output sorted by segment_start.
@@ -73,17 +101,34 @@ export function fuseTimeline(
   }
   const stopLabels = stopMajorityLabels(votes);
 
-  const spans: LabelledSpan[] = sortedSegments.map((segment, i) => {
+  // What fusion answers without the reviewers: the review flag is decided on it, so a decision
+  // answers its flag instead of moving the budget to another segment.
+  const machineSpans: LabelledSpan[] = sortedSegments.map((segment, i) => {
     const base = { startMs: segment.segment_start, endMs: segment.segment_end };
-    const review = reviewed.get(segment.segment_start);
-    if (review) return { ...base, label: review, source: 'review' as TimelineSource, confidence: 1 };
     const relation = relations[i];
     if (relation?.move) return { ...base, label: relation.move.mode, source: 'gps', confidence: relation.move.confidence };
     const stop = relation?.stopStartMs != null ? stopLabels.get(relation.stopStartMs) : undefined;
     if (stop) return { ...base, label: stop.label, source: 'stop', confidence: stop.share };
     return { ...base, label: sensorLabels[i] ?? null, source: 'sensors', confidence: segment.confidence };
   });
-  const finalSpans = params.smoothGlitches ? smoothGlitches(spans) : spans;
+  const smooth = (spans: LabelledSpan[]) => (params.smoothGlitches ? smoothGlitches(spans) : spans);
+  const machineFinal = smooth(machineSpans);
+  const finalSpans =
+    reviewed.size === 0
+      ? machineFinal
+      : smooth(
+          machineSpans.map((span) => {
+            const review = reviewed.get(span.startMs);
+            return review ? { ...span, label: review, source: 'review', confidence: 1 } : span;
+          }),
+        );
+
+  const candidates = sortedSegments.map((segment, i) => {
+    const span = machineFinal[i] as LabelledSpan;
+    const evidence = { finalLabel: span.label, confidence: span.confidence, declaredLabel: normaliseLabel(segment.declared_label), gpsEvidence: span.source !== 'sensors' };
+    return { ...reviewCandidate(evidence, params.review), participantDay: `${segment.participant_virtual_id} ${localDay(segment.segment_start, params.review.timeZone)}` };
+  });
+  const flags = selectReviewFlags(candidates, params.review);
 
   return sortedSegments.map((segment, i) => {
     const span = finalSpans[i] as LabelledSpan;
@@ -101,6 +146,9 @@ export function fuseTimeline(
       declared_label: declared,
       match: declared === null ? null : declared === span.label,
       episode_ids: starts.length === 0 ? null : starts.map((ms) => new Date(ms).toISOString()).join(','),
+      needs_review: flags[i] === true,
+      review_reason: flags[i] === true ? (candidates[i]?.reason ?? null) : null,
+      review_wrong_probability: candidates[i]?.wrongProbability ?? null,
       pm1_mean: segment.pm1_mean,
       pm25_mean: segment.pm25_mean,
       pm10_mean: segment.pm10_mean,

@@ -96,6 +96,20 @@ describe('updateTimelineState', () => {
     for (const inputs of batchings) expect([...run(inputs).values()]).toEqual(expected);
   });
 
+  it('ends with the batch fusion\'s review flags when a day arrives one segment at a time with idle flushes between', () => {
+    // 40 segments, so a budget of 2. Bus declared Domicile at 0.6, 0.5, 0.4: wrong with 0.857, 0.9, 0.931; each
+    // provisional flush flags the likeliest so far, so segment 30 is flagged, then unflagged when 32 comes.
+    const segments = Array.from({ length: 40 }, (_, i) =>
+      seg(i, i >= 30 && i < 33 ? 'Bus' : 'Domicile', { declared_label: 'Domicile', confidence: i >= 30 && i < 33 ? 0.6 - 0.1 * (i - 30) : 0.9 }),
+    );
+    const expected = fuseTimeline(segments, [], []);
+    expect(expected.flatMap((e, i) => (e.needs_review ? [i] : []))).toEqual([31, 32]);
+    const state = createTimelineState(P);
+    const last = new Map<number, ActivityTimelineRecord>();
+    for (const segment of segments) for (const e of updateTimelineState(state, { segments: [segment], flush: true }).timeline) last.set(e.segment_start, e);
+    expect([...last.values()]).toEqual(expected);
+  });
+
   it('keeps the stop reaching into the horizon, forgets older records and reports late ones', () => {
     const state = createTimelineState(P);
     const nextDay = (hour: number, minute = 0) => Date.UTC(2024, 2, 6, hour, minute);

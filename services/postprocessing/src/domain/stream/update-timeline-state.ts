@@ -143,7 +143,9 @@ export function updateTimelineState(
   const watermarkMs = timelineWatermarkMs(state, params);
   const emitFromMs = state.horizonMs ?? -Infinity;
   const changed: ActivityTimelineRecord[] = [];
-  const fused = fuseTimeline(Object.values(state.segments), Object.values(state.episodes), Object.values(state.decisions), params.fusion);
+  // The review budget is per local day of the participant's zone, the exposure's days.
+  const fusion = { ...params.fusion, review: { ...params.fusion.review, timeZone: params.timeZone } };
+  const fused = fuseTimeline(Object.values(state.segments), Object.values(state.episodes), Object.values(state.decisions), fusion);
   for (const entry of fused) {
     if (entry.segment_start < emitFromMs) continue;
     const key = String(entry.segment_start);
