@@ -23,6 +23,7 @@ const alias = [
       replacement: fileURLToPath(new URL(`./services/${name}/src/index.ts`, import.meta.url)),
     },
   ]),
+  { find: /^@polluscope\/console$/, replacement: fileURLToPath(new URL('./console/src/index.ts', import.meta.url)) },
   { find: /^@polluscope\/cli$/, replacement: fileURLToPath(new URL('./cli/src/index.ts', import.meta.url)) },
 ];
 
@@ -47,7 +48,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['services/*/src/**/*.test.ts', 'cli/src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+          include: ['services/*/src/**/*.test.ts', 'console/src/**/*.test.ts', 'cli/src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
         },
       },
       {
