@@ -5,3 +5,7 @@ export { buildConsoleApp, type ConsoleAppOptions } from './server/app.js';
 export { loadConsoleConfig, ConsoleConfigError, type ConsoleConfig } from './server/config.js';
 export { startConsole, PAGES_DIR } from './server/server.js';
 export { WarehouseReader, type ConsoleWarehouse, type ParticipantDayRows } from './server/warehouse-reader.js';
+export { dayView, type DayViewOptions } from './charts/day-view.js';
+export { dayReportHtml, type DayReportOptions } from './report/day-report-html.js';
+export { printHtmlToPdf, CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from './report/print-pdf.js';
+export { writeDayReport, NoDataError, type DayReportRequest } from './report/write-day-report.js';

@@ -10,6 +10,7 @@ import { registerLoadCsvCommand } from './load-csv.js';
 import { registerOperationsCommands } from './operations.js';
 import { registerTimelineCommands } from './timeline.js';
 import { registerEvaluateCommand } from './evaluate.js';
+import { registerConsoleCommands } from './console.js';
 
 /** Each command module adds its sub-commands to the program. */
 export type RegisterCommand = (program: Command) => void;
@@ -27,4 +28,5 @@ export const commandModules: readonly RegisterCommand[] = [
   registerTimelineCommands,
   registerEvaluateCommand,
   registerOperationsCommands,
+  registerConsoleCommands,
 ];

@@ -29,7 +29,7 @@ const DAY = { type: 'string', format: 'date' } as const;
 
 export function buildConsoleApp(options: ConsoleAppOptions): FastifyInstance {
   // Long enough for any id the schema accepts, so the schema (a 400 naming the parameter) decides.
-  const app = Fastify({ logger: { level: options.logLevel ?? 'info' }, maxParamLength: 256 });
+  const app = Fastify({ logger: { level: options.logLevel ?? 'info' }, routerOptions: { maxParamLength: 256 } });
 
   app.get('/health', async () => ({ live: true }));
 
