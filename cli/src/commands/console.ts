@@ -39,7 +39,9 @@ export function registerConsoleCommands(program: Command): void {
     .option('--warehouse-url <url>', 'the warehouse as a read-only researcher (env WAREHOUSE_URL)')
     .option('--chromium <path>', 'Chromium for PDF output (env CHROMIUM_PATH, default /usr/bin/chromium)')
     .action(async (options: { participant: string; day: string; out: string; warehouseUrl?: string; chromium?: string }) => {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(options.day) || Number.isNaN(Date.parse(`${options.day}T00:00:00Z`))) {
+      // Date.parse rolls 2026-02-30 over to March: the day must read back as written.
+      const dayMs = Date.parse(`${options.day}T00:00:00Z`);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(options.day) || Number.isNaN(dayMs) || new Date(dayMs).toISOString().slice(0, 10) !== options.day) {
         throw new UsageError(`--day: not a calendar date YYYY-MM-DD: "${options.day}"`);
       }
       if (!/\.(html?|pdf)$/i.test(options.out)) throw new UsageError(`--out: end the file name in .html or .pdf: "${options.out}"`);

@@ -73,8 +73,8 @@ export function trajectoryMap(day: ParticipantDay, options: MapOptions): SVGSVGE
         r: (s) => s.durationS,
         stroke: '#111',
         strokeWidth: 1.5,
-        fill: '#fff',
-        fillOpacity: 0.3,
+        // Unfilled, so the stop's own fixes keep their colour under it.
+        fill: 'none',
         title: (s) => `stop ${clockTime(s.startMs, day.timeZone)}–${clockTime(s.endMs, day.timeZone)}, ${formatDuration(s.durationS)}`,
         ariaDescription: 'stops',
       }),
