@@ -24,9 +24,10 @@ export function pollutantChart(day: ParticipantDay, pollutant: Pollutant, option
   return Plot.plot({
     document: options.document,
     width: options.width,
-    height: 130,
+    height: 136,
     ...TIME_CHART_MARGINS,
-    marginTop: 16,
+    // Room for the unit label above the highest tick.
+    marginTop: 22,
     x: dayAxis(day),
     y: { label: `${name} (${unit})`, grid: true, nice: true, zero: true, labelAnchor: 'top', labelArrow: 'none' },
     marks: [
