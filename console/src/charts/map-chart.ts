@@ -98,5 +98,5 @@ export function trajectoryMap(day: ParticipantDay, options: MapOptions): SVGSVGE
 /** The map's caption: what the grid lines are, and what was drawn. */
 export function mapCaption(day: ParticipantDay, width: number): string {
   const grid = gridLines(day.grid, mapFrame([...day.fixes, ...day.stops], width - 2 * MARGIN));
-  return `${day.fixes.length} GPS fixes, ${day.stops.length} stops (circles sized by duration). Grey lines: the study area's grid, one line every ${grid.everyCells} cells (≈ ${grid.spacingM} m).`;
+  return `${day.fixes.length} GPS fixes coloured by the final label of their 5-minute segment and joined episode by episode; ${day.stops.length} stops as circles sized by their duration. Grey lines: the study area's grid, one line every ${grid.everyCells} cells (≈ ${grid.spacingM} m).`;
 }
