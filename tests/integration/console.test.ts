@@ -51,6 +51,8 @@ const DAY_COUNTS_SQL = `SELECT
        AND episode_start < (($2::date + 1)::timestamp AT TIME ZONE $3::text) AND episode_end >= ($2::date::timestamp AT TIME ZONE $3::text)) AS stops,
     (SELECT count(*)::int FROM exposure_daily WHERE participant_virtual_id = $1 AND day = $2::date AND minutes > 0) AS environments`;
 
+const SENSOR_DAYS_OF_PARTICIPANT_SQL = `SELECT count(DISTINCT (time AT TIME ZONE $2)::date)::int AS n FROM sensor_clean WHERE participant_virtual_id = $1`;
+
 const PARTICIPANT_DAYS_SQL = `SELECT count(*)::int AS n FROM (
     SELECT participant_virtual_id, (time AT TIME ZONE $1)::date FROM sensor_clean
     UNION SELECT participant_virtual_id, (segment_start AT TIME ZONE $1)::date FROM activity_timeline
@@ -124,6 +126,9 @@ describe('the console in Chromium', () => {
     expect(await page.locator('#exposure .coverage').innerText()).toMatch(/^(Coverage: measured \d+ of \d+ min|No exposure computed)/);
     const pm25Quality = page.locator('table[aria-label="sensor quality"] tr[data-variable="pm25"] td').first();
     expect(Number(await pm25Quality.innerText())).toBe(expected.pm25);
+    // Links to the participant's other days (sensor days at least; GPS-only days add to them).
+    const sensorDays = (await researcher.query<{ n: number }>(SENSOR_DAYS_OF_PARTICIPANT_SQL, [chosen.participant, TIME_ZONE])).rows[0]!.n;
+    expect(await page.locator('nav.days-nav a').count()).toBeGreaterThanOrEqual(sensorDays - 1);
     await page.locator('#map').screenshot({ path: join(OUTPUT_DIR, 'participant-day-map.png') });
   });
 

@@ -17,6 +17,20 @@ export interface DayViewOptions {
   readonly tileUrl?: string | null;
   /** Links back to the overview (absent in the report). */
   readonly overviewHref?: string;
+  /** Links to the participant's other days (absent in the report). */
+  readonly dayHref?: (participant: string, day: string) => string;
+}
+
+/** The participant's days as links, the one shown as plain text. */
+function otherDays(day: ParticipantDay, document: Document, dayHref: (participant: string, day: string) => string): HTMLElement | null {
+  if (day.participantDays.length < 2) return null;
+  return element(document, 'nav', { class: 'days-nav', 'aria-label': 'days of this participant' }, [
+    'Days: ',
+    ...day.participantDays.flatMap((d, i) => [
+      i > 0 ? ' · ' : null,
+      d === day.day ? element(document, 'strong', {}, [d]) : element(document, 'a', { href: dayHref(day.participant, d) }, [d]),
+    ]),
+  ]);
 }
 
 const figure = (document: Document, chart: string, content: Child, caption?: string) =>
@@ -42,6 +56,7 @@ export function dayView(day: ParticipantDay, options: DayViewOptions): HTMLEleme
       options.overviewHref ? element(document, 'a', { href: options.overviewHref, class: 'back' }, ['← participants and days']) : null,
       element(document, 'h1', {}, [`${day.participant} · ${day.day}`]),
       element(document, 'p', { class: 'summary' }, [summaryLine(day)]),
+      options.dayHref ? otherDays(day, document, options.dayHref) : null,
     ]),
     section('series', 'Pollutants and micro-environments', [
       element(document, 'p', { class: 'legend-note' }, [

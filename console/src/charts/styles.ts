@@ -12,6 +12,8 @@ h2 { font-size: 16px; margin: 0 0 8px; }
 .summary, .legend-note, .coverage, figcaption, caption { color: var(--muted); }
 .legend-note, figcaption, caption { font-size: 12px; }
 a.back { font-size: 13px; color: var(--accent); text-decoration: none; }
+.days-nav { font-size: 13px; color: var(--muted); }
+.days-nav a { color: var(--accent); }
 .panel { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 14px 16px; margin: 14px 0; break-inside: avoid; }
 #series { break-inside: auto; }
 figure.chart { margin: 0 0 6px; }

@@ -14,6 +14,8 @@ export interface ParticipantDayInput {
   readonly fixes: readonly FixRow[];
   readonly stops: readonly StopRow[];
   readonly exposure: readonly ExposureRowInput[];
+  /** The participant's days with data; absent: this one only. */
+  readonly days?: readonly string[];
 }
 
 /** A participant-day's rows → the day view; the map's grid is the study area's (gps-preprocessing). */
@@ -34,5 +36,6 @@ export function buildParticipantDay(input: ParticipantDayInput): ParticipantDay 
     exposure: shapeExposure(input.exposure),
     quality: summariseDataQuality(minutes, summariseGpsQuality(fixes, null)),
     grid: { ...defaultRasterGridParams },
+    participantDays: input.days ?? [input.day],
   };
 }

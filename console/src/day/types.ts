@@ -162,4 +162,6 @@ export interface ParticipantDay {
   readonly exposure: ExposureDay;
   readonly quality: DataQuality;
   readonly grid: StudyGrid;
+  /** The participant's days with data (YYYY-MM-DD, in order). */
+  readonly participantDays: readonly string[];
 }

@@ -29,6 +29,7 @@ describe('dayReportHtml', () => {
     expect(html.startsWith('<!DOCTYPE html>') || html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain('<style>');
     expect(html).not.toMatch(/<script|<link|<img|src="http/);
+    expect(html).not.toContain('<a ');
     expect(html).toContain('<title>Polluscope · sim-001 · 2026-01-12</title>');
     expect(html).toContain('generated 2026-01-13T08:00:00.000Z');
   });

@@ -16,6 +16,7 @@ const DAY_ROWS: ParticipantDayRows = {
   fixes: [fixRow(0, 48.8, 2.3, { start: 0, type: 'stop' })],
   stops: [stopRow(0, 30, 48.8, 2.3)],
   exposure: [exposureRow('Domicile', 2, 1)],
+  days: ['2026-01-12', '2026-01-13'],
 };
 
 /** A warehouse of fixed rows that records what it was asked. */
@@ -25,7 +26,7 @@ function fixedWarehouse(day: ParticipantDayRows | null) {
     participantDays: async () => OVERVIEW,
     participantDay: async (participant, date) => {
       asked.push([participant, date]);
-      return day ?? { dayStart: at(0), dayEnd: at(1440), minutes: [], timeline: [], fixes: [], stops: [], exposure: [] };
+      return day ?? { dayStart: at(0), dayEnd: at(1440), minutes: [], timeline: [], fixes: [], stops: [], exposure: [], days: [] };
     },
     close: async () => undefined,
   };
@@ -60,6 +61,7 @@ describe('the console API', () => {
     expect([day.minutes.length, day.segments.length, day.fixes.length, day.stops.length, day.exposure.rows.length]).toEqual([2, 1, 1, 1, 1]);
     expect(day.quality.variables.find((v: { variable: string }) => v.variable === 'pm25')).toEqual({ variable: 'pm25', withValue: 1, imputed: 0, flagged: { spike: 1 } });
     expect(day.grid.cells).toBe(3600);
+    expect(day.participantDays).toEqual(['2026-01-12', '2026-01-13']);
   });
 
   it('answers 404 for a participant-day without data', async () => {

@@ -55,6 +55,13 @@ const STOPS_SQL = `SELECT episode_start, episode_end, centroid_lat, centroid_lon
   WHERE participant_virtual_id = $1 AND episode_type = 'stop' AND episode_start < $3 AND episode_end >= $2
   ORDER BY episode_start`;
 
+// Every local day the participant has data on, for the day view's links to the others.
+const DAYS_OF_PARTICIPANT_SQL = `SELECT DISTINCT to_char(day, 'YYYY-MM-DD') AS day FROM (
+    SELECT (time AT TIME ZONE $2::text)::date AS day FROM sensor_clean WHERE participant_virtual_id = $1
+    UNION SELECT (segment_start AT TIME ZONE $2::text)::date FROM activity_timeline WHERE participant_virtual_id = $1
+    UNION SELECT (time AT TIME ZONE $2::text)::date FROM gps_clean WHERE participant_virtual_id = $1
+  ) d ORDER BY 1`;
+
 const EXPOSURE_SQL = `SELECT micro_environment, minutes, pm1_mean, pm25_mean, pm10_mean, no2_mean, bc_mean,
     pm1_share, pm25_share, pm10_share, no2_share, bc_share, day_measured_minutes, day_labelled_minutes, day_length_minutes
   FROM exposure_daily
@@ -70,6 +77,8 @@ export interface ParticipantDayRows {
   readonly fixes: FixRow[];
   readonly stops: StopRow[];
   readonly exposure: ExposureRowInput[];
+  /** The participant's days with data (YYYY-MM-DD, in order), this one included. */
+  readonly days: string[];
 }
 
 /** What the routes and the report need from the warehouse; tests give their own. */
@@ -99,14 +108,15 @@ export class WarehouseReader implements ConsoleWarehouse {
     const bounds = await this.pool.query<{ day_start: Date; day_end: Date }>(DAY_BOUNDS_SQL, [day, this.timeZone]);
     const { day_start: dayStart, day_end: dayEnd } = bounds.rows[0]!;
     const window = [participant, dayStart, dayEnd];
-    const [minutes, timeline, fixes, stops, exposure] = await Promise.all([
+    const [minutes, timeline, fixes, stops, exposure, days] = await Promise.all([
       this.pool.query<SensorMinuteRow>(SENSOR_MINUTES_SQL, window),
       this.pool.query<TimelineRow>(TIMELINE_SQL, window),
       this.pool.query<FixRow>(FIXES_SQL, window),
       this.pool.query<StopRow>(STOPS_SQL, window),
       this.pool.query<ExposureRowInput>(EXPOSURE_SQL, [participant, day]),
+      this.pool.query<{ day: string }>(DAYS_OF_PARTICIPANT_SQL, [participant, this.timeZone]),
     ]);
-    return { dayStart, dayEnd, minutes: minutes.rows, timeline: timeline.rows, fixes: fixes.rows, stops: stops.rows, exposure: exposure.rows };
+    return { dayStart, dayEnd, minutes: minutes.rows, timeline: timeline.rows, fixes: fixes.rows, stops: stops.rows, exposure: exposure.rows, days: days.rows.map((r) => r.day) };
   }
 
   async close(): Promise<void> {

@@ -42,7 +42,7 @@ async function show(): Promise<void> {
         getJson<Settings>('api/settings'),
         getJson<ParticipantDay>(`api/participants/${encodeURIComponent(participant)}/days/${day}`),
       ]);
-      page.replaceChildren(dayView(data, { document, width: contentWidth(), tileUrl: settings.tileUrl, overviewHref: '#/' }));
+      page.replaceChildren(dayView(data, { document, width: contentWidth(), tileUrl: settings.tileUrl, overviewHref: '#/', dayHref }));
     } else {
       document.title = 'Participants and days · Polluscope console';
       const { participants } = await getJson<{ participants: ParticipantSummary[] }>('api/participants');
