@@ -19,6 +19,7 @@ COPY services/classification-validation/package.json services/classification-val
 COPY services/gps-preprocessing/package.json services/gps-preprocessing/
 COPY services/stop-move-detection/package.json services/stop-move-detection/
 COPY services/postprocessing/package.json services/postprocessing/
+COPY console/package.json console/
 COPY cli/package.json cli/
 
 # ---- build: every dependency (TypeScript included), then `tsc -b` of the service ----

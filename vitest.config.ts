@@ -23,18 +23,20 @@ const alias = [
       replacement: fileURLToPath(new URL(`./services/${name}/src/index.ts`, import.meta.url)),
     },
   ]),
+  { find: /^@polluscope\/console$/, replacement: fileURLToPath(new URL('./console/src/index.ts', import.meta.url)) },
   { find: /^@polluscope\/cli$/, replacement: fileURLToPath(new URL('./cli/src/index.ts', import.meta.url)) },
 ];
 
 /**
- * Integration files run one at a time in name order, except the bulk loads, which run last: the
+ * Integration files run one at a time in name order, except the console's browser test, after the
+ * others have put participants into the warehouse for it to draw, and the bulk loads, last: the
  * 120,000 rows they put into rawdata flow through the whole pipeline and would otherwise delay the
  * time-bounded checks of the files after them.
  */
 class IntegrationOrder extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const bulk = (f: TestSpecification) => (/load-csv/.test(f.moduleId) ? 1 : 0);
-    return [...files].sort((a, b) => bulk(a) - bulk(b) || a.moduleId.localeCompare(b.moduleId));
+    const rank = (f: TestSpecification) => (/load-csv/.test(f.moduleId) ? 2 : /console\.test/.test(f.moduleId) ? 1 : 0);
+    return [...files].sort((a, b) => rank(a) - rank(b) || a.moduleId.localeCompare(b.moduleId));
   }
 }
 
@@ -47,7 +49,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['services/*/src/**/*.test.ts', 'cli/src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+          include: ['services/*/src/**/*.test.ts', 'console/src/**/*.test.ts', 'cli/src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
         },
       },
       {

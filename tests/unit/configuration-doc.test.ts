@@ -1,4 +1,4 @@
-/** docs/configuration.md names every setting of every service's configuration schema. */
+/** docs/configuration.md names every setting of every service's configuration schema, and the console's. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { gpsPreprocessing } from '@polluscope/gps-preprocessing';
 import { postprocessing } from '@polluscope/postprocessing';
 import { stopMoveDetection } from '@polluscope/stop-move-detection';
 import { timeseriesPreprocessing } from '@polluscope/timeseries-preprocessing';
+import { CONSOLE_SETTINGS } from '@polluscope/console';
 
 const doc = readFileSync(fileURLToPath(new URL('../../docs/configuration.md', import.meta.url)), 'utf8');
 
@@ -17,6 +18,7 @@ describe('docs/configuration.md', () => {
     ...[classificationValidation, gpsPreprocessing, postprocessing, stopMoveDetection, timeseriesPreprocessing].map(
       (service): [string, Record<string, unknown>] => [service.name, service.settings?.properties ?? {}],
     ),
+    ['console', CONSOLE_SETTINGS.properties],
   ];
 
   it.each(schemas)('names every setting of %s', (section, properties) => {

@@ -96,7 +96,16 @@ const ALLOWED: readonly { value: string | RegExp; files: readonly string[]; docu
   },
   {
     value: 'researcher',
-    files: ['infrastructure/postgres/warehouse/004-roles.sql', 'docs/warehouse.md', 'tests/integration/warehouse.test.ts', 'tests/integration/researcher-queries.test.ts'],
+    files: [
+      'infrastructure/postgres/warehouse/004-roles.sql',
+      'docs/warehouse.md',
+      'tests/integration/warehouse.test.ts',
+      'tests/integration/researcher-queries.test.ts',
+      // The console's default WAREHOUSE_URL is that login, as are its test's.
+      'console/src/server/config.ts',
+      'console/src/server/config.test.ts',
+      'tests/integration/console.test.ts',
+    ],
     documentedIn: 'docs/warehouse.md',
     documentedAs: '`researcher_login` is its local-development login (password `researcher`',
     why: 'read-only researcher login of a local warehouse; docs/warehouse.md says to change it on a shared machine',

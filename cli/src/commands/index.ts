@@ -12,6 +12,7 @@ import { registerTimelineCommands } from './timeline.js';
 import { registerEvaluateCommand } from './evaluate.js';
 import { registerEraseCommand } from './erase.js';
 import { registerReviewersCommands } from './reviewers.js';
+import { registerConsoleCommands } from './console.js';
 
 /** Each command module adds its sub-commands to the program. */
 export type RegisterCommand = (program: Command) => void;
@@ -31,4 +32,5 @@ export const commandModules: readonly RegisterCommand[] = [
   registerEvaluateCommand,
   registerReviewersCommands,
   registerOperationsCommands,
+  registerConsoleCommands,
 ];

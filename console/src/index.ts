@@ -1,0 +1,11 @@
+export * from './day/types.js';
+export { buildParticipantDay } from './day/build-participant-day.js';
+export { summariseParticipants } from './day/summarise-participants.js';
+export { buildConsoleApp, type ConsoleAppOptions } from './server/app.js';
+export { loadConsoleConfig, ConsoleConfigError, CONSOLE_SETTINGS, type ConsoleConfig } from './server/config.js';
+export { startConsole, PAGES_DIR } from './server/server.js';
+export { WarehouseReader, type ConsoleWarehouse, type ParticipantDayRows } from './server/warehouse-reader.js';
+export { dayView, type DayViewOptions } from './charts/day-view.js';
+export { dayReportHtml, type DayReportOptions } from './report/day-report-html.js';
+export { printHtmlToPdf, CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from './report/print-pdf.js';
+export { writeDayReport, NoDataError, type DayReportRequest } from './report/write-day-report.js';
