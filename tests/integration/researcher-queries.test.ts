@@ -1,32 +1,25 @@
 /**
  * The five researcher questions of docs/warehouse.md ("Five researcher questions, worked"), read
  * from the document and run as the read-only researcher login on a participant-day that the
- * pipeline has just computed: one hour and ten minutes of sensor minutes and GPS fixes (a stop at
- * home, a walk, a stop at the office), declared activities, one out-of-range temperature.
+ * pipeline has just computed: two hours of sensor minutes and GPS fixes (a stop at home, a walk,
+ * a stop at the office), declared activities, one out-of-range temperature.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { researcherQuestions, type ResearcherQuestion } from './researcher-questions.js';
-import { eventually, freshParticipant, rawdata, stackConfig, warehouse } from './stack.js';
+import { eventually, freshParticipant, rawdata, researcherPool, stackConfig, warehouse } from './stack.js';
 
 const START_MS = Date.UTC(2026, 2, 10, 6, 0, 0); // Tuesday 10 March 2026, 07:00 in Paris
 const DAY = '2026-03-10';
 const MINUTE = 60_000;
-const SENSOR_MINUTES = 70;
+const SENSOR_MINUTES = 120;
 const OUT_OF_RANGE_MINUTE = 40;
 const participant = freshParticipant('rq');
 const raw = rawdata();
 const wh = warehouse();
-const researcher = new pg.Pool({
-  host: stackConfig.host,
-  port: stackConfig.ports.warehouse,
-  database: 'warehouse',
-  user: 'researcher_login',
-  password: 'researcher',
-  max: 1,
-});
+const researcher = researcherPool();
 
 /** Home for 20 minutes, a 2 km walk of 10 minutes, the office until the end (10 s fixes). */
 function trajectory(): { times: Date[]; lats: number[]; lons: number[] } {
@@ -45,12 +38,12 @@ function trajectory(): { times: Date[]; lats: number[]; lons: number[] } {
   return { times, lats, lons };
 }
 
-/** Declared: at home, then the street (an alias of Walk), the office, and a cinema the sensors cannot agree with. */
+/** Declared: at home, then the street (an alias of Walk), the office, and a Métro ride the office's stop contradicts. */
 function declaredActivity(minute: number): string {
   if (minute < 20) return 'Domicile';
   if (minute < 30) return 'Rue';
   if (minute < 60) return 'Bureau';
-  return 'Cinéma';
+  return 'Métro';
 }
 
 beforeAll(async () => {
@@ -150,7 +143,7 @@ describe('the five researcher questions of docs/warehouse.md', () => {
     expect(columns(result)).toEqual(['local_hour', 'no2_minutes', 'no2_ppb', 'no2_ug_m3', 'no2_max_ppb', 'usual_micro_environment']);
     const rows = result.rows;
     expect(rows.map((r) => r.local_hour)).toEqual([7, 8]);
-    expect(rows.map((r) => r.no2_minutes)).toEqual([60, 10]);
+    expect(rows.map((r) => r.no2_minutes)).toEqual([60, 60]);
     for (const r of rows) {
       expect(num(r.no2_ppb)).toBeGreaterThanOrEqual(20);
       expect(num(r.no2_ppb)).toBeLessThanOrEqual(29);
@@ -159,16 +152,19 @@ describe('the five researcher questions of docs/warehouse.md', () => {
     }
   });
 
-  it('review-queue: pending segments of the day, least confident first', async () => {
+  it('review-queue: the day\'s pending flags, likeliest wrong first, each with its reason', async () => {
     const result = await ask('review-queue');
-    expect(columns(result)).toEqual(['local_start', 'predicted_label', 'confidence', 'declared_label', 'final_label', 'final_source', 'final_group', 'rule_applied']);
+    expect(columns(result)).toEqual([
+      'local_start', 'predicted_label', 'confidence', 'declared_label', 'final_label', 'final_source', 'final_group', 'rule_applied', 'review_reason', 'wrong_probability',
+    ]);
     const rows = result.rows;
-    // The last ten minutes were declared Cinéma, which constant office air does not look like.
-    expect(rows.length).toBeGreaterThan(0);
-    const confidences = rows.map((r) => num(r.confidence));
-    expect(confidences.every((c) => c === null || (c >= 0 && c <= 1))).toBe(true);
-    const known = confidences.filter((c): c is number => c !== null);
-    expect(known).toEqual([...known].sort((a, b) => a - b));
+    // The last hour was declared Métro at the office's stop: a contradiction across groups. The
+    // day's 24 segments allow one flag (5 %, rounded down).
+    expect(rows.length).toBe(1);
+    expect(rows.every((r) => ['low_confidence_no_gps', 'contradicts_declaration'].includes(r.review_reason))).toBe(true);
+    const wrong = rows.map((r) => num(r.wrong_probability)!);
+    expect(wrong.every((p) => p >= 0.5 && p <= 1)).toBe(true);
+    expect(wrong).toEqual([...wrong].sort((a, b) => b - a));
     // local_start is a wall-clock time without zone: pg reads it in this process's zone, so local getters give it back.
     expect(rows.every((r) => r.local_start.getDate() === 10 && r.local_start.getHours() >= 7 && r.local_start.getHours() <= 8)).toBe(true);
     expect(rows.every((r) => ['indoor', 'outdoor', 'transport', 'unknown'].includes(r.final_group))).toBe(true);
