@@ -14,6 +14,11 @@ export function warehouse(): pg.Pool {
   return new pg.Pool({ connectionString: endpoints.warehouseUrl, max: 2 });
 }
 
+/** The warehouse as a researcher reads it: the local-development read-only login (docs/warehouse.md). */
+export function researcherPool(): pg.Pool {
+  return new pg.Pool({ host: stackConfig.host, port: stackConfig.ports.warehouse, database: 'warehouse', user: 'researcher_login', password: 'researcher', max: 1 });
+}
+
 /** A participant id no earlier run has used, so tests never see each other's rows. */
 export function freshParticipant(label: string): string {
   return `it-${label}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;

@@ -10,21 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportLabels } from '../../cli/src/commands/export-labels.js';
 import { servicePort } from '../../cli/src/infra/services.js';
 import { createReviewer, type ReviewerLogin } from './reviewer-account.js';
-import { eventually, freshParticipant, rawdata, stackConfig, warehouse } from './stack.js';
+import { eventually, freshParticipant, rawdata, researcherPool, stackConfig, warehouse } from './stack.js';
 
 const START_MS = Date.UTC(2026, 2, 3, 9, 0, 0); // Tuesday 3 March 2026, 10:00 in Paris
 const MINUTE = 60_000;
 const participants = [freshParticipant('wa'), freshParticipant('wb')];
 const raw = rawdata();
 const wh = warehouse();
-const researcher = new pg.Pool({
-  host: stackConfig.host,
-  port: stackConfig.ports.warehouse,
-  database: 'warehouse',
-  user: 'researcher_login',
-  password: 'researcher',
-  max: 1,
-});
+const researcher = researcherPool();
 const postprocessingUrl = `http://${stackConfig.host}:${servicePort(stackConfig, 'postprocessing')}`;
 let reviewer: ReviewerLogin;
 
