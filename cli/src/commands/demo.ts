@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import pg from 'pg';
+import { consoleUp } from '../infra/console-process.js';
 import { servicesStatus, servicesUp } from '../infra/services.js';
 import { loadStackConfig, stackEndpoints } from '../infra/stack-config.js';
 import { formatTable, stackUp } from '../infra/stack.js';
@@ -159,7 +160,10 @@ export function registerDemoCommand(program: Command): void {
           const next = new Date(Date.parse(`${start}T00:00:00Z`) + Number(options.days) * 86_400_000);
           start = next.toISOString().slice(0, 10);
         } while (options.live);
-        say('\nThe stack and the services keep running: `npx polluscope services down && npx polluscope infra down` stops them.');
+        const consoleUrl = await consoleUp(config);
+        const day = new Date(Date.parse(`${options.start}T12:00:00Z`)).toISOString().slice(0, 10);
+        say(`\nThe console: ${consoleUrl}/ (the first participant's day: ${consoleUrl}/#/participants/sim-001/days/${day})`);
+        say('The stack, the services and the console keep running: `npx polluscope services down && npx polluscope infra down` stops them.');
       } finally {
         await raw.end();
         await warehouse.end();

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SERVICE_NAMES, SERVICES, type ServiceName } from '@polluscope/common';
+import { consoleDown } from './console-process.js';
 import { runningPid, startProcess, stopProcess, type ProcessSpec } from './processes.js';
 import { httpOk, waitUntil } from './readiness.js';
 import { stackEndpoints, type StackConfig } from './stack-config.js';
@@ -82,6 +83,7 @@ export async function servicesDown(config: StackConfig, log: (line: string) => v
   for (const service of localServices(config)) {
     if (await stopProcess(config.runDir, service.name, service.spec.marker, 30_000)) log(`stopped ${service.name}`);
   }
+  if (await consoleDown(config)) log('stopped console');
 }
 
 export async function servicesStatus(config: StackConfig) {
