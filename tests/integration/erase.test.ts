@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { participantTables } from '../../cli/src/operations/erase.js';
 import { polluscope } from './cli-run.js';
 import { eventually, freshParticipant, rawdata, warehouse } from './stack.js';
 
@@ -37,14 +38,10 @@ async function insertKit(participant: string, startMs: number, minutes: number):
 
 /** Rows of the participant in every table of a database that has a participant id. */
 async function rowsOf(pool: pg.Pool, participant: string): Promise<Record<string, number>> {
-  const { rows: tables } = await pool.query<{ table_name: string }>(
-    `SELECT c.table_name FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
-      WHERE c.table_schema = 'public' AND c.column_name = 'participant_virtual_id' AND t.table_type = 'BASE TABLE'`,
-  );
   const counts: Record<string, number> = {};
-  for (const { table_name } of tables) {
-    const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${pg.escapeIdentifier(table_name)} WHERE participant_virtual_id = $1`, [participant]);
-    counts[table_name] = Number(rows[0]!.n);
+  for (const table of await participantTables(pool)) {
+    const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${pg.escapeIdentifier(table)} WHERE participant_virtual_id = $1`, [participant]);
+    counts[table] = Number(rows[0]!.n);
   }
   return counts;
 }

@@ -161,8 +161,7 @@ export function registerDemoCommand(program: Command): void {
           start = next.toISOString().slice(0, 10);
         } while (options.live);
         const consoleUrl = await consoleUp(config);
-        const day = new Date(Date.parse(`${options.start}T12:00:00Z`)).toISOString().slice(0, 10);
-        say(`\nThe console: ${consoleUrl}/ (the first participant's day: ${consoleUrl}/#/participants/sim-001/days/${day})`);
+        say(`\nThe console: ${consoleUrl}/ (the first participant's day: ${consoleUrl}/#/participants/sim-001/days/${options.start})`);
         say('The stack, the services and the console keep running: `npx polluscope services down && npx polluscope infra down` stops them.');
       } finally {
         await raw.end();

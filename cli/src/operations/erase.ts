@@ -12,7 +12,7 @@ export interface TableErasure {
 }
 
 /** The base tables of the public schema that hold a participant id, found so new tables are never missed. */
-export async function participantTables(client: pg.ClientBase): Promise<string[]> {
+export async function participantTables(client: Pick<pg.ClientBase, 'query'>): Promise<string[]> {
   const { rows } = await client.query<{ table_name: string }>(
     `SELECT c.table_name FROM information_schema.columns c
        JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
