@@ -152,5 +152,6 @@ describe('polluscope status while the warehouse is stopped', () => {
     expect(back.connectors.find((c) => c.name === 'warehouse-sink-points')?.tasks.map((t) => t.state)).toEqual(['RUNNING', 'RUNNING']);
     const stored = await eventually('the fixes in gps_clean', 60_000, async () => Number((await wh.query('SELECT count(*) FROM gps_clean WHERE participant_virtual_id = $1', [participant])).rows[0].count), (n) => n === 40);
     expect(stored).toBe(40);
-  });
+    // The sink's 120 s of retries and the watchdog's back-off (up to 300 s) outlast the default 180 s.
+  }, 900_000);
 });
