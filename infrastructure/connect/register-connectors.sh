@@ -8,6 +8,8 @@
 #   CONNECTORS_DIR   folder of the connector files        default /connectors
 #   WAIT_TIMEOUT_S   seconds to wait for Connect, then for the connectors to run   default 300
 #   POLL_S           seconds between two checks           default 2
+#   POLLUSCOPE_CONNECT_REST_USER, POLLUSCOPE_CONNECT_REST_PASSWORD
+#                    Connect's REST login (connect-basic-auth-extension); unset: no login sent
 #
 # Exit status: 0 when every connector runs; 1 on a refused file, a FAILED connector or task
 # (its first trace line is printed), or a timeout.
@@ -28,14 +30,23 @@ done
 now() { date +%s; }
 deadline=$(( $(now) + WAIT_TIMEOUT_S ))
 
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+body="$work/body"
+# The REST login goes to curl in a 0600 file, not on its command line, where any local user
+# could read it (ps). Without POLLUSCOPE_CONNECT_REST_USER no login is sent.
+auth="$work/curl-login"
+( umask 077; : > "$auth" )
+if [ -n "${POLLUSCOPE_CONNECT_REST_USER:-}" ]; then
+  printf 'user = "%s:%s"\n' "$POLLUSCOPE_CONNECT_REST_USER" "${POLLUSCOPE_CONNECT_REST_PASSWORD:-}" > "$auth"
+fi
+
 log "waiting for Kafka Connect at $CONNECT_URL"
-until curl -fsS -o /dev/null "$CONNECT_URL/connector-plugins" 2>/dev/null; do
+until curl -K "$auth" -fsS -o /dev/null "$CONNECT_URL/connector-plugins" 2>/dev/null; do
   [ "$(now)" -lt "$deadline" ] || fail "Kafka Connect did not answer at $CONNECT_URL within ${WAIT_TIMEOUT_S}s"
   sleep "$POLL_S"
 done
 
-body=$(mktemp)
-trap 'rm -f "$body"' EXIT
 
 names=""
 for file in "$CONNECTORS_DIR"/*.json; do
@@ -43,7 +54,7 @@ for file in "$CONNECTORS_DIR"/*.json; do
   name=$(jq -er '.name | select(type == "string" and test("^[A-Za-z0-9._-]+$"))' "$file" 2>/dev/null) \
     || fail "$file: expected a string \"name\" of letters, digits, '.', '_' or '-'"
   jq -e '.config | type == "object"' "$file" >/dev/null 2>&1 || fail "$file: expected a \"config\" object"
-  status=$(jq -c '.config' "$file" | curl -sS -o "$body" -w '%{http_code}' -X PUT \
+  status=$(jq -c '.config' "$file" | curl -K "$auth" -sS -o "$body" -w '%{http_code}' -X PUT \
     -H 'Content-Type: application/json' --data-binary @- "$CONNECT_URL/connectors/$name/config") \
     || fail "cannot reach Kafka Connect at $CONNECT_URL to register $name"
   case "$status" in
@@ -64,7 +75,7 @@ first_trace='[.connector.trace, (.tasks // [])[].trace] | map(select(. != null))
 deadline=$(( $(now) + WAIT_TIMEOUT_S ))
 for name in $names; do
   while :; do
-    if curl -fsS -o "$body" "$CONNECT_URL/connectors/$name/status" 2>/dev/null; then
+    if curl -K "$auth" -fsS -o "$body" "$CONNECT_URL/connectors/$name/status" 2>/dev/null; then
       state=$(jq -r "$summary" "$body")
     else
       state=UNKNOWN

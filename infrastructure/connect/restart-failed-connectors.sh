@@ -13,6 +13,8 @@
 #   CONNECT_URL     Kafka Connect REST API                         default http://connect:8083
 #   POLL_S          seconds between two checks                     default 10
 #   MAX_BACKOFF_S   longest wait before restarting a connector again   default 300
+#   POLLUSCOPE_CONNECT_REST_USER, POLLUSCOPE_CONNECT_REST_PASSWORD
+#                   Connect's REST login (connect-basic-auth-extension); unset: no login sent
 #
 # Runs until stopped. Each restart is logged with the connector's restart count since the
 # watchdog started and the first line of the failure's trace; errors of the REST calls are logged.
@@ -24,6 +26,13 @@ MAX_BACKOFF_S="${MAX_BACKOFF_S:-300}"
 # Per connector: restarts so far, current delay, earliest next restart (epoch seconds).
 STATE_DIR="$(mktemp -d)"
 trap 'rm -rf "$STATE_DIR"' EXIT
+# The REST login goes to curl in a 0600 file, not on its command line, where any local user
+# could read it (ps). Without POLLUSCOPE_CONNECT_REST_USER no login is sent.
+auth="$STATE_DIR/curl-login"
+( umask 077; : > "$auth" )
+if [ -n "${POLLUSCOPE_CONNECT_REST_USER:-}" ]; then
+  printf 'user = "%s:%s"\n' "$POLLUSCOPE_CONNECT_REST_USER" "${POLLUSCOPE_CONNECT_REST_PASSWORD:-}" > "$auth"
+fi
 
 log() { printf '%s connect-watchdog: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 
@@ -53,7 +62,7 @@ restart() {
   set_state "$name" delay "$delay"
   set_state "$name" next $(( now + delay ))
   log "restart #$count of $name; next one no sooner than ${delay}s ($trace)"
-  if ! out=$(curl -sS --fail-with-body -X POST \
+  if ! out=$(curl -K "$auth" -sS --fail-with-body -X POST \
       "$CONNECT_URL/connectors/$name/restart?includeTasks=true&onlyFailed=true" 2>&1); then
     log "error: could not restart $name: $(printf '%s' "$out" | tr '\n' ' ')" >&2
   fi
@@ -61,7 +70,7 @@ restart() {
 
 log "watching $CONNECT_URL every ${POLL_S}s (backoff up to ${MAX_BACKOFF_S}s)"
 while :; do
-  if statuses=$(curl -sS --fail-with-body "$CONNECT_URL/connectors?expand=status" 2>&1); then
+  if statuses=$(curl -K "$auth" -sS --fail-with-body "$CONNECT_URL/connectors?expand=status" 2>&1); then
     now_failed=$(printf '%s' "$statuses" | jq -r "$failed") || { log "error: unexpected answer from Connect: $statuses" >&2; now_failed=''; }
     # A connector running again starts over at the shortest delay (its restart count is kept).
     for file in "$STATE_DIR"/*.delay; do

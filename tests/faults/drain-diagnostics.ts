@@ -7,8 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { connectFetch } from '../../cli/src/infra/connectors.js';
 import { jvmComponents } from '../../cli/src/infra/jvm-components.js';
 import { runningPid } from '../../cli/src/infra/processes.js';
+import { connectRest } from '../../cli/src/infra/stack-secrets.js';
 import { endpoints, stackConfig } from '../integration/stack.js';
 
 async function section(title: string, read: () => Promise<string> | string): Promise<string> {
@@ -20,7 +22,7 @@ async function section(title: string, read: () => Promise<string> | string): Pro
 }
 
 async function connectorStates(): Promise<string> {
-  const response = await fetch(`${endpoints.connectUrl}/connectors?expand=status`);
+  const response = await connectFetch(connectRest(stackConfig), '/connectors?expand=status');
   return JSON.stringify(await response.json(), null, 2);
 }
 

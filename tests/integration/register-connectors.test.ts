@@ -8,6 +8,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectFetch } from '../../cli/src/infra/connectors.js';
+import { connectRest, connectRestLoginEnv } from '../../cli/src/infra/stack-secrets.js';
 import { endpoints, stackConfig } from './stack.js';
 
 const script = join(stackConfig.repoRoot, 'infrastructure/connect/register-connectors.sh');
@@ -16,7 +18,7 @@ const failingName = `it-failing-sink-${Date.now().toString(36)}`;
 const scratch = mkdtempSync(join(tmpdir(), 'connectors-'));
 
 function run(dir: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', CONNECT_URL: endpoints.connectUrl, CONNECTORS_DIR: dir, WAIT_TIMEOUT_S: '90', POLL_S: '1' };
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', CONNECT_URL: endpoints.connectUrl, ...connectRestLoginEnv(stackConfig), CONNECTORS_DIR: dir, WAIT_TIMEOUT_S: '90', POLL_S: '1' };
   return new Promise((resolve) => {
     execFile('sh', [script], { env }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
@@ -31,7 +33,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  await fetch(`${endpoints.connectUrl}/connectors/${failingName}`, { method: 'DELETE' });
+  await connectFetch(connectRest(stackConfig), `/connectors/${failingName}`, { method: 'DELETE' });
   rmSync(scratch, { recursive: true, force: true });
 });
 

@@ -5,6 +5,12 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ConnectRest } from './stack-secrets.js';
+
+/** A request to the Connect REST API with its login. */
+export function connectFetch(api: ConnectRest, path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${api.url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: api.authorization } });
+}
 
 export interface ConnectorFile {
   readonly name: string;
@@ -32,16 +38,17 @@ export function sameConnectorConfig(stored: Readonly<Record<string, unknown>>, w
   return storedKeys.length === wantedKeys.length && wantedKeys.every((k) => stored[k] === wanted[k]);
 }
 
-async function storedConfig(connectUrl: string, name: string): Promise<Record<string, unknown> | null> {
-  const response = await fetch(`${connectUrl}/connectors/${encodeURIComponent(name)}/config`);
+async function storedConfig(api: ConnectRest, name: string): Promise<Record<string, unknown> | null> {
+  const response = await connectFetch(api, `/connectors/${encodeURIComponent(name)}/config`);
+  if (response.status === 401 || response.status === 403) throw new Error(`Kafka Connect refused the login (${response.status}): ${await response.text()}`);
   return response.ok ? ((await response.json()) as Record<string, unknown>) : null;
 }
 
-export async function registerConnectors(connectUrl: string, connectors: readonly ConnectorFile[]): Promise<void> {
+export async function registerConnectors(api: ConnectRest, connectors: readonly ConnectorFile[]): Promise<void> {
   for (const connector of connectors) {
-    const stored = await storedConfig(connectUrl, connector.name);
+    const stored = await storedConfig(api, connector.name);
     if (stored !== null && sameConnectorConfig(stored, connector.config)) continue;
-    const response = await fetch(`${connectUrl}/connectors/${encodeURIComponent(connector.name)}/config`, {
+    const response = await connectFetch(api, `/connectors/${encodeURIComponent(connector.name)}/config`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(connector.config),
@@ -59,10 +66,10 @@ export interface ConnectorState {
   readonly trace?: string;
 }
 
-export async function connectorStates(connectUrl: string, names: readonly string[]): Promise<ConnectorState[]> {
+export async function connectorStates(api: ConnectRest, names: readonly string[]): Promise<ConnectorState[]> {
   return Promise.all(
     names.map(async (name) => {
-      const response = await fetch(`${connectUrl}/connectors/${encodeURIComponent(name)}/status`);
+      const response = await connectFetch(api, `/connectors/${encodeURIComponent(name)}/status`);
       if (!response.ok) return { name, state: response.status === 404 ? 'MISSING' : `HTTP ${response.status}`, tasks: [] };
       const body = (await response.json()) as { connector: { state: string }; tasks: { state: string; trace?: string }[] };
       const trace = body.tasks.find((t) => t.trace)?.trace;
@@ -72,8 +79,8 @@ export async function connectorStates(connectUrl: string, names: readonly string
 }
 
 /** Restarts a connector and its failed tasks (Kafka Connect 3.0+: includeTasks, onlyFailed). */
-export async function restartConnector(connectUrl: string, name: string): Promise<void> {
-  const response = await fetch(`${connectUrl}/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=true`, { method: 'POST' });
+export async function restartConnector(api: ConnectRest, name: string): Promise<void> {
+  const response = await connectFetch(api, `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=true`, { method: 'POST' });
   if (!response.ok && response.status !== 202 && response.status !== 204) {
     throw new Error(`Kafka Connect refused to restart ${name} (${response.status}): ${await response.text()}`);
   }

@@ -3,10 +3,11 @@
  * Kafka Connect distributed worker, laid out by Maven from infrastructure/stack/pom.xml.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProcessSpec } from './processes.js';
 import type { StackConfig } from './stack-config.js';
+import { CONNECT_REST_SECRET, CONNECT_REST_USER, ensureJobRolePasswords, ensureSecret, secretsDir, type JobRoleName } from './stack-secrets.js';
 
 /** How long the embedded broker keeps a record (Kafka's default, 7 days); `erase` reports it. */
 export const BROKER_RETENTION_HOURS = 168;
@@ -23,7 +24,10 @@ const MAVEN_PROFILES = ['kafka', 'connect-plugins', 'registry', 'jmx-exporter'] 
 function laidOut(config: StackConfig, profile: string): boolean {
   switch (profile) {
     case 'kafka':
-      return existsSync(join(config.stackDir, 'kafka', 'lib')) && readdirSync(join(config.stackDir, 'kafka', 'lib')).some((f) => f.startsWith('kafka_'));
+      return (
+        existsSync(join(config.stackDir, 'kafka', 'lib')) &&
+        ['kafka_', 'connect-basic-auth-extension-'].every((jar) => readdirSync(join(config.stackDir, 'kafka', 'lib')).some((f) => f.startsWith(jar)))
+      );
     case 'connect-plugins':
       return ['debezium-connector-postgres', 'debezium-connector-jdbc', 'apicurio-converter'].every((d) => existsSync(join(config.stackDir, 'connect-plugins', d)));
     case 'jmx-exporter':
@@ -198,7 +202,7 @@ export function jvmComponents(config: StackConfig): readonly JvmComponent[] {
       spec: {
         name: 'registry',
         command: registryJava(),
-        args: ['-Xms256m', '-Xmx512m', '-Dpolluscope.component=registry', '-jar', join(config.stackDir, 'apicurio', 'quarkus-run.jar')],
+        args: ['-Xms256m', '-Xmx512m', '-Dpolluscope.component=registry', ...REGISTRY_NO_DELETES, '-jar', join(config.stackDir, 'apicurio', 'quarkus-run.jar')],
         env: {
           QUARKUS_HTTP_HOST: host,
           QUARKUS_HTTP_PORT: String(ports.registry),
@@ -210,8 +214,10 @@ export function jvmComponents(config: StackConfig): readonly JvmComponent[] {
           // Schemas are kept in a Kafka journal topic, so they survive a registry restart.
           APICURIO_STORAGE_KIND: 'kafkasql',
           APICURIO_KAFKASQL_BOOTSTRAP_SERVERS: bootstrap,
-          APICURIO_REST_DELETION_ARTIFACT_ENABLED: 'true',
-          APICURIO_REST_DELETION_ARTIFACT_VERSION_ENABLED: 'true',
+          // Schemas are never deleted: a deleted subject would leave records nobody can decode.
+          APICURIO_REST_DELETION_ARTIFACT_ENABLED: 'false',
+          APICURIO_REST_DELETION_ARTIFACT_VERSION_ENABLED: 'false',
+          APICURIO_REST_DELETION_GROUP_ENABLED: 'false',
         },
         marker: '-Dpolluscope.component=registry',
       },
@@ -220,8 +226,9 @@ export function jvmComponents(config: StackConfig): readonly JvmComponent[] {
     },
     {
       spec: {
-        ...java(config, 'connect', '1g', kafkaCp, 'org.apache.kafka.connect.cli.ConnectDistributed', [join(confDir, 'connect.properties')], connectWorkerEnv(config), [
+        ...java(config, 'connect', '1g', kafkaCp, 'org.apache.kafka.connect.cli.ConnectDistributed', [join(confDir, 'connect.properties')], connectWorkerEnv(config, ensureJobRolePasswords(config)), [
           jmxExporterAgent(config, ports.connectMetrics, 'connect'),
+          `-Djava.security.auth.login.config=${writeConnectRestLogin(config)}`,
         ]),
         inheritEnv: false,
       },
@@ -230,6 +237,46 @@ export function jvmComponents(config: StackConfig): readonly JvmComponent[] {
     },
   ];
 }
+
+/** Kafka's own REST login for Connect (connect-basic-auth-extension, laid out with the kafka profile). */
+export const CONNECT_BASIC_AUTH_EXTENSION = 'org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension';
+
+/**
+ * The JAAS configuration of the REST login: PropertyFileLoginModule checks each request against
+ * `usersFile` (one `user: password` line per account; Kafka's module compares them as written).
+ */
+export function connectRestJaas(usersFile: string): string {
+  const quoted = usersFile.replaceAll('\\', '\\\\').replaceAll('"', '\\"');
+  return `KafkaConnect {\n  org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required\n  file="${quoted}";\n};\n`;
+}
+
+/** Writes the REST login's accounts and JAAS files (0600, in the secrets folder); returns the JAAS file. */
+function writeConnectRestLogin(config: StackConfig): string {
+  const password = ensureSecret(config, CONNECT_REST_SECRET);
+  const usersFile = join(secretsDir(config), 'connect-rest-users.properties');
+  writeFileSync(usersFile, `${CONNECT_REST_USER}: ${password}\n`, { mode: 0o600 });
+  chmodSync(usersFile, 0o600);
+  const jaasFile = join(secretsDir(config), 'connect-rest-jaas.conf');
+  writeFileSync(jaasFile, connectRestJaas(usersFile), { mode: 0o600 });
+  chmodSync(jaasFile, 0o600);
+  return jaasFile;
+}
+
+/**
+ * No schema is ever deleted: a deleted subject leaves records nobody can decode. Apicurio's
+ * deletion switches (APICURIO_REST_DELETION_*) cover its own v3 API only; its Confluent-compatible
+ * API deletes subjects and versions whatever they say. Quarkus's HTTP permission policies refuse
+ * every DELETE before it reaches either API. Once one policy names a path, Quarkus refuses the
+ * methods no policy of that path lists, so the others are permitted explicitly.
+ */
+export const REGISTRY_NO_DELETES: readonly string[] = Object.freeze([
+  '-Dquarkus.http.auth.permission.no-deletes.paths=/*',
+  '-Dquarkus.http.auth.permission.no-deletes.methods=DELETE',
+  '-Dquarkus.http.auth.permission.no-deletes.policy=deny',
+  '-Dquarkus.http.auth.permission.other-methods.paths=/*',
+  '-Dquarkus.http.auth.permission.other-methods.methods=GET,HEAD,OPTIONS,POST,PUT',
+  '-Dquarkus.http.auth.permission.other-methods.policy=permit',
+]);
 
 /** The only variables connector files may read through ${env:…} (Connect's env config provider). */
 export const CONNECT_ENV_ALLOWLIST_PATTERN = 'POLLUSCOPE_.*';
@@ -259,6 +306,8 @@ export function connectWorkerProperties(config: StackConfig): Record<string, str
     'config.providers.env.class': 'org.apache.kafka.common.config.provider.EnvVarConfigProvider',
     // A connector file cannot read the worker's other variables (docs/design.md §7, least privilege).
     'config.providers.env.param.allowlist.pattern': CONNECT_ENV_ALLOWLIST_PATTERN,
+    // The REST API answers only with a login (HTTP Basic, accounts in connect-rest-users.properties).
+    'rest.extension.classes': CONNECT_BASIC_AUTH_EXTENSION,
   };
 }
 
@@ -275,28 +324,35 @@ export const CONNECT_INHERITED_ENV: readonly string[] = Object.freeze(['PATH', '
  * The whole environment of the embedded Connect worker: the inherited variables present in
  * `operatorEnv`, then what the connector files reference (connectEnv).
  *
- * @example connectWorkerEnv(config, { PATH: '/usr/bin', AWS_SECRET_ACCESS_KEY: 'x' })
+ * @example connectWorkerEnv(config, passwords, { PATH: '/usr/bin', AWS_SECRET_ACCESS_KEY: 'x' })
  *   // { PATH: '/usr/bin', POLLUSCOPE_RAWDATA_HOST: '127.0.0.1', … } (no AWS_SECRET_ACCESS_KEY)
  */
-export function connectWorkerEnv(config: StackConfig, operatorEnv: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function connectWorkerEnv(
+  config: StackConfig,
+  passwords: Readonly<Record<JobRoleName, string>>,
+  operatorEnv: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
   const inherited: NodeJS.ProcessEnv = {};
   for (const name of CONNECT_INHERITED_ENV) {
     const value = operatorEnv[name];
     if (value !== undefined) inherited[name] = value;
   }
-  return { ...inherited, ...connectEnv(config) };
+  return { ...inherited, ...connectEnv(config, passwords) };
 }
 
 /** What the connector files read through ${env:…} (same names in docker-compose.infra.yml). */
-export function connectEnv(config: StackConfig): NodeJS.ProcessEnv {
+export function connectEnv(config: StackConfig, passwords: Readonly<Record<JobRoleName, string>>): NodeJS.ProcessEnv {
   const { host, ports } = config;
   return {
     POLLUSCOPE_RAWDATA_HOST: host,
     POLLUSCOPE_RAWDATA_PORT: String(ports.rawdata),
     POLLUSCOPE_WAREHOUSE_HOST: host,
     POLLUSCOPE_WAREHOUSE_PORT: String(ports.warehouse),
-    POLLUSCOPE_PG_USER: config.pgUser,
-    POLLUSCOPE_PG_PASSWORD: config.pgPassword,
+    POLLUSCOPE_PG_CDC_PASSWORD: passwords.cdc,
+    POLLUSCOPE_PG_SINK_POINTS_PASSWORD: passwords.sinkPoints,
+    POLLUSCOPE_PG_SINK_SEGMENTS_PASSWORD: passwords.sinkSegments,
+    POLLUSCOPE_PG_SINK_EPISODES_PASSWORD: passwords.sinkEpisodes,
+    POLLUSCOPE_PG_SINK_EXPOSURE_PASSWORD: passwords.sinkExposure,
     POLLUSCOPE_REGISTRY_API_URL: `http://${host}:${ports.registry}/apis/registry/v2`,
   };
 }

@@ -3,11 +3,12 @@
  * with initdb in project-local data folders and initialised from infrastructure/postgres/<db>/.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { StackConfig } from './stack-config.js';
 import { ensureDebianPackages, isRoot } from './debian-packages.js';
+import { ensureJobRolePasswords, ensureSecret, JOB_ROLES, readSecret, superuserSecretName, type JobRole, type JobRoleName } from './stack-secrets.js';
 
 export type ClusterName = 'rawdata' | 'warehouse';
 
@@ -96,33 +97,84 @@ function ensureOwnedByPostgres(dir: string): void {
   giveToPostgres(dir);
 }
 
-/** Creates the cluster's data folder with initdb, once. */
+/** The 0700 folder of the cluster's Unix socket: only its owner (and root) may reach the socket. */
+export function socketDir(config: StackConfig, spec: ClusterSpec): string {
+  return join(config.runDir, `pg-${spec.name}`);
+}
+
+function ensureSocketDir(config: StackConfig, spec: ClusterSpec): void {
+  const dir = socketDir(config, spec);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  giveToPostgres(dir);
+}
+
+/**
+ * pg_hba.conf, rewritten before every start: a password (scram-sha-256) on every connection, the
+ * Unix socket included; replication only for the CDC role, from the stack's own address.
+ */
+export function accessRules(config: StackConfig, spec: ClusterSpec): string {
+  const lines = [
+    '# Written by polluscope infra up (cli/src/infra/postgres.ts); edits are replaced at the next start.',
+    '# TYPE  DATABASE     USER  ADDRESS  METHOD',
+    'local   all          all            scram-sha-256',
+    `host    all          all   ${config.host}/32  scram-sha-256`,
+  ];
+  if (spec.name === 'rawdata') lines.push(`host    replication  ${JOB_ROLES.cdc.role}  ${config.host}/32  scram-sha-256`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Settings polluscope owns, in a file postgresql.conf includes last, so they win on every start. */
+function managedSettings(config: StackConfig, spec: ClusterSpec): string {
+  return [
+    '# Written by polluscope infra up (cli/src/infra/postgres.ts) before every start.',
+    `listen_addresses = '${config.host}'`,
+    `unix_socket_directories = '${socketDir(config, spec).replaceAll("'", "''")}'`,
+    "unix_socket_permissions = 0700",
+    "password_encryption = 'scram-sha-256'",
+    '',
+  ].join('\n');
+}
+
+const MANAGED_CONF = 'polluscope.conf';
+
+/** Access rules and managed settings, written before each start (clusters made before them get them too). */
+function writeManagedFiles(config: StackConfig, spec: ClusterSpec): void {
+  ensureSocketDir(config, spec);
+  const hba = join(spec.dataDir, 'pg_hba.conf');
+  writeFileSync(hba, accessRules(config, spec));
+  giveToPostgres(hba);
+  const managed = join(spec.dataDir, MANAGED_CONF);
+  writeFileSync(managed, managedSettings(config, spec));
+  giveToPostgres(managed);
+  const confFile = join(spec.dataDir, 'postgresql.conf');
+  const conf = readFileSync(confFile, 'utf8');
+  const include = `include_if_exists = '${MANAGED_CONF}'`;
+  if (!conf.includes(include)) writeFileSync(confFile, `${conf}\n${include}\n`);
+}
+
+/** Creates the cluster's data folder with initdb, once, its superuser's password drawn at random. */
 export function initCluster(config: StackConfig, spec: ClusterSpec): boolean {
   if (existsSync(join(spec.dataDir, 'PG_VERSION'))) return false;
   ensureOwnedByPostgres(config.dataDir);
   ensureOwnedByPostgres(spec.dataDir);
+  const superuserPassword = ensureSecret(config, superuserSecretName(spec.name));
+  // initdb reads the password from a file the postgres user can read; removed right after.
   const pwFile = join(spec.dataDir, '..', `.${spec.name}-pw`);
-  writeFileSync(pwFile, `${config.pgPassword}\n`, { mode: 0o600 });
+  writeFileSync(pwFile, `${superuserPassword}\n`, { mode: 0o600 });
   giveToPostgres(pwFile);
   const init = runPgTool(config, 'initdb', [
-    '-D', spec.dataDir, '-U', SUPERUSER, '--pwfile', pwFile, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8',
+    '-D', spec.dataDir, '-U', SUPERUSER, '--pwfile', pwFile, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8',
   ]);
   rmSync(pwFile, { force: true });
   if (init.status !== 0) throw new Error(`initdb of ${spec.name} failed:\n${init.output}`);
   const settings = {
-    listen_addresses: `'${config.host}'`,
     port: String(spec.port),
-    unix_socket_directories: "'/tmp'",
     fsync: 'on',
     ...spec.settings,
   };
   const conf = Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n');
   writeFileSync(join(spec.dataDir, 'postgresql.conf'), `${readFileSync(join(spec.dataDir, 'postgresql.conf'), 'utf8')}\n# polluscope\n${conf}\n`);
-  // Replication connections for the CDC source, password-checked like every TCP connection.
-  writeFileSync(
-    join(spec.dataDir, 'pg_hba.conf'),
-    `${readFileSync(join(spec.dataDir, 'pg_hba.conf'), 'utf8')}\nhost replication all ${config.host}/32 scram-sha-256\n`,
-  );
   return true;
 }
 
@@ -134,6 +186,7 @@ export function clusterRunning(config: StackConfig, spec: ClusterSpec): boolean 
 export function startCluster(config: StackConfig, spec: ClusterSpec): void {
   if (clusterRunning(config, spec)) return;
   ensureOwnedByPostgres(config.logDir);
+  writeManagedFiles(config, spec);
   const result = runPgTool(config, 'pg_ctl', ['start', '-w', '-t', '60', '-D', spec.dataDir, '-l', spec.logFile]);
   if (result.status !== 0) throw new Error(`PostgreSQL ${spec.name} did not start (log: ${spec.logFile}):\n${result.output}`);
 }
@@ -145,8 +198,9 @@ export function stopCluster(config: StackConfig, spec: ClusterSpec): boolean {
   return true;
 }
 
-async function withClient<T>(config: StackConfig, port: number, database: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ host: config.host, port, database, user: SUPERUSER, password: config.pgPassword });
+async function withClient<T>(config: StackConfig, spec: ClusterSpec, database: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const password = readSecret(config, superuserSecretName(spec.name));
+  const client = new pg.Client({ host: config.host, port: spec.port, database, user: SUPERUSER, password });
   await client.connect();
   try {
     return await fn(client);
@@ -156,16 +210,45 @@ async function withClient<T>(config: StackConfig, port: number, database: string
 }
 
 /**
+ * Clusters made before the superuser had its own password shared the application role's: the
+ * first `up` after the change draws one, sets it with the old, and keeps it in the secrets folder.
+ */
+async function ensureOwnSuperuserPassword(config: StackConfig, spec: ClusterSpec): Promise<void> {
+  const name = superuserSecretName(spec.name);
+  try {
+    readSecret(config, name);
+    return;
+  } catch {
+    // missing: the cluster predates its own superuser password
+  }
+  const client = new pg.Client({ host: config.host, port: spec.port, database: 'postgres', user: SUPERUSER, password: config.pgPassword });
+  await client.connect();
+  try {
+    const password = ensureSecret(config, name);
+    await setPassword(client, SUPERUSER, password);
+  } finally {
+    await client.end();
+  }
+}
+
+/** ALTER ROLE … LOGIN PASSWORD with both values bound as parameters and quoted by the server's format(). */
+async function setPassword(client: pg.Client, role: string, password: string): Promise<void> {
+  const { rows } = await client.query('SELECT format($1, $2::text, $3::text) AS sql', ['ALTER ROLE %I LOGIN PASSWORD %L', role, password]);
+  await client.query(rows[0].sql);
+}
+
+/**
  * Creates the application role and database, then applies infrastructure/postgres/<name>/*.sql
  * in order. The scripts are idempotent, so this runs on every `up`.
  */
 export async function provisionCluster(config: StackConfig, spec: ClusterSpec): Promise<void> {
-  await withClient(config, spec.port, 'postgres', async (client) => {
+  await ensureOwnSuperuserPassword(config, spec);
+  await withClient(config, spec, 'postgres', async (client) => {
     const role = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [config.pgUser]);
     if (role.rowCount === 0) {
       // Identifiers cannot be bound as parameters: quote them with the server's own function.
       const { rows } = await client.query('SELECT format($1, $2::text, $3::text) AS sql', [
-        'CREATE ROLE %I LOGIN REPLICATION PASSWORD %L',
+        'CREATE ROLE %I LOGIN PASSWORD %L',
         config.pgUser,
         config.pgPassword,
       ]);
@@ -186,7 +269,7 @@ export async function provisionCluster(config: StackConfig, spec: ClusterSpec): 
   });
   const scriptsDir = join(config.repoRoot, 'infrastructure', 'postgres', spec.name);
   const scripts = readdirSync(scriptsDir).filter((f) => f.endsWith('.sql')).sort();
-  await withClient(config, spec.port, spec.name, async (client) => {
+  await withClient(config, spec, spec.name, async (client) => {
     await client.query('CREATE EXTENSION IF NOT EXISTS postgis');
     for (const script of scripts) {
       try {
@@ -205,5 +288,14 @@ export async function provisionCluster(config: StackConfig, spec: ClusterSpec): 
       [config.pgUser],
     );
     for (const row of rows) await client.query(row.sql);
+    // The owner runs migrations and operators' commands; replication is the CDC role's alone.
+    const owner = await client.query('SELECT format($1, $2::text) AS sql', ['ALTER ROLE %I NOREPLICATION', config.pgUser]);
+    await client.query(owner.rows[0].sql);
+    // The job roles' privileges come from the scripts; their logins and passwords from here.
+    const passwords = ensureJobRolePasswords(config);
+    for (const [name, job] of Object.entries(JOB_ROLES) as [JobRoleName, JobRole][]) {
+      if (job.cluster !== spec.name) continue;
+      await setPassword(client, job.role, passwords[name]);
+    }
   });
 }

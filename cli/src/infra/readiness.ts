@@ -26,9 +26,9 @@ export function tcpOpen(host: string, port: number, timeoutMs = 1000): Promise<b
   });
 }
 
-export async function httpOk(url: string, timeoutMs = 2000): Promise<boolean> {
+export async function httpOk(url: string, timeoutMs = 2000, headers: Record<string, string> = {}): Promise<boolean> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
     return response.ok;
   } catch {
     return false;

@@ -23,6 +23,7 @@ import {
 import { runningPid, startProcess, stopProcess, type ProcessSpec } from './processes.js';
 import { httpOk, NotReadyError, tcpOpen, waitUntil } from './readiness.js';
 import { stackEndpoints, type StackConfig } from './stack-config.js';
+import { connectRest, connectRestLoginEnv } from './stack-secrets.js';
 
 type Log = (line: string) => void;
 
@@ -32,7 +33,7 @@ async function componentReady(config: StackConfig, component: JvmComponent): Pro
     case 'registry':
       return httpOk(`http://${host}:${component.port}/apis/ccompat/v7/subjects`);
     case 'connect':
-      return httpOk(`http://${host}:${component.port}/connector-plugins`);
+      return httpOk(`http://${host}:${component.port}/connector-plugins`, 2000, { authorization: connectRest(config).authorization });
     case 'kafka':
       return (await tcpOpen(host, component.port)) && (await brokerAnswers(config));
     default:
@@ -88,16 +89,16 @@ const CONNECTOR_RESTARTS = 3;
  * `infra up` fails with its error.
  */
 async function waitForConnectors(config: StackConfig, names: readonly string[], logFile: string, log: Log): Promise<void> {
-  const { connectUrl } = stackEndpoints(config);
+  const api = connectRest(config);
   const restarts = new Map<string, number>();
   await waitUntil('kafka connect connectors', logFile, config.readyTimeoutMs, async () => {
-    const states = await connectorStates(connectUrl, names);
+    const states = await connectorStates(api, names);
     for (const failed of states.filter((s) => s.state === 'FAILED' || s.tasks.includes('FAILED'))) {
       const count = (restarts.get(failed.name) ?? 0) + 1;
       if (count > CONNECTOR_RESTARTS) throw new NotReadyError(`connector ${failed.name}`, logFile, failed.trace?.split('\n')[0] ?? 'FAILED');
       restarts.set(failed.name, count);
       log(`connector ${failed.name} FAILED (${failed.trace?.split('\n')[0] ?? 'no trace'}): restart ${count} of ${CONNECTOR_RESTARTS}`);
-      await restartConnector(connectUrl, failed.name);
+      await restartConnector(api, failed.name);
       return false;
     }
     return states.every((s) => s.state === 'RUNNING' && s.tasks.length > 0 && s.tasks.every((t) => t === 'RUNNING'));
@@ -111,7 +112,13 @@ async function waitForConnectors(config: StackConfig, names: readonly string[], 
 export function connectWatchdog(config: StackConfig): { readonly spec: ProcessSpec; readonly logFile: string } {
   const script = join(config.repoRoot, 'infrastructure', 'connect', 'restart-failed-connectors.sh');
   return {
-    spec: { name: 'connect-watchdog', command: 'sh', args: [script], env: { ...process.env, CONNECT_URL: stackEndpoints(config).connectUrl, POLL_S: '5' }, marker: script },
+    spec: {
+      name: 'connect-watchdog',
+      command: 'sh',
+      args: [script],
+      env: { ...process.env, CONNECT_URL: stackEndpoints(config).connectUrl, ...connectRestLoginEnv(config), POLL_S: '5' },
+      marker: script,
+    },
     logFile: join(config.logDir, 'connect-watchdog.log'),
   };
 }
@@ -153,7 +160,7 @@ export async function stackUp(config: StackConfig, log: Log): Promise<void> {
   registerSchemas(config, log);
   const connectors = readConnectorFiles(config.repoRoot);
   const connectLog = join(config.logDir, 'connect.log');
-  await registerConnectors(stackEndpoints(config).connectUrl, connectors);
+  await registerConnectors(connectRest(config), connectors);
   await waitForConnectors(config, connectors.map((c) => c.name), connectLog, log);
   log(`connectors running: ${connectors.map((c) => c.name).join(', ')}`);
   const watchdog = connectWatchdog(config);

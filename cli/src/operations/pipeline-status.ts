@@ -7,7 +7,9 @@
 import pg from 'pg';
 import { allTopics, SERVICE_NAMES } from '@polluscope/common';
 import { servicePort } from '../infra/services.js';
+import { connectFetch } from '../infra/connectors.js';
 import { stackEndpoints, type StackConfig } from '../infra/stack-config.js';
+import { connectRest, type ConnectRest } from '../infra/stack-secrets.js';
 import { toDeadLetter } from './dead-letters.js';
 import { CLI_GROUP_PREFIX, kafkaClient, readRecords, topicBounds, type PartitionBounds } from './kafka-records.js';
 import {
@@ -41,8 +43,8 @@ async function serviceStates(config: StackConfig): Promise<ServiceState[]> {
   );
 }
 
-async function connectorStates(connectUrl: string): Promise<ConnectorState[]> {
-  const response = await fetch(`${connectUrl}/connectors?expand=status`, { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+async function connectorStates(api: ConnectRest): Promise<ConnectorState[]> {
+  const response = await connectFetch(api, '/connectors?expand=status', { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
   if (!response.ok) throw new Error(`GET /connectors answered ${response.status}`);
   const body = (await response.json()) as Record<string, { status: { connector: { state: string }; tasks: { id: number; state: string; trace?: string }[] } }>;
   return Object.entries(body)
@@ -117,10 +119,12 @@ export async function gatherPipelineStatus(config: StackConfig, now: () => Date 
   const unreachable: Unreachable[] = [];
   const [services, connectors, slots, kafka] = await Promise.all([
     serviceStates(config),
-    connectorStates(endpoints.connectUrl).catch((err) => {
-      unreachable.push({ part: 'connect', error: message(err) });
-      return [] as ConnectorState[];
-    }),
+    Promise.resolve()
+      .then(() => connectorStates(connectRest(config)))
+      .catch((err) => {
+        unreachable.push({ part: 'connect', error: message(err) });
+        return [] as ConnectorState[];
+      }),
     slotStates(endpoints.rawdataUrl).catch((err) => {
       unreachable.push({ part: 'rawdata', error: message(err) });
       return [] as SlotState[];

@@ -24,7 +24,7 @@ function warehouseReviews(url: string | undefined, timeZone: string): WarehouseR
 export const postprocessing = defineService({
   name: 'postprocessing',
   settings: Type.Object({
-    WAREHOUSE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'the review API reads and writes the warehouse here' })),
+    WAREHOUSE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'the review API reads the warehouse here (its read-only role)' })),
     TIME_ZONE: Type.Optional(Type.String({ minLength: 1, description: "participants' time zone for days of exposure and of the review budget; default Europe/Paris" })),
     REVIEW_BUDGET: Type.Number({ default: defaultReview.maxShare, minimum: 0, maximum: 1, description: "largest share of a participant-day's segments flagged for review, rounded down" }),
     REVIEW_MIN_WRONG_PROBABILITY: Type.Number({ default: defaultReview.minWrongProbability, minimum: 0, maximum: 1, description: 'a candidate is flagged only when its label is at least this likely wrong' }),

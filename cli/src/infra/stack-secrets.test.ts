@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadStackConfig } from './stack-config.js';
+import { basicAuthorization, ensureJobRolePasswords, ensureSecret, JOB_ROLES, jobRoleUrl, readSecret, secretsDir } from './stack-secrets.js';
+
+const homes: string[] = [];
+function freshConfig() {
+  const home = mkdtempSync(join(tmpdir(), 'polluscope-secrets-'));
+  homes.push(home);
+  return loadStackConfig({ POLLUSCOPE_HOME: home });
+}
+afterEach(() => {
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+});
+
+describe('the stack secrets', () => {
+  it('draws a password once, keeps it in a 0600 file of a 0700 folder, and reads the same value back', () => {
+    const config = freshConfig();
+    const first = ensureSecret(config, 'postgres-rawdata-superuser');
+    expect(first).toMatch(/^[0-9a-f]{48}$/);
+    expect(ensureSecret(config, 'postgres-rawdata-superuser')).toBe(first);
+    expect(readSecret(config, 'postgres-rawdata-superuser')).toBe(first);
+    expect(statSync(secretsDir(config)).mode & 0o777).toBe(0o700);
+    expect(statSync(join(secretsDir(config), 'postgres-rawdata-superuser')).mode & 0o777).toBe(0o600);
+  });
+
+  it('gives every job role a password of its own', () => {
+    const passwords = Object.values(ensureJobRolePasswords(freshConfig()));
+    expect(passwords).toHaveLength(Object.keys(JOB_ROLES).length);
+    expect(new Set(passwords).size).toBe(passwords.length);
+  });
+
+  it('refuses a missing secret with the command that makes it, and one readable by others', () => {
+    const config = freshConfig();
+    expect(() => readSecret(config, 'connect-rest-admin')).toThrow(/connect-rest-admin is missing: run `npx polluscope infra up`/);
+    ensureSecret(config, 'connect-rest-admin');
+    chmodSync(join(secretsDir(config), 'connect-rest-admin'), 0o644);
+    expect(() => readSecret(config, 'connect-rest-admin')).toThrow(/readable by other users \(mode 644\): chmod 600/);
+  });
+
+  it('refuses a name that could leave the folder', () => {
+    expect(() => ensureSecret(freshConfig(), '../x')).toThrow(/lower-case letters, digits and '-' only/);
+  });
+
+  it("builds a job role's connection string from its password file", () => {
+    const config = freshConfig();
+    ensureJobRolePasswords(config);
+    writeFileSync(join(secretsDir(config), 'pg-polluscope-api'), 'p/w@1\n', { mode: 0o600 });
+    expect(jobRoleUrl(config, 'api')).toBe(`postgresql://polluscope_api:p%2Fw%401@127.0.0.1:${config.ports.warehouse}/warehouse`);
+  });
+
+  it('writes HTTP Basic credentials as RFC 7617 says', () => {
+    expect(basicAuthorization({ user: 'Aladdin', password: 'open sesame' })).toBe('Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==');
+  });
+});
