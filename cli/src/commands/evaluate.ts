@@ -5,7 +5,7 @@
  * participants. The algorithms are the domain's; this file reads, loops over folds and prints.
  */
 import type { Command } from 'commander';
-import { labelGroup, CANONICAL_LABELS, reviewCandidate, type CanonicalLabel, type ReviewBudgetParams, type ReviewCandidateParams } from '@polluscope/common/domain';
+import { labelGroup, CANONICAL_LABELS, type CanonicalLabel, type ReviewBudgetParams, type ReviewCandidateParams } from '@polluscope/common/domain';
 import {
   buildEvaluationSegments,
   defaultClassifySegmentParams,
@@ -20,7 +20,6 @@ import {
   type DayShareErrors,
   participantFolds,
   predictHeldOutWithConfidence,
-  scoreReviewFlags,
   scoreWithIntervals,
   type ReviewFlagScores,
   type ActivityModel,
@@ -31,7 +30,9 @@ import {
   type View,
 } from '@polluscope/classification-validation/domain';
 import { InputError, readCsv, requireColumns, timeAt } from '../csv-io.js';
-import { addReviewOptions, flagOnSensorEvidence, reviewParams, type ReviewOptions } from './review-flags.js';
+import { addReviewOptions, reviewParams, scoreSensorReview, type ReviewOptions } from './review-flags.js';
+import { DEFAULT_TRANSPORT_MODEL_PATH, formatUnseen, scoreScenario, UNSEEN_SCENARIOS, type UnseenParams, type UnseenScenario } from './evaluate-unseen.js';
+import { readTransportModel } from './gps.js';
 import { checkTimeZone, DEFAULT_MODEL_PATH, readCleanMinutes, readModel, rulesBelowConfidence, writeJsonAtomic } from './sensors.js';
 
 const PARTICIPANT = 'participant_virtual_id';
@@ -72,7 +73,8 @@ export interface EvaluationReport {
   readonly seconds: number;
 }
 
-const REVIEWED_METHODS = ['model-rules', 'pretrained-rules'] as const satisfies readonly EvaluatedMethod[];
+export const REVIEWED_METHODS = ['model-rules', 'pretrained-rules'] as const satisfies readonly EvaluatedMethod[];
+
 
 /** The review lines of the printout: per method, share flagged, precision, recall, and per reason. */
 function formatReview(review: EvaluationReport['review']): string[] {
@@ -155,8 +157,15 @@ export function formatEvaluation(report: EvaluationReport): string {
 }
 
 interface EvaluateOptions extends ReviewOptions {
-  sensors: string;
-  truth: string;
+  sensors?: string;
+  truth?: string;
+  unseen?: boolean;
+  scenarios: string;
+  participants: string;
+  days: string;
+  simulationSeed: string;
+  gpsRateHz: string;
+  transportModel: string;
   truthColumn: string;
   folds: string;
   seed: string;
@@ -227,7 +236,42 @@ function exposureIntervals(
   return { pollutant, participantDays, methods };
 }
 
+async function unseenCommand(options: EvaluateOptions): Promise<void> {
+  const names = options.scenarios.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const scenarios = names.includes('all-scenarios') ? UNSEEN_SCENARIOS : names.map((n) => UNSEEN_SCENARIOS.find((s) => s.name === n) ?? null);
+  const unknown = names.filter((_, i) => scenarios[i] === null);
+  if (unknown.length > 0 || scenarios.length === 0) throw new InputError('--scenarios', null, null, `unknown scenario(s) ${unknown.join(', ')}; known: ${UNSEEN_SCENARIOS.map((s) => s.name).join(', ')}, all-scenarios`);
+  checkTimeZone(options.timeZone);
+  const gpsRateHz = Number(options.gpsRateHz);
+  if (!(gpsRateHz > 0 && gpsRateHz <= 10)) throw new InputError('--gps-rate-hz', null, null, `must be in (0, 10], got "${options.gpsRateHz}"`);
+  const { candidate, budget } = reviewParams(options);
+  const params: UnseenParams = {
+    participants: integerOption('participants', options.participants, 2),
+    days: integerOption('days', options.days, 1),
+    seed: integerOption('simulation-seed', options.simulationSeed, 0),
+    gpsRateHz,
+    folds: integerOption('folds', options.folds, 2),
+    trainingSeed: integerOption('seed', options.seed, 0),
+    timeZone: options.timeZone,
+    bootstrap: { resamples: integerOption('resamples', options.resamples, 1), seed: integerOption('bootstrap-seed', options.bootstrapSeed, 0), level: 0.95 },
+    rules: { ...defaultTimeOfDayRulesParams, timeZone: options.timeZone, belowConfidence: rulesBelowConfidence(options.rulesBelowConfidence) },
+    candidate,
+    budget,
+  };
+  const activityModel = await readModel(options.model);
+  const transportModel = options.transportModel === 'none' ? null : await readTransportModel(options.transportModel);
+  const scores = [];
+  for (const scenario of scenarios as UnseenScenario[]) {
+    scores.push(scoreScenario(scenario, params, activityModel, transportModel));
+    console.error(`${scenario.name}: ${scores[scores.length - 1]!.seconds.toFixed(0)} s`);
+  }
+  if (options.json !== undefined) await writeJsonAtomic(options.json, { params, models: { activity: options.model, transport: options.transportModel }, scenarios: scores });
+  console.log(formatUnseen(scores, params, { activity: options.model, transport: transportModel === null ? null : options.transportModel }));
+}
+
 async function evaluateCommand(options: EvaluateOptions): Promise<void> {
+  if (options.unseen === true) return unseenCommand(options);
+  if (options.sensors === undefined || options.truth === undefined) throw new InputError('evaluate', null, null, '--sensors and --truth are required (or --unseen to score the shipped models on simulated unseen settings)');
   const started = Date.now();
   const folds = integerOption('folds', options.folds, 2);
   const trainingSeed = integerOption('seed', options.seed, 0);
@@ -240,14 +284,16 @@ async function evaluateCommand(options: EvaluateOptions): Promise<void> {
   if (pollutant === undefined) throw new InputError('--exposure-pollutant', null, null, `one of ${VIEWS.join(', ')}, got "${options.exposurePollutant}"`);
   const pretrained: ActivityModel | null = options.model === 'none' ? null : await readModel(options.model);
   const truth = await readTruth(options.truth, options.truthColumn);
+  const sensorsFile = options.sensors;
+  const truthFile = options.truth;
   const sampleParams = { ...defaultClassifySegmentParams, context: { timeZone: options.timeZone } };
-  const segments: EvaluationSegment[] = (await readCleanMinutes(options.sensors)).flatMap(({ participantId, rows }) =>
+  const segments: EvaluationSegment[] = (await readCleanMinutes(sensorsFile)).flatMap(({ participantId, rows }) =>
     buildEvaluationSegments(participantId, rows, truth.get(participantId) ?? [], sampleParams),
   );
-  if (segments.length === 0) throw new InputError(options.truth, null, options.truthColumn, 'no segment has both sensor values and a true label');
+  if (segments.length === 0) throw new InputError(truthFile, null, options.truthColumn, 'no segment has both sensor values and a true label');
 
   const fold = participantFolds(segments, folds);
-  if (fold.count < 2) throw new InputError(options.sensors, null, PARTICIPANT, 'leave-participants-out needs at least two participants');
+  if (fold.count < 2) throw new InputError(sensorsFile, null, PARTICIPANT, 'leave-participants-out needs at least two participants');
   const predicted: Partial<Record<EvaluatedMethod, (CanonicalLabel | null)[]>> = {};
   const confidences: Partial<Record<EvaluatedMethod, number[]>> = {};
   for (let f = 0; f < fold.count; f++) {
@@ -282,18 +328,11 @@ async function evaluateCommand(options: EvaluateOptions): Promise<void> {
   for (const method of REVIEWED_METHODS) {
     const labels = predicted[method];
     const confidence = confidences[method];
-    if (!labels || !confidence) continue;
-    const candidates = segments.map((s, i) => reviewCandidate({ finalLabel: labels[i]!, confidence: confidence[i]!, declaredLabel: s.declaredLabel, gpsEvidence: false }, candidateParams));
-    const flags = flagOnSensorEvidence(
-      segments.map((s, i) => ({ participantId: s.participantId, segmentStartMs: s.segmentStartMs, reviewReason: candidates[i]!.reason, wrongProbability: candidates[i]!.wrongProbability })),
-      budget,
-      options.timeZone,
-    );
-    review.methods[method] = scoreReviewFlags(segments.map((s, i) => ({ truth: s.label, finalLabel: labels[i]!, reviewReason: flags[i] ? candidates[i]!.reason : null })));
+    if (labels && confidence) review.methods[method] = scoreSensorReview(segments, labels, confidence, candidateParams, budget, options.timeZone);
   }
   const report: EvaluationReport = {
-    sensors: options.sensors,
-    truth: options.truth,
+    sensors: sensorsFile,
+    truth: truthFile,
     participants: new Set(segments.map((s) => s.participantId)).size,
     segments: segments.length,
     declaredSegments: segments.filter((s) => s.declaredLabel !== null).length,
@@ -317,8 +356,15 @@ export function registerEvaluateCommand(program: Command): void {
   const evaluate = program
     .command('evaluate')
     .description('leave-participants-out evaluation of the activity model against baselines, trained on declarations, scored on the truth, with participant-bootstrap intervals')
-    .requiredOption('--sensors <file>', 'raw or cleaned sensor CSV; its activity column is what the volunteers declared')
-    .requiredOption('--truth <file>', 'participant_virtual_id, time, true label column, one row per minute (the simulator\u2019s truth_minutes.csv)')
+    .option('--sensors <file>', 'raw or cleaned sensor CSV; its activity column is what the volunteers declared (required unless --unseen)')
+    .option('--truth <file>', 'participant_virtual_id, time, true label column, one row per minute (the simulator\u2019s truth_minutes.csv; required unless --unseen)')
+    .option('--unseen', 'instead: score the shipped activity and transport models on simulated volunteers of unseen settings (docs/simulator.md, "Settings"), each alone and all together')
+    .option('--scenarios <list>', `with --unseen: comma-separated scenarios (${UNSEEN_SCENARIOS.map((s) => s.name).join(', ')}) or all-scenarios`, 'all-scenarios')
+    .option('--participants <n>', 'with --unseen: simulated participants per scenario', '12')
+    .option('--days <d>', 'with --unseen: days per scenario (the weekend scenario always has 2)', '3')
+    .option('--simulation-seed <n>', 'with --unseen: simulator seed (the shipped models were trained on seed 42)', '7')
+    .option('--gps-rate-hz <hz>', 'with --unseen: GPS fixes per second (the transport model was trained at 1 Hz)', '1')
+    .option('--transport-model <file>', 'with --unseen: transport model scored as is; "none" to leave the GPS out', DEFAULT_TRANSPORT_MODEL_PATH)
     .option('--truth-column <name>', 'true label column of the truth file', 'micro_environment')
     .option('--folds <n>', 'participant groups; each is held out once', '3')
     .option('--seed <n>', 'training seed of the models of every fold', '42')

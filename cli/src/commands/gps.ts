@@ -179,7 +179,7 @@ async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   }
 }
 
-async function loadTransportModel(file: string): Promise<TransportModel> {
+export async function readTransportModel(file: string): Promise<TransportModel> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -337,7 +337,7 @@ export function registerGpsCommands(program: Command): void {
         if (options.maxStopGap < options.maxGap) {
           command.error(`error: --max-stop-gap (${options.maxStopGap} s) must be at least --max-gap (${options.maxGap} s)`, { code: 'polluscope.invalidGaps' });
         }
-        const model = options.transportModel ? await loadTransportModel(options.transportModel) : null;
+        const model = options.transportModel ? await readTransportModel(options.transportModel) : null;
         const table = await readCsv(options.input);
         const rows = readGpsRows(table);
         const found = detectEpisodes(rows, {

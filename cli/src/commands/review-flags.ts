@@ -12,6 +12,8 @@ import {
   type ReviewCandidateParams,
   type ReviewReason,
 } from '@polluscope/common/domain';
+import { scoreReviewFlags, type EvaluationSegment, type ReviewFlagScores } from '@polluscope/classification-validation/domain';
+import { reviewCandidate, type CanonicalLabel } from '@polluscope/common/domain';
 import { localDay } from '@polluscope/postprocessing/domain';
 import { InputError } from '../csv-io.js';
 
@@ -66,4 +68,22 @@ export function reviewParams(options: ReviewOptions): { candidate: ReviewCandida
       minWrongProbability: shareOption('min-wrong-probability', options.minWrongProbability),
     },
   };
+}
+
+/** The review flag decided as `classify` does (sensor evidence alone, the day's budget), scored on the truth. */
+export function scoreSensorReview(
+  segments: readonly EvaluationSegment[],
+  labels: readonly (CanonicalLabel | null)[],
+  confidence: readonly number[],
+  candidateParams: ReviewCandidateParams,
+  budget: ReviewBudgetParams,
+  timeZone: string,
+): ReviewFlagScores {
+  const candidates = segments.map((s, i) => reviewCandidate({ finalLabel: labels[i]!, confidence: confidence[i]!, declaredLabel: s.declaredLabel, gpsEvidence: false }, candidateParams));
+  const flags = flagOnSensorEvidence(
+    segments.map((s, i) => ({ participantId: s.participantId, segmentStartMs: s.segmentStartMs, reviewReason: candidates[i]!.reason, wrongProbability: candidates[i]!.wrongProbability })),
+    budget,
+    timeZone,
+  );
+  return scoreReviewFlags(segments.map((s, i) => ({ truth: s.label, finalLabel: labels[i]!, reviewReason: flags[i] ? candidates[i]!.reason : null })));
 }

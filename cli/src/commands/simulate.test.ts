@@ -59,6 +59,16 @@ describe('polluscope simulate', () => {
     expect(() => simulationParamsFromOptions({ ...options, start: '05/01/2026' })).toThrow(/startDate/);
   });
 
+  it('switches on the named settings, all of them with "all", and names a bad one', () => {
+    expect(simulationParamsFromOptions(options).settings).toBe(defaultSimulationParams.settings);
+    const some = simulationParamsFromOptions({ ...options, settings: 'kit-bias, rail' }).settings;
+    expect(some.kitBias).not.toBeNull();
+    expect(some.rail).not.toBeNull();
+    expect(some.summer).toBeNull();
+    expect(Object.values(simulationParamsFromOptions({ ...options, settings: 'all' }).settings).every((v) => v !== null)).toBe(true);
+    expect(() => simulationParamsFromOptions({ ...options, settings: 'kit-bias,wind' })).toThrow(/unknown setting "wind"/);
+  });
+
   it('prints one line per file with its row count', async () => {
     const out = await tempDir();
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);

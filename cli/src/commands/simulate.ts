@@ -16,6 +16,8 @@ import {
   csvHeader,
   defaultSimulationParams,
   simulate,
+  SETTING_NAMES,
+  settingsFromNames,
   SIMULATION_FILES,
   validateSimulationParams,
   type CsvPiece,
@@ -31,6 +33,8 @@ export interface SimulateOptions {
   readonly start: string;
   readonly gpsRateHz: string;
   readonly timeZone: string;
+  /** Comma-separated settings (docs/simulator.md, "Settings"); absent or empty: none. */
+  readonly settings?: string;
 }
 
 export interface SimulateSummary {
@@ -106,7 +110,7 @@ function integerOption(name: string, text: string): number {
 
 /** Turns command-line options into simulation parameters, or throws an InputError naming the option. */
 export function simulationParamsFromOptions(options: SimulateOptions): SimulationParams {
-  const params: SimulationParams = {
+  let params: SimulationParams = {
     ...defaultSimulationParams,
     participants: integerOption('participants', options.participants),
     days: integerOption('days', options.days),
@@ -116,6 +120,8 @@ export function simulationParamsFromOptions(options: SimulateOptions): Simulatio
     gpsRateHz: Number(options.gpsRateHz),
   };
   try {
+    const names = (options.settings ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '');
+    if (names.length > 0) params = { ...params, settings: settingsFromNames(names.includes('all') ? SETTING_NAMES : names) };
     validateSimulationParams(params);
   } catch (err) {
     throw new InputError('simulate', null, null, (err as Error).message);
@@ -134,6 +140,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--start <date>', 'first local day, YYYY-MM-DD', defaultSimulationParams.startDate)
     .option('--gps-rate-hz <hz>', 'GPS fixes per second', String(defaultSimulationParams.gpsRateHz))
     .option('--time-zone <zone>', 'IANA time zone of the routines', defaultSimulationParams.timeZone)
+    .option('--settings <list>', `comma-separated realism settings, or "all" (${SETTING_NAMES.join(', ')}); none by default: the output is the one the shipped models were built on`)
     .action(async (options: SimulateOptions) => {
       const summary = await writeSimulation(simulationParamsFromOptions(options), options.out);
       for (const k of Object.keys(summary.files) as SimulationFile[]) {

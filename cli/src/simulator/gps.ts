@@ -88,7 +88,7 @@ export class GpsModel {
     const rng = this.rng;
     const start = Math.max(segment.startMs, fromMs);
     const end = Math.min(segment.endMs, toMs);
-    if (!segment.isStop && p.undergroundModes.includes(segment.label)) return;
+    if (!segment.isStop && (segment.underground === true || p.undergroundModes.includes(segment.label))) return;
     this.enter(segment);
     const lossPerFix = (p.fixLossPerMinute * this.periodMs) / 60_000;
     const phi = Math.pow(segment.isStop ? p.stopErrorPhiPerS : p.moveErrorPhiPerS, this.periodMs / 1000);
@@ -174,7 +174,7 @@ function buildTripProfile(segment: TimelineSegment, rng: Random): TripProfile {
     cumLengthM[i] = (cumLengthM[i - 1] as number) + distanceM(path[i - 1] as LatLon, path[i] as LatLon);
   }
   const durationS = Math.max(1, Math.round((segment.endMs - segment.startMs) / 1000));
-  const motion = isMoveMode(segment.label) ? MODE_MOTION[segment.label] : MODE_MOTION.Walk;
+  const motion = segment.motion ?? (isMoveMode(segment.label) ? MODE_MOTION[segment.label] : MODE_MOTION.Walk);
   const cumDistanceM = new Float64Array(durationS + 1);
   let z = 0;
   let haltLeftS = 0;

@@ -1,11 +1,13 @@
 /** Synthetic Polluscope volunteers: sensor minutes, GPS fixes, declarations and ground truth. */
 export * from './csv.js';
+export * from './daily-background.js';
 export * from './declarations.js';
 export * from './environments.js';
 export * from './events.js';
 export * from './geo.js';
 export * from './gps-csv-bytes.js';
 export * from './gps.js';
+export * from './kit-response.js';
 export * from './params.js';
 export * from './participants.js';
 export * from './power.js';
@@ -14,6 +16,7 @@ export * from './rawdata.js';
 export * from './routine.js';
 export * from './sensor-faults.js';
 export * from './sensor.js';
+export * from './settings.js';
 export * from './simulate.js';
 export * from './speeds.js';
 export * from './time-zone.js';

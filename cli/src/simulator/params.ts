@@ -8,6 +8,7 @@ import { defaultParticipantParams, type ParticipantParams } from './participants
 import { defaultPowerParams, type PowerParams } from './power.js';
 import { defaultSensorFaultParams, type SensorFaultParams } from './sensor-faults.js';
 import { defaultSensorModelParams, type SensorModelParams } from './sensor.js';
+import { noSimulatorSettings, type SimulatorSettings } from './settings.js';
 
 export interface SimulationParams {
   readonly participants: number;
@@ -27,6 +28,8 @@ export interface SimulationParams {
   readonly sensor: SensorModelParams;
   readonly faults: SensorFaultParams;
   readonly gps: GpsNoiseParams;
+  /** Optional realism (kit bias, lag, daily background, summer, roads, rail); all off by default. */
+  readonly settings: SimulatorSettings;
 }
 
 export const defaultSimulationParams: SimulationParams = Object.freeze({
@@ -43,6 +46,7 @@ export const defaultSimulationParams: SimulationParams = Object.freeze({
   sensor: defaultSensorModelParams,
   faults: defaultSensorFaultParams,
   gps: defaultGpsNoiseParams,
+  settings: noSimulatorSettings,
 });
 
 /** Throws a RangeError naming the bad parameter (programmer or user error, before any work). */

@@ -3,10 +3,11 @@
  * midnight to the next, always starting and ending at home.
  */
 import type { CanonicalLabel } from '@polluscope/common/domain';
-import { distanceM, lerp, offsetM, type LatLon } from './geo.js';
+import { distanceM, lerp, offsetM, PARIS_BOUNDS, type LatLon } from './geo.js';
 import type { ParticipantProfile } from './participants.js';
-import type { Random } from './random.js';
-import { MODE_MOTION, type MoveMode } from './speeds.js';
+import { deriveSeed, type Random } from './random.js';
+import { insideParis, type RailParams, type RoadParams, type SummerParams } from './settings.js';
+import { MODE_MOTION, type ModeMotion, type MoveMode } from './speeds.js';
 
 export const MINUTES_PER_DAY = 1440;
 
@@ -18,11 +19,46 @@ export interface PlannedLeg {
   /** A stay's place, or a trip's polyline from origin to destination. */
   readonly path: readonly LatLon[];
   readonly isStop: boolean;
+  /** Settings only: a speed profile other than the mode's, another micro-environment's air, no GPS. */
+  readonly motion?: ModeMotion;
+  readonly air?: CanonicalLabel;
+  readonly underground?: boolean;
 }
 
 export interface DayContext {
   readonly weekday: number; // 0 = Sunday
   readonly workFromHome: boolean;
+  /** A summer holiday: planned as a weekend day. */
+  readonly holiday?: boolean;
+}
+
+/** The settings (settings.ts) that change the routine; all null by default. */
+export interface RoutineSettings {
+  readonly summer: SummerParams | null;
+  readonly roads: RoadParams | null;
+  readonly rail: RailParams | null;
+}
+
+export const noRoutineSettings: RoutineSettings = Object.freeze({ summer: null, roads: null, rail: null });
+
+/** Local minutes of the road peaks (07:00–10:00, 16:30–19:30). */
+const isPeak = (localMin: number): boolean => (localMin >= 7 * 60 && localMin < 10 * 60) || (localMin >= 16 * 60 + 30 && localMin < 19 * 60 + 30);
+
+/**
+ * Where along `a` → `b` (0…1, 20 m steps at most 200) the straight line first enters Paris
+ * intra-muros; 1 when it never does, 0 when `a` is inside.
+ *
+ * @example parisEntryFraction(versailles, chatelet) // ≈ 0.6
+ */
+export function parisEntryFraction(a: LatLon, b: LatLon): number {
+  const steps = Math.min(200, Math.max(1, Math.ceil(distanceM(a, b) / 20)));
+  for (let i = 0; i <= steps; i++) if (insideParis(lerp(a, b, i / steps))) return i / steps;
+  return 1;
+}
+
+/** A person's lasting choice with probability `share`, from their kit id (no random draw: the default streams stay as they were). */
+export function personChoice(kitId: number, salt: number, share: number): boolean {
+  return deriveSeed(kitId, salt) / 4294967296 < share;
 }
 
 /** Slightly wiggly polyline: 1–3 intermediate points pushed sideways by up to 8 % of the distance. */
@@ -57,6 +93,7 @@ export class DayBuilder {
   constructor(
     readonly profile: ParticipantProfile,
     private readonly rng: Random,
+    readonly settings: RoutineSettings = noRoutineSettings,
   ) {
     this.here = profile.home;
   }
@@ -78,17 +115,70 @@ export class DayBuilder {
     this.stayUntil(label, this.cursor + Math.max(1, minutes));
   }
 
-  /** One single-mode trip; its duration is the path length over a speed drawn for the mode. */
-  trip(mode: MoveMode, to: LatLon, path?: readonly LatLon[]): void {
-    const motion = MODE_MOTION[mode];
+  /**
+   * One single-mode trip; its duration is the path length over a speed drawn for the mode (or
+   * for `special`'s motion, kept on the leg with its air and GPS loss).
+   */
+  trip(mode: MoveMode, to: LatLon, path?: readonly LatLon[], special?: { motion: ModeMotion; air?: CanonicalLabel; underground?: boolean }): void {
+    const roads = this.settings.roads;
+    if (special === undefined && path === undefined && roads !== null) {
+      if (mode === 'Voiture' && distanceM(this.here, to) > roads.minFastRoadTripM) return this.carTrip(to, roads);
+      if (mode === 'Bus') special = { motion: roads.bus };
+    }
+    const motion = special?.motion ?? MODE_MOTION[mode];
     const route = path ?? wigglyPath(this.here, to, this.rng);
     const minutes = Math.max(1, Math.round(pathLengthM(route) / this.rng.uniform(...motion.speedMps) / 60));
     const end = Math.min(MINUTES_PER_DAY - 1, this.cursor + minutes);
     if (end > this.cursor) {
-      this.legs.push({ label: mode, startMin: this.cursor, endMin: end, path: route, isStop: false });
+      const leg: PlannedLeg = { label: mode, startMin: this.cursor, endMin: end, path: route, isStop: false };
+      this.legs.push(special === undefined ? leg : { ...leg, ...special });
       this.cursor = end;
     }
     this.here = to;
+  }
+
+  /** A car trip on a fast road (the ring road inside the inner area, a motorway otherwise) between two street legs. */
+  private carTrip(to: LatLon, roads: RoadParams): void {
+    const from = this.here;
+    const d = distanceM(from, to);
+    const onRamp = lerp(from, to, Math.min(0.3, this.rng.uniform(...roads.streetLegM) / d));
+    const offRamp = lerp(to, from, Math.min(0.3, this.rng.uniform(...roads.streetLegM) / d));
+    const inner = (p: LatLon) => p.lat >= PARIS_BOUNDS.latMin && p.lat <= PARIS_BOUNDS.latMax && p.lon >= PARIS_BOUNDS.lonMin && p.lon <= PARIS_BOUNDS.lonMax;
+    const road = inner(from) && inner(to) ? roads.ringRoad : roads.motorway;
+    this.trip('Voiture', onRamp, [from, onRamp], { motion: MODE_MOTION.Voiture });
+    const congested = this.rng.chance(isPeak(this.cursor) ? roads.congestedPeakShare : roads.congestedOffPeakShare);
+    this.trip('Voiture', offRamp, [onRamp, offRamp], { motion: congested ? road.congested : road.free });
+    this.trip('Voiture', to, [offRamp, to], { motion: MODE_MOTION.Voiture });
+  }
+
+  /** The RER from here to `to`: on the surface outside Paris, underground inside (no GPS, the Métro's air). */
+  rer(to: LatLon, rail: RailParams): void {
+    const from = this.here;
+    const underground = { motion: rail.rerUnderground, air: 'Métro' as CanonicalLabel, underground: true };
+    if (insideParis(from)) {
+      // Leaving Paris: underground to the boundary, then the surface.
+      const exit = 1 - parisEntryFraction(to, from);
+      const boundary = lerp(from, to, exit);
+      if (exit > 0) this.trip('Train', boundary, [from, boundary], underground);
+      if (exit < 1) this.trip('Train', to, [boundary, to], { motion: rail.rerSurface });
+      this.here = to;
+      return;
+    }
+    const entry = parisEntryFraction(from, to);
+    const boundary = lerp(from, to, entry);
+    if (entry > 0) this.trip('Train', boundary, [from, boundary], { motion: rail.rerSurface });
+    if (entry < 1) this.trip('Train', to, [boundary, to], underground);
+    this.here = to;
+  }
+
+  /** Door to door by RER: walk to a station, ride, walk from a station. */
+  rerTransit(to: LatLon, rail: RailParams): void {
+    const d = distanceM(this.here, to);
+    const board = lerp(this.here, to, this.rng.uniform(300, 900) / d);
+    const alight = lerp(to, this.here, this.rng.uniform(300, 900) / d);
+    this.trip('Walk', board);
+    this.rer(alight, rail);
+    this.trip('Walk', to);
   }
 
   /** Door to door with public transport: walk to a station, ride, walk from a station. */
@@ -118,6 +208,11 @@ export class DayBuilder {
   commute(to: LatLon): void {
     const p = this.profile;
     const toOffice = to === p.office;
+    const rail = this.settings.rail;
+    if (rail !== null && p.commuteMode === 'Métro' && distanceM(p.home, p.office) >= rail.minRerCommuteM && personChoice(p.kitId, 0x4e4, rail.rerShare)) {
+      return this.rerTransit(to, rail);
+    }
+    if (rail !== null && p.commuteMode === 'Train') return this.railCommute(to, toOffice, rail);
     switch (p.commuteMode) {
       case 'Métro':
       case 'Bus':
@@ -137,6 +232,38 @@ export class DayBuilder {
         return;
       default:
         return this.trip(p.commuteMode, to);
+    }
+  }
+
+  /** A suburban rail commute with the rail setting: the RER through Paris, or a Transilien to a terminus and the Métro. */
+  private railCommute(to: LatLon, toOffice: boolean, rail: RailParams): void {
+    const p = this.profile;
+    const transilien = { motion: rail.transilien };
+    if (personChoice(p.kitId, 0x7e4, rail.suburbanRerShare)) {
+      if (toOffice) {
+        this.trip('Walk', p.homeStation);
+        this.stayFor('Gare', this.rng.int(4, 12));
+        const alight = lerp(to, this.here, Math.min(0.5, this.rng.uniform(300, 900) / Math.max(1, distanceM(this.here, to))));
+        this.rer(alight, rail);
+        this.trip('Walk', to);
+      } else {
+        const board = lerp(this.here, p.homeStation, Math.min(0.5, this.rng.uniform(300, 900) / Math.max(1, distanceM(this.here, p.homeStation))));
+        this.trip('Walk', board);
+        this.rer(p.homeStation, rail);
+        this.trip('Walk', to);
+      }
+      return;
+    }
+    if (toOffice) {
+      this.trip('Walk', p.homeStation);
+      this.stayFor('Gare', this.rng.int(4, 12));
+      this.trip('Train', p.terminus, undefined, transilien);
+      this.transit('Métro', to);
+    } else {
+      this.transit('Métro', p.terminus);
+      this.stayFor('Gare', this.rng.int(5, 15));
+      this.trip('Train', p.homeStation, undefined, transilien);
+      this.trip('Walk', to);
     }
   }
 
@@ -209,8 +336,9 @@ function workday(b: DayBuilder, rng: Random): void {
   }
   b.commute(p.home);
   b.stayFor('Domicile', rng.int(20, 60));
+  const summer = b.settings.summer;
   if (p.runner && b.cursor < 21 * 60 && rng.chance(0.25)) run(b, rng);
-  else if (rng.chance(0.3)) outing(b, rng, 22 * 60 + 30);
+  else if (rng.chance(summer?.eveningOutingShare ?? 0.3)) outing(b, rng, summer?.latestOutingMin ?? 22 * 60 + 30);
 }
 
 function homeDay(b: DayBuilder, rng: Random, weekend: boolean): void {
@@ -222,15 +350,15 @@ function homeDay(b: DayBuilder, rng: Random, weekend: boolean): void {
   }
   const outings = weekend ? rng.int(1, 3) : rng.int(0, 1);
   for (let i = 0; i < outings; i++) {
-    outing(b, rng, 22 * 60 + 45);
+    outing(b, rng, b.settings.summer?.latestOutingMin ?? 22 * 60 + 45);
     b.stayFor('Domicile', rng.int(30, 120));
   }
 }
 
 /** Plans one local day; legs cover [0, 1440) without gaps and start and end at home. */
-export function planDay(profile: ParticipantProfile, day: DayContext, rng: Random): PlannedLeg[] {
-  const b = new DayBuilder(profile, rng);
-  const weekend = day.weekday === 0 || day.weekday === 6;
+export function planDay(profile: ParticipantProfile, day: DayContext, rng: Random, settings: RoutineSettings = noRoutineSettings): PlannedLeg[] {
+  const b = new DayBuilder(profile, rng, settings);
+  const weekend = day.weekday === 0 || day.weekday === 6 || day.holiday === true;
   if (weekend || day.workFromHome) homeDay(b, rng, weekend);
   else workday(b, rng);
   if (b.here !== profile.home) b.go(profile.home);

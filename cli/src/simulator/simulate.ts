@@ -12,7 +12,10 @@ import { createParticipant, type ParticipantProfile } from './participants.js';
 import { PowerCursor, planPowerOff, type Interval } from './power.js';
 import { deriveSeed, Random } from './random.js';
 import { SensorFaultInjector, type SensorCells, type SensorFault } from './sensor-faults.js';
-import { CleanSensorModel } from './sensor.js';
+import { dailyBackgroundFactors } from './daily-background.js';
+import { KitResponse } from './kit-response.js';
+import { CleanSensorModel, type SensorAirSettings } from './sensor.js';
+import { defaultSettingValues } from './settings.js';
 import { buildTimeline, simulatedDays, type SimulatedDay, type TimelineSegment } from './timeline.js';
 import { timeZoneOffsetMs } from './time-zone.js';
 
@@ -73,7 +76,7 @@ export interface SimulationChunk {
 const round7 = (x: number): number => Math.round(x * 1e7) / 1e7;
 
 /** Independent random streams per participant, so one concern's draws never shift another's. */
-const STREAM = { profile: 1, timeline: 2, kit: 3, tablet: 4, events: 5, declarations: 6, sensor: 7, faults: 8, gps: 9 } as const;
+const STREAM = { profile: 1, timeline: 2, kit: 3, tablet: 4, events: 5, declarations: 6, sensor: 7, faults: 8, gps: 9, kitResponse: 10 } as const;
 
 /** A participant's whole plan: who, where and when, before any record is generated. */
 export interface ParticipantPlan {
@@ -94,7 +97,9 @@ export interface ParticipantPlan {
 export function planParticipant(params: SimulationParams, index: number, days: readonly SimulatedDay[]): ParticipantPlan {
   const stream = (id: number): Random => new Random(deriveSeed(params.seed, index, id));
   const profile = createParticipant(index, params.participant, stream(STREAM.profile));
-  const segments = buildTimeline(profile, days, params.timeZone, params.participant.workFromHomeShare, stream(STREAM.timeline));
+  const settings = params.settings;
+  const segments = buildTimeline(profile, days, params.timeZone, params.participant.workFromHomeShare, stream(STREAM.timeline), settings);
+  const eventParams = settings.summer === null ? params.events : { ...params.events, windowOpenShare: settings.summer.windowOpenShare };
   return {
     index,
     profile,
@@ -102,7 +107,7 @@ export function planParticipant(params: SimulationParams, index: number, days: r
     segments,
     kitOff: planPowerOff(profile, days, params.timeZone, params.power.kit, stream(STREAM.kit)),
     tabletOff: planPowerOff(profile, days, params.timeZone, params.power.tablet, stream(STREAM.tablet)),
-    events: planEvents(profile, segments, days, params.timeZone, params.events, stream(STREAM.events)),
+    events: planEvents(profile, segments, days, params.timeZone, eventParams, stream(STREAM.events)),
     declarations: declareSegments(segments, params.declarations, stream(STREAM.declarations)),
   };
 }
@@ -125,7 +130,17 @@ export function* simulateParticipant(params: SimulationParams, plan: Participant
   const { profile, days, segments, events, declarations: changes } = plan;
   const stream = (id: number): Random => new Random(deriveSeed(params.seed, plan.index, id));
   const declarations = new DeclarationCursor(changes);
-  const clean = new CleanSensorModel(params.sensor, events, stream(STREAM.sensor));
+  const s0 = params.settings;
+  const air: SensorAirSettings | null =
+    s0.dailyBackground === null && s0.summer === null
+      ? null
+      : {
+          daily: s0.dailyBackground === null ? null : dailyBackgroundFactors(s0.dailyBackground, params.seed, days.length),
+          summer: s0.summer,
+          exposureWeight: (s0.dailyBackground ?? defaultSettingValues.dailyBackground).exposureWeight,
+        };
+  const clean = new CleanSensorModel(params.sensor, events, stream(STREAM.sensor), air);
+  const response = s0.kitBias === null && s0.sensorLag === null ? null : new KitResponse(s0.kitBias, s0.sensorLag, stream(STREAM.kitResponse));
   const faults = new SensorFaultInjector(params.faults, stream(STREAM.faults));
   const gps = new GpsModel(profile.id, profile.tabletId, params.gpsRateHz, params.gps, stream(STREAM.gps));
   const kit = new PowerCursor(plan.kitOff);
@@ -170,7 +185,8 @@ export function* simulateParticipant(params: SimulationParams, plan: Participant
         if (!kitWasOn) faults.powerOn();
         kitWasOn = true;
         const local = new Date(t + offsetMs);
-        const values = clean.valuesAt(s, t, local.getUTCMonth() + 1, local.getUTCHours() + local.getUTCMinutes() / 60, day.index);
+        const airValues = clean.valuesAt(s, t, local.getUTCMonth() + 1, local.getUTCHours() + local.getUTCMinutes() / 60, day.index);
+        const values = response === null ? airValues : response.read(airValues, t);
         const { cells, faults: injected } = faults.apply(values);
         sensor.push({ participantId: id, kitId: profile.kitId, timeMs: t, ...cells, activity, event, faults: injected });
       }

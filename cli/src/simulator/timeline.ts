@@ -4,9 +4,10 @@
  */
 import type { CanonicalLabel } from '@polluscope/common/domain';
 import type { LatLon } from './geo.js';
+import type { ModeMotion } from './speeds.js';
 import type { ParticipantProfile } from './participants.js';
 import type { Random } from './random.js';
-import { MINUTES_PER_DAY, planDay } from './routine.js';
+import { MINUTES_PER_DAY, noRoutineSettings, planDay, type RoutineSettings } from './routine.js';
 import { addDays, localTimeToUtcMs } from './time-zone.js';
 
 /** One local calendar day of the simulation and its UTC span. */
@@ -25,6 +26,12 @@ export interface TimelineSegment {
   readonly endMs: number;
   readonly path: readonly LatLon[];
   readonly isStop: boolean;
+  /** Settings only (settings.ts): the trip's speed profile when not its mode's (a motorway, the RER). */
+  readonly motion?: ModeMotion;
+  /** Settings only: the micro-environment whose air the trip breathes when not its label's (the RER underground: the Métro's). */
+  readonly air?: CanonicalLabel;
+  /** Settings only: no GPS fix during the trip (the RER underground). */
+  readonly underground?: boolean;
 }
 
 /** The `count` local days from `startDate`, in `timeZone`. */
@@ -50,10 +57,13 @@ export function buildTimeline(
   timeZone: string,
   workFromHomeShare: number,
   rng: Random,
+  routine: RoutineSettings = noRoutineSettings,
 ): TimelineSegment[] {
   const segments: TimelineSegment[] = [];
   for (const day of days) {
-    const legs = planDay(profile, { weekday: day.weekday, workFromHome: rng.chance(workFromHomeShare) }, rng);
+    const workFromHome = rng.chance(workFromHomeShare);
+    const holiday = routine.summer !== null && rng.chance(routine.summer.holidayShare);
+    const legs = planDay(profile, { weekday: day.weekday, workFromHome: workFromHome || holiday, holiday }, rng, routine);
     for (const leg of legs) {
       const startMs = leg.startMin === 0 ? day.startMs : localTimeToUtcMs(timeZone, day.date, leg.startMin);
       const endMs = leg.endMin === MINUTES_PER_DAY ? day.endMs : localTimeToUtcMs(timeZone, day.date, leg.endMin);
@@ -62,7 +72,8 @@ export function buildTimeline(
       if (last !== undefined && last.isStop && leg.isStop && last.label === leg.label && last.path[0] === leg.path[0] && last.endMs === startMs) {
         segments[segments.length - 1] = { ...last, endMs };
       } else {
-        segments.push({ label: leg.label, startMs, endMs, path: leg.path, isStop: leg.isStop });
+        const extra = leg.motion === undefined && leg.air === undefined && leg.underground === undefined ? {} : { motion: leg.motion, air: leg.air, underground: leg.underground };
+        segments.push({ label: leg.label, startMs, endMs, path: leg.path, isStop: leg.isStop, ...extra });
       }
     }
   }
