@@ -3,19 +3,21 @@
 # dead-lettered before a fix can be replayed after it (`polluscope dlq replay`), and gives an
 # existing dead-letter topic that retention. Compose's one-shot `create-topics` runs it; the
 # embedded stack does the same from services/common/src/topics.ts (a unit test keeps both equal).
+# It logs in as the `admin` principal (KAFKA_CLIENT_USER / KAFKA_CLIENT_PASSWORD, client-config.sh).
 set -eu
 BOOTSTRAP="${BOOTSTRAP:-kafka:29092}"
+. "$(dirname "$0")/client-config.sh"
 PARTITIONS=6
 TOPICS="raw.sensor raw.gps sensor.clean activity.segments gps.clean gps.episodes activity.timeline exposure.daily review.decisions"
 DEAD_LETTER_TOPICS="dlq.classification-validation dlq.timeseries-preprocessing dlq.gps-preprocessing dlq.postprocessing dlq.stop-move-detection"
 DEAD_LETTER_RETENTION_MS=2592000000
 
 for topic in $TOPICS; do
-  kafka-topics --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$topic" --partitions "$PARTITIONS" --replication-factor 1
+  kafka-topics --bootstrap-server "$BOOTSTRAP" --command-config "$CLIENT_CONFIG" --create --if-not-exists --topic "$topic" --partitions "$PARTITIONS" --replication-factor 1
 done
 for topic in $DEAD_LETTER_TOPICS; do
-  kafka-topics --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$topic" --partitions "$PARTITIONS" --replication-factor 1 \
+  kafka-topics --bootstrap-server "$BOOTSTRAP" --command-config "$CLIENT_CONFIG" --create --if-not-exists --topic "$topic" --partitions "$PARTITIONS" --replication-factor 1 \
     --config "retention.ms=$DEAD_LETTER_RETENTION_MS"
-  kafka-configs --bootstrap-server "$BOOTSTRAP" --alter --entity-type topics --entity-name "$topic" --add-config "retention.ms=$DEAD_LETTER_RETENTION_MS"
+  kafka-configs --bootstrap-server "$BOOTSTRAP" --command-config "$CLIENT_CONFIG" --alter --entity-type topics --entity-name "$topic" --add-config "retention.ms=$DEAD_LETTER_RETENTION_MS"
 done
 echo "topics ready: $TOPICS $DEAD_LETTER_TOPICS"

@@ -22,6 +22,26 @@ describe('loadServiceConfig', () => {
       participantRetentionMs: undefined,
       settings: { STOP_MAX_DIAMETER_M: 100 },
     });
+    // No SASL setting: PLAINTEXT, as the embedded stack's brokers on 127.0.0.1.
+    expect(load({}).kafkaSasl).toBeNull();
+  });
+
+  // Passwords are x's: tests/unit/credentials.test.ts reads them as placeholders.
+  it('reads a SASL login to the brokers, kept out of the service settings', () => {
+    const config = load({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'gps-preprocessing', KAFKA_SASL_PASSWORD: 'xxxx' });
+    expect(config.kafkaSasl).toEqual({ mechanism: 'scram-sha-512', username: 'gps-preprocessing', password: 'xxxx' });
+    expect(config.settings).toEqual({ STOP_MAX_DIAMETER_M: 100 });
+    expect(load({ KAFKA_SASL_MECHANISM: '', KAFKA_SASL_USERNAME: '', KAFKA_SASL_PASSWORD: '' }).kafkaSasl).toBeNull();
+  });
+
+  it.each([
+    [{ KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'xx' }, 'KAFKA_SASL_MECHANISM'],
+    [{ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_PASSWORD: 'xx' }, 'KAFKA_SASL_USERNAME'],
+    [{ KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_USERNAME: 'u' }, 'KAFKA_SASL_PASSWORD'],
+    [{ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'xx' }, 'KAFKA_SASL_MECHANISM'],
+  ])('refuses an incomplete or unknown SASL login %j, naming %s', (env, setting) => {
+    expect(() => load(env)).toThrow(PipelineError);
+    expect(() => load(env)).toThrow(new RegExp(`^${setting}:`));
   });
 
   it('reads every setting from the environment', () => {

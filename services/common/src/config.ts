@@ -9,10 +9,21 @@ import envSchema from 'env-schema';
 import { PipelineError } from './errors.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** SASL mechanisms a service may log in with, as kafkajs names them. */
+export const KAFKA_SASL_MECHANISMS = ['scram-sha-256', 'scram-sha-512'] as const;
+
+type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
+
+/** A SASL login to the brokers (kafkajs' `sasl` option), one member per mechanism. */
+export type KafkaSasl = { [M in KafkaSaslMechanism]: { readonly mechanism: M; readonly username: string; readonly password: string } }[KafkaSaslMechanism];
 
 /** The settings every service reads (docs/design.md §4 for the stream's). */
 export const SHARED_SETTINGS = Type.Object({
   KAFKA_BROKERS: Type.String({ default: '127.0.0.1:9092', pattern: '^\\s*[^:\\s,]+:\\d+\\s*(,\\s*[^:\\s,]+:\\d+\\s*)*$', description: 'host:port[,host:port…]' }),
+  // SASL login to the brokers (the Compose stack's SCRAM listeners); unset: PLAINTEXT, as the embedded stack on 127.0.0.1.
+  KAFKA_SASL_MECHANISM: Type.Optional(Type.Union(KAFKA_SASL_MECHANISMS.map((m) => Type.Literal(m)))),
+  KAFKA_SASL_USERNAME: Type.Optional(Type.String({ minLength: 1 })),
+  KAFKA_SASL_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
   SCHEMA_REGISTRY_URL: Type.String({ default: 'http://127.0.0.1:8081/apis/ccompat/v7', pattern: '^https?://\\S+$', description: "the registry's Confluent-compatible API" }),
   // Loopback unless an operator says otherwise (docs/design.md §7); containers set 0.0.0.0.
   HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
@@ -31,6 +42,8 @@ export const SHARED_SETTINGS = Type.Object({
 
 export interface ServiceConfig<S = Record<string, never>> {
   readonly kafkaBrokers: readonly string[];
+  /** SASL login to the brokers; null: PLAINTEXT. */
+  readonly kafkaSasl: KafkaSasl | null;
   /** Confluent-compatible API of the registry, e.g. http://127.0.0.1:8081/apis/ccompat/v7. */
   readonly schemaRegistryUrl: string;
   readonly host: string;
@@ -56,6 +69,16 @@ export interface ServiceConfig<S = Record<string, never>> {
 
 function invalid(name: string, reason: string): never {
   throw new PipelineError('CONFIG_INVALID', `${name}: ${reason}`, { setting: name });
+}
+
+/** All three SASL settings or none: a user name without a mechanism is a mistake, not PLAINTEXT. */
+function saslOf(mechanism: KafkaSaslMechanism | undefined, username: string | undefined, password: string | undefined): KafkaSasl | null {
+  if (mechanism === undefined && username === undefined && password === undefined) return null;
+  if (mechanism === undefined) invalid('KAFKA_SASL_MECHANISM', `required with KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD, one of ${KAFKA_SASL_MECHANISMS.join(', ')}`);
+  if (username === undefined) invalid('KAFKA_SASL_USERNAME', `required with KAFKA_SASL_MECHANISM=${mechanism}`);
+  if (password === undefined) invalid('KAFKA_SASL_PASSWORD', `required with KAFKA_SASL_MECHANISM=${mechanism}`);
+  // One literal per member of the union, so each is typed with its own mechanism.
+  return Object.freeze(mechanism === 'scram-sha-256' ? { mechanism, username, password } : { mechanism, username, password });
 }
 
 interface SchemaError {
@@ -91,10 +114,12 @@ export function loadServiceConfig<P extends TProperties = Record<string, never>>
     const name = first.params?.missingProperty ?? first.instancePath.replace(/^\//, '');
     invalid(name, `${first.message ?? 'invalid'}, got "${env[name] ?? ''}"`);
   }
+  const kafkaSasl = saslOf(values.KAFKA_SASL_MECHANISM, values.KAFKA_SASL_USERNAME, values.KAFKA_SASL_PASSWORD);
   const shared = new Set(Object.keys(SHARED_SETTINGS.properties));
   const settings = Object.fromEntries(Object.entries(values).filter(([key]) => !shared.has(key))) as Static<TObject<P>>;
   return Object.freeze({
     kafkaBrokers: values.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+    kafkaSasl,
     schemaRegistryUrl: values.SCHEMA_REGISTRY_URL.replace(/\/$/, ''),
     host: values.HOST,
     port: values.PORT ?? defaultPort,

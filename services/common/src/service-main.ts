@@ -60,7 +60,7 @@ export async function startService<P extends TProperties>(
     level: config.logLevel,
     // One format for every service: JSON lines with ISO-8601 times (docs/design.md §7).
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: ['*.password', '*.connectionString', 'config.settings.WAREHOUSE_URL'],
+    redact: ['*.password', '*.connectionString', 'config.settings.WAREHOUSE_URL', 'config.kafkaSasl.password'],
   });
   const metrics = createServiceMetrics(definition.name);
   const context: HandlerContext<Static<TObject<P>>> = { config, logger, metrics };
@@ -70,6 +70,7 @@ export async function startService<P extends TProperties>(
   const runner = new StreamRunner({
     service: definition.name,
     brokers: config.kafkaBrokers,
+    sasl: config.kafkaSasl,
     groupId: config.groupId,
     idleTimeoutMs: config.idleTimeoutMs,
     handler,

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 // kafkajs is CommonJS: Node's ESM loader does not see its error classes as named exports.
 const { KafkaJSError } = kafkajs;
 import type { AvroCodec } from './codec.js';
+import type { KafkaSasl } from './config.js';
 import { CoPartitionedAssigner } from './co-partitioned-assigner.js';
 import { deadLetterKind, isPoison, PipelineError } from './errors.js';
 import type { ServiceMetrics } from './metrics.js';
@@ -94,6 +95,8 @@ export function isResumable(handler: StreamHandler): handler is StreamHandler & 
 export interface StreamRunnerOptions {
   readonly service: ServiceName;
   readonly brokers: readonly string[];
+  /** SASL login to the brokers; absent or null: PLAINTEXT. */
+  readonly sasl?: KafkaSasl | null;
   readonly groupId: string;
   readonly idleTimeoutMs: number;
   readonly handler: StreamHandler;
@@ -392,6 +395,7 @@ export class StreamRunner {
     this.kafka = new Kafka({
       clientId: options.service,
       brokers: [...options.brokers],
+      ...(options.sasl ? { sasl: { ...options.sasl } } : {}),
       logLevel: logLevel.WARN,
       logCreator: () => ({ namespace, level, log }) => {
         const { message, ...extra } = log;
