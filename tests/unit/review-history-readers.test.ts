@@ -21,6 +21,7 @@ const READS_TABLE = /\b(FROM|JOIN)\s+review_decisions\b(?!_latest)/gi;
 /** Where reading the whole history is the point. */
 const HISTORY_READERS: Readonly<Record<string, string>> = {
   'infrastructure/postgres/warehouse/003-views.sql': 'defines review_decisions_latest from the history',
+  'console/src/server/review-queue-reader.ts': "the review queue shows each segment's history of decisions",
 };
 
 export function tableReads(text: string): number[] {
