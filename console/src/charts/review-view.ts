@@ -163,8 +163,8 @@ export function loginView(document: Document, message: string | null): HTMLEleme
     element(document, 'h1', {}, ['Reviewer login']),
     element(document, 'p', { class: 'summary' }, ['Reviewers log in with the account an operator created (`polluscope reviewers add`). Researchers need no login to read the pages.']),
     element(document, 'form', { id: 'login', class: 'panel' }, [
-      element(document, 'label', {}, ['name ', element(document, 'input', { name: 'name', autocomplete: 'username', required: '', maxlength: '64' })]),
-      element(document, 'label', {}, ['password ', element(document, 'input', { name: 'password', type: 'password', autocomplete: 'current-password', required: '', maxlength: '256' })]),
+      element(document, 'label', {}, [element(document, 'span', {}, ['Name']), ' ', element(document, 'input', { name: 'name', autocomplete: 'username', required: '', maxlength: '64' })]),
+      element(document, 'label', {}, [element(document, 'span', {}, ['Password']), ' ', element(document, 'input', { name: 'password', type: 'password', autocomplete: 'current-password', required: '', maxlength: '256' })]),
       element(document, 'button', { type: 'submit' }, ['Log in']),
     ]),
     element(document, 'p', { class: 'error', role: 'alert' }, [message ?? '']),
