@@ -28,14 +28,15 @@ const alias = [
 ];
 
 /**
- * Integration files run one at a time in name order, except the console's browser test, after the
- * others have put participants into the warehouse for it to draw, and the bulk loads, last: the
+ * Integration files run one at a time in name order, except the console's browser tests (the day
+ * view, the review queue), after the others have put participants into the warehouse for them to
+ * draw and review, and the bulk loads, last: the
  * 120,000 rows they put into rawdata flow through the whole pipeline and would otherwise delay the
  * time-bounded checks of the files after them.
  */
 class IntegrationOrder extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const rank = (f: TestSpecification) => (/load-csv/.test(f.moduleId) ? 2 : /console\.test/.test(f.moduleId) ? 1 : 0);
+    const rank = (f: TestSpecification) => (/load-csv/.test(f.moduleId) ? 2 : /console(-review)?\.test/.test(f.moduleId) ? 1 : 0);
     return [...files].sort((a, b) => rank(a) - rank(b) || a.moduleId.localeCompare(b.moduleId));
   }
 }

@@ -14,6 +14,8 @@ export interface ReviewerLogin {
   readonly authorization: string;
   /** The same name with a wrong password. */
   readonly wrongAuthorization: string;
+  /** The password itself, for a login form (the console's browser test types it). */
+  readonly passphrase: string;
 }
 
 const basic = (name: string, passphrase: string): string => `Basic ${Buffer.from(`${name}:${passphrase}`).toString('base64')}`;
@@ -25,5 +27,5 @@ export async function createReviewer(label: string): Promise<ReviewerLogin> {
   expect(added.stderr).toBe('');
   expect(added.stdout.trim()).toBe(`reviewer ${name} added`);
   expect(added.code).toBe(0);
-  return { name, authorization: basic(name, passphrase), wrongAuthorization: basic(name, `${passphrase}-wrong`) };
+  return { name, authorization: basic(name, passphrase), wrongAuthorization: basic(name, `${passphrase}-wrong`), passphrase };
 }

@@ -24,10 +24,11 @@ export function registerConsoleCommands(program: Command): void {
     .option('--port <port>', 'TCP port (env PORT, default 8010)')
     .option('--host <host>', 'address to listen on (env HOST, default 127.0.0.1)')
     .option('--warehouse-url <url>', "the warehouse as a read-only researcher (env WAREHOUSE_URL, default local development's researcher_login)")
-    .action(async (options: { port?: string; host?: string; warehouseUrl?: string }) => {
-      const config = consoleSettings({ PORT: options.port, HOST: options.host, WAREHOUSE_URL: options.warehouseUrl });
+    .option('--review-warehouse-url <url>', 'enables the review queue and reviewers\' login: a warehouse login that may read the table reviewers (env REVIEW_WAREHOUSE_URL; decisions go to KAFKA_BROKERS)')
+    .action(async (options: { port?: string; host?: string; warehouseUrl?: string; reviewWarehouseUrl?: string }) => {
+      const config = consoleSettings({ PORT: options.port, HOST: options.host, WAREHOUSE_URL: options.warehouseUrl, REVIEW_WAREHOUSE_URL: options.reviewWarehouseUrl });
       const { url } = await startConsole(config);
-      console.log(`console: ${url}/ (Ctrl-C to stop)`);
+      console.log(`console: ${url}/ (Ctrl-C to stop)${config.review === null ? '; read-only (no REVIEW_WAREHOUSE_URL: no review queue)' : '; reviewers log in at #/login'}`);
     });
 
   program

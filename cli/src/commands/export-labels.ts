@@ -1,7 +1,7 @@
 /**
  * `polluscope export-labels`: labelled training data from the warehouse, in the two CSV files that
- * `polluscope train` reads. Labels come from human review decisions (each labels the minutes of its
- * segment), from what volunteers declared, or both (a review overrides a declaration).
+ * `polluscope train` reads. Labels come from human review decisions (the latest of each segment's
+ * history labels the minutes of its segment), from what volunteers declared, or both (a review overrides a declaration).
  */
 import type { Command } from 'commander';
 import pg from 'pg';
@@ -42,7 +42,7 @@ export async function exportLabels(client: pg.ClientBase, source: LabelSource): 
     `SELECT s.participant_virtual_id, s.time, ${VARIABLES.map((v) => `s.${pg.escapeIdentifier(v)}`).join(', ')}, s.activity, s.event, s.quality_flags,
             s.activity AS declared, r.label AS reviewed
        FROM sensor_clean s
-       LEFT JOIN review_decisions r
+       LEFT JOIN review_decisions_latest r
          ON r.participant_virtual_id = s.participant_virtual_id
         AND s.time >= r.segment_start AND s.time < r.segment_start + interval '5 minutes'
       WHERE ($1 <> 'reviews' OR r.label IS NOT NULL)

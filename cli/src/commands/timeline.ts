@@ -140,7 +140,10 @@ export function readEpisodes(table: CsvTable): GpsEpisodeRecord[] {
   });
 }
 
-/** Review decisions (review_decisions); without decided_at, a later row wins over an earlier one. */
+/**
+ * Review decisions (review_decisions, the whole history or review_decisions_latest): per segment the
+ * greatest decided_at wins; without decided_at, a later row wins over an earlier one.
+ */
 export function readDecisions(table: CsvTable): ReviewDecisionRecord[] {
   requireColumns(table, [PARTICIPANT, 'segment_start', 'label']);
   return table.rows.map((row) => {

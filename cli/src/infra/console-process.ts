@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadConsoleConfig } from '@polluscope/console';
 import { runningPid, startProcess, stopProcess, type ProcessSpec } from './processes.js';
 import { httpOk, waitUntil } from './readiness.js';
-import type { StackConfig } from './stack-config.js';
+import { stackEndpoints, type StackConfig } from './stack-config.js';
 
 /** The console's port: its default (8010) shifted like the services' ports. */
 export const consolePort = (config: StackConfig): number => loadConsoleConfig({}).port + config.ports.serviceOffset;
@@ -18,13 +18,23 @@ export function localConsole(config: StackConfig): { spec: ProcessSpec; logFile:
   warehouse.hostname = config.host;
   warehouse.port = String(config.ports.warehouse);
   const port = consolePort(config);
+  const endpoints = stackEndpoints(config);
   return {
     spec: {
       name: 'console',
       command: process.execPath,
       args: [bin, 'console'],
       marker: `${bin} console`,
-      env: { HOST: config.host, PORT: String(port), WAREHOUSE_URL: warehouse.toString() },
+      // Review: reviewers' accounts read through the application role, decisions produced to this
+      // stack's Kafka. The environment is inherited: SESSION_SECRET, if set, keeps sessions across restarts.
+      env: {
+        HOST: config.host,
+        PORT: String(port),
+        WAREHOUSE_URL: warehouse.toString(),
+        REVIEW_WAREHOUSE_URL: endpoints.warehouseUrl,
+        KAFKA_BROKERS: endpoints.kafkaBrokers,
+        SCHEMA_REGISTRY_URL: endpoints.registryUrl,
+      },
     },
     logFile: join(config.logDir, 'console.log'),
     url: `http://${config.host}:${port}`,

@@ -19,6 +19,8 @@ export interface DayViewOptions {
   readonly overviewHref?: string;
   /** Links to the participant's other days (absent in the report). */
   readonly dayHref?: (participant: string, day: string) => string;
+  /** Link to the day's review queue (only where the console has review). */
+  readonly reviewHref?: (participant: string, day: string) => string;
 }
 
 /** The participant's days as links, the one shown as plain text. */
@@ -57,6 +59,9 @@ export function dayView(day: ParticipantDay, options: DayViewOptions): HTMLEleme
       element(document, 'h1', {}, [`${day.participant} · ${day.day}`]),
       element(document, 'p', { class: 'summary' }, [summaryLine(day)]),
       options.dayHref ? otherDays(day, document, options.dayHref) : null,
+      options.reviewHref && day.segments.some((s) => s.needsReview)
+        ? element(document, 'p', { class: 'review-link' }, [element(document, 'a', { href: options.reviewHref(day.participant, day.day) }, ['Review the flagged segments of this day →'])])
+        : null,
     ]),
     section('series', 'Pollutants and micro-environments', [
       element(document, 'p', { class: 'legend-note' }, [

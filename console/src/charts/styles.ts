@@ -32,6 +32,28 @@ td.coverage-cell .bar-label { position: relative; }
 .quality-panel { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
 caption { text-align: left; padding-bottom: 4px; }
 .error { color: #a61b1b; }
+.top .who { margin-left: auto; color: var(--muted); }
+.top button, .candidates button, form#login button { font: inherit; padding: 3px 10px; border: 1px solid var(--line); border-radius: 4px; background: #fff; cursor: pointer; }
+.review-link a { color: var(--accent); font-weight: 600; }
+.progress { font-weight: 600; }
+.shortcuts { font-size: 12px; color: var(--muted); }
+.status { min-height: 1.4em; color: var(--accent); }
+.review-layout { display: grid; grid-template-columns: 190px 1fr; gap: 16px; align-items: start; }
+.queue-list { margin: 14px 0; padding-left: 1.6em; font-size: 13px; }
+.queue-list li { padding: 2px 0; }
+.queue-list li.decided { color: var(--muted); }
+.queue-list li[aria-current] { font-weight: 700; }
+.queue-list li[aria-current]::marker { color: var(--accent); }
+.review-columns { display: flex; gap: 24px; flex-wrap: wrap; }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0 0 8px; }
+.facts dt { color: var(--muted); }
+.facts dd { margin: 0; }
+.candidates ol { list-style: none; padding: 0; margin: 6px 0; columns: 2; }
+.candidates li { margin: 2px 0; }
+.candidates .comment input { width: 240px; }
+.decision-history { font-size: 13px; padding-left: 1.4em; }
+.decision-history li[data-pending="true"] { color: var(--muted); }
+form#login { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; }
 @media print {
   body { background: #fff; }
   main { padding: 0; max-width: none; }

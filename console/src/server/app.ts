@@ -17,8 +17,9 @@ export interface ConsoleAppOptions {
   readonly pagesDir: string | null;
   readonly logLevel?: string;
   /**
-   * Further routes, registered after the API. The review queue (docs/design.md §5.6) plugs in here,
-   * with the reviewers' login it needs; the console itself reads the warehouse only.
+   * Further routes, registered after the API: the review queue and reviewers' login
+   * (review-routes.ts, docs/design.md §5.6) plug in here, in a scope of their own; the pages and
+   * the API above read the warehouse only and need no login.
    */
   readonly plugins?: readonly FastifyPluginAsync[];
 }

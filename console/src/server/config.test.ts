@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConsoleConfig } from './config.js';
+import { randomBytes } from 'node:crypto';
+import { loadConsoleConfig, sessionKeyOf } from './config.js';
 
 describe('loadConsoleConfig', () => {
   it('defaults: loopback, port 8010, the local researcher login, Europe/Paris, no tiles', () => {
@@ -10,7 +11,30 @@ describe('loadConsoleConfig', () => {
       timeZone: 'Europe/Paris',
       tileUrl: null,
       logLevel: 'info',
+      review: null,
     });
+  });
+
+  it('enables review with a reviewers login: Kafka, the registry, the session settings', () => {
+    const secret = randomBytes(24).toString('base64url');
+    const config = loadConsoleConfig({ REVIEW_WAREHOUSE_URL: 'postgresql://app@127.0.0.1:5436/warehouse', KAFKA_BROKERS: 'k1:9092, k2:9093', SESSION_SECRET: secret });
+    expect(config.review).toMatchObject({
+      reviewersWarehouseUrl: 'postgresql://app@127.0.0.1:5436/warehouse',
+      kafkaBrokers: ['k1:9092', 'k2:9093'],
+      schemaRegistryUrl: 'http://127.0.0.1:8081/apis/ccompat/v7',
+      sessionTtlS: 28_800,
+      loginAttemptsPerMinute: 10,
+    });
+    // The same secret seals with the same key (sessions survive a restart); none: a random key each time.
+    expect(config.review!.sessionKey).toHaveLength(32);
+    expect(sessionKeyOf(secret).equals(config.review!.sessionKey)).toBe(true);
+    expect(sessionKeyOf(undefined).equals(sessionKeyOf(undefined))).toBe(false);
+  });
+
+  it('refuses a short session secret without echoing it', () => {
+    const short = randomBytes(8).toString('hex');
+    expect(() => loadConsoleConfig({ SESSION_SECRET: short })).toThrow(/^SESSION_SECRET: .*got 16 characters$/);
+    expect(() => loadConsoleConfig({ SESSION_SECRET: short })).not.toThrow(new RegExp(short));
   });
 
   it('reads the settings from the environment; empty values take the defaults', () => {

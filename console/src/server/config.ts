@@ -2,6 +2,7 @@
  * The console's settings, read from the environment once at start and validated (env-schema, as
  * the services do), failing with the name of the bad setting. Tests pass an environment object.
  */
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import envSchema from 'env-schema';
 
@@ -18,7 +19,31 @@ export const CONSOLE_SETTINGS = Type.Object({
     Type.String({ pattern: '^https?://\\S*\\{z\\}\\S*$', description: 'map tiles, e.g. https://tile.example.org/{z}/{x}/{y}.png; unset: the study grid on a plain background' }),
   ),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)), { default: 'info' }),
+  REVIEW_WAREHOUSE_URL: Type.Optional(
+    Type.String({
+      pattern: '^postgres(ql)?://\\S+$',
+      description: "a warehouse login that may read the table reviewers (the application role), for reviewers' login; unset: no review queue, the console is read-only",
+    }),
+  ),
+  KAFKA_BROKERS: Type.String({ default: '127.0.0.1:9092', pattern: '^\\s*[^:\\s,]+:\\d+\\s*(,\\s*[^:\\s,]+:\\d+\\s*)*$', description: 'host:port[,host:port…], where review decisions are produced' }),
+  SCHEMA_REGISTRY_URL: Type.String({ default: 'http://127.0.0.1:8081/apis/ccompat/v7', pattern: '^https?://\\S+$', description: "the registry's Confluent-compatible API" }),
+  SESSION_SECRET: Type.Optional(
+    Type.String({ minLength: 32, description: 'at least 32 characters of randomness the session cookies are sealed with; unset: random at each start (sessions end with the process)' }),
+  ),
+  SESSION_TTL_S: Type.Integer({ default: 28_800, minimum: 60, maximum: 604_800, description: "a reviewer's session, seconds (8 h)" }),
+  LOGIN_ATTEMPTS_PER_MINUTE: Type.Integer({ default: 10, minimum: 1, maximum: 1000, description: 'login attempts per client address and minute; more answer 429' }),
 });
+
+/** What the review queue and reviewers' login need; null when REVIEW_WAREHOUSE_URL is unset. */
+export interface ConsoleReviewConfig {
+  readonly reviewersWarehouseUrl: string;
+  readonly kafkaBrokers: readonly string[];
+  readonly schemaRegistryUrl: string;
+  /** 32 bytes sealing the session cookies: from SESSION_SECRET, or random. */
+  readonly sessionKey: Buffer;
+  readonly sessionTtlS: number;
+  readonly loginAttemptsPerMinute: number;
+}
 
 export interface ConsoleConfig {
   readonly host: string;
@@ -28,6 +53,7 @@ export interface ConsoleConfig {
   /** Map tile template with {z}/{x}/{y}; null: no tiles (the default, and on machines without network). */
   readonly tileUrl: string | null;
   readonly logLevel: string;
+  readonly review: ConsoleReviewConfig | null;
 }
 
 export class ConsoleConfigError extends Error {
@@ -56,7 +82,9 @@ export function loadConsoleConfig(env: NodeJS.ProcessEnv = process.env): Console
     const first = ((err as { errors?: readonly SchemaError[] }).errors ?? [])[0];
     if (first === undefined) throw err;
     const name = first.params?.missingProperty ?? first.instancePath.replace(/^\//, '');
-    throw new ConsoleConfigError(name, `${first.message ?? 'invalid'}, got "${env[name] ?? ''}"`);
+    // A secret is never echoed, only its length.
+    const got = name === 'SESSION_SECRET' ? `${(env[name] ?? '').length} characters` : `"${env[name] ?? ''}"`;
+    throw new ConsoleConfigError(name, `${first.message ?? 'invalid'}, got ${got}`);
   }
   if (!isTimeZone(values.TIME_ZONE)) throw new ConsoleConfigError('TIME_ZONE', `not an IANA time zone, got "${values.TIME_ZONE}"`);
   return Object.freeze({
@@ -66,7 +94,27 @@ export function loadConsoleConfig(env: NodeJS.ProcessEnv = process.env): Console
     timeZone: values.TIME_ZONE,
     tileUrl: values.TILE_URL ?? null,
     logLevel: values.LOG_LEVEL,
+    review:
+      values.REVIEW_WAREHOUSE_URL === undefined
+        ? null
+        : Object.freeze({
+            reviewersWarehouseUrl: values.REVIEW_WAREHOUSE_URL,
+            kafkaBrokers: values.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+            schemaRegistryUrl: values.SCHEMA_REGISTRY_URL.replace(/\/$/, ''),
+            sessionKey: sessionKeyOf(values.SESSION_SECRET),
+            sessionTtlS: values.SESSION_TTL_S,
+            loginAttemptsPerMinute: values.LOGIN_ATTEMPTS_PER_MINUTE,
+          }),
   });
+}
+
+/**
+ * The sealing key (crypto_secretbox: 32 bytes) from the secret setting through HKDF-SHA-256, or
+ * random when it is unset: then no key exists anywhere but in this process.
+ */
+export function sessionKeyOf(secret: string | undefined): Buffer {
+  if (secret === undefined) return randomBytes(32);
+  return Buffer.from(hkdfSync('sha256', secret, 'polluscope-console', 'session cookie key', 32));
 }
 
 function isTimeZone(name: string): boolean {

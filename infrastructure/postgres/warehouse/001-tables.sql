@@ -311,7 +311,10 @@ COMMENT ON COLUMN exposure_daily.day_measured_minutes IS 'Coverage: sensor minut
 COMMENT ON COLUMN exposure_daily.day_labelled_minutes IS 'Coverage: measured minutes of the day with a final label (day_measured_minutes minus the unknown minutes).';
 COMMENT ON COLUMN exposure_daily.day_length_minutes IS 'Length of the local day, minutes: 1440, or 1380 and 1500 on daylight-saving change days.';
 
--- A human decision on a segment that needed review (docs/design.md §5.6).
+-- Human decisions on segments that needed review (docs/design.md §5.6), every one kept: a
+-- segment's current decision is its latest (view review_decisions_latest). A warehouse created
+-- before the history had the key (participant_virtual_id, segment_start): 007-review-history.sql
+-- moves it.
 CREATE TABLE IF NOT EXISTS review_decisions (
   participant_virtual_id text NOT NULL,
   segment_start timestamptz NOT NULL,
@@ -319,7 +322,7 @@ CREATE TABLE IF NOT EXISTS review_decisions (
   reviewer text,
   comment text,
   decided_at timestamptz NOT NULL,
-  PRIMARY KEY (participant_virtual_id, segment_start)
+  PRIMARY KEY (participant_virtual_id, segment_start, decided_at)
 );
 
 COMMENT ON COLUMN review_decisions.participant_virtual_id IS 'The volunteer''s pseudonymous id; also the record key.';
@@ -327,7 +330,7 @@ COMMENT ON COLUMN review_decisions.segment_start IS 'Start of the reviewed segme
 COMMENT ON COLUMN review_decisions.label IS 'Canonical label chosen by the reviewer.';
 COMMENT ON COLUMN review_decisions.reviewer IS 'Who decided.';
 COMMENT ON COLUMN review_decisions.comment IS 'Free text.';
-COMMENT ON COLUMN review_decisions.decided_at IS 'When the decision was made, UTC.';
+COMMENT ON COLUMN review_decisions.decided_at IS 'When the decision was made, UTC; part of the key, so each decision is a row of the history.';
 
 -- Reviewer accounts (docs/design.md §5.6): only an authenticated reviewer decides, and the decision
 -- records the account. Created by `polluscope reviewers add`; the review API checks HTTP Basic

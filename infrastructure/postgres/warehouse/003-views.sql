@@ -292,6 +292,24 @@ COMMENT ON COLUMN gps_stops.radius_m IS 'Radius around the centroid, metres.';
 COMMENT ON COLUMN gps_stops.hilbert IS 'Hilbert cell of the centroid.';
 COMMENT ON COLUMN gps_stops.detector IS 'stay-point or hilbert-density.';
 
+-- The current decision of each reviewed segment: review_decisions keeps every decision (the
+-- history, key participant_virtual_id, segment_start, decided_at); the latest one counts, as the
+-- stream applies them (docs/design.md §5.6). Every reader of "the decision" reads this view.
+-- Ordered descending on every key column so that the primary key's index, read backwards, serves it.
+CREATE OR REPLACE VIEW review_decisions_latest AS
+SELECT DISTINCT ON (participant_virtual_id, segment_start)
+  participant_virtual_id, segment_start, label, reviewer, comment, decided_at
+FROM review_decisions
+ORDER BY participant_virtual_id DESC, segment_start DESC, decided_at DESC;
+
+COMMENT ON VIEW review_decisions_latest IS 'The current review decision per segment: the latest (greatest decided_at) of its history in review_decisions.';
+COMMENT ON COLUMN review_decisions_latest.participant_virtual_id IS 'The volunteer''s pseudonymous id.';
+COMMENT ON COLUMN review_decisions_latest.segment_start IS 'Start of the reviewed segment, timestamptz.';
+COMMENT ON COLUMN review_decisions_latest.label IS 'Canonical label of the latest decision.';
+COMMENT ON COLUMN review_decisions_latest.reviewer IS 'Who made the latest decision.';
+COMMENT ON COLUMN review_decisions_latest.comment IS 'Reviewer''s free text.';
+COMMENT ON COLUMN review_decisions_latest.decided_at IS 'When the latest decision was made, timestamptz.';
+
 -- Segments flagged for review (by the timeline, within each participant-day's budget), with the
 -- sensor prediction, what fusion and reviewers made of them, and why they are flagged.
 CREATE OR REPLACE VIEW segments_needing_review AS
@@ -317,7 +335,7 @@ SELECT
 FROM activity_timeline t
 LEFT JOIN activity_segments s
   ON s.participant_virtual_id = t.participant_virtual_id AND s.segment_start = t.segment_start
-LEFT JOIN review_decisions r
+LEFT JOIN review_decisions_latest r
   ON r.participant_virtual_id = t.participant_virtual_id AND r.segment_start = t.segment_start
 WHERE t.needs_review;
 
@@ -333,7 +351,7 @@ COMMENT ON COLUMN segments_needing_review.declared_label IS 'Canonical label the
 COMMENT ON COLUMN segments_needing_review.match IS 'declared_label = predicted_label; null without a declaration.';
 COMMENT ON COLUMN segments_needing_review.final_label IS 'Label after fusion (activity_timeline), a review included.';
 COMMENT ON COLUMN segments_needing_review.final_source IS 'gps, stop, sensors or review.';
-COMMENT ON COLUMN segments_needing_review.reviewed_label IS 'Label a reviewer chose (review_decisions); null while pending.';
+COMMENT ON COLUMN segments_needing_review.reviewed_label IS 'Label of the latest decision (review_decisions_latest); null while pending.';
 COMMENT ON COLUMN segments_needing_review.reviewer IS 'Who decided.';
 COMMENT ON COLUMN segments_needing_review.comment IS 'Reviewer''s free text.';
 COMMENT ON COLUMN segments_needing_review.decided_at IS 'When the decision was made, timestamptz.';

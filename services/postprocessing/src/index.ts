@@ -1,9 +1,10 @@
 export * as domain from './domain/index.js';
 export { createPostprocessingHandler, validatePostprocessingInput } from './handler.js';
-export { parseSegmentStart, registerReviewRoutes } from './review-routes.js';
+export { decisionJson, parseSegmentStart, registerReviewRoutes, reviewDecisionOutput } from './review-routes.js';
 export { postprocessing } from './service.js';
 export {
   checkReviewer,
+  MAX_REVIEWER_NAME_CHARS,
   hashReviewerPassword,
   MAX_PASSWORD_CHARS,
   MIN_PASSWORD_CHARS,

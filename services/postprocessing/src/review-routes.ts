@@ -10,7 +10,7 @@
 import basicAuth from '@fastify/basic-auth';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { eventTimeMs, TOPICS, type OutputRecord } from '@polluscope/common';
-import { validateReviewLabel, type ReviewDecisionRecord } from './domain/index.js';
+import { buildReviewDecision, MAX_REVIEW_COMMENT_CHARS, MAX_REVIEW_LABEL_CHARS, type ReviewDecisionRecord } from './domain/index.js';
 import { checkReviewer, MAX_REVIEWER_NAME_CHARS, type ReviewerDirectory } from './reviewer-accounts.js';
 import type { ReviewPage, ReviewQuery } from './warehouse-reviews.js';
 
@@ -28,15 +28,22 @@ export interface ReviewRoutesOptions {
 }
 
 const MAX_PAGE = 500;
-/** The longest canonical label has 10 characters; aliases are refused anyway (validateReviewLabel). */
-const MAX_LABEL_CHARS = 64;
-const MAX_COMMENT_CHARS = 2000;
 
 class WrongCredentials extends Error {
   readonly statusCode = 401;
   constructor() {
     super('unknown reviewer or wrong password');
   }
+}
+
+/** The record to produce for a decision: review.decisions, keyed by the participant as every topic. */
+export function reviewDecisionOutput(decision: ReviewDecisionRecord): OutputRecord {
+  return { topic: TOPICS.reviewDecisions, key: decision.participant_virtual_id, value: decision };
+}
+
+/** A decision as the routes answer it: times in ISO-8601. */
+export function decisionJson(decision: ReviewDecisionRecord) {
+  return { ...decision, segment_start: new Date(decision.segment_start).toISOString(), decided_at: new Date(decision.decided_at).toISOString() };
 }
 
 /** A segment start in a URL: ISO-8601 with an offset, or epoch milliseconds. */
@@ -105,10 +112,10 @@ export function registerReviewRoutes(app: FastifyInstance, options: ReviewRoutes
             required: ['label'],
             additionalProperties: false,
             properties: {
-              label: { type: 'string', maxLength: MAX_LABEL_CHARS },
+              label: { type: 'string', maxLength: MAX_REVIEW_LABEL_CHARS },
               // Kept for clients that sent it: it must then name the account that logged in.
               reviewer: { type: 'string', maxLength: MAX_REVIEWER_NAME_CHARS },
-              comment: { type: 'string', maxLength: MAX_COMMENT_CHARS },
+              comment: { type: 'string', maxLength: MAX_REVIEW_COMMENT_CHARS },
             },
           },
         },
@@ -126,21 +133,13 @@ export function registerReviewRoutes(app: FastifyInstance, options: ReviewRoutes
         if (startMs === null) {
           return reply.code(400).send({ error: 'Bad Request', message: `segmentStart: not a time (ISO-8601 or epoch ms): "${segmentStart}"` });
         }
-        const label = validateReviewLabel(request.body.label);
-        if (!label.ok) return reply.code(400).send({ error: 'Bad Request', message: `label: ${label.reason}` });
+        const built = buildReviewDecision({ participant, segmentStartMs: startMs, label: request.body.label, reviewer, comment: request.body.comment, decidedAtMs: now() });
+        if (!built.ok) return reply.code(400).send({ error: 'Bad Request', message: `${built.parameter}: ${built.reason}` });
         if (!(await options.store.segmentExists(participant, startMs))) {
           return reply.code(404).send({ error: 'Not Found', message: `no segment of ${participant} starts at ${new Date(startMs).toISOString()}` });
         }
-        const decision: ReviewDecisionRecord = {
-          participant_virtual_id: participant,
-          segment_start: startMs,
-          label: label.label,
-          reviewer,
-          comment: request.body.comment ?? null,
-          decided_at: now(),
-        };
-        await options.produce([{ topic: TOPICS.reviewDecisions, key: participant, value: decision }]);
-        return reply.code(202).send({ decision: { ...decision, segment_start: new Date(startMs).toISOString(), decided_at: new Date(decision.decided_at).toISOString() } });
+        await options.produce([reviewDecisionOutput(built.decision)]);
+        return reply.code(202).send({ decision: decisionJson(built.decision) });
       },
     );
   });

@@ -37,7 +37,8 @@ const READ_TIMELINE_DAY_SQL = `SELECT t.participant_virtual_id, t.segment_start,
   LEFT JOIN activity_segments s ON s.participant_virtual_id = t.participant_virtual_id AND s.segment_start = t.segment_start
   WHERE t.participant_virtual_id = $1 AND t.segment_start >= $2 AND t.segment_start < $3
   ORDER BY t.segment_start`;
-const READ_DECISIONS_DAY_SQL = `SELECT participant_virtual_id, segment_start, label, reviewer, comment, decided_at FROM review_decisions
+// The current decision per segment: review_decisions keeps every decision, the latest counts.
+const READ_DECISIONS_DAY_SQL = `SELECT participant_virtual_id, segment_start, label, reviewer, comment, decided_at FROM review_decisions_latest
   WHERE participant_virtual_id = $1 AND segment_start >= $2 AND segment_start < $3`;
 
 const ms = (value: unknown): number => (value as Date).getTime();

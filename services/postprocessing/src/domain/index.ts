@@ -9,6 +9,7 @@ export * from './exposure/daily-exposure.js';
 export * from './stream/timeline-state.js';
 export * from './stream/update-timeline-state.js';
 export * from './review/validate-review-label.js';
+export * from './review/build-review-decision.js';
 export * from './review/apply-review-decision.js';
 export * from './review/revise-reviewed-day.js';
 export * from './exposure/measure-timeline.js';
