@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsoleApp, CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, loadConsoleConfig, reviewPlugins, WarehouseReader } from '../../console/src/index.js';
+import { jobRoleUrl } from '../../cli/src/infra/stack-secrets.js';
 import { createReviewer, type ReviewerLogin } from './reviewer-account.js';
 import { endpoints, eventually, researcherPool, stackConfig, warehouse } from './stack.js';
 
@@ -29,7 +30,7 @@ const PAGE_TIMEOUT_MS = 60_000;
 
 const config = loadConsoleConfig({
   WAREHOUSE_URL: `postgresql://researcher_login:researcher@${stackConfig.host}:${stackConfig.ports.warehouse}/warehouse`,
-  REVIEW_WAREHOUSE_URL: endpoints.warehouseUrl,
+  REVIEW_WAREHOUSE_URL: jobRoleUrl(stackConfig, 'api'),
   KAFKA_BROKERS: endpoints.kafkaBrokers,
   SCHEMA_REGISTRY_URL: endpoints.registryUrl,
   TIME_ZONE,

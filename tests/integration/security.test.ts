@@ -4,6 +4,7 @@
  * "Security"). Real PostgreSQL, Kafka Connect, registry and services; nothing is mocked.
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -23,7 +24,7 @@ import {
   basicAuthorization,
   type JobRoleName,
 } from '../../cli/src/infra/stack-secrets.js';
-import { stackConfig } from './stack.js';
+import { researcherPool, stackConfig } from './stack.js';
 
 const clusters = clusterSpecs(stackConfig);
 const cluster = (name: string): ClusterSpec => clusters.find((c) => c.name === name)!;
@@ -57,7 +58,7 @@ describe('the PostgreSQL clusters', () => {
           const none = psql({ host: where, port: spec.port, user, database: name });
           expect(none.ok, `${user}@${where} without a password: ${none.output}`).toBe(false);
           expect(none.output).toMatch(/no password supplied|password authentication failed/);
-          const wrong = psql({ host: where, port: spec.port, user, database: name, password: 'not-the-password' });
+          const wrong = psql({ host: where, port: spec.port, user, database: name, password: randomBytes(12).toString('hex') });
           expect(wrong.ok, `${user}@${where} with a wrong password`).toBe(false);
           expect(wrong.output).toContain('password authentication failed');
         }
@@ -88,12 +89,8 @@ describe('the PostgreSQL clusters', () => {
 
 /** Runs `sql` as a job role and returns the SQLSTATE it failed with, or 'ok'. */
 async function asRole(name: JobRoleName | 'researcher', sql: string): Promise<string> {
-  const connectionString =
-    name === 'researcher'
-      ? `postgresql://researcher_login:researcher@${host}:${stackConfig.ports.warehouse}/warehouse`
-      : jobRoleUrl(stackConfig, name);
-  const client = new pg.Client({ connectionString });
-  await client.connect();
+  const pool = name === 'researcher' ? researcherPool() : new pg.Pool({ connectionString: jobRoleUrl(stackConfig, name), max: 1 });
+  const client = await pool.connect();
   try {
     await client.query('BEGIN READ WRITE');
     await client.query(sql);
@@ -102,7 +99,8 @@ async function asRole(name: JobRoleName | 'researcher', sql: string): Promise<st
     return (err as { code?: string }).code ?? String(err);
   } finally {
     await client.query('ROLLBACK').catch(() => undefined);
-    await client.end();
+    client.release();
+    await pool.end();
   }
 }
 
@@ -222,7 +220,7 @@ describe('the schema registry', () => {
 describe('the services', () => {
   it('refuse POST /reviews without a reviewer login and with a wrong one', async () => {
     const url = `http://${host}:${servicePort(stackConfig, 'postprocessing')}/reviews/sim-001/${Date.UTC(2026, 0, 12, 9)}`;
-    for (const headers of [{}, { authorization: basicAuthorization({ user: 'nobody-reviews', password: 'wrong' }) }] as Record<string, string>[]) {
+    for (const headers of [{}, { authorization: basicAuthorization({ user: 'nobody-reviews', password: randomBytes(12).toString('hex') }) }] as Record<string, string>[]) {
       const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ label: 'Bureau' }) });
       expect(response.status).toBe(401);
     }

@@ -487,11 +487,12 @@ describe('ports, environment and documentation', () => {
     expect(connectEnv.POLLUSCOPE_REGISTRY_API_URL).toBe('http://registry:8080/apis/registry/v2');
   });
 
-  // The connector files and connectEnv() (cli/src/infra/jvm-components.ts) move to the job roles'
-  // passwords in the lead's half of issue 19; until they do, they still read the owner's password.
   const connectorFiles = readdirSync(join(ROOT, 'connectors')).filter((f) => f.endsWith('.json'));
-  const connectorsUseJobRoles = !connectorFiles.some((f) => read(`connectors/${f}`).includes('${env:POLLUSCOPE_PG_PASSWORD}'));
-  it.runIf(connectorsUseJobRoles)('Connect gets every ${env:…} of connectors/*.json, and the names the embedded worker gets', () => {
+  it('no connector reads the owner\'s password: each logs in as its own job role', () => {
+    for (const file of connectorFiles) expect(read(`connectors/${file}`), file).not.toContain('${env:POLLUSCOPE_PG_PASSWORD}');
+  });
+
+  it('Connect gets every ${env:…} of connectors/*.json, and the names the embedded worker gets', () => {
     const connectEnv = compose(INFRA).services.connect?.environment ?? {};
     for (const file of connectorFiles) {
       for (const match of read(`connectors/${file}`).matchAll(/\$\{env:([A-Z0-9_]+)\}/g)) {

@@ -7,6 +7,7 @@ import { loadConsoleConfig } from '@polluscope/console';
 import { runningPid, startProcess, stopProcess, type ProcessSpec } from './processes.js';
 import { httpOk, waitUntil } from './readiness.js';
 import { stackEndpoints, type StackConfig } from './stack-config.js';
+import { jobRoleUrl } from './stack-secrets.js';
 
 /** The console's port: its default (8010) shifted like the services' ports. */
 export const consolePort = (config: StackConfig): number => loadConsoleConfig({}).port + config.ports.serviceOffset;
@@ -25,13 +26,13 @@ export function localConsole(config: StackConfig): { spec: ProcessSpec; logFile:
       command: process.execPath,
       args: [bin, 'console'],
       marker: `${bin} console`,
-      // Review: reviewers' accounts read through the application role, decisions produced to this
+      // Review: reviewers' accounts read through the review API's read-only role, decisions produced to this
       // stack's Kafka. The environment is inherited: SESSION_SECRET, if set, keeps sessions across restarts.
       env: {
         HOST: config.host,
         PORT: String(port),
         WAREHOUSE_URL: warehouse.toString(),
-        REVIEW_WAREHOUSE_URL: endpoints.warehouseUrl,
+        REVIEW_WAREHOUSE_URL: jobRoleUrl(config, 'api'),
         KAFKA_BROKERS: endpoints.kafkaBrokers,
         SCHEMA_REGISTRY_URL: endpoints.registryUrl,
       },

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import type { ProcessSpec } from './processes.js';
 import type { StackConfig } from './stack-config.js';
-import { CONNECT_REST_SECRET, CONNECT_REST_USER, ensureJobRolePasswords, ensureSecret, secretsDir, type JobRoleName } from './stack-secrets.js';
+import { CONNECT_REST_ACCOUNT_FILE, CONNECT_REST_USER, ensureJobRolePasswords, ensureSecret, secretsDir, type JobRoleName } from './stack-secrets.js';
 
 /** How long the embedded broker keeps a record (Kafka's default, 7 days); `erase` reports it. */
 export const BROKER_RETENTION_HOURS = 168;
@@ -252,7 +252,7 @@ export function connectRestJaas(usersFile: string): string {
 
 /** Writes the REST login's accounts and JAAS files (0600, in the secrets folder); returns the JAAS file. */
 function writeConnectRestLogin(config: StackConfig): string {
-  const password = ensureSecret(config, CONNECT_REST_SECRET);
+  const password = ensureSecret(config, CONNECT_REST_ACCOUNT_FILE);
   const usersFile = join(secretsDir(config), 'connect-rest-users.properties');
   writeFileSync(usersFile, `${CONNECT_REST_USER}: ${password}\n`, { mode: 0o600 });
   chmodSync(usersFile, 0o600);

