@@ -45,7 +45,8 @@ sink() { # sink <connector name> "<topics>"
   allow connect --operation Read --group "connect-$1"
 }
 sink warehouse-sink-points "sensor.clean gps.clean"
-sink warehouse-sink-segments "activity.segments activity.timeline review.decisions"
+sink warehouse-sink-segments "activity.segments activity.timeline"
+sink warehouse-sink-reviews "review.decisions"
 sink warehouse-sink-episodes "gps.episodes"
 sink warehouse-sink-exposure "exposure.daily"
 allow connect --operation Describe --cluster

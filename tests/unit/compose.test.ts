@@ -31,6 +31,7 @@ const CONNECT_CONTRACT_ENV: readonly string[] = [
   'POLLUSCOPE_PG_CDC_PASSWORD',
   'POLLUSCOPE_PG_SINK_POINTS_PASSWORD',
   'POLLUSCOPE_PG_SINK_SEGMENTS_PASSWORD',
+  'POLLUSCOPE_PG_SINK_REVIEWS_PASSWORD',
   'POLLUSCOPE_PG_SINK_EPISODES_PASSWORD',
   'POLLUSCOPE_PG_SINK_EXPOSURE_PASSWORD',
 ];
@@ -639,6 +640,7 @@ const PASSWORDS_BY_SERVICE: Readonly<Record<string, readonly string[]>> = {
     'POLLUSCOPE_PG_SINK_EPISODES_PASSWORD',
     'POLLUSCOPE_PG_SINK_EXPOSURE_PASSWORD',
     'POLLUSCOPE_PG_SINK_POINTS_PASSWORD',
+    'POLLUSCOPE_PG_SINK_REVIEWS_PASSWORD',
     'POLLUSCOPE_PG_SINK_SEGMENTS_PASSWORD',
   ],
   'register-connectors': ['POLLUSCOPE_CONNECT_REST_PASSWORD'],
@@ -652,6 +654,7 @@ const PASSWORDS_BY_SERVICE: Readonly<Record<string, readonly string[]>> = {
     'POLLUSCOPE_PG_SINK_EPISODES_PASSWORD',
     'POLLUSCOPE_PG_SINK_EXPOSURE_PASSWORD',
     'POLLUSCOPE_PG_SINK_POINTS_PASSWORD',
+    'POLLUSCOPE_PG_SINK_REVIEWS_PASSWORD',
     'POLLUSCOPE_PG_SINK_SEGMENTS_PASSWORD',
     'POLLUSCOPE_POSTGRES_PASSWORD',
   ],
@@ -917,6 +920,7 @@ describe('least privilege: PostgreSQL', () => {
       polluscope_cdc: { variable: 'POLLUSCOPE_PG_CDC_PASSWORD', needs: 'replication' },
       polluscope_sink_points: { variable: 'POLLUSCOPE_PG_SINK_POINTS_PASSWORD', needs: '-' },
       polluscope_sink_segments: { variable: 'POLLUSCOPE_PG_SINK_SEGMENTS_PASSWORD', needs: '-' },
+      polluscope_sink_reviews: { variable: 'POLLUSCOPE_PG_SINK_REVIEWS_PASSWORD', needs: '-' },
       polluscope_sink_episodes: { variable: 'POLLUSCOPE_PG_SINK_EPISODES_PASSWORD', needs: '-' },
       polluscope_sink_exposure: { variable: 'POLLUSCOPE_PG_SINK_EXPOSURE_PASSWORD', needs: '-' },
       polluscope_api: { variable: 'POLLUSCOPE_PG_API_PASSWORD', needs: '-' },
@@ -925,7 +929,7 @@ describe('least privilege: PostgreSQL', () => {
     });
     const rolesOf = (db: string) => [...jobRoles].filter(([, { variable }]) => variable in (services[db]?.environment ?? {})).map(([role]) => role).sort();
     expect(rolesOf('rawdata')).toEqual(['polluscope_cdc', 'polluscope_exporter']);
-    expect(rolesOf('warehouse')).toEqual(['polluscope_api', 'polluscope_sink_episodes', 'polluscope_sink_exposure', 'polluscope_sink_points', 'polluscope_sink_segments', 'researcher_login']);
+    expect(rolesOf('warehouse')).toEqual(['polluscope_api', 'polluscope_sink_episodes', 'polluscope_sink_exposure', 'polluscope_sink_points', 'polluscope_sink_reviews', 'polluscope_sink_segments', 'researcher_login']);
     expect(services['rawdata-exporter']?.environment?.DATA_SOURCE_USER).toBe('polluscope_exporter');
   });
 

@@ -4,7 +4,7 @@ import { processEnv } from './processes.js';
 import { loadStackConfig } from './stack-config.js';
 
 const config = loadStackConfig({ POLLUSCOPE_HOME: '/tmp/polluscope-test-home' });
-const passwords = { cdc: 'c', sinkPoints: 'p', sinkSegments: 's', sinkEpisodes: 'e', sinkExposure: 'x', api: 'a' };
+const passwords = { cdc: 'c', sinkPoints: 'p', sinkSegments: 's', sinkReviews: 'r', sinkEpisodes: 'e', sinkExposure: 'x', api: 'a' };
 
 describe('the embedded Connect worker', () => {
   it('gets PATH, JAVA_HOME, HOME, locale and the POLLUSCOPE_* its connectors read, nothing else', () => {

@@ -351,6 +351,7 @@ export function connectEnv(config: StackConfig, passwords: Readonly<Record<JobRo
     POLLUSCOPE_PG_CDC_PASSWORD: passwords.cdc,
     POLLUSCOPE_PG_SINK_POINTS_PASSWORD: passwords.sinkPoints,
     POLLUSCOPE_PG_SINK_SEGMENTS_PASSWORD: passwords.sinkSegments,
+    POLLUSCOPE_PG_SINK_REVIEWS_PASSWORD: passwords.sinkReviews,
     POLLUSCOPE_PG_SINK_EPISODES_PASSWORD: passwords.sinkEpisodes,
     POLLUSCOPE_PG_SINK_EXPOSURE_PASSWORD: passwords.sinkExposure,
     POLLUSCOPE_REGISTRY_API_URL: `http://${host}:${ports.registry}/apis/registry/v2`,

@@ -3,6 +3,7 @@
  * remembered by a pid file, and stopped only when the pid file names a process that is still ours.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -84,4 +85,37 @@ export async function stopProcess(runDir: string, name: string, marker: string, 
   if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   while (isAlive(pid)) await sleep(100);
   return true;
+}
+
+/**
+ * What makes a process what it is: its command, arguments and the settings it is given, but not
+ * the variables it inherits from whoever starts it (`ignoredEnv`: PATH, HOME, locale), which
+ * differ between an operator's shell and a test runner without changing the component.
+ */
+export function specFingerprint(spec: ProcessSpec, ignoredEnv: readonly string[]): string {
+  const env = Object.entries(spec.env ?? {})
+    .filter(([name]) => !ignoredEnv.includes(name))
+    .sort(([a], [b]) => a.localeCompare(b));
+  return createHash('sha256').update(JSON.stringify({ command: spec.command, args: spec.args, env })).digest('hex');
+}
+
+function fingerprintFile(runDir: string, name: string): string {
+  return join(runDir, `${name}.spec`);
+}
+
+/**
+ * Starts the process, or leaves it running when it was started with the same fingerprint; one
+ * started with other settings (an upgrade added a connector's password, a registry policy) is
+ * restarted, since a running process never rereads them. `onRestart` says why.
+ */
+export async function startOrRestart(spec: ProcessSpec, runDir: string, logFile: string, fingerprint: string, onRestart: () => void): Promise<number> {
+  const file = fingerprintFile(runDir, spec.name);
+  const previous = existsSync(file) ? readFileSync(file, 'utf8').trim() : null;
+  if (runningPid(runDir, spec.name, spec.marker) !== null && previous !== fingerprint) {
+    onRestart();
+    await stopProcess(runDir, spec.name, spec.marker);
+  }
+  const pid = startProcess(spec, runDir, logFile);
+  writeFileSync(file, `${fingerprint}\n`);
+  return pid;
 }

@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { join } from 'node:path';
 import type { StackConfig } from './stack-config.js';
 
-export type JobRoleName = 'cdc' | 'sinkPoints' | 'sinkSegments' | 'sinkEpisodes' | 'sinkExposure' | 'api';
+export type JobRoleName = 'cdc' | 'sinkPoints' | 'sinkSegments' | 'sinkReviews' | 'sinkEpisodes' | 'sinkExposure' | 'api';
 
 export interface JobRole {
   /** PostgreSQL role name; the same in docker-compose.infra.yml. */
@@ -25,6 +25,7 @@ export const JOB_ROLES: Readonly<Record<JobRoleName, JobRole>> = Object.freeze({
   cdc: { role: 'polluscope_cdc', cluster: 'rawdata', passwordEnv: 'POLLUSCOPE_PG_CDC_PASSWORD', job: 'the change-data-capture source (Debezium)' },
   sinkPoints: { role: 'polluscope_sink_points', cluster: 'warehouse', passwordEnv: 'POLLUSCOPE_PG_SINK_POINTS_PASSWORD', job: 'warehouse-sink-points' },
   sinkSegments: { role: 'polluscope_sink_segments', cluster: 'warehouse', passwordEnv: 'POLLUSCOPE_PG_SINK_SEGMENTS_PASSWORD', job: 'warehouse-sink-segments' },
+  sinkReviews: { role: 'polluscope_sink_reviews', cluster: 'warehouse', passwordEnv: 'POLLUSCOPE_PG_SINK_REVIEWS_PASSWORD', job: 'warehouse-sink-reviews' },
   sinkEpisodes: { role: 'polluscope_sink_episodes', cluster: 'warehouse', passwordEnv: 'POLLUSCOPE_PG_SINK_EPISODES_PASSWORD', job: 'warehouse-sink-episodes' },
   sinkExposure: { role: 'polluscope_sink_exposure', cluster: 'warehouse', passwordEnv: 'POLLUSCOPE_PG_SINK_EXPOSURE_PASSWORD', job: 'warehouse-sink-exposure' },
   api: { role: 'polluscope_api', cluster: 'warehouse', passwordEnv: 'POLLUSCOPE_PG_API_PASSWORD', job: "postprocessing's review API (read-only)" },

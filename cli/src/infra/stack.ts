@@ -10,7 +10,7 @@ import { allTopics, DEFAULT_PARTITIONS, type TopicSpec } from '@polluscope/commo
 import kafkajs, { Kafka, logLevel } from 'kafkajs';
 import { ensureDebianPackages, hasCommand } from './debian-packages.js';
 import { connectorStates, readConnectorFiles, registerConnectors, restartConnector } from './connectors.js';
-import { ensureJvmArtifacts, jvmComponents, type JvmComponent } from './jvm-components.js';
+import { CONNECT_INHERITED_ENV, ensureJvmArtifacts, jvmComponents, type JvmComponent } from './jvm-components.js';
 import {
   clusterRunning,
   clusterSpecs,
@@ -20,7 +20,7 @@ import {
   startCluster,
   stopCluster,
 } from './postgres.js';
-import { runningPid, startProcess, stopProcess, type ProcessSpec } from './processes.js';
+import { runningPid, specFingerprint, startOrRestart, startProcess, stopProcess, type ProcessSpec } from './processes.js';
 import { httpOk, NotReadyError, tcpOpen, waitUntil } from './readiness.js';
 import { stackEndpoints, type StackConfig } from './stack-config.js';
 import { connectRest, connectRestLoginEnv } from './stack-secrets.js';
@@ -150,7 +150,9 @@ export async function stackUp(config: StackConfig, log: Log): Promise<void> {
     log(`postgres ${cluster.name.padEnd(9)} ready on ${config.host}:${cluster.port}`);
   }
   for (const component of jvmComponents(config)) {
-    const pid = startProcess(component.spec, config.runDir, component.logFile);
+    const pid = await startOrRestart(component.spec, config.runDir, component.logFile, specFingerprint(component.spec, CONNECT_INHERITED_ENV), () =>
+      log(`${component.spec.name}: started with other settings than this version's: restarting it`),
+    );
     await waitUntil(component.spec.name, component.logFile, config.readyTimeoutMs, () => componentReady(config, component), () =>
       runningPid(config.runDir, component.spec.name, component.spec.marker) !== null,
     );

@@ -67,6 +67,7 @@ JOB_ROLES='
 polluscope_cdc POLLUSCOPE_PG_CDC_PASSWORD replication
 polluscope_sink_points POLLUSCOPE_PG_SINK_POINTS_PASSWORD -
 polluscope_sink_segments POLLUSCOPE_PG_SINK_SEGMENTS_PASSWORD -
+polluscope_sink_reviews POLLUSCOPE_PG_SINK_REVIEWS_PASSWORD -
 polluscope_sink_episodes POLLUSCOPE_PG_SINK_EPISODES_PASSWORD -
 polluscope_sink_exposure POLLUSCOPE_PG_SINK_EXPOSURE_PASSWORD -
 polluscope_api POLLUSCOPE_PG_API_PASSWORD -

@@ -3,7 +3,8 @@
 -- researcher's roles (004).
 --
 --   polluscope_sink_points    warehouse-sink-points: sensor_clean, gps_clean
---   polluscope_sink_segments  warehouse-sink-segments: activity_segments, activity_timeline, review_decisions
+--   polluscope_sink_segments  warehouse-sink-segments: activity_segments, activity_timeline
+--   polluscope_sink_reviews   warehouse-sink-reviews: review_decisions (every decision, keyed with its decided_at)
 --   polluscope_sink_episodes  warehouse-sink-episodes: gps_episodes
 --   polluscope_sink_exposure  warehouse-sink-exposure: exposure_daily
 --   polluscope_api            postprocessing's review API: reads every table, writes none
@@ -17,7 +18,7 @@ DO $$
 DECLARE
   job text;
 BEGIN
-  FOREACH job IN ARRAY ARRAY['polluscope_sink_points', 'polluscope_sink_segments', 'polluscope_sink_episodes', 'polluscope_sink_exposure', 'polluscope_api'] LOOP
+  FOREACH job IN ARRAY ARRAY['polluscope_sink_points', 'polluscope_sink_segments', 'polluscope_sink_reviews', 'polluscope_sink_episodes', 'polluscope_sink_exposure', 'polluscope_api'] LOOP
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = job) THEN
       EXECUTE format('CREATE ROLE %I NOLOGIN', job);
     END IF;
@@ -35,7 +36,8 @@ END
 $$;
 
 GRANT SELECT, INSERT, UPDATE ON sensor_clean, gps_clean TO polluscope_sink_points;
-GRANT SELECT, INSERT, UPDATE ON activity_segments, activity_timeline, review_decisions TO polluscope_sink_segments;
+GRANT SELECT, INSERT, UPDATE ON activity_segments, activity_timeline TO polluscope_sink_segments;
+GRANT SELECT, INSERT, UPDATE ON review_decisions TO polluscope_sink_reviews;
 GRANT SELECT, INSERT, UPDATE ON gps_episodes TO polluscope_sink_episodes;
 GRANT SELECT, INSERT, UPDATE ON exposure_daily TO polluscope_sink_exposure;
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO polluscope_api;
