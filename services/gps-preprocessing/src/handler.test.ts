@@ -87,7 +87,7 @@ describe('gps-preprocessing handler', () => {
     const rejected: Rejected = [];
     const late = [fix(0, 'p3', 0, 48.85, 2.35), fix(1, 'p3', 300, 48.851, 2.35), fix(2, 'p3', 10, 48.85, 2.35)];
     const handler = createGpsHandler({ allowedLatenessMs: 0, idleTimeoutMs: 1 });
-    const outputs = [...handler.process(late, 0, (r, kind, reason) => rejected.push({ offset: r.offset, kind, reason })), ...handler.flushIdle(10)] as OutputRecord[];
+    const outputs = [...(handler.process(late, 0, (r, kind, reason) => rejected.push({ offset: r.offset, kind, reason })) as OutputRecord[]), ...handler.flushIdle(10)];
     expect(rejected.map((r) => [r.offset, r.kind])).toEqual([[2, 'late']]);
     expect(outputs.filter((o) => o.topic === TOPICS.gpsDropped)).toEqual([]);
     expect(outputs.filter((o) => o.topic === TOPICS.gpsClean).map((o) => (o.value as { time: number }).time)).toEqual([START, START + 300_000]);
@@ -102,7 +102,7 @@ describe('gps-preprocessing handler', () => {
     ];
     const once = () => {
       const handler = createGpsHandler({ allowedLatenessMs: 0, idleTimeoutMs: 1 });
-      const outputs = [...handler.process(trajectory, 0, () => undefined), ...handler.flushIdle(10)] as OutputRecord[];
+      const outputs = [...(handler.process(trajectory, 0, () => undefined) as OutputRecord[]), ...handler.flushIdle(10)];
       return outputs.filter((o) => o.topic === TOPICS.gpsDropped).map((o) => ({ key: o.key, value: o.value }));
     };
     const first = once();

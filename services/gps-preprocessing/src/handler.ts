@@ -19,9 +19,9 @@ import {
 } from '@polluscope/common';
 import {
   cleanGpsChunk,
-  haversineDistanceM,
   initialCleanGpsState,
   rasterCell,
+  stepSpeedMps,
   validateGpsRecord,
   type CleanGpsState,
   type GpsDropReason,
@@ -138,7 +138,7 @@ export function createGpsHandler(options: GpsHandlerOptions): KeyedStage<Partici
     const outputs: OutputRecord[] = [];
     for (const point of result.kept) {
       const cell = rasterCell(point.lat, point.lon);
-      const speedMps = before === null ? null : haversineDistanceM(before.lat, before.lon, point.lat, point.lon) / ((point.timeMs - before.timeMs) / 1000);
+      const speedMps = before === null ? null : stepSpeedMps(before, point);
       outputs.push({
         topic: TOPICS.gpsClean,
         key: participant,
