@@ -13,10 +13,10 @@ const sql = readFileSync(new URL('008-gps-dropped.sql', WAREHOUSE), 'utf8');
 const connector = JSON.parse(readFileSync(new URL('../../connectors/warehouse-sink-points.json', import.meta.url), 'utf8')) as { config: Record<string, string> };
 const schema = JSON.parse(readFileSync(new URL(`../../schemas/${TOPICS.gpsDropped.valueSchema}`, import.meta.url), 'utf8')) as { fields: { name: string }[] };
 
-/** Column names of `CREATE TABLE IF NOT EXISTS <table> (…)`, constraints left out. */
-function columnsOf(text: string, table: string): string[] {
-  const body = new RegExp(`CREATE TABLE IF NOT EXISTS ${table} \\(\\n([\\s\\S]*?)\\n\\);`).exec(text)?.[1];
-  if (body === undefined) throw new Error(`no CREATE TABLE ${table}`);
+/** Column names of the file's gps_dropped table, constraints left out. */
+function droppedColumns(): string[] {
+  const body = /CREATE TABLE IF NOT EXISTS gps_dropped \(\n([\s\S]*?)\n\);/.exec(sql)?.[1];
+  if (body === undefined) throw new Error('008-gps-dropped.sql creates no gps_dropped table');
   return body
     .split('\n')
     .map((line) => line.trim().split(/\s+/)[0] ?? '')
@@ -30,7 +30,7 @@ describe('008-gps-dropped.sql', () => {
   });
 
   it('creates gps_dropped with the columns of schemas/gps.dropped.avsc, keyed as the sink upserts', () => {
-    expect(columnsOf(sql, 'gps_dropped')).toEqual(schema.fields.map((f) => f.name));
+    expect(droppedColumns()).toEqual(schema.fields.map((f) => f.name));
     expect(sql).toContain('PRIMARY KEY (participant_virtual_id, time)');
     expect(connector.config['primary.key.fields']).toBe('participant_virtual_id,time');
     expect(connector.config['insert.mode']).toBe('upsert');
@@ -40,7 +40,8 @@ describe('008-gps-dropped.sql', () => {
     expect(connector.config.topics?.split(',')).toContain(TOPICS.gpsDropped.name);
     expect(connector.config['collection.name.format']).toBe('${topic}');
     expect(TOPICS.gpsDropped.name.replace('.', '_')).toBe('gps_dropped');
-    expect(sql).toContain(`GRANT SELECT, INSERT, UPDATE ON gps_dropped TO ${connector.config['connection.username']};`);
+    expect(connector.config['connection.username']).toBe('polluscope_sink_points');
+    expect(sql).toContain('GRANT SELECT, INSERT, UPDATE ON gps_dropped TO polluscope_sink_points;');
     expect(sql).not.toMatch(/GRANT [^;]*DELETE/);
     expect(sql).toContain('GRANT SELECT ON gps_dropped, gps_quality_daily TO polluscope_api;');
     expect(sql).toContain('GRANT SELECT ON gps_dropped, gps_quality_daily TO researcher;');
@@ -58,6 +59,6 @@ describe('008-gps-dropped.sql', () => {
     for (const column of ['participant_virtual_id', 'day', 'reason', 'dropped_fixes', 'kept_fixes', 'received_fixes', 'dropped_share']) {
       expect(sql, column).toContain(`COMMENT ON COLUMN gps_quality_daily.${column} IS`);
     }
-    for (const column of columnsOf(sql, 'gps_dropped')) expect(sql, column).toContain(`COMMENT ON COLUMN gps_dropped.${column} IS`);
+    for (const column of droppedColumns()) expect(sql, column).toContain(`COMMENT ON COLUMN gps_dropped.${column} IS`);
   });
 });
