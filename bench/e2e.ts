@@ -270,7 +270,7 @@ interface Backlog {
 }
 
 const SINK_TOPICS: Readonly<Record<string, readonly string[]>> = {
-  'warehouse-sink-points': [TOPICS.sensorClean.name, TOPICS.gpsClean.name],
+  'warehouse-sink-points': [TOPICS.sensorClean.name, TOPICS.gpsClean.name, TOPICS.gpsDropped.name],
   'warehouse-sink-segments': [TOPICS.activitySegments.name, TOPICS.activityTimeline.name],
   'warehouse-sink-episodes': [TOPICS.gpsEpisodes.name],
   'warehouse-sink-exposure': [TOPICS.exposureDaily.name],

@@ -65,7 +65,7 @@ interface Stage {
 /** In pipeline order: each stage's inputs are made by the stages before it. */
 const STAGES: readonly Stage[] = [
   { definition: timeseriesPreprocessing, inputs: [TOPICS.rawSensor], outputs: [TOPICS.sensorClean] },
-  { definition: gpsPreprocessing, inputs: [TOPICS.rawGps], outputs: [TOPICS.gpsClean] },
+  { definition: gpsPreprocessing, inputs: [TOPICS.rawGps], outputs: [TOPICS.gpsClean, TOPICS.gpsDropped] },
   { definition: classificationValidation, inputs: [TOPICS.sensorClean], outputs: [TOPICS.activitySegments] },
   { definition: stopMoveDetection, inputs: [TOPICS.gpsClean], outputs: [TOPICS.gpsEpisodes] },
   { definition: postprocessing, inputs: [TOPICS.activitySegments, TOPICS.gpsEpisodes, TOPICS.reviewDecisions], outputs: [TOPICS.activityTimeline, TOPICS.exposureDaily] },

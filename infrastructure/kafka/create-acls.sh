@@ -28,7 +28,7 @@ service() {
 }
 service classification-validation "sensor.clean" "activity.segments"
 service timeseries-preprocessing "raw.sensor" "sensor.clean"
-service gps-preprocessing "raw.gps" "gps.clean"
+service gps-preprocessing "raw.gps" "gps.clean gps.dropped"
 service postprocessing "activity.segments gps.episodes review.decisions" "activity.timeline exposure.daily review.decisions"
 service stop-move-detection "gps.clean" "gps.episodes"
 
@@ -44,9 +44,14 @@ sink() { # sink <connector name> "<topics>"
   allow connect --operation Read --operation Describe $(topics "$2")
   allow connect --operation Read --group "connect-$1"
 }
+<<<<<<< HEAD
 sink warehouse-sink-points "sensor.clean gps.clean"
 sink warehouse-sink-segments "activity.segments activity.timeline"
 sink warehouse-sink-reviews "review.decisions"
+=======
+sink warehouse-sink-points "sensor.clean gps.clean gps.dropped"
+sink warehouse-sink-segments "activity.segments activity.timeline review.decisions"
+>>>>>>> gps-dropped
 sink warehouse-sink-episodes "gps.episodes"
 sink warehouse-sink-exposure "exposure.daily"
 allow connect --operation Describe --cluster

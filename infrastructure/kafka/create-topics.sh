@@ -8,7 +8,7 @@ set -eu
 BOOTSTRAP="${BOOTSTRAP:-kafka:29092}"
 . "$(dirname "$0")/client-config.sh"
 PARTITIONS=6
-TOPICS="raw.sensor raw.gps sensor.clean activity.segments gps.clean gps.episodes activity.timeline exposure.daily review.decisions"
+TOPICS="raw.sensor raw.gps sensor.clean activity.segments gps.clean gps.dropped gps.episodes activity.timeline exposure.daily review.decisions"
 DEAD_LETTER_TOPICS="dlq.classification-validation dlq.timeseries-preprocessing dlq.gps-preprocessing dlq.postprocessing dlq.stop-move-detection"
 DEAD_LETTER_RETENTION_MS=2592000000
 

@@ -47,6 +47,7 @@ const DAY_COUNTS_SQL = `SELECT
     (SELECT count(predicted_label)::int FROM participant_day_timeline WHERE participant_virtual_id = $1 AND ${SEGMENT_WINDOW}) AS predicted,
     (SELECT count(final_label)::int FROM participant_day_timeline WHERE participant_virtual_id = $1 AND ${SEGMENT_WINDOW}) AS final,
     (SELECT count(*)::int FROM gps_clean WHERE participant_virtual_id = $1 AND ${DAY_WINDOW}) AS fixes,
+    (SELECT count(*)::int FROM gps_dropped WHERE participant_virtual_id = $1 AND ${DAY_WINDOW}) AS dropped,
     (SELECT count(*)::int FROM gps_episodes WHERE participant_virtual_id = $1 AND episode_type = 'stop'
        AND episode_start < (($2::date + 1)::timestamp AT TIME ZONE $3::text) AND episode_end >= ($2::date::timestamp AT TIME ZONE $3::text)) AS stops,
     (SELECT count(*)::int FROM exposure_daily WHERE participant_virtual_id = $1 AND day = $2::date AND minutes > 0) AS environments`;
@@ -126,6 +127,10 @@ describe('the console in Chromium', () => {
     expect(await page.locator('#exposure .coverage').innerText()).toMatch(/^(Coverage: measured \d+ of \d+ min|No exposure computed)/);
     const pm25Quality = page.locator('table[aria-label="sensor quality"] tr[data-variable="pm25"] td').first();
     expect(Number(await pm25Quality.innerText())).toBe(expected.pm25);
+    // The GPS fixes the cleaner kept and those it dropped (gps_dropped), for the day.
+    const gpsQuality = (key: string) => page.locator(`table[aria-label="gps quality"] tr[data-gps="${key}"] td`).first();
+    expect(Number(await gpsQuality('kept').innerText())).toBe(expected.fixes);
+    expect(Number(await gpsQuality('received').innerText())).toBe(expected.fixes! + expected.dropped!);
     // Links to the participant's other days (sensor days at least; GPS-only days add to them).
     const sensorDays = (await researcher.query<{ n: number }>(SENSOR_DAYS_OF_PARTICIPANT_SQL, [chosen.participant, TIME_ZONE])).rows[0]!.n;
     expect(await page.locator('nav.days-nav a').count()).toBeGreaterThanOrEqual(sensorDays - 1);

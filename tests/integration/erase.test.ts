@@ -72,6 +72,11 @@ beforeAll(async () => {
     'Bureau',
     'it-reviewer',
   ]);
+  // A fix the GPS cleaner dropped, as the points sink stores it: erased like the kept ones.
+  await wh.query("INSERT INTO gps_dropped (participant_virtual_id, time, tablet_id, lat, lon, reason) VALUES ($1, $2, 7, 49.2, 2.35, 'too-fast')", [
+    withdrawn,
+    new Date(START_MS + 5_000),
+  ]);
 }, 240_000);
 
 afterAll(async () => {
@@ -90,6 +95,7 @@ describe('polluscope erase', () => {
     const before = { raw: await rowsOf(raw, withdrawn), wh: await rowsOf(wh, withdrawn) };
     expect(before.raw.sensor_measurements).toBe(MINUTES);
     expect(before.wh.review_decisions).toBe(1);
+    expect(before.wh.gps_dropped).toBe(1);
     const staysBefore = { raw: await rowsOf(raw, staying), wh: await rowsOf(wh, staying) };
 
     const dry = await polluscope('erase', '--participant', withdrawn);
@@ -101,6 +107,7 @@ describe('polluscope erase', () => {
     const done = await polluscope('erase', '--participant', withdrawn, '--yes');
     expect(done.code, done.stderr).toBe(0);
     expect(done.stdout).toMatch(/warehouse\s+review_decisions\s+1\b/);
+    expect(done.stdout).toMatch(/warehouse\s+gps_dropped\s+1\b/);
     expect(done.stdout).toContain('dead-letter topics');
     expect(total(await rowsOf(raw, withdrawn))).toBe(0);
     expect(total(await rowsOf(wh, withdrawn))).toBe(0);

@@ -2,7 +2,7 @@
  * The five researcher questions of docs/warehouse.md ("Five researcher questions, worked"), read
  * from the document and run as the read-only researcher login on a participant-day that the
  * pipeline has just computed: two hours of sensor minutes and GPS fixes (a stop at home, a walk,
- * a stop at the office), declared activities, one out-of-range temperature.
+ * a stop at the office, one impossible jump), declared activities, one out-of-range temperature.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +15,9 @@ const START_MS = Date.UTC(2026, 2, 10, 6, 0, 0); // Tuesday 10 March 2026, 07:00
 const DAY = '2026-03-10';
 const MINUTE = 60_000;
 const SENSOR_MINUTES = 120;
+/** Fixes of the trajectory, every 10 s, all kept; plus one 50 km away 5 s after the hour, dropped as too fast. */
+const KEPT_FIXES = SENSOR_MINUTES * 6;
+const JUMP = { time: new Date(START_MS + 3605_000), lat: 49.3, lon: 2.3522 };
 const OUT_OF_RANGE_MINUTE = 40;
 const participant = freshParticipant('rq');
 const raw = rawdata();
@@ -67,6 +70,7 @@ beforeAll(async () => {
      SELECT $1, 4, t, lat, lon FROM unnest($2::timestamptz[], $3::float8[], $4::float8[]) AS p (t, lat, lon)`,
     [participant, times, lats, lons],
   );
+  await raw.query('INSERT INTO gps_positions (participant_virtual_id, tablet_id, time, lat, lon) VALUES ($1, 4, $2, $3, $4)', [participant, JUMP.time, JUMP.lat, JUMP.lon]);
   // The day is complete when the timeline and its exposure hold every minute and a stop exists;
   // then it must stop changing (GPS episodes arriving after the sensors revise labels and shares).
   let previous = '';
@@ -107,7 +111,7 @@ const num = (value: unknown) => (value === null ? null : Number(value));
 
 describe('the five researcher questions of docs/warehouse.md', () => {
   it('are all there, in the order of the document', () => {
-    expect(questions.map((q) => q.name)).toEqual(['exposure-shares', 'no2-hourly-profile', 'review-queue', 'stops-of-a-day', 'day-quality']);
+    expect(questions.map((q) => q.name)).toEqual(['exposure-shares', 'no2-hourly-profile', 'review-queue', 'stops-of-a-day', 'day-quality', 'day-gps-quality']);
   });
 
   it('run in a researcher session that is read-only and in Europe/Paris', async () => {
@@ -210,5 +214,20 @@ describe('the five researcher questions of docs/warehouse.md', () => {
     // Both removed values had measured neighbours, so they were imputed.
     expect(of('temperature').imputed_minutes).toBe(1);
     expect(of('temperature').measured_minutes).toBe(SENSOR_MINUTES);
+  });
+
+  it('day-gps-quality: every fix kept but the jump, dropped as too fast', async () => {
+    // The points sink writes gps.dropped beside gps.clean; the day above was settled on gps_episodes, so wait for the drop too.
+    const result = await eventually('the jump and every kept fix in gps_quality_daily', 60_000, () => ask('day-gps-quality'), (r) =>
+      r.rows.some((row) => row.reason === 'too-fast' && row.dropped_fixes === 1 && row.kept_fixes === KEPT_FIXES),
+    ).catch(async (err: Error) => {
+      throw new Error(`${err.message.split('; last seen')[0]}; rows: ${JSON.stringify((await ask('day-gps-quality')).rows)}`);
+    });
+    expect(columns(result)).toEqual(['reason', 'dropped_fixes', 'dropped_share', 'kept_fixes', 'received_fixes']);
+    expect(result.rows.map((r) => [r.reason, r.dropped_fixes, num(r.dropped_share), r.kept_fixes, r.received_fixes])).toEqual([
+      ['duplicate', 0, 0, KEPT_FIXES, KEPT_FIXES + 1],
+      ['same-time', 0, 0, KEPT_FIXES, KEPT_FIXES + 1],
+      ['too-fast', 1, Number((1 / (KEPT_FIXES + 1)).toFixed(4)), KEPT_FIXES, KEPT_FIXES + 1],
+    ]);
   });
 });

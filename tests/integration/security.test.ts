@@ -104,9 +104,9 @@ async function asRole(name: JobRoleName | 'researcher', sql: string): Promise<st
   }
 }
 
-const WAREHOUSE_TABLES = ['sensor_clean', 'gps_clean', 'activity_segments', 'activity_timeline', 'review_decisions', 'gps_episodes', 'exposure_daily', 'reviewers', 'label_groups'];
+const WAREHOUSE_TABLES = ['sensor_clean', 'gps_clean', 'gps_dropped', 'activity_segments', 'activity_timeline', 'review_decisions', 'gps_episodes', 'exposure_daily', 'reviewers', 'label_groups'];
 const SINK_TABLES: Record<string, readonly string[]> = {
-  sinkPoints: ['sensor_clean', 'gps_clean'],
+  sinkPoints: ['sensor_clean', 'gps_clean', 'gps_dropped'],
   sinkSegments: ['activity_segments', 'activity_timeline'],
   sinkReviews: ['review_decisions'],
   sinkEpisodes: ['gps_episodes'],

@@ -192,7 +192,7 @@ describe('timeline, exposure and review in the warehouse', () => {
 });
 
 describe('the researcher role', () => {
-  const known = ['sensor_clean', 'activity_segments', 'gps_clean', 'gps_episodes', 'activity_timeline', 'exposure_daily', 'review_decisions'];
+  const known = ['sensor_clean', 'activity_segments', 'gps_clean', 'gps_dropped', 'gps_episodes', 'activity_timeline', 'exposure_daily', 'review_decisions'];
   const denied = /permission denied|must be owner/;
 
   /** A researcher session with the read-only default switched off, so the privileges alone are tested. */
@@ -280,7 +280,7 @@ describe('the researcher role', () => {
     );
     expect(rows.map((r) => r.name)).toContain('reviewers');
     const names = rows.map((r) => r.name).filter((v) => !['geography_columns', 'geometry_columns', 'reviewers'].includes(v));
-    expect(names).toEqual(expect.arrayContaining([...known, 'segments_needing_review']));
+    expect(names).toEqual(expect.arrayContaining([...known, 'segments_needing_review', 'gps_quality_daily']));
     for (const name of names) {
       const sql = `SELECT * FROM ${pg.escapeIdentifier(name)} LIMIT 1`;
       await expect(researcher.query(sql), sql).resolves.toBeDefined();

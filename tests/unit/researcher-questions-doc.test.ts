@@ -11,7 +11,7 @@ const doc = readFileSync(new URL('../../docs/warehouse.md', import.meta.url), 'u
 describe('docs/warehouse.md, five researcher questions', () => {
   it('holds the five questions, each choosing its participant and day once, as bind parameters', () => {
     const questions = researcherQuestions(doc);
-    expect(questions.map((q) => q.name)).toEqual(['exposure-shares', 'no2-hourly-profile', 'review-queue', 'stops-of-a-day', 'day-quality']);
+    expect(questions.map((q) => q.name)).toEqual(['exposure-shares', 'no2-hourly-profile', 'review-queue', 'stops-of-a-day', 'day-quality', 'day-gps-quality']);
     for (const { name, sql } of questions) {
       expect(sql, name).toContain('$1::text AS participant');
       expect(sql, name).toContain('$2::date AS day');

@@ -12,6 +12,7 @@ import { TOPICS } from '@polluscope/common';
 import { toSegmentRecord } from '../../services/classification-validation/src/handler.js';
 import { toSensorCleanRecord } from '../../services/timeseries-preprocessing/src/handler.js';
 import { toEpisodeRecord } from '../../services/stop-move-detection/src/handler.js';
+import { toGpsDroppedRecord } from '../../services/gps-preprocessing/src/handler.js';
 import { computeDailyExposure, fuseTimeline } from '@polluscope/postprocessing/domain';
 import { seg } from '../../services/postprocessing/src/domain/test-fixtures.js';
 
@@ -69,6 +70,22 @@ describe('records built by the services match their schemas', () => {
       'v2-seed42',
     );
     expect(roundTrip('activity.segments.avsc', record)).toEqual(record);
+  });
+
+  it('gps.dropped, with and without a tablet', () => {
+    const point = { timeMs: Date.UTC(2026, 0, 5, 8), lat: 49.2, lon: 2.35 };
+    for (const record of [toGpsDroppedRecord('p1', { ...point, tabletId: 4 }, 'too-fast'), toGpsDroppedRecord('p1', { ...point, tabletId: null }, 'same-time')]) {
+      expect(roundTrip('gps.dropped.avsc', record)).toEqual(record);
+    }
+  });
+
+  it('gps.dropped has gps.clean\'s fields for the fix itself, the same way, then the reason', () => {
+    type Field = { name: string; type: unknown; default?: unknown };
+    const fields = (file: string) => (schemaOf(file) as { fields: Field[] }).fields;
+    const clean = new Map(fields('gps.clean.avsc').map((f) => [f.name, f]));
+    const dropped = fields('gps.dropped.avsc');
+    expect(dropped.map((f) => f.name)).toEqual(['participant_virtual_id', 'time', 'tablet_id', 'lat', 'lon', 'reason']);
+    for (const field of dropped.filter((f) => f.name !== 'reason')) expect(field, field.name).toEqual(clean.get(field.name));
   });
 
   it('gps.episodes, a stop and a move', () => {

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InputError, readCsv } from '../csv-io.js';
-import { buildTransportSamples, readGpsRows, readTruthMinutes, registerGpsCommands } from './gps.js';
+import { TOPICS, type OutputRecord } from '@polluscope/common';
+import { createGpsHandler } from '@polluscope/gps-preprocessing';
+import { buildTransportSamples, cleanGpsTable, readGpsRows, readTruthMinutes, registerGpsCommands } from './gps.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -31,6 +33,61 @@ const M_PER_DEG_LAT = (6_371_000 * Math.PI) / 180;
 const lat = (yM: number): string => (48.8 + yM / M_PER_DEG_LAT).toFixed(7);
 const lon = (xM: number): string => (2.3 + xM / (M_PER_DEG_LAT * Math.cos((48.8 * Math.PI) / 180))).toFixed(7);
 const time = (tS: number): string => new Date(Date.UTC(2019, 11, 18, 10, 0, tS)).toISOString().replace('T', ' ').slice(0, 19);
+
+describe('gps clean', () => {
+  // A walk north at 1 m/s, a fix every 10 s; at 25 s a fix 5 km east (720 km/h); at 40 s the fix repeated.
+  const header = 'participant_virtual_id,tablet_id,time,lat,lon';
+  const walk = [0, 10, 20, 30, 40].map((t) => `p1,4,${time(t)},${lat(t)},${lon(0)}`);
+  const jump = `p1,4,${time(25)},${lat(25)},${lon(5000)}`;
+  const input = [header, walk[0], walk[1], walk[2], jump, walk[3], walk[4], walk[4]].join('\n');
+
+  it('writes the kept fixes as gps_clean rows and the jump and the repeat, with their reasons, as gps_dropped rows', async () => {
+    await writeFile(join(dir, 'in.csv'), input);
+    await run('clean', '--input', join(dir, 'in.csv'), '--output', join(dir, 'kept.csv'), '--dropped', join(dir, 'dropped.csv'));
+    const kept = await lines(join(dir, 'kept.csv'));
+    expect(kept[0]).toBe('participant_virtual_id,time,tablet_id,lat,lon,col,row,hilbert,speed_mps');
+    expect(kept.slice(1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual(
+      [0, 10, 20, 30, 40].map((t) => `p1,${new Date(Date.UTC(2019, 11, 18, 10, 0, t)).toISOString()},4,${Number(lat(t))},${Number(lon(0))}`),
+    );
+    expect(kept.slice(2).every((l) => Math.abs(Number(l.split(',')[8]) - 1) < 1e-3)).toBe(true);
+    expect(await lines(join(dir, 'dropped.csv'))).toEqual([
+      'participant_virtual_id,time,tablet_id,lat,lon,reason',
+      `p1,2019-12-18T10:00:25.000Z,4,${Number(lat(25))},${Number(lon(5000))},too-fast`,
+      `p1,2019-12-18T10:00:40.000Z,4,${Number(lat(40))},${Number(lon(0))},duplicate`,
+    ]);
+    expect(console.log).toHaveBeenCalledWith(`${join(dir, 'kept.csv')}: 5 fixes kept, 2 dropped (duplicate 1, too-fast 1)`);
+  });
+
+  it('gives the records gps-preprocessing sends to gps.clean and gps.dropped for the same fixes', async () => {
+    await writeFile(join(dir, 'in.csv'), input);
+    const table = await readCsv(join(dir, 'in.csv'));
+    const cli = cleanGpsTable(table);
+    expect([cli.kept.length, cli.dropped.length]).toEqual([5, 2]);
+    const handler = createGpsHandler({ allowedLatenessMs: 0, idleTimeoutMs: 1 });
+    const records = table.rows.map((r, offset) => ({
+      topic: TOPICS.rawGps.name,
+      partition: 0,
+      offset,
+      key: 'p1',
+      value: { participant_virtual_id: 'p1', tablet_id: 4, time: new Date(`${r.values.time!.replace(' ', 'T')}Z`).toISOString(), lat: Number(r.values.lat), lon: Number(r.values.lon) },
+    }));
+    const outputs = [...(handler.process(records, 0, () => undefined) as OutputRecord[]), ...handler.flushIdle(10)];
+    const asRows = (topic: string) =>
+      outputs.filter((o) => o.topic.name === topic).map((o) => {
+        const value = o.value as Record<string, unknown>;
+        return { ...value, time: new Date(value.time as number).toISOString() };
+      });
+    expect(cli.kept).toEqual(asRows(TOPICS.gpsClean.name));
+    expect(cli.dropped).toEqual(asRows(TOPICS.gpsDropped.name));
+  });
+
+  it('writes no dropped file without --dropped, and an empty tablet_id without the column', async () => {
+    await writeFile(join(dir, 'in.csv'), ['time,lat,lon', `${time(0)},${lat(0)},${lon(0)}`, `${time(1)},${lat(0)},${lon(5000)}`].join('\n'));
+    await run('clean', '--input', join(dir, 'in.csv'), '--output', join(dir, 'kept.csv'));
+    expect((await lines(join(dir, 'kept.csv')))[1]).toMatch(new RegExp(`^,2019-12-18T10:00:00.000Z,,${Number(lat(0))},`));
+    expect(existsSync(join(dir, 'dropped.csv'))).toBe(false);
+  });
+});
 
 describe('gps rasterise', () => {
   it('adds col, row, hilbert, overwrites an existing hilbert column and keeps other columns and order', async () => {

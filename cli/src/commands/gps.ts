@@ -1,12 +1,12 @@
 /**
- * `polluscope gps rasterise|stops` and `polluscope train-transport` (docs/design.md §8): the GPS
- * branch's algorithms on CSV files, calling the same domain functions as the services.
+ * `polluscope gps clean|rasterise|stops` and `polluscope train-transport` (docs/design.md §8): the
+ * GPS branch's algorithms on CSV files, calling the same domain functions as the services.
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { MOVE_MODES, normaliseLabel, type CanonicalLabel } from '@polluscope/common/domain';
-import { cleanGpsPoints, rasterCell, validateGpsRecord } from '@polluscope/gps-preprocessing/domain';
+import { cleanGpsPoints, rasterCell, stepSpeedMps, validateGpsRecord, type GpsPoint } from '@polluscope/gps-preprocessing/domain';
 import {
   defaultHilbertDensityParams,
   defaultStayPointParams,
@@ -24,7 +24,7 @@ import {
   type TransportModel,
   type TransportSample,
 } from '@polluscope/stop-move-detection/domain';
-import { formatTime, InputError, numberAt, readCsv, requireColumns, timeAt, writeCsvAtomic, type CsvTable } from '../csv-io.js';
+import { formatTime, InputError, numberAt, optionalNumberAt, readCsv, requireColumns, timeAt, writeCsvAtomic, type CsvTable } from '../csv-io.js';
 
 const PARTICIPANT = 'participant_virtual_id';
 
@@ -46,6 +46,54 @@ export function readGpsRows(table: CsvTable): GpsRow[] {
     const cell = rasterCell(lat, lon);
     return { participant: r.values[PARTICIPANT] ?? '', row, timeMs, lat, lon, hilbert: cell?.hilbert ?? null };
   });
+}
+
+/** Columns of `gps clean`'s outputs: those of gps.clean and gps.dropped (the warehouse's gps_clean and gps_dropped, geom aside). */
+export const GPS_CLEAN_COLUMNS = [PARTICIPANT, 'time', 'tablet_id', 'lat', 'lon', 'col', 'row', 'hilbert', 'speed_mps'] as const;
+export const GPS_DROPPED_COLUMNS = [PARTICIPANT, 'time', 'tablet_id', 'lat', 'lon', 'reason'] as const;
+
+/**
+ * The speed filter of gps-preprocessing on a whole file (`cleanGpsPoints` per participant, in the
+ * file's order for equal times, as the service takes them in arrival order): the kept fixes with
+ * their cell and speed, and the dropped ones with their reason, each in time order, participants in
+ * order of first appearance.
+ */
+export function cleanGpsTable(table: CsvTable): { kept: Record<string, unknown>[]; dropped: Record<string, unknown>[] } {
+  const rows = readGpsRows(table);
+  const hasTablet = table.header.includes('tablet_id');
+  const byParticipant = new Map<string, Array<GpsPoint & { tabletId: number | null }>>();
+  for (const r of rows) {
+    const tabletId = hasTablet ? optionalNumberAt(table, table.rows[r.row]!, 'tablet_id') : null;
+    const point = { timeMs: r.timeMs, lat: r.lat, lon: r.lon, tabletId };
+    const own = byParticipant.get(r.participant);
+    if (own) own.push(point);
+    else byParticipant.set(r.participant, [point]);
+  }
+  const kept: Record<string, unknown>[] = [];
+  const dropped: Record<string, unknown>[] = [];
+  for (const [participant, points] of byParticipant) {
+    const result = cleanGpsPoints(points);
+    let before: GpsPoint | null = null;
+    for (const p of result.kept) {
+      const cell = rasterCell(p.lat, p.lon);
+      kept.push({
+        [PARTICIPANT]: participant,
+        time: formatTime(p.timeMs),
+        tablet_id: p.tabletId,
+        lat: p.lat,
+        lon: p.lon,
+        col: cell?.col ?? null,
+        row: cell?.row ?? null,
+        hilbert: cell?.hilbert ?? null,
+        speed_mps: before === null ? null : stepSpeedMps(before, p),
+      });
+      before = p;
+    }
+    for (const { point: p, reason } of result.dropped) {
+      dropped.push({ [PARTICIPANT]: participant, time: formatTime(p.timeMs), tablet_id: p.tabletId, lat: p.lat, lon: p.lon, reason });
+    }
+  }
+  return { kept, dropped };
 }
 
 /** Output columns: the input's, then the added ones not already there (those are overwritten in place). */
@@ -260,7 +308,24 @@ export function formatEvaluation(result: ReturnType<typeof evaluateLeaveParticip
 }
 
 export function registerGpsCommands(program: Command): void {
-  const gps = program.command('gps').description('GPS algorithms on CSV files: rasterise, stops');
+  const gps = program.command('gps').description('GPS algorithms on CSV files: clean, rasterise, stops');
+
+  gps
+    .command('clean')
+    .description('the speed filter of gps-preprocessing (docs/design.md §5.3): kept fixes as gps_clean rows, dropped ones with their reason as gps_dropped rows')
+    .requiredOption('--input <file>', 'CSV with time, lat, lon [, participant_virtual_id, tablet_id]')
+    .requiredOption('--output <file>', 'kept fixes, gps_clean\'s columns, written atomically')
+    .option('--dropped <file>', 'also write the dropped fixes, gps_dropped\'s columns (reason: duplicate, same-time, too-fast)')
+    .action(async (options: { input: string; output: string; dropped?: string }) => {
+      const { kept, dropped } = cleanGpsTable(await readCsv(options.input));
+      // The dropped fixes first: the kept ones appearing last means both are complete.
+      if (options.dropped) await writeCsvAtomic(options.dropped, GPS_DROPPED_COLUMNS, dropped);
+      await writeCsvAtomic(options.output, GPS_CLEAN_COLUMNS, kept);
+      const reasons = new Map<string, number>();
+      for (const d of dropped) reasons.set(String(d.reason), (reasons.get(String(d.reason)) ?? 0) + 1);
+      const byReason = [...reasons].sort(([a], [b]) => a.localeCompare(b)).map(([reason, n]) => `${reason} ${n}`);
+      console.log(`${options.output}: ${kept.length} fixes kept, ${dropped.length} dropped${byReason.length > 0 ? ` (${byReason.join(', ')})` : ''}`);
+    });
 
   gps
     .command('rasterise')

@@ -7,9 +7,15 @@ const flagText = (flagged: Readonly<Record<string, number>>): string =>
     .map(([flag, n]) => `${flag} ${n}`)
     .join(', ') || '–';
 
+/** The reasons the GPS cleaner drops a fix for, each shown even at 0 (gps_quality_daily's). */
+const GPS_DROP_REASONS = ['too-fast', 'duplicate', 'same-time'] as const;
+
+const shareText = (n: number, of: number | null): string => (of === null || of === 0 ? '' : `${((100 * n) / of).toFixed(1)} %`);
+
 /**
  * The data-quality panel: per variable, the day's minutes with a value, imputed, flagged (by flag)
- * and missing; then the GPS fixes kept, outside the study grid, and dropped by reason when known.
+ * and missing; then the GPS fixes the cleaner received, kept, outside the study grid, and dropped
+ * by reason, each with its share of those received.
  */
 export function qualityPanel(day: ParticipantDay, document: Document): HTMLElement {
   const q = day.quality;
@@ -32,16 +38,22 @@ export function qualityPanel(day: ParticipantDay, document: Document): HTMLEleme
     element(document, 'tbody', {}, rows),
   ]);
   const g = q.gps;
-  const dropped =
+  const gpsRow = (key: string, label: string, n: number | string, share: string) =>
+    element(document, 'tr', { 'data-gps': key }, [element(document, 'th', { scope: 'row' }, [label]), cell(n, 'number'), cell(share, 'number')]);
+  const droppedRows =
     g.droppedByReason === null
-      ? 'not kept in the warehouse (the gps-preprocessing metric polluscope_gps_points_dropped_total counts them by reason)'
-      : flagText(g.droppedByReason);
+      ? [gpsRow('dropped', 'dropped', '–', 'not read')]
+      : [...GPS_DROP_REASONS, ...Object.keys(g.droppedByReason).filter((r) => !(GPS_DROP_REASONS as readonly string[]).includes(r)).sort()].map((reason) => {
+          const n = g.droppedByReason?.[reason] ?? 0;
+          return gpsRow(`dropped:${reason}`, `dropped: ${reason}`, n, shareText(n, g.rawFixes));
+        });
   const gps = element(document, 'table', { class: 'quality', 'aria-label': 'gps quality' }, [
+    element(document, 'caption', {}, ['GPS fixes the cleaner received, kept and dropped; shares of those received.']),
     element(document, 'tbody', {}, [
-      element(document, 'tr', {}, [element(document, 'th', { scope: 'row' }, ['GPS fixes kept']), cell(g.keptFixes, 'number')]),
-      element(document, 'tr', {}, [element(document, 'th', { scope: 'row' }, ['outside the study grid']), cell(g.outsideGrid, 'number')]),
-      element(document, 'tr', {}, [element(document, 'th', { scope: 'row' }, ['raw fixes']), cell(g.rawFixes ?? '–', 'number')]),
-      element(document, 'tr', {}, [element(document, 'th', { scope: 'row' }, ['dropped, by reason']), cell(dropped)]),
+      gpsRow('received', 'GPS fixes received', g.rawFixes ?? '–', ''),
+      gpsRow('kept', 'kept', g.keptFixes, shareText(g.keptFixes, g.rawFixes)),
+      gpsRow('outside-grid', 'kept, outside the study grid', g.outsideGrid, shareText(g.outsideGrid, g.rawFixes)),
+      ...droppedRows,
     ]),
   ]);
   return element(document, 'div', { class: 'quality-panel' }, [sensors, gps]);

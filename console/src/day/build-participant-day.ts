@@ -1,6 +1,6 @@
 import { defaultRasterGridParams } from '@polluscope/gps-preprocessing/domain';
 import { shapeExposure, shapeFixes, shapeSensorMinutes, shapeStops, shapeTimeline, summariseDataQuality, summariseGpsQuality } from './shape-participant-day.js';
-import type { ExposureRowInput, FixRow, SensorMinuteRow, StopRow, TimelineRow } from './shape-participant-day.js';
+import type { DroppedFixesRow, ExposureRowInput, FixRow, SensorMinuteRow, StopRow, TimelineRow } from './shape-participant-day.js';
 import type { ParticipantDay } from './types.js';
 
 export interface ParticipantDayInput {
@@ -12,6 +12,8 @@ export interface ParticipantDayInput {
   readonly minutes: readonly SensorMinuteRow[];
   readonly timeline: readonly TimelineRow[];
   readonly fixes: readonly FixRow[];
+  /** The day's dropped fixes by reason; absent: not read, the panel says so. */
+  readonly dropped?: readonly DroppedFixesRow[];
   readonly stops: readonly StopRow[];
   readonly exposure: readonly ExposureRowInput[];
   /** The participant's days with data; absent: this one only. */
@@ -34,7 +36,7 @@ export function buildParticipantDay(input: ParticipantDayInput): ParticipantDay 
     fixes,
     stops: shapeStops(input.stops),
     exposure: shapeExposure(input.exposure),
-    quality: summariseDataQuality(minutes, summariseGpsQuality(fixes, null)),
+    quality: summariseDataQuality(minutes, summariseGpsQuality(fixes, input.dropped ?? null)),
     grid: { ...defaultRasterGridParams },
     participantDays: input.days ?? [input.day],
   };

@@ -91,5 +91,12 @@ describe('summariseDataQuality', () => {
     expect(quality.variables.find((v) => v.variable === 'no2')).toEqual({ variable: 'no2', withValue: 1, imputed: 1, flagged: { warmup: 2 } });
     expect(quality.variables.find((v) => v.variable === 'pm25')).toEqual({ variable: 'pm25', withValue: 3, imputed: 0, flagged: { high: 1 } });
     expect(quality.gps).toEqual({ keptFixes: 2, outsideGrid: 1, rawFixes: null, droppedByReason: null });
+    expect(summariseGpsQuality(fixes, [{ reason: 'too-fast', fixes: 3 }, { reason: 'duplicate', fixes: 1 }])).toEqual({
+      keptFixes: 2,
+      outsideGrid: 1,
+      rawFixes: 6,
+      droppedByReason: { 'too-fast': 3, duplicate: 1 },
+    });
+    expect(summariseGpsQuality(fixes, [])).toEqual({ keptFixes: 2, outsideGrid: 1, rawFixes: 2, droppedByReason: {} });
   });
 });

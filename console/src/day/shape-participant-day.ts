@@ -50,6 +50,12 @@ export interface FixRow {
 }
 
 /** gps_episodes' columns for a stop. */
+/** The day's GPS fixes the cleaner dropped for one reason (gps_dropped, counted by reason). */
+export interface DroppedFixesRow {
+  readonly reason: string;
+  readonly fixes: number;
+}
+
 export interface StopRow {
   readonly episode_start: Date;
   readonly episode_end: Date;
@@ -173,12 +179,18 @@ export function summariseDataQuality(minutes: readonly SensorMinute[], gps: GpsQ
   return { minutes: minutes.length, variables, gps };
 }
 
-/** The GPS half of the quality panel from the kept fixes (and the raw count with drops, when known). */
-export function summariseGpsQuality(fixes: readonly GpsFix[], dropped: { rawFixes: number; droppedByReason: Record<string, number> } | null): GpsQuality {
+/**
+ * The GPS half of the quality panel from the kept fixes and the dropped ones by reason; null
+ * `dropped` when they were not read: then the fixes received and dropped are unknown (null).
+ */
+export function summariseGpsQuality(fixes: readonly GpsFix[], dropped: readonly DroppedFixesRow[] | null): GpsQuality {
+  const droppedByReason: Record<string, number> = {};
+  for (const row of dropped ?? []) droppedByReason[row.reason] = (droppedByReason[row.reason] ?? 0) + row.fixes;
+  const droppedFixes = Object.values(droppedByReason).reduce((a, b) => a + b, 0);
   return {
     keptFixes: fixes.length,
     outsideGrid: fixes.filter((fix) => !fix.inGrid).length,
-    rawFixes: dropped?.rawFixes ?? null,
-    droppedByReason: dropped?.droppedByReason ?? null,
+    rawFixes: dropped === null ? null : fixes.length + droppedFixes,
+    droppedByReason: dropped === null ? null : droppedByReason,
   };
 }

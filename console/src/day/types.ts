@@ -128,8 +128,9 @@ export interface VariableQuality {
 export interface GpsQuality {
   readonly keptFixes: number;
   readonly outsideGrid: number;
-  /** Dropped fixes by reason (duplicate, same-time, too-fast, late); null when the raw fixes are not readable. */
+  /** Fixes the cleaner dropped, by reason (duplicate, same-time, too-fast; gps_dropped); null when not read. */
   readonly droppedByReason: Readonly<Record<string, number>> | null;
+  /** Fixes the cleaner received: kept + dropped; null when the dropped ones were not read. */
   readonly rawFixes: number | null;
 }
 

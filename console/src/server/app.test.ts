@@ -14,6 +14,7 @@ const DAY_ROWS: ParticipantDayRows = {
   minutes: [sensorRow(0), sensorRow(1, { quality_flags: 'pm25:spike', pm25: null })],
   timeline: [timelineRow(0)],
   fixes: [fixRow(0, 48.8, 2.3, { start: 0, type: 'stop' })],
+  dropped: [{ reason: 'too-fast', fixes: 2 }],
   stops: [stopRow(0, 30, 48.8, 2.3)],
   exposure: [exposureRow('Domicile', 2, 1)],
   days: ['2026-01-12', '2026-01-13'],
@@ -60,6 +61,7 @@ describe('the console API', () => {
     expect(asked).toEqual([['sim-001', '2026-01-12']]);
     expect([day.minutes.length, day.segments.length, day.fixes.length, day.stops.length, day.exposure.rows.length]).toEqual([2, 1, 1, 1, 1]);
     expect(day.quality.variables.find((v: { variable: string }) => v.variable === 'pm25')).toEqual({ variable: 'pm25', withValue: 1, imputed: 0, flagged: { spike: 1 } });
+    expect(day.quality.gps).toEqual({ keptFixes: 1, outsideGrid: 0, rawFixes: 3, droppedByReason: { 'too-fast': 2 } });
     expect(day.grid.cells).toBe(3600);
     expect(day.participantDays).toEqual(['2026-01-12', '2026-01-13']);
   });

@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import type { ParticipantDayRow } from '../day/summarise-participants.js';
-import type { ExposureRowInput, FixRow, SensorMinuteRow, StopRow, TimelineRow } from '../day/shape-participant-day.js';
+import type { DroppedFixesRow, ExposureRowInput, FixRow, SensorMinuteRow, StopRow, TimelineRow } from '../day/shape-participant-day.js';
 
 // Counts as int (pg returns bigint as text) and days as text, so rows arrive ready to shape.
 const PARTICIPANT_DAYS_SQL = `WITH minutes AS (
@@ -49,6 +49,13 @@ const FIXES_SQL = `SELECT time, lat, lon, col, episode_start, episode_type, tran
   WHERE participant_virtual_id = $1 AND time >= $2 AND time < $3
   ORDER BY time`;
 
+// The fixes the GPS cleaner dropped that day, by reason (the kept ones are FIXES_SQL's).
+const DROPPED_SQL = `SELECT reason, count(*)::int AS fixes
+  FROM gps_dropped
+  WHERE participant_virtual_id = $1 AND time >= $2 AND time < $3
+  GROUP BY reason
+  ORDER BY reason`;
+
 // Stops overlapping the day, also those that began the evening before.
 const STOPS_SQL = `SELECT episode_start, episode_end, centroid_lat, centroid_lon, duration_s, radius_m
   FROM gps_episodes
@@ -75,6 +82,8 @@ export interface ParticipantDayRows {
   readonly minutes: SensorMinuteRow[];
   readonly timeline: TimelineRow[];
   readonly fixes: FixRow[];
+  /** The day's dropped fixes by reason; absent when not read (a test's warehouse). */
+  readonly dropped?: DroppedFixesRow[];
   readonly stops: StopRow[];
   readonly exposure: ExposureRowInput[];
   /** The participant's days with data (YYYY-MM-DD, in order), this one included. */
@@ -108,15 +117,26 @@ export class WarehouseReader implements ConsoleWarehouse {
     const bounds = await this.pool.query<{ day_start: Date; day_end: Date }>(DAY_BOUNDS_SQL, [day, this.timeZone]);
     const { day_start: dayStart, day_end: dayEnd } = bounds.rows[0]!;
     const window = [participant, dayStart, dayEnd];
-    const [minutes, timeline, fixes, stops, exposure, days] = await Promise.all([
+    const [minutes, timeline, fixes, dropped, stops, exposure, days] = await Promise.all([
       this.pool.query<SensorMinuteRow>(SENSOR_MINUTES_SQL, window),
       this.pool.query<TimelineRow>(TIMELINE_SQL, window),
       this.pool.query<FixRow>(FIXES_SQL, window),
+      this.pool.query<DroppedFixesRow>(DROPPED_SQL, window),
       this.pool.query<StopRow>(STOPS_SQL, window),
       this.pool.query<ExposureRowInput>(EXPOSURE_SQL, [participant, day]),
       this.pool.query<{ day: string }>(DAYS_OF_PARTICIPANT_SQL, [participant, this.timeZone]),
     ]);
-    return { dayStart, dayEnd, minutes: minutes.rows, timeline: timeline.rows, fixes: fixes.rows, stops: stops.rows, exposure: exposure.rows, days: days.rows.map((r) => r.day) };
+    return {
+      dayStart,
+      dayEnd,
+      minutes: minutes.rows,
+      timeline: timeline.rows,
+      fixes: fixes.rows,
+      dropped: dropped.rows,
+      stops: stops.rows,
+      exposure: exposure.rows,
+      days: days.rows.map((r) => r.day),
+    };
   }
 
   async close(): Promise<void> {

@@ -45,6 +45,13 @@ export const TOPICS = Object.freeze({
     producer: 'gps-preprocessing',
     consumers: ['stop-move-detection', 'warehouse-sink'],
   }),
+  /** The fixes gps-preprocessing's speed filter drops, with the reason: the data-quality record of gps.clean. */
+  gpsDropped: topic({
+    name: 'gps.dropped',
+    valueSchema: 'gps.dropped.avsc',
+    producer: 'gps-preprocessing',
+    consumers: ['warehouse-sink'],
+  }),
   gpsEpisodes: topic({
     name: 'gps.episodes',
     valueSchema: 'gps.episodes.avsc',
@@ -85,7 +92,7 @@ const service = (spec: ServiceSpec): ServiceSpec => Object.freeze(spec);
 export const SERVICES: Readonly<Record<ServiceName, ServiceSpec>> = Object.freeze({
   'classification-validation': service({ name: 'classification-validation', port: 8000, inputs: [TOPICS.sensorClean], outputs: [TOPICS.activitySegments] }),
   'timeseries-preprocessing': service({ name: 'timeseries-preprocessing', port: 8001, inputs: [TOPICS.rawSensor], outputs: [TOPICS.sensorClean] }),
-  'gps-preprocessing': service({ name: 'gps-preprocessing', port: 8002, inputs: [TOPICS.rawGps], outputs: [TOPICS.gpsClean] }),
+  'gps-preprocessing': service({ name: 'gps-preprocessing', port: 8002, inputs: [TOPICS.rawGps], outputs: [TOPICS.gpsClean, TOPICS.gpsDropped] }),
   postprocessing: service({
     name: 'postprocessing',
     port: 8003,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InputRecord, OutputRecord, RejectRecord } from '@polluscope/common';
+import { TOPICS, type InputRecord, type OutputRecord, type RejectRecord } from '@polluscope/common';
 import { createGpsHandler } from './handler.js';
 
 
@@ -32,13 +32,14 @@ function records(): InputRecord[] {
 /** Dead letters of a run: offset, kind and reason. */
 type Rejected = Array<{ offset: number; kind: string; reason: string }>;
 
-function run(input: readonly InputRecord[], size: number, rejected: Rejected = []): string {
+/** The values a fresh handler sends to `topic` when fed `input` in polls of `size`, by participant and time. */
+function run(input: readonly InputRecord[], size: number, rejected: Rejected = [], topic = TOPICS.gpsClean.name): string {
   const handler = createGpsHandler({ allowedLatenessMs: 120_000, idleTimeoutMs: 1 });
   const reject: RejectRecord = (record, kind, reason) => rejected.push({ offset: record.offset, kind, reason });
   const outputs: OutputRecord[] = [];
   for (let i = 0; i < input.length; i += size) outputs.push(...(handler.process(input.slice(i, i + size), 0, reject) as OutputRecord[]));
   outputs.push(...handler.flushIdle(10));
-  return JSON.stringify(outputs.map((o) => o.value).sort((x, y) => {
+  return JSON.stringify(outputs.filter((o) => o.topic.name === topic).map((o) => o.value).sort((x, y) => {
     const [p, q] = [x as { participant_virtual_id: string; time: number }, y as { participant_virtual_id: string; time: number }];
     return p.participant_virtual_id.localeCompare(q.participant_virtual_id) || p.time - q.time;
   }));
@@ -70,6 +71,43 @@ describe('gps-preprocessing handler', () => {
     // already cleaned, dropped as the CLI drops duplicates (a late new fix is dead-lettered: see live-rate.test.ts).
     expect(inOnePoll).toEqual([]);
     expect(inPolls).toEqual([]);
+  });
+
+  it('sends the impossible jump, and only it, to gps.dropped with its reason, whatever the polls', () => {
+    const dropped = run(input, input.length, [], TOPICS.gpsDropped.name);
+    expect(JSON.parse(dropped)).toEqual([
+      { participant_virtual_id: 'p2', time: START + 249_500, tablet_id: 4, lat: 49.2, lon: 2.35, reason: 'too-fast' },
+    ]);
+    expect(run(input, Math.ceil(input.length / 7), [], TOPICS.gpsDropped.name)).toBe(dropped);
+    expect(run(input, 1, [], TOPICS.gpsDropped.name)).toBe(dropped);
+  });
+
+  it('sends nothing to gps.dropped for the records it dead-letters', () => {
+    // Fixes at 0 s and 300 s, then one at 10 s delivered after the fix at 300 s was cleaned: late, not dropped.
+    const rejected: Rejected = [];
+    const late = [fix(0, 'p3', 0, 48.85, 2.35), fix(1, 'p3', 300, 48.851, 2.35), fix(2, 'p3', 10, 48.85, 2.35)];
+    const handler = createGpsHandler({ allowedLatenessMs: 0, idleTimeoutMs: 1 });
+    const outputs = [...(handler.process(late, 0, (r, kind, reason) => rejected.push({ offset: r.offset, kind, reason })) as OutputRecord[]), ...handler.flushIdle(10)];
+    expect(rejected.map((r) => [r.offset, r.kind])).toEqual([[2, 'late']]);
+    expect(outputs.filter((o) => o.topic === TOPICS.gpsDropped)).toEqual([]);
+    expect(outputs.filter((o) => o.topic === TOPICS.gpsClean).map((o) => (o.value as { time: number }).time)).toEqual([START, START + 300_000]);
+  });
+
+  it('sends the same gps.dropped records, keyed by participant, when the same records are read again', () => {
+    const trajectory = [
+      fix(0, 'p4', 0, 48.85, 2.35),
+      fix(1, 'p4', 10, 48.8501, 2.35),
+      fix(2, 'p4', 20, 48.95, 2.35), // 11 km in 10 s
+      fix(3, 'p4', 30, 48.8502, 2.35),
+    ];
+    const once = () => {
+      const handler = createGpsHandler({ allowedLatenessMs: 0, idleTimeoutMs: 1 });
+      const outputs = [...(handler.process(trajectory, 0, () => undefined) as OutputRecord[]), ...handler.flushIdle(10)];
+      return outputs.filter((o) => o.topic === TOPICS.gpsDropped).map((o) => ({ key: o.key, value: o.value }));
+    };
+    const first = once();
+    expect(first).toEqual([{ key: 'p4', value: { participant_virtual_id: 'p4', time: START + 20_000, tablet_id: 4, lat: 48.95, lon: 2.35, reason: 'too-fast' } }]);
+    expect(once()).toEqual(first);
   });
 
   it('sends out-of-range fixes to the dead letters with the reason', () => {

@@ -1,7 +1,9 @@
 /**
- * raw.gps → gps.clean: per participant, points wait until the participant's watermark passes
- * them (so they can be put in time order), then go through the speed filter, whose state (the
- * last kept point) carries across windows, and get their grid cell and Hilbert index.
+ * raw.gps → gps.clean and gps.dropped: per participant, points wait until the participant's
+ * watermark passes them (so they can be put in time order), then go through the speed filter, whose
+ * state (the last kept point) carries across windows; kept points get their grid cell and Hilbert
+ * index (gps.clean), dropped ones their reason (gps.dropped). Records the stage cannot use
+ * (malformed, future, late) go to the dead-letter topic instead.
  */
 import {
   eventTimeMs,
@@ -17,11 +19,12 @@ import {
 } from '@polluscope/common';
 import {
   cleanGpsChunk,
-  haversineDistanceM,
   initialCleanGpsState,
   rasterCell,
+  stepSpeedMps,
   validateGpsRecord,
   type CleanGpsState,
+  type GpsDropReason,
   type GpsPoint,
 } from './domain/index.js';
 
@@ -96,6 +99,15 @@ export function validateRawGps(value: Readonly<Record<string, unknown>>, nowMs: 
   return result.ok ? null : result.reason;
 }
 
+/** A gps.dropped record: a fix the speed filter dropped and why (schemas/gps.dropped.avsc). */
+export function toGpsDroppedRecord(
+  participant: string,
+  point: GpsPoint & { readonly tabletId: number | null },
+  reason: GpsDropReason,
+): Record<string, unknown> {
+  return { participant_virtual_id: participant, time: point.timeMs, tablet_id: point.tabletId, lat: point.lat, lon: point.lon, reason };
+}
+
 /** Why a point behind the participant's last cleaned point is dead-lettered. */
 export function lateGpsReason(timeMs: number, lastKeptMs: number): string {
   return (
@@ -126,7 +138,7 @@ export function createGpsHandler(options: GpsHandlerOptions): KeyedStage<Partici
     const outputs: OutputRecord[] = [];
     for (const point of result.kept) {
       const cell = rasterCell(point.lat, point.lon);
-      const speedMps = before === null ? null : haversineDistanceM(before.lat, before.lon, point.lat, point.lon) / ((point.timeMs - before.timeMs) / 1000);
+      const speedMps = before === null ? null : stepSpeedMps(before, point);
       outputs.push({
         topic: TOPICS.gpsClean,
         key: participant,
@@ -143,6 +155,11 @@ export function createGpsHandler(options: GpsHandlerOptions): KeyedStage<Partici
         },
       });
       before = point;
+    }
+    // Every fix the filter drops, in time order: the same fixes whatever the polls, so a
+    // recomputation sends the same keys and times again and the warehouse upserts them in place.
+    for (const { point, reason } of result.dropped) {
+      outputs.push({ topic: TOPICS.gpsDropped, key: participant, value: toGpsDroppedRecord(participant, point, reason) });
     }
     const last = result.kept.at(-1);
     if (last) state.lastKeptOffset = last.offset;
@@ -171,6 +188,7 @@ export function createGpsHandler(options: GpsHandlerOptions): KeyedStage<Partici
         if (lastKept && timeMs < lastKept.timeMs) {
           const before = state.cleaned.get(timeMs);
           if (before?.lat === lat && before.lon === lon) {
+            // Counted, not sent to gps.dropped: the fix was kept or dropped (and sent) the first time.
             options.onDropped?.('repeat', 1);
             continue;
           }

@@ -1,3 +1,3 @@
 export * as domain from './domain/index.js';
-export { createGpsHandler, validateRawGps } from './handler.js';
+export { createGpsHandler, toGpsDroppedRecord, validateRawGps } from './handler.js';
 export { gpsPreprocessing } from './service.js';

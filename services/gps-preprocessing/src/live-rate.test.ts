@@ -1,8 +1,9 @@
 /**
- * The live guarantee (docs/design.md §4) for raw.gps → gps.clean: fed at once, one fix at a time with
- * an idle flush between fixes, or in bursts with pauses, and restarted anywhere (also just after
- * an idle flush), the rows an upserting sink ends with equal the CLI's cleaning (`cleanGpsPoints`
- * then `rasterCell`, as `polluscope gps` calls them) on the same fixes, key for key.
+ * The live guarantee (docs/design.md §4) for raw.gps → gps.clean and gps.dropped: fed at once, one
+ * fix at a time with an idle flush between fixes, or in bursts with pauses, and restarted anywhere
+ * (also just after an idle flush), the rows an upserting sink ends with equal the CLI's cleaning
+ * (`cleanGpsPoints` then `rasterCell`, as `polluscope gps` calls them) on the same fixes, key for
+ * key: the kept fixes in gps.clean, the dropped ones with their reason in gps.dropped.
  */
 import { describe, expect, it } from 'vitest';
 import { feedInPattern, haversineDistanceM, LiveFeed, seededIndices, TOPICS, type ArrivalPattern, type FedRecord } from '@polluscope/common';
@@ -73,11 +74,25 @@ function batchRows(records: ReadonlyArray<FedRecord & { point: GpsPoint }>): Map
   return rows;
 }
 
-/** The final table after feeding the records as `pattern` says (see feedInPattern). */
+/** What the CLI's cleaning drops, as gps.dropped rows. */
+function batchDroppedRows(records: ReadonlyArray<FedRecord & { point: GpsPoint }>): Map<string, Record<string, unknown>> {
+  const byParticipant = new Map<string, GpsPoint[]>();
+  for (const r of records) byParticipant.set(r.key, [...(byParticipant.get(r.key) ?? []), r.point]);
+  const rows = new Map<string, Record<string, unknown>>();
+  for (const [participant, points] of byParticipant) {
+    for (const { point, reason } of cleanGpsPoints(points).dropped) {
+      const row = { participant_virtual_id: participant, time: point.timeMs, tablet_id: 4, lat: point.lat, lon: point.lon, reason };
+      rows.set(keyOf(row), row);
+    }
+  }
+  return rows;
+}
+
+/** The final tables after feeding the records as `pattern` says (see feedInPattern). */
 function feed(records: readonly FedRecord[], pattern: ArrivalPattern, restartAfter: ReadonlySet<number> = new Set(), afterIdle = false) {
   const live = new LiveFeed(() => createGpsHandler({ allowedLatenessMs: 120_000, idleTimeoutMs: IDLE_MS }));
   feedInPattern(live, records, pattern, restartAfter, afterIdle);
-  return { table: live.table(TOPICS.gpsClean.name, keyOf), live };
+  return { table: live.table(TOPICS.gpsClean.name, keyOf), dropped: live.table(TOPICS.gpsDropped.name, keyOf), live };
 }
 
 const sortedRows = (rows: Map<string, Record<string, unknown>>) => [...rows.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
@@ -96,10 +111,19 @@ describe('gps-preprocessing at live rates and across restarts', () => {
     expect(rows.find((r) => r.time === T0 + 205_000)!.speed_mps).toBeCloseTo(1.4, 6);
   });
 
+  it('drops the repeat as a duplicate, the jump as too fast and the other fix at 300 s as same-time, as the CLI does', () => {
+    expect(sortedRows(batchDroppedRows(records)).map((r) => [r.time, r.reason])).toEqual([
+      [T0 + 100_000, 'duplicate'],
+      [T0 + 202_500, 'too-fast'],
+      [T0 + 300_000, 'same-time'],
+    ]);
+  });
+
   it('gives the batch rows whether fed at once, one fix at a time or in bursts', () => {
     for (const pattern of ['at-once', 'one-by-one', 'bursts'] as const) {
-      const { table, live } = feed(records, pattern);
+      const { table, dropped, live } = feed(records, pattern);
       expect(sortedRows(table), pattern).toEqual(sortedRows(batch));
+      expect(sortedRows(dropped), pattern).toEqual(sortedRows(batchDroppedRows(records)));
       // The repeat of 100 s and the second fix at 300 s have the time of the fix before them, so
       // they are never behind the last kept fix: the filter drops them, they are not dead-lettered.
       expect(live.deadLetters, pattern).toEqual([]);
@@ -111,9 +135,10 @@ describe('gps-preprocessing at live rates and across restarts', () => {
       for (const seed of [1, 2, 3, 4]) {
         for (const afterIdle of [false, true]) {
           const restarts = pattern === 'at-once' ? new Set([0]) : seededIndices(seed, records.length, 5);
-          const { table, live } = feed(records, pattern, restarts, afterIdle);
+          const { table, dropped, live } = feed(records, pattern, restarts, afterIdle);
           expect(live.restarts).toBe(restarts.size);
           expect(sortedRows(table), `${pattern}, seed ${seed}, after idle ${afterIdle}`).toEqual(sortedRows(batch));
+          expect(sortedRows(dropped), `dropped, ${pattern}, seed ${seed}, after idle ${afterIdle}`).toEqual(sortedRows(batchDroppedRows(records)));
         }
       }
     }
@@ -164,11 +189,14 @@ describe('gps-preprocessing and repeated fixes', () => {
     const live = new LiveFeed(() => createGpsHandler({ allowedLatenessMs: 120_000, idleTimeoutMs: IDLE_MS }));
     feedInPattern(live, records, 'one-by-one');
     const before = sortedRows(live.table(TOPICS.gpsClean.name, keyOf));
+    const droppedBefore = sortedRows(live.table(TOPICS.gpsDropped.name, keyOf));
     // Resent: the fixes at 100 s and 200 s, exactly; new: a fix at 102 s nobody sent before.
     live.deliver([fix('p1', 1.4 * 100, 100), fix('p1', 1.4 * 200, 200), fix('p1', 1.4 * 102, 102)], 10_000_000);
     live.idle(10_005_000);
     expect(sortedRows(live.table(TOPICS.gpsClean.name, keyOf))).toEqual(before);
     expect(sortedRows(live.table(TOPICS.gpsClean.name, keyOf))).toEqual(sortedRows(batchRows(records)));
+    // Neither the repeats nor the dead-lettered fix are dropped fixes: gps.dropped is unchanged.
+    expect(sortedRows(live.table(TOPICS.gpsDropped.name, keyOf))).toEqual(droppedBefore);
     expect(live.deadLetters.map((d) => [d.kind, (d.record.value as { time: string }).time])).toEqual([['late', new Date(T0 + 102_000).toISOString()]]);
   });
 });

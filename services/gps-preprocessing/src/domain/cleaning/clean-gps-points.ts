@@ -9,8 +9,12 @@ export interface CleanGpsParams {
 /** The original's threshold (docs/design.md §5.3.1). */
 export const defaultCleanGpsParams: CleanGpsParams = Object.freeze({ maxSpeedKmh: 130 });
 
-/** Why a point was dropped. `late`: older than the last kept point of a previous chunk. */
-export type GpsDropReason = 'duplicate' | 'same-time' | 'too-fast' | 'late';
+/**
+ * Why a point was dropped. `late`: older than the last kept point of a previous chunk (the service
+ * never feeds one: it dead-letters such a fix before cleaning).
+ */
+export const GPS_DROP_REASONS = Object.freeze(['duplicate', 'same-time', 'too-fast', 'late'] as const);
+export type GpsDropReason = (typeof GPS_DROP_REASONS)[number];
 
 /** What the cleaner carries from one chunk to the next: a plain, serialisable object. */
 export interface CleanGpsState {
