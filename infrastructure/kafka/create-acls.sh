@@ -44,14 +44,9 @@ sink() { # sink <connector name> "<topics>"
   allow connect --operation Read --operation Describe $(topics "$2")
   allow connect --operation Read --group "connect-$1"
 }
-<<<<<<< HEAD
-sink warehouse-sink-points "sensor.clean gps.clean"
+sink warehouse-sink-points "sensor.clean gps.clean gps.dropped"
 sink warehouse-sink-segments "activity.segments activity.timeline"
 sink warehouse-sink-reviews "review.decisions"
-=======
-sink warehouse-sink-points "sensor.clean gps.clean gps.dropped"
-sink warehouse-sink-segments "activity.segments activity.timeline review.decisions"
->>>>>>> gps-dropped
 sink warehouse-sink-episodes "gps.episodes"
 sink warehouse-sink-exposure "exposure.daily"
 allow connect --operation Describe --cluster
