@@ -117,16 +117,16 @@ export function connectRestLoginEnv(config: StackConfig): NodeJS.ProcessEnv {
 
 /** The schema registry's one account: it registers schemas; reading them needs no login. */
 export const REGISTRY_WRITER_USER = 'schema-writer';
-export const REGISTRY_WRITER_SECRET = 'registry-schema-writer';
+export const REGISTRY_WRITER_ACCOUNT_FILE = 'registry-schema-writer';
 
 /** The registry writer's login, made if missing (the registry itself and the scripts `infra up` runs). */
 export function ensureRegistryLogin(config: StackConfig): RegistryLogin {
-  return { username: REGISTRY_WRITER_USER, password: ensureSecret(config, REGISTRY_WRITER_SECRET) };
+  return { username: REGISTRY_WRITER_USER, password: ensureSecret(config, REGISTRY_WRITER_ACCOUNT_FILE) };
 }
 
 /** The registry writer's login for a client of a running stack (services, console, CLI commands). */
 export function readRegistryLogin(config: StackConfig): RegistryLogin {
-  return { username: REGISTRY_WRITER_USER, password: readSecret(config, REGISTRY_WRITER_SECRET) };
+  return { username: REGISTRY_WRITER_USER, password: readSecret(config, REGISTRY_WRITER_ACCOUNT_FILE) };
 }
 
 /** The login as the shell scripts and Connect's connector files read it (POLLUSCOPE_REGISTRY_*). */
