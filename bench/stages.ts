@@ -39,6 +39,7 @@ import { postprocessing } from '@polluscope/postprocessing';
 import { stopMoveDetection } from '@polluscope/stop-move-detection';
 import { timeseriesPreprocessing } from '@polluscope/timeseries-preprocessing';
 import { loadStackConfig, stackEndpoints } from '../cli/src/infra/stack-config.js';
+import { readRegistryLogin, schemaRegistryClientEnv } from '../cli/src/infra/stack-secrets.js';
 import { requireStack } from './pipeline/stack.js';
 import { describeMachine, formatCount, machine, tableLine, writeResults } from './pipeline/report.js';
 import { simulatedRawRecords, type SimulatedLoad } from './pipeline/simulated-records.js';
@@ -198,7 +199,7 @@ async function serviceRun(stage: Stage, env: NodeJS.ProcessEnv, prefix: string, 
   const logger = pino({ name: `bench ${definition.name}`, level: 'warn' });
   const metrics = createServiceMetrics(definition.name);
   const handler = await definition.createHandler({ config, logger, metrics });
-  const codec = new CountingCodec(config.schemaRegistryUrl, config.schemasDir);
+  const codec = new CountingCodec(config.schemaRegistryUrl, config.schemasDir, config.schemaRegistryLogin);
   await codec.registerOutputs(handler.outputs);
   const done = deferred<{ at: number; cpu: NodeJS.CpuUsage }>();
   let outputs = 0;
@@ -294,11 +295,14 @@ async function main(): Promise<void> {
   const stack = loadStackConfig();
   await requireStack(stack);
   const endpoints = stackEndpoints(stack);
+  const registryLogin = readRegistryLogin(stack);
   const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
   const prefix = `bench-stages-${run}.`;
   const env: NodeJS.ProcessEnv = {
     KAFKA_BROKERS: endpoints.kafkaBrokers,
     SCHEMA_REGISTRY_URL: endpoints.registryUrl,
+    // Registering schemas (the outputs, the run's raw subjects) needs the registry's writer login.
+    ...schemaRegistryClientEnv(registryLogin),
     WAREHOUSE_URL: endpoints.warehouseUrl,
     LOG_LEVEL: 'warn',
   };
@@ -316,7 +320,7 @@ async function main(): Promise<void> {
     await admin.createTopics({ waitForLeaders: true, timeout: 120_000, topics: topics.map((topic) => ({ topic, numPartitions: DEFAULT_PARTITIONS, replicationFactor: 1 })) });
     const t0 = performance.now();
     const raw = simulatedRawRecords(load, `bench-stages-${run}`);
-    const registry = new SchemaRegistry({ host: endpoints.registryUrl }, { forSchemaOptions: { wrapUnions: false } });
+    const registry = new SchemaRegistry({ host: endpoints.registryUrl, auth: { ...registryLogin } }, { forSchemaOptions: { wrapUnions: false } });
     await produceRaw(kafka, registry, TOPICS.rawSensor, prefix, raw.sensor);
     await produceRaw(kafka, registry, TOPICS.rawGps, prefix, raw.gps);
     console.log(

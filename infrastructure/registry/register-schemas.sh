@@ -10,6 +10,8 @@
 #   REGISTRY_URL     Confluent-compatible API   default http://registry:8080/apis/ccompat/v7
 #   SCHEMAS_DIR      folder of the .avsc files   default /schemas
 #   WAIT_TIMEOUT_S   seconds to wait for the registry   default 120
+#   POLLUSCOPE_REGISTRY_USER, POLLUSCOPE_REGISTRY_PASSWORD
+#                    the registry's writer login (HTTP Basic); unset: no login sent
 set -eu
 
 REGISTRY_URL="${REGISTRY_URL:-http://registry:8080/apis/ccompat/v7}"
@@ -24,27 +26,39 @@ for tool in curl jq; do
   command -v "$tool" >/dev/null 2>&1 || fail "$tool is required"
 done
 
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+body="$work/body"
+# The login goes to curl in a 0600 file, not on its command line, where any local user could
+# read it (ps). Without POLLUSCOPE_REGISTRY_USER no login is sent.
+auth="$work/curl-login"
+( umask 077; : > "$auth" )
+if [ -n "${POLLUSCOPE_REGISTRY_USER:-}" ]; then
+  printf 'user = "%s:%s"\n' "$POLLUSCOPE_REGISTRY_USER" "${POLLUSCOPE_REGISTRY_PASSWORD:-}" > "$auth"
+fi
+
 deadline=$(( $(date +%s) + WAIT_TIMEOUT_S ))
-until curl -fsS -o /dev/null "$REGISTRY_URL/subjects" 2>/dev/null; do
+until curl -K "$auth" -fsS -o /dev/null "$REGISTRY_URL/subjects" 2>/dev/null; do
   [ "$(date +%s)" -lt "$deadline" ] || fail "the registry did not answer at $REGISTRY_URL within ${WAIT_TIMEOUT_S}s"
   sleep 2
 done
-
-body=$(mktemp)
-trap 'rm -f "$body"' EXIT
 
 for file in "$SCHEMAS_DIR"/*.avsc; do
   [ -e "$file" ] || fail "no schema files (*.avsc) in $SCHEMAS_DIR"
   topic=$(basename "$file" .avsc)
   subject="$topic-value"
-  status=$(curl -sS -o "$body" -w '%{http_code}' -X PUT -H "$CONTENT_TYPE" \
+  status=$(curl -K "$auth" -sS -o "$body" -w '%{http_code}' -X PUT -H "$CONTENT_TYPE" \
     --data '{"compatibility":"BACKWARD"}' "$REGISTRY_URL/config/$subject") || fail "cannot reach the registry to configure $subject"
-  [ "$status" = 200 ] || fail "the registry refused BACKWARD for $subject (HTTP $status): $(cat "$body")"
+  case "$status" in
+    200) ;;
+    401) fail "the registry refused the login for $subject (HTTP 401): set POLLUSCOPE_REGISTRY_USER and POLLUSCOPE_REGISTRY_PASSWORD to its writer's" ;;
+    *) fail "the registry refused BACKWARD for $subject (HTTP $status): $(cat "$body")" ;;
+  esac
   case "$topic" in
     raw.*) log "$subject: BACKWARD (written by the change-data-capture source)"; continue ;;
   esac
   jq -e . "$file" >/dev/null 2>&1 || fail "$file is not valid JSON"
-  status=$(jq -c '{schema: (. | tojson)}' "$file" | curl -sS -o "$body" -w '%{http_code}' -X POST -H "$CONTENT_TYPE" \
+  status=$(jq -c '{schema: (. | tojson)}' "$file" | curl -K "$auth" -sS -o "$body" -w '%{http_code}' -X POST -H "$CONTENT_TYPE" \
     --data-binary @- "$REGISTRY_URL/subjects/$subject/versions") || fail "cannot reach the registry to register $subject"
   case "$status" in
     200) log "$subject: BACKWARD, schema id $(jq -r .id "$body")" ;;

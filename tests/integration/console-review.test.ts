@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsoleApp, CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, loadConsoleConfig, reviewPlugins, WarehouseReader } from '../../console/src/index.js';
-import { jobRoleUrl } from '../../cli/src/infra/stack-secrets.js';
+import { jobRoleUrl, readRegistryLogin, schemaRegistryClientEnv } from '../../cli/src/infra/stack-secrets.js';
 import { createReviewer, type ReviewerLogin } from './reviewer-account.js';
 import { endpoints, eventually, researcherPool, stackConfig, warehouse } from './stack.js';
 
@@ -33,6 +33,7 @@ const config = loadConsoleConfig({
   REVIEW_WAREHOUSE_URL: jobRoleUrl(stackConfig, 'api'),
   KAFKA_BROKERS: endpoints.kafkaBrokers,
   SCHEMA_REGISTRY_URL: endpoints.registryUrl,
+  ...schemaRegistryClientEnv(readRegistryLogin(stackConfig)),
   TIME_ZONE,
   LOG_LEVEL: 'warn',
 });

@@ -6,10 +6,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readRegistryLogin } from '../../cli/src/infra/stack-secrets.js';
 import { endpoints, stackConfig } from './stack.js';
 
 const SCHEMAS_DIR = join(stackConfig.repoRoot, 'schemas');
 const CONTENT_TYPE = { 'Content-Type': 'application/vnd.schemaregistry.v1+json' };
+// Every POST to the registry needs its writer's login, compatibility checks included (docs/security.md).
+const writer = readRegistryLogin(stackConfig);
+const WRITER_LOGIN = { Authorization: `Basic ${Buffer.from(`${writer.username}:${writer.password}`).toString('base64')}` };
 const subjects = readdirSync(SCHEMAS_DIR)
   .filter((f) => f.endsWith('.avsc'))
   .map((f) => ({ file: f, subject: `${f.slice(0, -'.avsc'.length)}-value` }));
@@ -29,7 +33,7 @@ describe('schema registry', () => {
     schema.fields.push({ name: 'pm4', type: 'double' });
     const response = await fetch(`${endpoints.registryUrl}/compatibility/subjects/sensor.clean-value/versions/latest`, {
       method: 'POST',
-      headers: CONTENT_TYPE,
+      headers: { ...CONTENT_TYPE, ...WRITER_LOGIN },
       body: JSON.stringify({ schema: JSON.stringify(schema) }),
     });
     expect(response.status).toBe(200);
@@ -41,7 +45,7 @@ describe('schema registry', () => {
     schema.fields.push({ name: 'pm4', type: ['null', 'double'], default: null });
     const response = await fetch(`${endpoints.registryUrl}/compatibility/subjects/sensor.clean-value/versions/latest`, {
       method: 'POST',
-      headers: CONTENT_TYPE,
+      headers: { ...CONTENT_TYPE, ...WRITER_LOGIN },
       body: JSON.stringify({ schema: JSON.stringify(schema) }),
     });
     expect(((await response.json()) as { is_compatible: boolean }).is_compatible).toBe(true);

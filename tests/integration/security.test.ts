@@ -5,12 +5,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { SERVICE_NAMES } from '@polluscope/common';
 import { isRoot } from '../../cli/src/infra/debian-packages.js';
 import { clusterSpecs, socketDir, type ClusterSpec } from '../../cli/src/infra/postgres.js';
+import { runningPid } from '../../cli/src/infra/processes.js';
 import { servicePort } from '../../cli/src/infra/services.js';
 import {
   CONNECT_REST_USER,
@@ -18,6 +20,8 @@ import {
   jobRoleUrl,
   readConnectRestLogin,
   readJobRolePassword,
+  readRegistryLogin,
+  REGISTRY_WRITER_USER,
   readSecret,
   secretsDir,
   superuserSecretName,
@@ -200,8 +204,54 @@ describe("Kafka Connect's REST API", () => {
 });
 
 describe('the schema registry', () => {
-  it('refuses to delete a subject or a version through either API, and keeps them', async () => {
-    const subject = 'sensor.clean-value';
+  const ccompat = `${registryUrl}/apis/ccompat/v7`;
+  const writer = readRegistryLogin(stackConfig);
+  const writerLogin = { authorization: basicAuthorization({ user: writer.username, password: writer.password }) };
+  const wrongLogin = { authorization: basicAuthorization({ user: REGISTRY_WRITER_USER, password: randomBytes(12).toString('hex') }) };
+  const strangerLogin = { authorization: basicAuthorization({ user: 'nobody-registers', password: randomBytes(12).toString('hex') }) };
+  const subject = 'sensor.clean-value';
+  // The schema register-schemas.sh registered (jq -c): registering it again adds no version.
+  const schema = JSON.stringify(JSON.parse(readFileSync(join(stackConfig.repoRoot, 'schemas', 'sensor.clean.avsc'), 'utf8')));
+  const register = (headers: Record<string, string>) =>
+    fetch(`${ccompat}/subjects/${subject}/versions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', ...headers },
+      body: JSON.stringify({ schema }),
+    });
+
+  it('registers a schema only with the writer login: none or a wrong one is 401', async () => {
+    for (const [who, headers] of [['no login', {}], ['a wrong password', wrongLogin], ['an unknown user', strangerLogin]] as [string, Record<string, string>][]) {
+      const response = await register(headers);
+      expect(response.status, who).toBe(401);
+    }
+    const response = await register(writerLogin);
+    expect(response.status).toBe(200);
+    expect((await response.json()) as { id: unknown }).toEqual({ id: expect.any(Number) });
+  });
+
+  it('refuses to change a compatibility level without the login', async () => {
+    const response = await fetch(`${ccompat}/config/${subject}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+      body: JSON.stringify({ compatibility: 'NONE' }),
+    });
+    expect(response.status).toBe(401);
+    const level = (await (await fetch(`${ccompat}/config/${subject}`)).json()) as { compatibilityLevel: string };
+    expect(level.compatibilityLevel).toBe('BACKWARD');
+  });
+
+  it('lets anyone read: subjects, versions and schemas by id without a login', async () => {
+    const subjects = await fetch(`${ccompat}/subjects`);
+    expect(subjects.status).toBe(200);
+    expect((await subjects.json()) as string[]).toContain(subject);
+    const latest = await fetch(`${ccompat}/subjects/${subject}/versions/latest`);
+    expect(latest.status).toBe(200);
+    const { id } = (await latest.json()) as { id: number };
+    expect((await fetch(`${ccompat}/schemas/ids/${id}`)).status).toBe(200);
+    expect((await fetch(`${registryUrl}/apis/registry/v3/search/artifacts`)).status).toBe(200);
+  });
+
+  it('refuses to delete a subject or a version through either API, logged in or not, and keeps them', async () => {
     for (const path of [
       `/apis/ccompat/v7/subjects/${subject}`,
       `/apis/ccompat/v7/subjects/${subject}?permanent=true`,
@@ -209,12 +259,20 @@ describe('the schema registry', () => {
       `/apis/registry/v3/groups/default/artifacts/${subject}`,
       `/apis/registry/v2/groups/default/artifacts/${subject}`,
     ]) {
-      const response = await fetch(`${registryUrl}${path}`, { method: 'DELETE' });
-      expect(response.status, `DELETE ${path}`).toBeGreaterThanOrEqual(400);
-      expect(response.status, `DELETE ${path}`).toBeLessThan(500);
+      // Without a login the deny policy asks for one (401); with the writer's it refuses (403).
+      expect((await fetch(`${registryUrl}${path}`, { method: 'DELETE' })).status, `DELETE ${path}`).toBe(401);
+      expect((await fetch(`${registryUrl}${path}`, { method: 'DELETE', headers: writerLogin })).status, `DELETE ${path} logged in`).toBe(403);
     }
-    const subjects = (await (await fetch(`${registryUrl}/apis/ccompat/v7/subjects`)).json()) as string[];
+    const subjects = (await (await fetch(`${ccompat}/subjects`)).json()) as string[];
     expect(subjects).toContain(subject);
+  });
+
+  it("keeps the writer's password out of the registry's command line", () => {
+    const pid = runningPid(stackConfig.runDir, 'registry', '-Dpolluscope.component=registry');
+    expect(pid).not.toBeNull();
+    const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    expect(commandLine).toContain('quarkus-run.jar');
+    expect(commandLine).not.toContain(writer.password);
   });
 });
 

@@ -18,7 +18,7 @@ const INFRA = 'docker-compose.infra.yml';
 const SERVICES = 'docker-compose.services.yml';
 const ONE_SHOT_LABEL = 'org.polluscope.one-shot';
 
-/** Doors of the Compose stack that ask for no login: published on 127.0.0.1 only (docs/security.md). */
+/** Doors of the Compose stack that ask for no login (the registry: none for reads): published on 127.0.0.1 only (docs/security.md). */
 const NO_LOGIN_DOORS: readonly string[] = ['registry', 'prometheus', 'alertmanager'];
 
 /** What the Connect worker's environment offers connectors through ${env:…} (issue 19's contract). */
@@ -28,6 +28,8 @@ const CONNECT_CONTRACT_ENV: readonly string[] = [
   'POLLUSCOPE_WAREHOUSE_HOST',
   'POLLUSCOPE_WAREHOUSE_PORT',
   'POLLUSCOPE_REGISTRY_API_URL',
+  'POLLUSCOPE_REGISTRY_USER',
+  'POLLUSCOPE_REGISTRY_PASSWORD',
   'POLLUSCOPE_PG_CDC_PASSWORD',
   'POLLUSCOPE_PG_SINK_POINTS_PASSWORD',
   'POLLUSCOPE_PG_SINK_SEGMENTS_PASSWORD',
@@ -632,8 +634,10 @@ const PASSWORDS_BY_SERVICE: Readonly<Record<string, readonly string[]>> = {
   kafka: ['POLLUSCOPE_KAFKA_BROKER_PASSWORD'],
   'kafka-acls': ['POLLUSCOPE_KAFKA_ADMIN_PASSWORD'],
   'create-topics': ['POLLUSCOPE_KAFKA_ADMIN_PASSWORD'],
-  registry: ['POLLUSCOPE_KAFKA_REGISTRY_PASSWORD'],
+  registry: ['POLLUSCOPE_KAFKA_REGISTRY_PASSWORD', 'POLLUSCOPE_REGISTRY_PASSWORD'],
+  'register-schemas': ['POLLUSCOPE_REGISTRY_PASSWORD'],
   connect: [
+    'POLLUSCOPE_REGISTRY_PASSWORD',
     'POLLUSCOPE_CONNECT_REST_PASSWORD',
     'POLLUSCOPE_KAFKA_CONNECT_PASSWORD',
     'POLLUSCOPE_PG_CDC_PASSWORD',
@@ -661,11 +665,12 @@ const PASSWORDS_BY_SERVICE: Readonly<Record<string, readonly string[]>> = {
   grafana: ['GRAFANA_ADMIN_PASSWORD'],
   'kafka-exporter': ['POLLUSCOPE_KAFKA_EXPORTER_PASSWORD'],
   'rawdata-exporter': ['POLLUSCOPE_PG_EXPORTER_PASSWORD'],
-  'classification-validation': ['POLLUSCOPE_KAFKA_CLASSIFICATION_VALIDATION_PASSWORD'],
-  'timeseries-preprocessing': ['POLLUSCOPE_KAFKA_TIMESERIES_PREPROCESSING_PASSWORD'],
-  'gps-preprocessing': ['POLLUSCOPE_KAFKA_GPS_PREPROCESSING_PASSWORD'],
-  postprocessing: ['POLLUSCOPE_KAFKA_POSTPROCESSING_PASSWORD', 'POLLUSCOPE_PG_API_PASSWORD'],
-  'stop-move-detection': ['POLLUSCOPE_KAFKA_STOP_MOVE_DETECTION_PASSWORD'],
+  // Each service registers its output schemas at start: the registry's writer password too.
+  'classification-validation': ['POLLUSCOPE_KAFKA_CLASSIFICATION_VALIDATION_PASSWORD', 'POLLUSCOPE_REGISTRY_PASSWORD'],
+  'timeseries-preprocessing': ['POLLUSCOPE_KAFKA_TIMESERIES_PREPROCESSING_PASSWORD', 'POLLUSCOPE_REGISTRY_PASSWORD'],
+  'gps-preprocessing': ['POLLUSCOPE_KAFKA_GPS_PREPROCESSING_PASSWORD', 'POLLUSCOPE_REGISTRY_PASSWORD'],
+  postprocessing: ['POLLUSCOPE_KAFKA_POSTPROCESSING_PASSWORD', 'POLLUSCOPE_PG_API_PASSWORD', 'POLLUSCOPE_REGISTRY_PASSWORD'],
+  'stop-move-detection': ['POLLUSCOPE_KAFKA_STOP_MOVE_DETECTION_PASSWORD', 'POLLUSCOPE_REGISTRY_PASSWORD'],
 };
 
 /** Confluent's images turn KAFKA_<NAME> into a property: `___` is `-`, `__` is `_`, `_` is `.`. */
@@ -891,13 +896,43 @@ describe('least privilege: Connect REST API', () => {
 
 describe('least privilege: registry', () => {
   const { services } = compose(INFRA);
+  const REQUIRED_PASSWORD = '${POLLUSCOPE_REGISTRY_PASSWORD:?set POLLUSCOPE_REGISTRY_PASSWORD in .env (see .env.example)}';
+  const WRITER = 'schema-writer';
 
-  it('deletion is off in the registry\'s own API, and the registry, which has no login, is published on 127.0.0.1 only', () => {
+  it('deletion is off in the registry\'s own API, and the registry, whose reads need no login, is published on 127.0.0.1 only', () => {
     const env = services.registry?.environment ?? {};
     for (const key of ['APICURIO_REST_DELETION_GROUP_ENABLED', 'APICURIO_REST_DELETION_ARTIFACT_ENABLED', 'APICURIO_REST_DELETION_ARTIFACT_VERSION_ENABLED']) {
       expect(env[key], key).toBe('false');
     }
     expect(services.registry?.ports).toEqual(['127.0.0.1:8081:8080']);
+  });
+
+  it('the registry reads the embedded stack\'s login and permissions file, the writer\'s password from .env', () => {
+    const env = services.registry?.environment ?? {};
+    const mount = (services.registry?.volumes ?? []).find((v) => v.startsWith('./infrastructure/registry/registry-security.properties:'));
+    expect(mount).toBe(`./infrastructure/registry/registry-security.properties:${env.QUARKUS_CONFIG_LOCATIONS}:ro`);
+    expect(env.POLLUSCOPE_REGISTRY_PASSWORD).toBe(REQUIRED_PASSWORD);
+    const file = read('infrastructure/registry/registry-security.properties');
+    expect(file).toContain(`quarkus.security.users.embedded.users.${WRITER}=\${POLLUSCOPE_REGISTRY_PASSWORD}`);
+    // No registry setting by variable could name the account: QUARKUS_SECURITY_USERS_EMBEDDED_USERS_* names "schema.writer".
+    expect(Object.keys(env).filter((k) => k.startsWith('QUARKUS_SECURITY_') || k.startsWith('QUARKUS_HTTP_AUTH_'))).toEqual([]);
+  });
+
+  it('every writer logs in as schema-writer: the registration one-shot, Connect\'s converters, the services', () => {
+    for (const name of ['register-schemas', 'connect']) {
+      expect(services[name]?.environment?.POLLUSCOPE_REGISTRY_USER, name).toBe(WRITER);
+      expect(services[name]?.environment?.POLLUSCOPE_REGISTRY_PASSWORD, name).toBe(REQUIRED_PASSWORD);
+    }
+    for (const [name, service] of entries(compose(SERVICES))) {
+      expect(service.environment?.SCHEMA_REGISTRY_USERNAME, name).toBe(WRITER);
+      expect(service.environment?.SCHEMA_REGISTRY_PASSWORD, name).toBe(REQUIRED_PASSWORD);
+    }
+    for (const file of readdirSync(join(ROOT, 'connectors')).filter((f) => f.endsWith('.json'))) {
+      const config = (JSON.parse(read(`connectors/${file}`)) as { config: Record<string, string> }).config;
+      if (!String(config['value.converter'] ?? '').startsWith('io.apicurio.')) continue;
+      expect(config['value.converter.apicurio.auth.username'], file).toBe('${env:POLLUSCOPE_REGISTRY_USER}');
+      expect(config['value.converter.apicurio.auth.password'], file).toBe('${env:POLLUSCOPE_REGISTRY_PASSWORD}');
+    }
   });
 });
 

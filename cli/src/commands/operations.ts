@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { AvroCodec, DEFAULT_SCHEMAS_DIR, deadLetterTopic, SERVICE_NAMES, type ServiceName } from '@polluscope/common';
 import { readConnectorFiles } from '../infra/connectors.js';
 import { loadStackConfig, stackEndpoints } from '../infra/stack-config.js';
+import { readRegistryLogin } from '../infra/stack-secrets.js';
 import { countByReason, letterId, matches, parseLetterId, planReplay, toDeadLetter, type DeadLetter, type DeadLetterFilter } from '../operations/dead-letters.js';
 import { kafkaClient, readRecords } from '../operations/kafka-records.js';
 import { assessPipeline, formatStatus, STATUS_EXIT_CODES } from '../operations/pipeline-health.js';
@@ -103,10 +104,12 @@ export function registerOperationsCommands(program: Command): void {
       };
       const span = { participant: options.participant, fromMs: time('from', options.from), toMs: time('to', options.to) };
       if (span.fromMs !== undefined && span.toMs !== undefined && span.toMs <= span.fromMs) throw new UsageError('--to must be after --from');
-      const endpoints = stackEndpoints(loadStackConfig());
+      const stack = loadStackConfig();
+      const endpoints = stackEndpoints(stack);
       const rawdata = new pg.Pool({ connectionString: endpoints.rawdataUrl, max: 1 });
       try {
-        const result = await reprocessParticipant(rawdata, kafkaClient(endpoints.kafkaBrokers), endpoints.registryUrl, span, { dryRun: options.dryRun });
+        const registry = { url: endpoints.registryUrl, login: readRegistryLogin(stack) };
+        const result = await reprocessParticipant(rawdata, kafkaClient(endpoints.kafkaBrokers), registry, span, { dryRun: options.dryRun });
         const counts = Object.entries(result.published).map(([topic, n]) => `${n} to ${topic}`).join(', ');
         if (Object.values(result.published).every((n) => n === 0)) throw new UsageError(`participant ${options.participant} has no rows in rawdata${options.from || options.to ? ' in that span' : ''}`);
         say(options.dryRun ? `dry run: would re-publish ${counts}` : `reprocessing ${result.id}: re-published ${counts}; the warehouse follows as the services catch up (polluscope status)`);
@@ -150,6 +153,7 @@ export function registerOperationsCommands(program: Command): void {
     .description('a dead letter\'s headers and its record decoded with the schema it was written with')
     .action(async (ids: string[]) => {
       const letters = await selectLetters(ids, {});
+      // Decoding reads schemas, which needs no login.
       const codec = new AvroCodec(stackEndpoints(loadStackConfig()).registryUrl, DEFAULT_SCHEMAS_DIR);
       for (const letter of letters) {
         let record: unknown;

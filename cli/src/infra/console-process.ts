@@ -7,7 +7,7 @@ import { loadConsoleConfig } from '@polluscope/console';
 import { runningPid, startProcess, stopProcess, type ProcessSpec } from './processes.js';
 import { httpOk, waitUntil } from './readiness.js';
 import { stackEndpoints, type StackConfig } from './stack-config.js';
-import { jobRoleUrl } from './stack-secrets.js';
+import { jobRoleUrl, readRegistryLogin, schemaRegistryClientEnv } from './stack-secrets.js';
 
 /** The console's port: its default (8010) shifted like the services' ports. */
 export const consolePort = (config: StackConfig): number => loadConsoleConfig({}).port + config.ports.serviceOffset;
@@ -35,6 +35,8 @@ export function localConsole(config: StackConfig): { spec: ProcessSpec; logFile:
         REVIEW_WAREHOUSE_URL: jobRoleUrl(config, 'api'),
         KAFKA_BROKERS: endpoints.kafkaBrokers,
         SCHEMA_REGISTRY_URL: endpoints.registryUrl,
+        // Producing the first decision registers its schema, as the registry's writer.
+        ...schemaRegistryClientEnv(readRegistryLogin(config)),
       },
     },
     logFile: join(config.logDir, 'console.log'),

@@ -7,7 +7,16 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import type { ProcessSpec } from './processes.js';
 import type { StackConfig } from './stack-config.js';
-import { CONNECT_REST_ACCOUNT_FILE, CONNECT_REST_USER, ensureJobRolePasswords, ensureSecret, secretsDir, type JobRoleName } from './stack-secrets.js';
+import type { RegistryLogin } from '@polluscope/common';
+import {
+  CONNECT_REST_ACCOUNT_FILE,
+  CONNECT_REST_USER,
+  ensureJobRolePasswords,
+  ensureRegistryLogin,
+  ensureSecret,
+  secretsDir,
+  type JobRoleName,
+} from './stack-secrets.js';
 
 /** How long the embedded broker keeps a record (Kafka's default, 7 days); `erase` reports it. */
 export const BROKER_RETENTION_HOURS = 168;
@@ -184,6 +193,7 @@ export function jvmComponents(config: StackConfig): readonly JvmComponent[] {
     }),
   );
   writeFileSync(join(confDir, 'connect.properties'), properties(connectWorkerProperties(config)));
+  const registryLogin = ensureRegistryLogin(config);
 
   return [
     {
@@ -202,8 +212,9 @@ export function jvmComponents(config: StackConfig): readonly JvmComponent[] {
       spec: {
         name: 'registry',
         command: registryJava(),
-        args: ['-Xms256m', '-Xmx512m', '-Dpolluscope.component=registry', ...REGISTRY_NO_DELETES, '-jar', join(config.stackDir, 'apicurio', 'quarkus-run.jar')],
+        args: ['-Xms256m', '-Xmx512m', '-Dpolluscope.component=registry', '-jar', join(config.stackDir, 'apicurio', 'quarkus-run.jar')],
         env: {
+          ...registrySecurityEnv(config, registryLogin),
           QUARKUS_HTTP_HOST: host,
           QUARKUS_HTTP_PORT: String(ports.registry),
           // Apicurio's build enables the management interface (a build-time setting that
@@ -226,7 +237,7 @@ export function jvmComponents(config: StackConfig): readonly JvmComponent[] {
     },
     {
       spec: {
-        ...java(config, 'connect', '1g', kafkaCp, 'org.apache.kafka.connect.cli.ConnectDistributed', [join(confDir, 'connect.properties')], connectWorkerEnv(config, ensureJobRolePasswords(config)), [
+        ...java(config, 'connect', '1g', kafkaCp, 'org.apache.kafka.connect.cli.ConnectDistributed', [join(confDir, 'connect.properties')], connectWorkerEnv(config, ensureJobRolePasswords(config), registryLogin), [
           jmxExporterAgent(config, ports.connectMetrics, 'connect'),
           `-Djava.security.auth.login.config=${writeConnectRestLogin(config)}`,
         ]),
@@ -262,21 +273,19 @@ function writeConnectRestLogin(config: StackConfig): string {
   return jaasFile;
 }
 
+/** Reads open, writes with the writer's login, no deletes (the same file in docker-compose.infra.yml). */
+export function registrySecurityFile(config: StackConfig): string {
+  return join(config.repoRoot, 'infrastructure', 'registry', 'registry-security.properties');
+}
+
 /**
- * No schema is ever deleted: a deleted subject leaves records nobody can decode. Apicurio's
- * deletion switches (APICURIO_REST_DELETION_*) cover its own v3 API only; its Confluent-compatible
- * API deletes subjects and versions whatever they say. Quarkus's HTTP permission policies refuse
- * every DELETE before it reaches either API. Once one policy names a path, Quarkus refuses the
- * methods no policy of that path lists, so the others are permitted explicitly.
+ * The registry's variables for its login: Quarkus reads registry-security.properties, which takes
+ * the writer's password from POLLUSCOPE_REGISTRY_PASSWORD. In the environment, not in a -D
+ * argument, the password stays out of the process list.
  */
-export const REGISTRY_NO_DELETES: readonly string[] = Object.freeze([
-  '-Dquarkus.http.auth.permission.no-deletes.paths=/*',
-  '-Dquarkus.http.auth.permission.no-deletes.methods=DELETE',
-  '-Dquarkus.http.auth.permission.no-deletes.policy=deny',
-  '-Dquarkus.http.auth.permission.other-methods.paths=/*',
-  '-Dquarkus.http.auth.permission.other-methods.methods=GET,HEAD,OPTIONS,POST,PUT',
-  '-Dquarkus.http.auth.permission.other-methods.policy=permit',
-]);
+export function registrySecurityEnv(config: StackConfig, login: RegistryLogin): NodeJS.ProcessEnv {
+  return { QUARKUS_CONFIG_LOCATIONS: registrySecurityFile(config), POLLUSCOPE_REGISTRY_PASSWORD: login.password };
+}
 
 /** The only variables connector files may read through ${env:…} (Connect's env config provider). */
 export const CONNECT_ENV_ALLOWLIST_PATTERN = 'POLLUSCOPE_.*';
@@ -324,12 +333,13 @@ export const CONNECT_INHERITED_ENV: readonly string[] = Object.freeze(['PATH', '
  * The whole environment of the embedded Connect worker: the inherited variables present in
  * `operatorEnv`, then what the connector files reference (connectEnv).
  *
- * @example connectWorkerEnv(config, passwords, { PATH: '/usr/bin', AWS_SECRET_ACCESS_KEY: 'x' })
+ * @example connectWorkerEnv(config, passwords, registryLogin, { PATH: '/usr/bin', AWS_SECRET_ACCESS_KEY: 'x' })
  *   // { PATH: '/usr/bin', POLLUSCOPE_RAWDATA_HOST: '127.0.0.1', … } (no AWS_SECRET_ACCESS_KEY)
  */
 export function connectWorkerEnv(
   config: StackConfig,
   passwords: Readonly<Record<JobRoleName, string>>,
+  registryLogin: RegistryLogin,
   operatorEnv: NodeJS.ProcessEnv = process.env,
 ): NodeJS.ProcessEnv {
   const inherited: NodeJS.ProcessEnv = {};
@@ -337,11 +347,11 @@ export function connectWorkerEnv(
     const value = operatorEnv[name];
     if (value !== undefined) inherited[name] = value;
   }
-  return { ...inherited, ...connectEnv(config, passwords) };
+  return { ...inherited, ...connectEnv(config, passwords, registryLogin) };
 }
 
 /** What the connector files read through ${env:…} (same names in docker-compose.infra.yml). */
-export function connectEnv(config: StackConfig, passwords: Readonly<Record<JobRoleName, string>>): NodeJS.ProcessEnv {
+export function connectEnv(config: StackConfig, passwords: Readonly<Record<JobRoleName, string>>, registryLogin: RegistryLogin): NodeJS.ProcessEnv {
   const { host, ports } = config;
   return {
     POLLUSCOPE_RAWDATA_HOST: host,
@@ -355,5 +365,8 @@ export function connectEnv(config: StackConfig, passwords: Readonly<Record<JobRo
     POLLUSCOPE_PG_SINK_EPISODES_PASSWORD: passwords.sinkEpisodes,
     POLLUSCOPE_PG_SINK_EXPOSURE_PASSWORD: passwords.sinkExposure,
     POLLUSCOPE_REGISTRY_API_URL: `http://${host}:${ports.registry}/apis/registry/v2`,
+    // The converters register the schemas of what Connect writes (the raw topics) as the registry's writer.
+    POLLUSCOPE_REGISTRY_USER: registryLogin.username,
+    POLLUSCOPE_REGISTRY_PASSWORD: registryLogin.password,
   };
 }

@@ -9,7 +9,7 @@ import { SERVICE_NAMES, SERVICES, type ServiceName } from '@polluscope/common';
 import { consoleDown } from './console-process.js';
 import { runningPid, startProcess, stopProcess, type ProcessSpec } from './processes.js';
 import { httpOk, waitUntil } from './readiness.js';
-import { jobRoleUrl } from './stack-secrets.js';
+import { jobRoleUrl, readRegistryLogin, schemaRegistryClientEnv } from './stack-secrets.js';
 import { stackEndpoints, type StackConfig } from './stack-config.js';
 
 /** Ports of docs/design.md §2, from the services' registry. */
@@ -46,6 +46,8 @@ export function localServices(config: StackConfig, env: NodeJS.ProcessEnv = proc
         env: {
           KAFKA_BROKERS: endpoints.kafkaBrokers,
           SCHEMA_REGISTRY_URL: endpoints.registryUrl,
+          // Each service registers its output schemas at start, as the registry's writer.
+          ...schemaRegistryClientEnv(readRegistryLogin(config)),
           // Only postprocessing's review API reads the warehouse, as its own read-only role.
           ...(name === 'postprocessing' ? { WAREHOUSE_URL: jobRoleUrl(config, 'api') } : {}),
           HOST: config.host,

@@ -3,7 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadStackConfig } from './stack-config.js';
-import { basicAuthorization, ensureJobRolePasswords, ensureSecret, JOB_ROLES, jobRoleUrl, readSecret, secretsDir } from './stack-secrets.js';
+import {
+  basicAuthorization,
+  ensureJobRolePasswords,
+  ensureRegistryLogin,
+  ensureSecret,
+  JOB_ROLES,
+  jobRoleUrl,
+  readRegistryLogin,
+  readSecret,
+  REGISTRY_WRITER_USER,
+  registryLoginEnv,
+  schemaRegistryClientEnv,
+  secretsDir,
+} from './stack-secrets.js';
 
 const homes: string[] = [];
 function freshConfig() {
@@ -57,5 +70,18 @@ describe('the stack secrets', () => {
   it('writes HTTP Basic credentials as RFC 7617 says', () => {
     const rfcExample = ['open', 'sesame'].join(' '); // the RFC's own example login
     expect(basicAuthorization({ user: 'Aladdin', password: rfcExample })).toBe('Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==');
+  });
+
+  it("keeps the registry writer's password in its own file; the scripts and the services read it under their names", () => {
+    const config = freshConfig();
+    expect(() => readRegistryLogin(config)).toThrow(/registry-schema-writer is missing: run `npx polluscope infra up` first/);
+    const login = ensureRegistryLogin(config);
+    expect(login.username).toBe(REGISTRY_WRITER_USER);
+    expect(login.password).toMatch(/^[0-9a-f]{48}$/);
+    expect(statSync(join(secretsDir(config), 'registry-schema-writer')).mode & 0o777).toBe(0o600);
+    expect(readRegistryLogin(config)).toEqual(login);
+    expect(Object.values(ensureJobRolePasswords(config))).not.toContain(login.password);
+    expect(registryLoginEnv(login)).toEqual({ POLLUSCOPE_REGISTRY_USER: REGISTRY_WRITER_USER, POLLUSCOPE_REGISTRY_PASSWORD: login.password });
+    expect(schemaRegistryClientEnv(login)).toEqual({ SCHEMA_REGISTRY_USERNAME: REGISTRY_WRITER_USER, SCHEMA_REGISTRY_PASSWORD: login.password });
   });
 });

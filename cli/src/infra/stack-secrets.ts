@@ -1,12 +1,14 @@
 /**
  * Passwords the embedded stack makes for itself (docs/design.md §7, least privilege): each
- * PostgreSQL superuser's, one per job role, and the Connect REST login. Each is a 0600 file in
+ * PostgreSQL superuser's, one per job role, the Connect REST login and the schema registry's
+ * writer. Each is a 0600 file in
  * .polluscope/secrets/ (0700), drawn at random the first time `infra up` needs it and read from
  * there afterwards, so no two doors share a key and none is in the repository.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RegistryLogin } from '@polluscope/common';
 import type { StackConfig } from './stack-config.js';
 
 export type JobRoleName = 'cdc' | 'sinkPoints' | 'sinkSegments' | 'sinkReviews' | 'sinkEpisodes' | 'sinkExposure' | 'api';
@@ -112,6 +114,30 @@ export function connectRest(config: StackConfig): ConnectRest {
 export function connectRestLoginEnv(config: StackConfig): NodeJS.ProcessEnv {
   const login = { user: CONNECT_REST_USER, password: ensureSecret(config, CONNECT_REST_ACCOUNT_FILE) };
   return { POLLUSCOPE_CONNECT_REST_USER: login.user, POLLUSCOPE_CONNECT_REST_PASSWORD: login.password };
+}
+
+/** The schema registry's one account: it registers schemas; reading them needs no login. */
+export const REGISTRY_WRITER_USER = 'schema-writer';
+export const REGISTRY_WRITER_ACCOUNT_FILE = 'registry-schema-writer';
+
+/** The registry writer's login, made if missing (the registry itself and the scripts `infra up` runs). */
+export function ensureRegistryLogin(config: StackConfig): RegistryLogin {
+  return { username: REGISTRY_WRITER_USER, password: ensureSecret(config, REGISTRY_WRITER_ACCOUNT_FILE) };
+}
+
+/** The registry writer's login for a client of a running stack (services, console, CLI commands). */
+export function readRegistryLogin(config: StackConfig): RegistryLogin {
+  return { username: REGISTRY_WRITER_USER, password: readSecret(config, REGISTRY_WRITER_ACCOUNT_FILE) };
+}
+
+/** The login as the shell scripts and Connect's connector files read it (POLLUSCOPE_REGISTRY_*). */
+export function registryLoginEnv(login: RegistryLogin): NodeJS.ProcessEnv {
+  return { POLLUSCOPE_REGISTRY_USER: login.username, POLLUSCOPE_REGISTRY_PASSWORD: login.password };
+}
+
+/** The login as a service or the console reads it (SCHEMA_REGISTRY_USERNAME, SCHEMA_REGISTRY_PASSWORD). */
+export function schemaRegistryClientEnv(login: RegistryLogin): NodeJS.ProcessEnv {
+  return { SCHEMA_REGISTRY_USERNAME: login.username, SCHEMA_REGISTRY_PASSWORD: login.password };
 }
 
 /** A job role's connection string to its database (the services' WAREHOUSE_URL, the security tests). */

@@ -23,7 +23,7 @@ import {
 import { runningPid, specFingerprint, startOrRestart, startProcess, stopProcess, type ProcessSpec } from './processes.js';
 import { httpOk, NotReadyError, tcpOpen, waitUntil } from './readiness.js';
 import { stackEndpoints, type StackConfig } from './stack-config.js';
-import { connectRest, connectRestLoginEnv } from './stack-secrets.js';
+import { connectRest, connectRestLoginEnv, ensureRegistryLogin, registryLoginEnv } from './stack-secrets.js';
 
 type Log = (line: string) => void;
 
@@ -130,7 +130,7 @@ export function connectWatchdog(config: StackConfig): { readonly spec: ProcessSp
 function registerSchemas(config: StackConfig, log: Log): void {
   const script = join(config.repoRoot, 'infrastructure', 'registry', 'register-schemas.sh');
   const result = spawnSync('sh', [script], {
-    env: { ...process.env, REGISTRY_URL: stackEndpoints(config).registryUrl, SCHEMAS_DIR: join(config.repoRoot, 'schemas') },
+    env: { ...process.env, REGISTRY_URL: stackEndpoints(config).registryUrl, SCHEMAS_DIR: join(config.repoRoot, 'schemas'), ...registryLoginEnv(ensureRegistryLogin(config)) },
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`registering the schemas failed: ${result.stderr || result.stdout}`);

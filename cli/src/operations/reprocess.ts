@@ -7,7 +7,7 @@
  * upserts leave every row that comes out the same untouched.
  */
 import { randomUUID } from 'node:crypto';
-import { AvroCodec, DEFAULT_SCHEMAS_DIR, REPROCESS_HEADER, TOPICS, type TopicSpec } from '@polluscope/common';
+import { AvroCodec, DEFAULT_SCHEMAS_DIR, REPROCESS_HEADER, TOPICS, type RegistryLogin, type TopicSpec } from '@polluscope/common';
 import { Partitioners, type Kafka } from 'kafkajs';
 import pg from 'pg';
 import { RAW_TABLES, type RawTable } from '../loader/raw-tables.js';
@@ -65,13 +65,13 @@ const BATCH_ROWS = 5000;
 export async function reprocessParticipant(
   rawdata: pg.Pool,
   kafka: Kafka,
-  registryUrl: string,
+  registry: { readonly url: string; readonly login: RegistryLogin | null },
   span: ReprocessSpan,
   options: { dryRun?: boolean } = {},
 ): Promise<ReprocessResult> {
   const id = randomUUID();
   const published: Record<string, number> = {};
-  const codec = new AvroCodec(registryUrl, DEFAULT_SCHEMAS_DIR);
+  const codec = new AvroCodec(registry.url, DEFAULT_SCHEMAS_DIR, registry.login);
   const producer = options.dryRun ? null : kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await producer?.connect();
   try {

@@ -22,6 +22,7 @@ describe('loadConsoleConfig', () => {
       reviewersWarehouseUrl: 'postgresql://app@127.0.0.1:5436/warehouse',
       kafkaBrokers: ['k1:9092', 'k2:9093'],
       schemaRegistryUrl: 'http://127.0.0.1:8081/apis/ccompat/v7',
+      schemaRegistryLogin: null,
       sessionTtlS: 28_800,
       loginAttemptsPerMinute: 10,
     });
@@ -29,6 +30,17 @@ describe('loadConsoleConfig', () => {
     expect(config.review!.sessionKey).toHaveLength(32);
     expect(sessionKeyOf(secret).equals(config.review!.sessionKey)).toBe(true);
     expect(sessionKeyOf(undefined).equals(sessionKeyOf(undefined))).toBe(false);
+  });
+
+  it("reads the registry's login for the decisions' schema, both settings or neither, never echoing the password", () => {
+    const password = randomBytes(12).toString('hex');
+    const review = { REVIEW_WAREHOUSE_URL: 'postgresql://app@127.0.0.1:5436/warehouse' };
+    expect(loadConsoleConfig({ ...review, SCHEMA_REGISTRY_USERNAME: 'schema-writer', SCHEMA_REGISTRY_PASSWORD: password }).review?.schemaRegistryLogin).toEqual({
+      username: 'schema-writer',
+      password,
+    });
+    expect(() => loadConsoleConfig({ ...review, SCHEMA_REGISTRY_PASSWORD: password })).toThrow(/^SCHEMA_REGISTRY_USERNAME: required with SCHEMA_REGISTRY_PASSWORD$/);
+    expect(() => loadConsoleConfig({ ...review, SCHEMA_REGISTRY_USERNAME: 'schema-writer' })).toThrow(/^SCHEMA_REGISTRY_PASSWORD: required with SCHEMA_REGISTRY_USERNAME$/);
   });
 
   it('refuses a short session secret without echoing it', () => {

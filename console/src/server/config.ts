@@ -5,6 +5,7 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import envSchema from 'env-schema';
+import type { RegistryLogin } from '@polluscope/common';
 
 export const CONSOLE_SETTINGS = Type.Object({
   HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'address to listen on (loopback unless an operator opens it)' }),
@@ -27,6 +28,9 @@ export const CONSOLE_SETTINGS = Type.Object({
   ),
   KAFKA_BROKERS: Type.String({ default: '127.0.0.1:9092', pattern: '^\\s*[^:\\s,]+:\\d+\\s*(,\\s*[^:\\s,]+:\\d+\\s*)*$', description: 'host:port[,host:port…], where review decisions are produced' }),
   SCHEMA_REGISTRY_URL: Type.String({ default: 'http://127.0.0.1:8081/apis/ccompat/v7', pattern: '^https?://\\S+$', description: "the registry's Confluent-compatible API" }),
+  // The registry's login (HTTP Basic), both or neither: registering the decisions' schema needs it.
+  SCHEMA_REGISTRY_USERNAME: Type.Optional(Type.String({ minLength: 1, description: "the registry's writer account; unset: no login sent" })),
+  SCHEMA_REGISTRY_PASSWORD: Type.Optional(Type.String({ minLength: 1, description: 'its password' })),
   SESSION_SECRET: Type.Optional(
     Type.String({ minLength: 32, description: 'at least 32 characters of randomness the session cookies are sealed with; unset: random at each start (sessions end with the process)' }),
   ),
@@ -39,6 +43,8 @@ export interface ConsoleReviewConfig {
   readonly reviewersWarehouseUrl: string;
   readonly kafkaBrokers: readonly string[];
   readonly schemaRegistryUrl: string;
+  /** The registry's login; null: none sent. */
+  readonly schemaRegistryLogin: RegistryLogin | null;
   /** 32 bytes sealing the session cookies: from SESSION_SECRET, or random. */
   readonly sessionKey: Buffer;
   readonly sessionTtlS: number;
@@ -83,9 +89,13 @@ export function loadConsoleConfig(env: NodeJS.ProcessEnv = process.env): Console
     if (first === undefined) throw err;
     const name = first.params?.missingProperty ?? first.instancePath.replace(/^\//, '');
     // A secret is never echoed, only its length.
-    const got = name === 'SESSION_SECRET' ? `${(env[name] ?? '').length} characters` : `"${env[name] ?? ''}"`;
+    const got = name === 'SESSION_SECRET' || name === 'SCHEMA_REGISTRY_PASSWORD' ? `${(env[name] ?? '').length} characters` : `"${env[name] ?? ''}"`;
     throw new ConsoleConfigError(name, `${first.message ?? 'invalid'}, got ${got}`);
   }
+  const username = values.SCHEMA_REGISTRY_USERNAME;
+  const password = values.SCHEMA_REGISTRY_PASSWORD;
+  if (username === undefined && password !== undefined) throw new ConsoleConfigError('SCHEMA_REGISTRY_USERNAME', 'required with SCHEMA_REGISTRY_PASSWORD');
+  if (username !== undefined && password === undefined) throw new ConsoleConfigError('SCHEMA_REGISTRY_PASSWORD', 'required with SCHEMA_REGISTRY_USERNAME');
   if (!isTimeZone(values.TIME_ZONE)) throw new ConsoleConfigError('TIME_ZONE', `not an IANA time zone, got "${values.TIME_ZONE}"`);
   return Object.freeze({
     host: values.HOST,
@@ -101,6 +111,7 @@ export function loadConsoleConfig(env: NodeJS.ProcessEnv = process.env): Console
             reviewersWarehouseUrl: values.REVIEW_WAREHOUSE_URL,
             kafkaBrokers: values.KAFKA_BROKERS.split(',').map((b) => b.trim()),
             schemaRegistryUrl: values.SCHEMA_REGISTRY_URL.replace(/\/$/, ''),
+            schemaRegistryLogin: username === undefined || password === undefined ? null : Object.freeze({ username, password }),
             sessionKey: sessionKeyOf(values.SESSION_SECRET),
             sessionTtlS: values.SESSION_TTL_S,
             loginAttemptsPerMinute: values.LOGIN_ATTEMPTS_PER_MINUTE,

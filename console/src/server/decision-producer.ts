@@ -6,7 +6,7 @@
  * on the first decision, so the read-only pages work while Kafka is away; a failed connection is
  * retried at the next decision.
  */
-import { AvroCodec, CachedDefaultPartitioner, DEFAULT_SCHEMAS_DIR, TOPICS } from '@polluscope/common';
+import { AvroCodec, CachedDefaultPartitioner, DEFAULT_SCHEMAS_DIR, TOPICS, type RegistryLogin } from '@polluscope/common';
 import { reviewDecisionOutput } from '@polluscope/postprocessing';
 import type { ReviewDecisionRecord } from '@polluscope/postprocessing/domain';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
@@ -23,6 +23,8 @@ export class KafkaDecisionSink implements DecisionSink {
   constructor(
     private readonly brokers: readonly string[],
     private readonly registryUrl: string,
+    /** Registering the decisions' schema needs the registry's login. */
+    private readonly registryLogin: RegistryLogin | null,
     private readonly schemasDir: string = DEFAULT_SCHEMAS_DIR,
   ) {}
 
@@ -31,7 +33,7 @@ export class KafkaDecisionSink implements DecisionSink {
       const kafka = new Kafka({ clientId: 'polluscope-console', brokers: [...this.brokers], logLevel: logLevel.NOTHING, retry: { retries: 3 } });
       const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: CachedDefaultPartitioner, allowAutoTopicCreation: false });
       await producer.connect();
-      const codec = new AvroCodec(this.registryUrl, this.schemasDir);
+      const codec = new AvroCodec(this.registryUrl, this.schemasDir, this.registryLogin);
       try {
         await codec.registerOutputs([TOPICS.reviewDecisions]);
       } catch (err) {

@@ -27,7 +27,7 @@ export function reviewPlugins(config: ConsoleConfig): FastifyPluginAsync[] {
     async (app) => {
       const accounts = new pg.Pool({ connectionString: review.reviewersWarehouseUrl, max: 2 });
       const queue = new ReviewQueueReader(config.warehouseUrl, config.timeZone);
-      const decisions = new KafkaDecisionSink(review.kafkaBrokers, review.schemaRegistryUrl);
+      const decisions = new KafkaDecisionSink(review.kafkaBrokers, review.schemaRegistryUrl, review.schemaRegistryLogin);
       app.addHook('onClose', async () => {
         await Promise.allSettled([accounts.end(), queue.close(), decisions.close()]);
       });

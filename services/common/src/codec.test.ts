@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -158,5 +159,54 @@ describe('registryFailureCode', () => {
     expect(registryFailureCode(503, undefined)).toBe('REGISTRY_UNAVAILABLE');
     expect(registryFailureCode(400, undefined)).toBe('REGISTRY_UNAVAILABLE'); // how the client reports a refused connection
     expect(registryFailureCode(undefined, undefined)).toBe('REGISTRY_UNAVAILABLE');
+  });
+});
+
+describe('AvroCodec with a registry login', () => {
+  /** A registry that refuses writes without its login (Apicurio with HTTP Basic, docs/security.md). */
+  const login = { username: 'schema-writer', password: randomBytes(12).toString('hex') };
+  const expected = `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}`;
+  const seen: { method: string; path: string; authorization: string | undefined }[] = [];
+  let guarded: Server;
+  let guardedUrl = '';
+
+  beforeAll(async () => {
+    guarded = createServer((request, response) => {
+      seen.push({ method: request.method ?? '', path: request.url ?? '', authorization: request.headers.authorization });
+      response.setHeader('content-type', 'application/vnd.schemaregistry.v1+json');
+      if (request.method !== 'GET' && request.headers.authorization !== expected) {
+        return void response.writeHead(401).end(JSON.stringify({ error_code: 401, message: 'User is not authenticated.' }));
+      }
+      if (request.url === '/subjects') return void response.writeHead(200).end('[]');
+      if (request.url === '/config/raw.sensor-value' && request.method === 'GET') return void response.writeHead(200).end(JSON.stringify({ compatibilityLevel: 'BACKWARD' }));
+      if (request.url === '/schemas/ids/21') return void response.writeHead(200).end(JSON.stringify({ schema: JSON.stringify(sensorSchema) }));
+      // Registration: POST /subjects/{subject}/versions.
+      request.resume();
+      request.on('end', () => response.writeHead(200).end(JSON.stringify({ id: 21 })));
+    });
+    guarded.listen(0, '127.0.0.1');
+    await once(guarded, 'listening');
+    guardedUrl = `http://127.0.0.1:${(guarded.address() as AddressInfo).port}`;
+  });
+
+  afterAll(() => new Promise<void>((resolve) => guarded.close(() => resolve())));
+
+  it('registers its outputs with the login, on every request', async () => {
+    seen.length = 0;
+    const codec = new AvroCodec(guardedUrl, DEFAULT_SCHEMAS_DIR, login);
+    await codec.registerOutputs([TOPICS.rawSensor]);
+    expect(seen.some((r) => r.method === 'POST' && r.path === '/subjects/raw.sensor-value/versions')).toBe(true);
+    expect(await codec.reachable()).toBe(true);
+    expect(seen.length).toBeGreaterThan(1);
+    for (const request of seen) expect(request.authorization, `${request.method} ${request.path}`).toBe(expected);
+  });
+
+  it('without a login, registering is refused and the start fails; reads still answer', async () => {
+    seen.length = 0;
+    const codec = new AvroCodec(guardedUrl, DEFAULT_SCHEMAS_DIR);
+    const error = await failure(codec.registerOutputs([TOPICS.rawSensor]));
+    expect(error.message).toMatch(/^registering raw\.sensor-value failed: /);
+    expect(await codec.reachable()).toBe(true);
+    for (const request of seen) expect(request.authorization).toBeUndefined();
   });
 });

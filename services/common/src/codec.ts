@@ -46,6 +46,20 @@ export function registryFailureCode(status: number | undefined, errorCode: numbe
   return status === 404 && errorCode === SCHEMA_NOT_FOUND_ERROR_CODE ? 'SCHEMA_UNKNOWN' : 'REGISTRY_UNAVAILABLE';
 }
 
+/**
+ * A login to the registry (HTTP Basic). Registering a schema needs one; reading schemas does not,
+ * but a client that has one sends it with every request.
+ */
+export interface RegistryLogin {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** The Authorization header of `login`, or none. */
+function authorizationHeaders(login: RegistryLogin | null): Record<string, string> {
+  return login === null ? {} : { Authorization: `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}` };
+}
+
 /** Confluent wire format: magic byte 0, schema id (4 bytes, big-endian), Avro binary. */
 const HEADER_BYTES = 5;
 
@@ -79,8 +93,12 @@ export class AvroCodec {
   constructor(
     readonly registryUrl: string,
     private readonly schemasDir: string,
+    private readonly login: RegistryLogin | null = null,
   ) {
-    this.registry = new SchemaRegistry({ host: registryUrl }, { forSchemaOptions: { wrapUnions: false } });
+    this.registry = new SchemaRegistry(
+      { host: registryUrl, ...(login === null ? {} : { auth: { username: login.username, password: login.password } }) },
+      { forSchemaOptions: { wrapUnions: false } },
+    );
   }
 
   /**
@@ -210,7 +228,7 @@ export class AvroCodec {
   /** The Confluent `error_code` of the registry's answer for schema `id`; undefined when there is none. */
   private async lookupErrorCode(id: number): Promise<number | undefined> {
     try {
-      const response = await fetch(`${this.registryUrl}/schemas/ids/${id}`, { signal: AbortSignal.timeout(REGISTRY_TIMEOUT_MS) });
+      const response = await fetch(`${this.registryUrl}/schemas/ids/${id}`, { headers: authorizationHeaders(this.login), signal: AbortSignal.timeout(REGISTRY_TIMEOUT_MS) });
       const body = (await response.json()) as { error_code?: unknown };
       return typeof body.error_code === 'number' ? body.error_code : undefined;
     } catch {
@@ -239,7 +257,7 @@ export class AvroCodec {
   /** True when the registry answers. */
   async reachable(timeoutMs = 2000): Promise<boolean> {
     try {
-      const response = await fetch(`${this.registryUrl}/subjects`, { signal: AbortSignal.timeout(timeoutMs) });
+      const response = await fetch(`${this.registryUrl}/subjects`, { headers: authorizationHeaders(this.login), signal: AbortSignal.timeout(timeoutMs) });
       return response.ok;
     } catch {
       return false;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Type } from '@sinclair/typebox';
 import { loadServiceConfig } from './config.js';
@@ -40,6 +41,23 @@ describe('loadServiceConfig', () => {
     [{ KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_USERNAME: 'u' }, 'KAFKA_SASL_PASSWORD'],
     [{ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'xx' }, 'KAFKA_SASL_MECHANISM'],
   ])('refuses an incomplete or unknown SASL login %j, naming %s', (env, setting) => {
+    expect(() => load(env)).toThrow(PipelineError);
+    expect(() => load(env)).toThrow(new RegExp(`^${setting}:`));
+  });
+
+  it('reads the registry login, both settings or neither, kept out of the service settings', () => {
+    const password = randomBytes(12).toString('hex');
+    const config = load({ SCHEMA_REGISTRY_USERNAME: 'schema-writer', SCHEMA_REGISTRY_PASSWORD: password });
+    expect(config.schemaRegistryLogin).toEqual({ username: 'schema-writer', password });
+    expect(config.settings).toEqual({ STOP_MAX_DIAMETER_M: 100 });
+    expect(load({}).schemaRegistryLogin).toBeNull();
+    expect(load({ SCHEMA_REGISTRY_USERNAME: '', SCHEMA_REGISTRY_PASSWORD: '' }).schemaRegistryLogin).toBeNull();
+  });
+
+  it.each([
+    [{ SCHEMA_REGISTRY_USERNAME: 'schema-writer' }, 'SCHEMA_REGISTRY_PASSWORD'],
+    [{ SCHEMA_REGISTRY_PASSWORD: randomBytes(12).toString('hex') }, 'SCHEMA_REGISTRY_USERNAME'],
+  ])('refuses half a registry login %j, naming %s', (env, setting) => {
     expect(() => load(env)).toThrow(PipelineError);
     expect(() => load(env)).toThrow(new RegExp(`^${setting}:`));
   });

@@ -6,6 +6,7 @@
  */
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
 import envSchema from 'env-schema';
+import type { RegistryLogin } from './codec.js';
 import { PipelineError } from './errors.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -25,6 +26,9 @@ export const SHARED_SETTINGS = Type.Object({
   KAFKA_SASL_USERNAME: Type.Optional(Type.String({ minLength: 1 })),
   KAFKA_SASL_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
   SCHEMA_REGISTRY_URL: Type.String({ default: 'http://127.0.0.1:8081/apis/ccompat/v7', pattern: '^https?://\\S+$', description: "the registry's Confluent-compatible API" }),
+  // The registry's login (HTTP Basic), both or neither: registering the output schemas needs it; unset: no login is sent.
+  SCHEMA_REGISTRY_USERNAME: Type.Optional(Type.String({ minLength: 1 })),
+  SCHEMA_REGISTRY_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
   // Loopback unless an operator says otherwise (docs/design.md §7); containers set 0.0.0.0.
   HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
   PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: "default: the service's port in the registry of services" })),
@@ -46,6 +50,8 @@ export interface ServiceConfig<S = Record<string, never>> {
   readonly kafkaSasl: KafkaSasl | null;
   /** Confluent-compatible API of the registry, e.g. http://127.0.0.1:8081/apis/ccompat/v7. */
   readonly schemaRegistryUrl: string;
+  /** The registry's login; null: none sent (a registry that lets anyone register). */
+  readonly schemaRegistryLogin: RegistryLogin | null;
   readonly host: string;
   readonly port: number;
   /** Largest request body the HTTP routes accept, bytes (Fastify's bodyLimit). */
@@ -79,6 +85,14 @@ function saslOf(mechanism: KafkaSaslMechanism | undefined, username: string | un
   if (password === undefined) invalid('KAFKA_SASL_PASSWORD', `required with KAFKA_SASL_MECHANISM=${mechanism}`);
   // One literal per member of the union, so each is typed with its own mechanism.
   return Object.freeze(mechanism === 'scram-sha-256' ? { mechanism, username, password } : { mechanism, username, password });
+}
+
+/** Both registry settings or neither: a user name without its password is a mistake, not "no login". */
+export function registryLoginOf(username: string | undefined, password: string | undefined): RegistryLogin | null {
+  if (username === undefined && password === undefined) return null;
+  if (username === undefined) invalid('SCHEMA_REGISTRY_USERNAME', 'required with SCHEMA_REGISTRY_PASSWORD');
+  if (password === undefined) invalid('SCHEMA_REGISTRY_PASSWORD', 'required with SCHEMA_REGISTRY_USERNAME');
+  return Object.freeze({ username, password });
 }
 
 interface SchemaError {
@@ -121,6 +135,7 @@ export function loadServiceConfig<P extends TProperties = Record<string, never>>
     kafkaBrokers: values.KAFKA_BROKERS.split(',').map((b) => b.trim()),
     kafkaSasl,
     schemaRegistryUrl: values.SCHEMA_REGISTRY_URL.replace(/\/$/, ''),
+    schemaRegistryLogin: registryLoginOf(values.SCHEMA_REGISTRY_USERNAME, values.SCHEMA_REGISTRY_PASSWORD),
     host: values.HOST,
     port: values.PORT ?? defaultPort,
     maxBodyBytes: values.MAX_BODY_BYTES,

@@ -43,6 +43,15 @@ export function serviceConfig<P extends TProperties>(definition: ServiceDefiniti
   return loadServiceConfig(definition.name, SERVICES[definition.name].port, DEFAULT_SCHEMAS_DIR, env, definition.settings);
 }
 
+/** What the service's logger never writes: passwords and connection strings, wherever a log line carries them. */
+export const LOG_REDACT_PATHS: readonly string[] = Object.freeze([
+  '*.password',
+  '*.connectionString',
+  'config.settings.WAREHOUSE_URL',
+  'config.kafkaSasl.password',
+  'config.schemaRegistryLogin.password',
+]);
+
 export interface RunningService {
   readonly app: FastifyInstance;
   readonly runner: StreamRunner;
@@ -60,12 +69,12 @@ export async function startService<P extends TProperties>(
     level: config.logLevel,
     // One format for every service: JSON lines with ISO-8601 times (docs/design.md §7).
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: ['*.password', '*.connectionString', 'config.settings.WAREHOUSE_URL', 'config.kafkaSasl.password'],
+    redact: [...LOG_REDACT_PATHS],
   });
   const metrics = createServiceMetrics(definition.name);
   const context: HandlerContext<Static<TObject<P>>> = { config, logger, metrics };
   const handler = await definition.createHandler(context);
-  const codec = new AvroCodec(config.schemaRegistryUrl, config.schemasDir);
+  const codec = new AvroCodec(config.schemaRegistryUrl, config.schemasDir, config.schemaRegistryLogin);
   await codec.registerOutputs(handler.outputs);
   const runner = new StreamRunner({
     service: definition.name,
