@@ -200,7 +200,13 @@ describe('the review queue in Chromium', () => {
       exposureMinutes,
       (after) => (after[chosen] ?? 0) > (exposureBefore[chosen] ?? 0),
     );
-    // The page's poll shows the warehouse's decision in the segment's history.
+    // After a decision the page moves on to the next undecided segment: back to the decided one
+    // (k moves up the list, bounded by its length), whose history the page's poll fills in.
+    const total = Number(await page.locator('.progress').getAttribute('data-total'));
+    for (let i = 0; i < total && (await page.locator('section.review-item').getAttribute('data-start')) !== String(startMs); i++) {
+      await page.keyboard.press('k');
+    }
+    await inPage('the decided segment selected again', `document.querySelector('section.review-item')?.getAttribute('data-start') === '${startMs}'`, 10_000);
     await inPage('the stored decision in the history on the page', `[...document.querySelectorAll('section.review-item .decision-history li[data-pending="false"]')].some((li) => li.textContent.includes(${JSON.stringify(reviewer.name)}))`);
     await shot('decided-stored');
   }, 420_000);
@@ -221,14 +227,23 @@ describe('the review queue in Chromium', () => {
     await shot('undone');
   }, 300_000);
 
-  it('logs out: the session cookie is gone and the decision route is refused', async () => {
+  it('logs out: the session cookie no longer names the reviewer, a copy of the old one is refused, and so is the decision route', async () => {
     const countBefore = (await myDecisions()).length;
+    const loggedIn = (await page.context().cookies(baseUrl)).find((c) => c.name === 'polluscope-review');
+    expect(loggedIn, 'the session cookie before logout').toBeDefined();
     await page.click('nav.top #logout');
     await page.waitForURL(/#\/$/, { timeout: 30_000 }).catch(() => {
       throw new Error(`logout did not return to the participants page (at ${page.url()})`);
     });
     await page.waitForSelector('nav.top #login-link', { timeout: 30_000 });
-    expect((await page.context().cookies(baseUrl)).filter((c) => c.name === 'polluscope-review')).toEqual([]);
+    // The page asks for a fresh anonymous session (it carries the next CSRF token), so a cookie
+    // may be back: it must not be the reviewer's, and it must name no one.
+    const after = (await page.context().cookies(baseUrl)).find((c) => c.name === 'polluscope-review');
+    expect(after?.value).not.toBe(loggedIn!.value);
+    const sessionNow = await page.request.get(`${baseUrl}/api/session`);
+    expect(((await sessionNow.json()) as { reviewer: string | null }).reviewer).toBeNull();
+    const replayed = await fetch(`${baseUrl}/api/session`, { headers: { cookie: `polluscope-review=${loggedIn!.value}` } });
+    expect(((await replayed.json()) as { reviewer: string | null }).reviewer, 'a copy of the logged-out cookie').toBeNull();
     await shot('logged-out');
     const refused = await page.request.post(`${baseUrl}/api/reviews/${encodeURIComponent(target.participant)}/${target.segment_start.toISOString()}`, {
       data: { label: chosen },

@@ -65,12 +65,14 @@ beforeAll(async () => {
     ],
   );
   const { times, lats, lons } = trajectory();
+  // The jump among the other fixes, in time order as a kit sends them (a fix behind the last one
+  // cleaned would be dead-lettered as late, not dropped).
+  const fixes = [...times.map((time, i) => ({ time, lat: lats[i]!, lon: lons[i]! })), JUMP].sort((a, b) => a.time.getTime() - b.time.getTime());
   await raw.query(
     `INSERT INTO gps_positions (participant_virtual_id, tablet_id, time, lat, lon)
      SELECT $1, 4, t, lat, lon FROM unnest($2::timestamptz[], $3::float8[], $4::float8[]) AS p (t, lat, lon)`,
-    [participant, times, lats, lons],
+    [participant, fixes.map((f) => f.time), fixes.map((f) => f.lat), fixes.map((f) => f.lon)],
   );
-  await raw.query('INSERT INTO gps_positions (participant_virtual_id, tablet_id, time, lat, lon) VALUES ($1, 4, $2, $3, $4)', [participant, JUMP.time, JUMP.lat, JUMP.lon]);
   // The day is complete when the timeline and its exposure hold every minute and a stop exists;
   // then it must stop changing (GPS episodes arriving after the sensors revise labels and shares).
   let previous = '';

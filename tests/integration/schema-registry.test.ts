@@ -20,7 +20,7 @@ const subjects = readdirSync(SCHEMAS_DIR)
 
 describe('schema registry', () => {
   it('holds every subject of schemas/ under BACKWARD compatibility', async () => {
-    expect(subjects.length).toBe(9);
+    expect(subjects.length).toBe(10);
     for (const { subject } of subjects) {
       const response = await fetch(`${endpoints.registryUrl}/config/${subject}`);
       expect(response.status, subject).toBe(200);
