@@ -24,7 +24,8 @@ import {
   VIEWS,
   type EvaluationSegment,
 } from '@polluscope/classification-validation/domain';
-import { scenarioData, UNSEEN_SCENARIOS, type UnseenParams } from '../cli/src/commands/evaluate-unseen.js';
+import { scenarioData, type UnseenParams } from '../cli/src/commands/evaluate-unseen.js';
+import { TRAINING_SCENARIOS } from '../cli/src/commands/train-simulated.js';
 
 const LEVELS = ['mean', 'min', 'max', 'median'] as const;
 const CHANGES = VIEW_FEATURES.filter((f) => !(LEVELS as readonly string[]).includes(f));
@@ -73,7 +74,7 @@ const base = (seed: number): UnseenParams => ({
   budget: { maxShare: 0.05, minWrongProbability: 0.5 },
 });
 const scenario = (name: string) => {
-  const s = UNSEEN_SCENARIOS.find((x) => x.name === name);
+  const s = TRAINING_SCENARIOS.find((x) => x.name === name);
   if (s === undefined) throw new RangeError(`unknown scenario ${name}`);
   return s;
 };

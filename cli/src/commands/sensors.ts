@@ -40,8 +40,7 @@ import {
 } from '../csv-io.js';
 import { addReviewOptions, flagOnSensorEvidence, reviewParams, type ReviewOptions } from './review-flags.js';
 import { scoreCommand } from './sensors-score.js';
-import { UNSEEN_SCENARIOS } from './evaluate-unseen.js';
-import { simulatedTrainingSamples } from './train-simulated.js';
+import { simulatedTrainingSamples, TRAINING_SCENARIOS } from './train-simulated.js';
 
 const PARTICIPANT = 'participant_virtual_id';
 const QUALITY_FLAGS = 'quality_flags';
@@ -388,7 +387,7 @@ export function registerSensorCommands(program: Command): void {
     .description('train the activity model and print leave-participants-out accuracy, macro-F1 and confusion matrix')
     .option('--sensors <file>', 'raw or cleaned sensor CSV (required unless --simulate)')
     .option('--labels <file>', 'participant_virtual_id, time, label column, one row per minute (required unless --simulate)')
-    .option('--simulate <scenarios>', `instead of files: train on simulated volunteers of these scenarios of evaluate --unseen (${UNSEEN_SCENARIOS.map((s) => s.name).join(', ')}), labelled with the simulator's truth`)
+    .option('--simulate <scenarios>', `instead of files: train on simulated volunteers of these scenarios (${TRAINING_SCENARIOS.map((s) => s.name).join(', ')}; the first nine are evaluate --unseen's), labelled with the simulator's truth`)
     .option('--simulation-seeds <list>', 'with --simulate: simulator seeds, each scenario simulated with each (keep them apart from the evaluation seeds)', '101')
     .option('--participants <n>', 'with --simulate: participants per scenario and seed', '12')
     .option('--days <d>', 'with --simulate: days per scenario (the weekend scenario has 2)', '3')

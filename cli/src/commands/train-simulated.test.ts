@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { simulatedTrainingSamples } from './train-simulated.js';
+import { UNSEEN_SCENARIOS } from './evaluate-unseen.js';
+import { simulatedTrainingSamples, TRAINING_SCENARIOS } from './train-simulated.js';
 
 describe('simulatedTrainingSamples', () => {
   it('labels every scenario × seed with the truth under ids that never collide', () => {
@@ -13,6 +14,15 @@ describe('simulatedTrainingSamples', () => {
     expect(new Date(samples.find((s) => s.participantId.startsWith('summer'))!.segmentStartMs).getUTCMonth()).toBe(6);
     expect(new Date(samples.find((s) => s.participantId.startsWith('reference'))!.segmentStartMs).getUTCMonth()).toBe(0);
     expect(samples.every((s) => s.context.length === 6 && s.features.length === 7)).toBe(true);
+  });
+
+  it('offers evaluate --unseen\'s scenarios and others: a summer weekend (Saturday), April and October weekdays (Monday)', () => {
+    expect(TRAINING_SCENARIOS.slice(0, UNSEEN_SCENARIOS.length)).toEqual(UNSEEN_SCENARIOS);
+    const day = (name: string) => new Date(`${TRAINING_SCENARIOS.find((s) => s.name === name)!.startDate}T12:00:00Z`).getUTCDay();
+    expect([day('summer-weekend'), day('spring'), day('autumn')]).toEqual([6, 1, 1]);
+    const weekend = simulatedTrainingSamples({ scenarios: ['summer-weekend'], seeds: [101], participants: 2, days: 3, timeZone: 'Europe/Paris' });
+    // Paris is UTC+2 in July.
+    expect(new Set(weekend.map((s) => new Date(s.segmentStartMs + 7_200_000).getUTCDay()))).toEqual(new Set([6, 0]));
   });
 
   it('refuses an unknown scenario, naming the option', () => {

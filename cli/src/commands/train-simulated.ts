@@ -15,11 +15,22 @@ export interface SimulatedTrainingParams {
   readonly timeZone: string;
 }
 
+/**
+ * Scenarios to train on: those of `evaluate --unseen`, and other seasons and a summer weekend that
+ * `evaluate --unseen` does not score.
+ */
+export const TRAINING_SCENARIOS: readonly UnseenScenario[] = Object.freeze([
+  ...UNSEEN_SCENARIOS,
+  { name: 'summer-weekend', description: 'a July Saturday and Sunday, summer setting', startDate: '2026-07-11', days: 2, settings: ['summer'] },
+  { name: 'spring', description: 'April weekdays, no setting', startDate: '2026-04-13', days: null, settings: [] },
+  { name: 'autumn', description: 'October weekdays, no setting', startDate: '2026-10-12', days: null, settings: [] },
+]);
+
 /** The scenarios named, or an InputError naming `option` and the unknown names. */
 export function scenariosByName(names: readonly string[], option: string): UnseenScenario[] {
-  const found = names.map((n) => UNSEEN_SCENARIOS.find((s) => s.name === n));
+  const found = names.map((n) => TRAINING_SCENARIOS.find((s) => s.name === n));
   const unknown = names.filter((_, i) => found[i] === undefined);
-  if (unknown.length > 0 || names.length === 0) throw new InputError(option, null, null, `unknown scenario(s) ${unknown.join(', ')}; known: ${UNSEEN_SCENARIOS.map((s) => s.name).join(', ')}`);
+  if (unknown.length > 0 || names.length === 0) throw new InputError(option, null, null, `unknown scenario(s) ${unknown.join(', ')}; known: ${TRAINING_SCENARIOS.map((s) => s.name).join(', ')}`);
   return found as UnseenScenario[];
 }
 
