@@ -108,7 +108,7 @@ function participantData(chunks: readonly SimulationChunk[], timeZone: string, w
 }
 
 /** Simulates a scenario participant by participant and keeps only what is scored. */
-export function scenarioData(scenario: UnseenScenario, params: UnseenParams, withGps: boolean): ScenarioData {
+export function scenarioData(scenario: UnseenScenario, params: Pick<UnseenParams, 'participants' | 'days' | 'seed' | 'gpsRateHz' | 'timeZone'>, withGps: boolean): ScenarioData {
   const simulation = {
     ...defaultSimulationParams,
     participants: params.participants,

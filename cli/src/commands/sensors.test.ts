@@ -96,6 +96,21 @@ describe('polluscope train and classify', () => {
     expect(lines[2]).toMatch(/^p1,2024-03-09T10:05:00.000Z,2024-03-09T10:10:00.000Z,Bus,Bus,,[0-9.]+,"\{""Domicile"":[0-9.]+,""Bus"":[0-9.]+\}",temperature;humidity;no2;pm1;pm25;pm10,5,Bus,true,false,,[0-9.]+$/);
   }, 30_000);
 
+  it('trains without cross-validation (--folds 0) and never reads the ignored features', async () => {
+    const { sensors, labels } = studyCsv();
+    await writeFile(join(dir, 'sensor.csv'), sensors);
+    await writeFile(join(dir, 'truth.csv'), labels);
+    const model = join(dir, 'model.json');
+    await run('train', '--sensors', join(dir, 'sensor.csv'), '--labels', join(dir, 'truth.csv'), '--output', model, '--folds', '0', '--ignore-features', 'temperature_mean,weekend', '--meta-class-weight-exponent', '0.5');
+    const printed = vi.mocked(console.log).mock.calls.map((c) => String(c[0])).join('\n');
+    expect(printed).not.toContain('cross-validation');
+    const json = JSON.parse(await readFile(model, 'utf8'));
+    expect(json).toMatchObject({ evaluation: null, ignoredFeatures: ['temperature_mean', 'weekend'], metaForestParams: { classWeightExponent: 0.5 }, forestParams: { classWeightExponent: 0.5 } });
+    await expect(run('train', '--sensors', join(dir, 'sensor.csv'), '--labels', join(dir, 'truth.csv'), '--output', model, '--ignore-features', 'wind_mean')).rejects.toMatchObject({ file: '--ignore-features' });
+    await expect(run('train', '--sensors', join(dir, 'sensor.csv'), '--labels', join(dir, 'truth.csv'), '--output', model, '--folds', '1')).rejects.toMatchObject({ file: '--folds' });
+    await expect(run('train', '--output', model)).rejects.toMatchObject({ file: 'train' });
+  }, 30_000);
+
   it('refuses a file that is not a model', async () => {
     await writeFile(join(dir, 'sensor.csv'), studyCsv().sensors);
     await writeFile(join(dir, 'model.json'), '{"format":"other"}');

@@ -11,16 +11,20 @@ import {
   classifySegment,
   crossValidationReport,
   defaultClassifySegmentParams,
+  defaultTrainActivityModelParams,
+  ignoredFeatureIndices,
   defaultTimeOfDayRulesParams,
   loadActivityModel,
   parseBelowConfidence,
   segmentRows,
   trainActivityModel,
   type ActivityModel,
+  type ActivitySample,
   type ActivitySegment,
   type ClassificationMetrics,
   type CrossValidationReport,
   type MeasuredMinute,
+  type TrainActivityModelParams,
 } from '@polluscope/classification-validation/domain';
 import { cleanSensorSeries, defaultCleaningParams, SENSOR_VARIABLES, type CleaningParams, type CleanSensorRow, type SensorRow } from '@polluscope/timeseries-preprocessing/domain';
 import {
@@ -36,6 +40,7 @@ import {
 } from '../csv-io.js';
 import { addReviewOptions, flagOnSensorEvidence, reviewParams, type ReviewOptions } from './review-flags.js';
 import { scoreCommand } from './sensors-score.js';
+import { simulatedTrainingSamples, TRAINING_SCENARIOS } from './train-simulated.js';
 
 const PARTICIPANT = 'participant_virtual_id';
 const QUALITY_FLAGS = 'quality_flags';
@@ -209,21 +214,37 @@ function evaluationOf(m: ClassificationMetrics): Record<string, unknown> {
   return { samples: m.samples, accuracy: m.accuracy, macroF1: m.macroF1, labels: m.labels, confusion: m.confusion, f1: m.f1 };
 }
 
-async function trainCommand(options: {
-  sensors: string;
-  labels: string;
+interface TrainOptions {
+  sensors?: string;
+  labels?: string;
+  simulate?: string;
+  simulationSeeds: string;
+  participants: string;
+  days: string;
   output: string;
   seed: string;
   labelColumn: string;
   folds: string;
   timeZone: string;
   rulesBelowConfidence: string;
-}): Promise<void> {
-  const seed = Number(options.seed);
-  if (!Number.isInteger(seed) || Math.abs(seed) > 2 ** 31 - 1) throw new InputError('--seed', null, null, `must be a 32-bit integer, got "${options.seed}"`);
-  const folds = Number(options.folds);
-  if (!Number.isInteger(folds) || folds < 2) throw new InputError('--folds', null, null, `must be an integer ≥ 2, got "${options.folds}"`);
-  checkTimeZone(options.timeZone);
+  ignoreFeatures?: string;
+  viewClassWeightExponent?: string;
+  metaClassWeightExponent?: string;
+}
+
+/** Labelled segments from the files, or simulated (`--simulate`) with the simulator's truth. */
+async function trainingSamples(options: TrainOptions, sampleParams: typeof defaultClassifySegmentParams): Promise<ActivitySample[]> {
+  if (options.simulate !== undefined) {
+    const list = (text: string) => text.split(',').map((x) => x.trim()).filter((x) => x !== '');
+    return simulatedTrainingSamples({
+      scenarios: list(options.simulate),
+      seeds: list(options.simulationSeeds).map((x) => integer('--simulation-seeds', x, 0)),
+      participants: integer('--participants', options.participants, 2),
+      days: integer('--days', options.days, 1),
+      timeZone: options.timeZone,
+    });
+  }
+  if (options.sensors === undefined || options.labels === undefined) throw new InputError('train', null, null, '--sensors and --labels are required (or --simulate)');
   const minutes = await readCleanMinutes(options.sensors);
   const labelTable = await readCsv(options.labels);
   requireColumns(labelTable, [PARTICIPANT, 'time', options.labelColumn]);
@@ -234,25 +255,69 @@ async function trainCommand(options: {
     list.push({ timeMs: timeAt(labelTable, row, 'time'), label: text(row.values[options.labelColumn]) });
     labels.set(id, list);
   }
-  const sampleParams = { ...defaultClassifySegmentParams, context: { timeZone: options.timeZone } };
   const samples = minutes.flatMap(({ participantId, rows }) => buildActivitySamples(participantId, rows, labels.get(participantId) ?? [], sampleParams));
   if (samples.length === 0) throw new InputError(options.labels, null, options.labelColumn, 'no segment has both sensor values and a known label');
-  const training = { seed };
+  return samples;
+}
+
+function integer(name: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || Math.abs(n) > 2 ** 31 - 1) throw new InputError(name, null, null, `must be an integer ≥ ${min}, got "${value}"`);
+  return n;
+}
+
+function exponent(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const x = Number(value);
+  if (!(x >= 0 && x <= 1)) throw new InputError(name, null, null, `must be a number in [0, 1], got "${value}"`);
+  return x;
+}
+
+/** The training parameters of the options: seed, ignored features, class-weight exponents. */
+function trainingParams(options: TrainOptions): Partial<TrainActivityModelParams> {
+  const seed = Number(options.seed);
+  if (!Number.isInteger(seed) || Math.abs(seed) > 2 ** 31 - 1) throw new InputError('--seed', null, null, `must be a 32-bit integer, got "${options.seed}"`);
+  const d = defaultTrainActivityModelParams;
+  const ignoredFeatures = (options.ignoreFeatures ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
+  try {
+    ignoredFeatureIndices(ignoredFeatures);
+  } catch (err) {
+    throw new InputError('--ignore-features', null, null, (err as Error).message);
+  }
+  return {
+    seed,
+    ignoredFeatures,
+    forest: { ...d.forest, classWeightExponent: exponent('--view-class-weight-exponent', options.viewClassWeightExponent, d.forest.classWeightExponent) },
+    metaForest: { ...d.metaForest, classWeightExponent: exponent('--meta-class-weight-exponent', options.metaClassWeightExponent, d.metaForest.classWeightExponent) },
+  };
+}
+
+async function trainCommand(options: TrainOptions): Promise<void> {
+  const training = trainingParams(options);
+  const folds = Number(options.folds);
+  if (!Number.isInteger(folds) || folds < 0 || folds === 1) throw new InputError('--folds', null, null, `must be 0 (no cross-validation) or an integer ≥ 2, got "${options.folds}"`);
+  checkTimeZone(options.timeZone);
+  const sampleParams = { ...defaultClassifySegmentParams, context: { timeZone: options.timeZone } };
+  const samples = await trainingSamples(options, sampleParams);
   const rules = { ...defaultTimeOfDayRulesParams, timeZone: options.timeZone, belowConfidence: rulesBelowConfidence(options.rulesBelowConfidence) };
-  const report = crossValidationReport(samples, { folds, training, rules });
-  console.log(formatReport(report));
+  const report = folds === 0 ? null : crossValidationReport(samples, { folds, training, rules });
+  if (report !== null) console.log(formatReport(report));
   const model = {
     ...trainActivityModel(samples, training),
-    evaluation: {
-      method: 'leave-participants-out',
-      folds: report.folds,
-      timeZone: options.timeZone,
-      ...evaluationOf(report.forests),
-      withRules: report.withRules === null ? null : evaluationOf(report.withRules),
-    },
+    evaluation:
+      report === null
+        ? null
+        : {
+            method: 'leave-participants-out',
+            folds: report.folds,
+            timeZone: options.timeZone,
+            ...evaluationOf(report.forests),
+            withRules: report.withRules === null ? null : evaluationOf(report.withRules),
+          },
+    ...(options.simulate === undefined ? {} : { trainingData: { simulated: options.simulate, seeds: options.simulationSeeds, participants: options.participants, days: options.days } }),
   };
   await writeJsonAtomic(options.output, model);
-  console.log(`model (${model.labels.length} labels, ${samples.length} segments, seed ${seed}) → ${options.output}`);
+  console.log(`model (${model.labels.length} labels, ${samples.length} segments, seed ${training.seed}) → ${options.output}`);
 }
 
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
@@ -320,12 +385,19 @@ export function registerSensorCommands(program: Command): void {
   program
     .command('train')
     .description('train the activity model and print leave-participants-out accuracy, macro-F1 and confusion matrix')
-    .requiredOption('--sensors <file>', 'raw or cleaned sensor CSV')
-    .requiredOption('--labels <file>', 'participant_virtual_id, time, label column, one row per minute')
+    .option('--sensors <file>', 'raw or cleaned sensor CSV (required unless --simulate)')
+    .option('--labels <file>', 'participant_virtual_id, time, label column, one row per minute (required unless --simulate)')
+    .option('--simulate <scenarios>', `instead of files: train on simulated volunteers of these scenarios (${TRAINING_SCENARIOS.map((s) => s.name).join(', ')}; the first nine are evaluate --unseen's), labelled with the simulator's truth`)
+    .option('--simulation-seeds <list>', 'with --simulate: simulator seeds, each scenario simulated with each (keep them apart from the evaluation seeds)', '101')
+    .option('--participants <n>', 'with --simulate: participants per scenario and seed', '12')
+    .option('--days <d>', 'with --simulate: days per scenario (the weekend scenario has 2)', '3')
     .requiredOption('--output <file>', 'model JSON to write')
+    .option('--ignore-features <list>', 'features the model must never read, held constant in training: view_feature names (temperature_mean) or context names (weekend)')
+    .option('--view-class-weight-exponent <x>', `view forests: a class's share of each bootstrap ∝ count^x (1 prior, 0 balanced)`, String(defaultTrainActivityModelParams.forest.classWeightExponent))
+    .option('--meta-class-weight-exponent <x>', 'meta forest: the same', String(defaultTrainActivityModelParams.metaForest.classWeightExponent))
     .option('--seed <n>', 'random seed (32-bit integer)', '42')
     .option('--label-column <name>', 'label column of the labels file', 'micro_environment')
-    .option('--folds <n>', 'participant groups for cross-validation', '4')
+    .option('--folds <n>', 'participant groups for cross-validation; 0 skips it', '4')
     .option('--time-zone <zone>', 'participants\u2019 IANA time zone for the context features and the time-of-day rules', 'Europe/Paris')
     .option('--rules-below-confidence <p>', RULES_BELOW_CONFIDENCE_HELP, String(defaultTimeOfDayRulesParams.belowConfidence))
     .action(trainCommand);

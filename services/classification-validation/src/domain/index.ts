@@ -1,6 +1,7 @@
 export * from './segments/segment-rows.js';
 export * from './features/view-features.js';
 export * from './features/context-features.js';
+export * from './features/ignore-features.js';
 export * from './forest/compact-forest.js';
 export * from './forest/train-forest.js';
 export * from './model/activity-model.js';

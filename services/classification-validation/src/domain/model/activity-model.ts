@@ -7,6 +7,7 @@
  */
 import { isCanonicalLabel, type CanonicalLabel } from '@polluscope/common/domain';
 import { CONTEXT_FEATURES } from '../features/context-features.js';
+import { ignoredFeatureIndices } from '../features/ignore-features.js';
 import { VIEW_FEATURES, type SegmentFeatures } from '../features/view-features.js';
 import { forestVotes, type CompactForest } from '../forest/compact-forest.js';
 import type { ForestParams } from '../forest/train-forest.js';
@@ -36,6 +37,8 @@ export interface ActivityModel {
   readonly metaForestParams: ForestParams;
   readonly viewForests: Readonly<Record<View, CompactForest | null>>;
   readonly metaForest: CompactForest;
+  /** Features held constant in training, never read by the model (absent: none). */
+  readonly ignoredFeatures?: readonly string[];
   /** Samples per label the model was trained on. */
   readonly trainedOn: Readonly<Record<string, number>>;
   /** Cross-validation figures, when the trainer attached them. */
@@ -124,5 +127,9 @@ export function loadActivityModel(json: unknown): ActivityModel {
   if (JSON.stringify(m.features) !== JSON.stringify(activityFeatureNames()) || JSON.stringify(m.contextFeatures) !== JSON.stringify(CONTEXT_FEATURES)) {
     throw new RangeError('activity model features differ from this code\'s: retrain it');
   }
+  if (m.ignoredFeatures !== undefined && (!Array.isArray(m.ignoredFeatures) || m.ignoredFeatures.some((n) => typeof n !== 'string'))) {
+    throw new RangeError('activity model ignoredFeatures must be a list of feature names');
+  }
+  if (m.ignoredFeatures !== undefined) ignoredFeatureIndices(m.ignoredFeatures);
   return m as ActivityModel;
 }

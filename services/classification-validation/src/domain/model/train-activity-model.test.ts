@@ -38,6 +38,19 @@ describe('trainActivityModel', () => {
     expect(predict(loaded, 'Domicile', 1).label).toBe('Domicile');
   });
 
+  it('never reads an ignored feature, and records which', () => {
+    const model = trainActivityModel(samples, { ...fastTraining, ignoredFeatures: ['temperature_mean', 'weekend'] });
+    expect(model.ignoredFeatures).toEqual(['temperature_mean', 'weekend']);
+    expect(trainActivityModel(samples, fastTraining).ignoredFeatures).toBeUndefined();
+    const features = segmentFeatures(environmentMinutes('Bus', 0, 5));
+    const context = contextFeatures(T0_MS, features);
+    const moved = features.map((x, v) => (v === 0 && x ? [x[0]! + 40, ...x.slice(1)] : x));
+    const weekend = context.map((x, i) => (i === 2 ? 1 : x));
+    expect(predictActivity(model, moved, weekend)).toEqual(predictActivity(model, features, context));
+    expect(loadActivityModel(JSON.parse(JSON.stringify(model))).ignoredFeatures).toEqual(['temperature_mean', 'weekend']);
+    expect(() => loadActivityModel({ ...JSON.parse(JSON.stringify(model)), ignoredFeatures: ['wind_mean'] })).toThrow(/"wind_mean"/);
+  });
+
   it('predicts no label when no view is present', () => {
     const model = trainActivityModel(samples, fastTraining);
     const none = predictActivity(model, [null, null, null, null, null, null, null], contextFeatures(T0_MS, []));

@@ -1,5 +1,6 @@
 import { CANONICAL_LABELS, type CanonicalLabel } from '@polluscope/common/domain';
 import { CONTEXT_FEATURES } from '../features/context-features.js';
+import { ignoredFeatureIndices, ignoreFeatures } from '../features/ignore-features.js';
 import type { SegmentFeatures } from '../features/view-features.js';
 import type { CompactForest } from '../forest/compact-forest.js';
 import { defaultForestParams, trainForest, type ForestParams } from '../forest/train-forest.js';
@@ -33,6 +34,11 @@ export interface TrainActivityModelParams {
    * learns from, so it does not learn from the view forests' own training fit.
    */
   readonly stackingFolds: number;
+  /**
+   * Features held constant while training (`ignoreFeatures`), so the model never reads them:
+   * `view_feature` names (`temperature_mean`) and context names. Recorded in the model.
+   */
+  readonly ignoredFeatures: readonly string[];
 }
 
 export const defaultTrainActivityModelParams: TrainActivityModelParams = Object.freeze({
@@ -44,6 +50,7 @@ export const defaultTrainActivityModelParams: TrainActivityModelParams = Object.
   // (local hour) in most meta trees.
   metaForest: Object.freeze({ ...defaultForestParams, samples: 20, sampleSize: 2000, maxFeatureShare: 0.6, maxDepth: 12 }),
   stackingFolds: 2,
+  ignoredFeatures: Object.freeze([]),
 });
 
 /**
@@ -54,9 +61,11 @@ export const defaultTrainActivityModelParams: TrainActivityModelParams = Object.
  *
  * @example trainActivityModel(samples, { seed: 42 }) // ActivityModel, JSON-serialisable
  */
-export function trainActivityModel(samples: readonly ActivitySample[], params: Partial<TrainActivityModelParams> = {}): ActivityModel {
+export function trainActivityModel(given: readonly ActivitySample[], params: Partial<TrainActivityModelParams> = {}): ActivityModel {
   const p = { ...defaultTrainActivityModelParams, ...params };
-  if (samples.length === 0) throw new RangeError('trainActivityModel needs at least one sample');
+  if (given.length === 0) throw new RangeError('trainActivityModel needs at least one sample');
+  const ignored = ignoredFeatureIndices(p.ignoredFeatures);
+  const samples = p.ignoredFeatures.length === 0 ? given : given.map((s) => ({ ...s, ...ignoreFeatures(s.features, s.context, ignored) }));
   const labels = CANONICAL_LABELS.filter((l) => samples.some((s) => s.label === l));
   const classOf = new Map(labels.map((l, i) => [l, i]));
   const y = samples.map((s) => classOf.get(s.label)!);
@@ -92,6 +101,7 @@ export function trainActivityModel(samples: readonly ActivitySample[], params: P
     viewForests,
     metaForest,
     trainedOn,
+    ...(p.ignoredFeatures.length === 0 ? {} : { ignoredFeatures: [...p.ignoredFeatures] }),
   };
 }
 
