@@ -104,6 +104,8 @@ export function socketDir(config: StackConfig, spec: ClusterSpec): string {
 
 function ensureSocketDir(config: StackConfig, spec: ClusterSpec): void {
   const dir = socketDir(config, spec);
+  // The run folder keeps its usual mode: the server's account must pass through it to its own.
+  mkdirSync(config.runDir, { recursive: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   giveToPostgres(dir);

@@ -85,3 +85,13 @@ describe('the stack secrets', () => {
     expect(schemaRegistryClientEnv(login)).toEqual({ SCHEMA_REGISTRY_USERNAME: REGISTRY_WRITER_USER, SCHEMA_REGISTRY_PASSWORD: login.password });
   });
 });
+
+describe('the folders the secrets create', () => {
+  it('leave the stack home passable: only the secrets folder is closed', () => {
+    const config = freshConfig();
+    rmSync(config.home, { recursive: true, force: true });
+    ensureSecret(config, 'connect-rest-admin');
+    expect(statSync(config.home).mode & 0o755).toBe(0o755);
+    expect(statSync(secretsDir(config)).mode & 0o777).toBe(0o700);
+  });
+});

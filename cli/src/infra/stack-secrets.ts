@@ -53,6 +53,8 @@ function newPassword(): string {
 /** The secret's value, drawn and stored the first time it is asked for. */
 export function ensureSecret(config: StackConfig, name: string): string {
   const dir = secretsDir(config);
+  // Only the secrets folder is closed: .polluscope itself must stay passable for the databases' account.
+  mkdirSync(config.home, { recursive: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   const file = secretFile(config, name);

@@ -161,7 +161,7 @@ export function reviewView(queue: ReviewQueue, day: ParticipantDay, options: Rev
 export function loginView(document: Document, message: string | null): HTMLElement {
   return element(document, 'article', { class: 'login-view' }, [
     element(document, 'h1', {}, ['Reviewer login']),
-    element(document, 'p', { class: 'summary' }, ['Reviewers log in with the account an operator created (`polluscope reviewers add`). Researchers need no login to read the pages.']),
+    element(document, 'p', { class: 'summary' }, ['Reviewers log in with the account an operator created (', element(document, 'code', {}, ['polluscope reviewers add']), '). Researchers need no login to read the pages.']),
     element(document, 'form', { id: 'login', class: 'panel' }, [
       element(document, 'label', {}, [element(document, 'span', {}, ['Name']), ' ', element(document, 'input', { name: 'name', autocomplete: 'username', required: '', maxlength: '64' })]),
       element(document, 'label', {}, [element(document, 'span', {}, ['Password']), ' ', element(document, 'input', { name: 'password', type: 'password', autocomplete: 'current-password', required: '', maxlength: '256' })]),
