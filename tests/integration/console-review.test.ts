@@ -11,12 +11,12 @@
  * Runs after the other integration files (vitest.config.ts), which put participants in the warehouse.
  */
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildConsoleApp, CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, loadConsoleConfig, reviewPlugins, WarehouseReader } from '../../console/src/index.js';
+import { buildConsoleApp, loadConsoleConfig, reviewPlugins, WarehouseReader } from '../../console/src/index.js';
 import { jobRoleUrl, readRegistryLogin, schemaRegistryClientEnv } from '../../cli/src/infra/stack-secrets.js';
+import { openConsoleInChromium } from './console-browser.js';
 import { createReviewer, type ReviewerLogin } from './reviewer-account.js';
 import { endpoints, eventually, researcherPool, stackConfig, warehouse } from './stack.js';
 
@@ -52,7 +52,7 @@ let baseUrl = '';
 let browser: Browser;
 let page: Page;
 let reviewer: ReviewerLogin;
-const remoteRequests: string[] = [];
+let remoteRequests: string[] = [];
 
 /** The flagged segment to decide: a demo participant's, pending, likeliest wrong, with measured minutes and a label. */
 interface Target {
@@ -115,13 +115,7 @@ beforeAll(async () => {
   target = rows[0];
   startMs = target.segment_start.getTime();
   reviewer = await createReviewer('console-review');
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  page.on('request', (request) => {
-    if (!request.url().startsWith(baseUrl) && !request.url().startsWith('data:')) remoteRequests.push(request.url());
-  });
+  ({ baseUrl, browser, page, remoteRequests } = await openConsoleInChromium(app));
 }, 120_000);
 
 afterAll(async () => {

@@ -9,11 +9,11 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildConsoleApp, CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, WarehouseReader, writeDayReport } from '../../console/src/index.js';
+import { buildConsoleApp, WarehouseReader, writeDayReport } from '../../console/src/index.js';
+import { openConsoleInChromium } from './console-browser.js';
 import { stackConfig } from './stack.js';
 
 const TIME_ZONE = 'Europe/Paris';
@@ -27,7 +27,7 @@ let baseUrl = '';
 let browser: Browser;
 let page: Page;
 /** Requests that left the machine: none may (no tiles, no fonts, nothing). */
-const remoteRequests: string[] = [];
+let remoteRequests: string[] = [];
 let chosen: { participant: string; day: string; minutes: number };
 
 /** The participant-day with the most sensor minutes, a demo participant's first. */
@@ -75,13 +75,7 @@ beforeAll(async () => {
   const { rows } = await researcher.query<{ participant: string; day: string; minutes: number }>(CHOOSE_DAY_SQL, [TIME_ZONE]);
   if (rows[0] === undefined) throw new Error('the warehouse holds no sensor minute: the console has nothing to show (run the pipeline tests or `polluscope demo` first)');
   chosen = rows[0];
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  page.on('request', (request) => {
-    if (!request.url().startsWith(baseUrl) && !request.url().startsWith('data:')) remoteRequests.push(request.url());
-  });
+  ({ baseUrl, browser, page, remoteRequests } = await openConsoleInChromium(app));
 });
 
 afterAll(async () => {

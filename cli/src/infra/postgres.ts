@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { StackConfig } from './stack-config.js';
 import { ensureDebianPackages, isRoot } from './debian-packages.js';
-import { ensureJobRolePasswords, ensureSecret, JOB_ROLES, readSecret, superuserSecretName, type JobRole, type JobRoleName } from './stack-secrets.js';
+import { ensureJobRolePasswords, ensureSecret, secretExists, JOB_ROLES, readSecret, superuserSecretName, type JobRole, type JobRoleName } from './stack-secrets.js';
 
 export type ClusterName = 'rawdata' | 'warehouse';
 
@@ -217,12 +217,7 @@ async function withClient<T>(config: StackConfig, spec: ClusterSpec, database: s
  */
 async function ensureOwnSuperuserPassword(config: StackConfig, spec: ClusterSpec): Promise<void> {
   const name = superuserSecretName(spec.name);
-  try {
-    readSecret(config, name);
-    return;
-  } catch {
-    // missing: the cluster predates its own superuser password
-  }
+  if (secretExists(config, name)) return;
   const client = new pg.Client({ host: config.host, port: spec.port, database: 'postgres', user: SUPERUSER, password: config.pgPassword });
   await client.connect();
   try {

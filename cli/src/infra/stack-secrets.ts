@@ -50,6 +50,10 @@ function newPassword(): string {
   return randomBytes(24).toString('hex');
 }
 
+export function secretExists(config: StackConfig, name: string): boolean {
+  return existsSync(secretFile(config, name));
+}
+
 /** The secret's value, drawn and stored the first time it is asked for. */
 export function ensureSecret(config: StackConfig, name: string): string {
   const dir = secretsDir(config);

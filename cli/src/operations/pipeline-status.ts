@@ -9,7 +9,7 @@ import { allTopics, SERVICE_NAMES } from '@polluscope/common';
 import { servicePort } from '../infra/services.js';
 import { connectFetch } from '../infra/connectors.js';
 import { stackEndpoints, type StackConfig } from '../infra/stack-config.js';
-import { connectRest, type ConnectRest } from '../infra/stack-secrets.js';
+import { connectRest } from '../infra/stack-secrets.js';
 import { toDeadLetter } from './dead-letters.js';
 import { CLI_GROUP_PREFIX, kafkaClient, readRecords, topicBounds, type PartitionBounds } from './kafka-records.js';
 import {
@@ -43,7 +43,8 @@ async function serviceStates(config: StackConfig): Promise<ServiceState[]> {
   );
 }
 
-async function connectorStates(api: ConnectRest): Promise<ConnectorState[]> {
+async function connectorStates(config: StackConfig): Promise<ConnectorState[]> {
+  const api = connectRest(config);
   const response = await connectFetch(api, '/connectors?expand=status', { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
   if (!response.ok) throw new Error(`GET /connectors answered ${response.status}`);
   const body = (await response.json()) as Record<string, { status: { connector: { state: string }; tasks: { id: number; state: string; trace?: string }[] } }>;
@@ -119,12 +120,10 @@ export async function gatherPipelineStatus(config: StackConfig, now: () => Date 
   const unreachable: Unreachable[] = [];
   const [services, connectors, slots, kafka] = await Promise.all([
     serviceStates(config),
-    Promise.resolve()
-      .then(() => connectorStates(connectRest(config)))
-      .catch((err) => {
-        unreachable.push({ part: 'connect', error: message(err) });
-        return [] as ConnectorState[];
-      }),
+    connectorStates(config).catch((err) => {
+      unreachable.push({ part: 'connect', error: message(err) });
+      return [] as ConnectorState[];
+    }),
     slotStates(endpoints.rawdataUrl).catch((err) => {
       unreachable.push({ part: 'rawdata', error: message(err) });
       return [] as SlotState[];
