@@ -19,6 +19,10 @@
  *   row. The poll interval bounds the error (late by at most one interval plus the query).
  * - Peak RSS: VmHWM of each service process, reset when the load starts (/proc/<pid>/clear_refs),
  *   and the highest VmRSS sampled every second, in case the reset is not allowed.
+ * - CPU per component from the first COPY until the warehouse is complete: each PostgreSQL cluster
+ *   (its backends included), ZooKeeper, the broker, the registry, Connect, each service and this
+ *   process, in CPU seconds per 1,000 raw records and as a share of the machine's cores; the rest
+ *   of the machine's busy time as `other` (bench/pipeline/process-cpu.ts).
  *
  * Participants are `bench-e2e-<run>-NNN`; their rows are deleted from rawdata and the warehouse at
  * the end unless --keep. Needs the stack and the services (`npm start`); starts the services if
@@ -33,9 +37,11 @@ import { eventTimeMs, SERVICE_NAMES, TOPICS, type ServiceName } from '@polluscop
 import { cleanGpsChunk, initialCleanGpsState } from '@polluscope/gps-preprocessing/domain';
 import { runningPid } from '../cli/src/infra/processes.js';
 import { localServices, servicesStatus, servicesUp } from '../cli/src/infra/services.js';
+import { stackStatus } from '../cli/src/infra/stack.js';
 import { loadStackConfig, stackEndpoints } from '../cli/src/infra/stack-config.js';
 import { copyCsvBatchIntoRaw } from '../cli/src/loader/copy-into-raw.js';
 import { csvHeader, gpsCsvLine, sensorCsvLine, simulate, type GpsRecord, type SensorRecord } from '../cli/src/simulator/index.js';
+import { clockTicksPerSecond, cpuBetween, snapshotCpu } from './pipeline/process-cpu.js';
 import { requireStack } from './pipeline/stack.js';
 import { describeMachine, formatCount, machine, percentile, table, timeAtShare, writeResults } from './pipeline/report.js';
 import { benchParticipantId, simulationParams, type SimulatedLoad } from './pipeline/simulated-records.js';
@@ -348,6 +354,11 @@ async function main(): Promise<void> {
     const pid = runningPid(stack.runDir, service.name, service.spec.marker);
     if (pid !== null) pids.set(service.name, pid);
   }
+  // The process at the root of each component's tree, for its CPU time.
+  const cpuRoots = new Map<string, number | null>();
+  for (const component of await stackStatus(stack)) cpuRoots.set(component.component, /^\d+$/.test(component.pid) ? Number(component.pid) : null);
+  for (const [name, pid] of pids) cpuRoots.set(name, pid);
+  cpuRoots.set('bench (this process)', process.pid);
   const idleTimeouts = Object.fromEntries([...pids].map(([name, pid]) => [name, serviceSetting(pid, 'IDLE_TIMEOUT_MS') ?? 'default (30000)']));
 
   const host = machine();
@@ -383,6 +394,7 @@ async function main(): Promise<void> {
   const memory = new MemoryWatch(pids);
   try {
     memory.start();
+    const cpuAtStart = snapshotCpu(cpuRoots);
     const loadStart = Date.now();
     let loadEnd = 0;
     let loadError: unknown = null;
@@ -437,10 +449,19 @@ async function main(): Promise<void> {
       await sleep(Math.max(0, WINDOW_POLL_MS - (Date.now() - started)));
     }
     if (process.stdout.isTTY) process.stdout.write('\n');
+    const cpuAtEnd = snapshotCpu(cpuRoots);
     const [sensorInserted, gpsInserted] = await loading;
     await watch.pollWindows();
     const rss = memory.stop();
     const rawRecords = (sensorInserted ?? 0) + (gpsInserted ?? 0);
+    const cpu = cpuBetween(cpuAtStart, cpuAtEnd, clockTicksPerSecond());
+    const coreSeconds = (host.cores * (cpuAtEnd.atMs - cpuAtStart.atMs)) / 1000;
+    const cpuPerThousand = (seconds: number) => (rawRecords > 0 ? (seconds * 1000) / rawRecords : null);
+    const cpuBudget = [...cpu.components, { component: 'other (rest of the machine)', cpuSeconds: cpu.otherSeconds }].map((c) => ({
+      ...c,
+      perThousandRecords: c.cpuSeconds === null ? null : cpuPerThousand(c.cpuSeconds),
+      shareOfCores: c.cpuSeconds === null || coreSeconds <= 0 ? null : c.cpuSeconds / coreSeconds,
+    }));
 
     const curve = watch.progress.map((p) => ({ atMs: p.atMs, share: ((p.counts.sensor_clean ?? 0) + (p.counts.gps_clean ?? 0)) / (expected.sensorClean + expected.gpsClean) }));
     const at10 = timeAtShare(curve, 0.1);
@@ -490,6 +511,7 @@ async function main(): Promise<void> {
       backlogs,
       serviceIdleTimeoutMs: idleTimeouts,
       peakRss: rss,
+      cpu: { seconds: (cpuAtEnd.atMs - cpuAtStart.atMs) / 1000, machineBusySeconds: cpu.machineSeconds, coreSeconds, components: cpuBudget },
     };
     console.log(
       `\nrawdata: ${rawRecords} rows in ${result.loadSeconds.toFixed(1)} s (${formatCount(result.loadRowsPerS)} rows/s through the loader's copy)` +
@@ -511,6 +533,18 @@ async function main(): Promise<void> {
             return [`peak RSS ${name}`, hwm === null || hwm === undefined ? '-' : `${hwm} MiB`, ''];
           }),
         ],
+      )}`,
+    );
+    const byCost = [...cpuBudget].sort((a, b) => (b.cpuSeconds ?? -1) - (a.cpuSeconds ?? -1));
+    console.log(
+      `\nCPU from the first COPY to a complete warehouse (${result.cpu.seconds.toFixed(1)} s × ${host.cores} cores = ${coreSeconds.toFixed(1)} core-seconds, ${cpu.machineSeconds.toFixed(1)} busy):\n${table(
+        ['component', 'CPU s', 'CPU s per 1,000 raw records', 'share of the cores'],
+        byCost.map((c) => [
+          c.component,
+          c.cpuSeconds === null ? '- (not running throughout)' : c.cpuSeconds.toFixed(1),
+          c.perThousandRecords === null ? '-' : c.perThousandRecords.toFixed(4),
+          c.shareOfCores === null ? '-' : `${(100 * c.shareOfCores).toFixed(1)} %`,
+        ]),
       )}`,
     );
     const queued = Object.entries(largest).filter(([, lag]) => lag > 0).sort((a, b) => b[1] - a[1]);
