@@ -22,7 +22,8 @@
  * - CPU per component from the first COPY until the warehouse is complete: each PostgreSQL cluster
  *   (its backends included), ZooKeeper, the broker, the registry, Connect, each service and this
  *   process, in CPU seconds per 1,000 raw records and as a share of the machine's cores; the rest
- *   of the machine's busy time as `other` (bench/pipeline/process-cpu.ts).
+ *   of the machine's busy time as `other` (bench/pipeline/process-cpu.ts); and the statements that
+ *   took the warehouse's and rawdata's time, from pg_stat_statements (bench/pipeline/statement-stats.ts).
  *
  * Participants are `bench-e2e-<run>-NNN`; their rows are deleted from rawdata and the warehouse at
  * the end unless --keep. Needs the stack and the services (`npm start`); starts the services if
@@ -43,6 +44,7 @@ import { copyCsvBatchIntoRaw } from '../cli/src/loader/copy-into-raw.js';
 import { csvHeader, gpsCsvLine, sensorCsvLine, simulate, type GpsRecord, type SensorRecord } from '../cli/src/simulator/index.js';
 import { clockTicksPerSecond, cpuBetween, snapshotCpu } from './pipeline/process-cpu.js';
 import { requireStack } from './pipeline/stack.js';
+import { readStatements, statementLine, statementsBetween, type StatementStats } from './pipeline/statement-stats.js';
 import { describeMachine, formatCount, machine, percentile, table, timeAtShare, writeResults } from './pipeline/report.js';
 import { benchParticipantId, simulationParams, type SimulatedLoad } from './pipeline/simulated-records.js';
 
@@ -394,6 +396,7 @@ async function main(): Promise<void> {
   const memory = new MemoryWatch(pids);
   try {
     memory.start();
+    const statementsAtStart = { warehouse: await readStatements(warehouse), rawdata: await readStatements(raw) };
     const cpuAtStart = snapshotCpu(cpuRoots);
     const loadStart = Date.now();
     let loadEnd = 0;
@@ -450,6 +453,7 @@ async function main(): Promise<void> {
     }
     if (process.stdout.isTTY) process.stdout.write('\n');
     const cpuAtEnd = snapshotCpu(cpuRoots);
+    const statementsAtEnd = { warehouse: await readStatements(warehouse), rawdata: await readStatements(raw) };
     const [sensorInserted, gpsInserted] = await loading;
     await watch.pollWindows();
     const rss = memory.stop();
@@ -511,6 +515,7 @@ async function main(): Promise<void> {
       backlogs,
       serviceIdleTimeoutMs: idleTimeouts,
       peakRss: rss,
+      statements: statementCosts(statementsAtStart, statementsAtEnd),
       cpu: { seconds: (cpuAtEnd.atMs - cpuAtStart.atMs) / 1000, machineBusySeconds: cpu.machineSeconds, coreSeconds, components: cpuBudget },
     };
     console.log(
@@ -547,6 +552,18 @@ async function main(): Promise<void> {
         ]),
       )}`,
     );
+    for (const [database, costs] of Object.entries(result.statements)) {
+      if (typeof costs === 'string') {
+        console.log(`\n${database}: ${costs}`);
+        continue;
+      }
+      console.log(
+        `\n${database}: the statements that took its time over the run (pg_stat_statements):\n${table(
+          ['statement', 'role', 'calls', 'rows', 'exec s', 'share'],
+          costs.slice(0, 8).map((c) => [statementLine(c.query, 70), c.role, formatCount(c.calls), formatCount(c.rows), (c.execMs / 1000).toFixed(1), `${(100 * c.share).toFixed(1)} %`]),
+        )}`,
+      );
+    }
     const queued = Object.entries(largest).filter(([, lag]) => lag > 0).sort((a, b) => b[1] - a[1]);
     console.log(`\nlargest backlog during the run (records not yet read or committed): ${queued.length === 0 ? 'none' : queued.map(([name, lag]) => `${name} ${formatCount(lag)}`).join(', ')}`);
     const file = writeResults('e2e', { machine: host, ...result });
@@ -563,6 +580,14 @@ async function main(): Promise<void> {
     }
     await Promise.all([raw.end(), rawGps.end(), warehouse.end()]);
   }
+}
+
+type Statements = Record<'warehouse' | 'rawdata', StatementStats[] | string>;
+
+/** Per database, the run's statements by cost, or why they could not be read. */
+function statementCosts(before: Statements, after: Statements) {
+  const between = (b: StatementStats[] | string, a: StatementStats[] | string) => (typeof a === 'string' ? a : typeof b === 'string' ? b : statementsBetween(b, a));
+  return { warehouse: between(before.warehouse, after.warehouse), rawdata: between(before.rawdata, after.rawdata) };
 }
 
 main().catch((err) => {

@@ -134,6 +134,8 @@ function managedSettings(config: StackConfig, spec: ClusterSpec): string {
     `unix_socket_directories = '${socketDir(config, spec).replaceAll("'", "''")}'`,
     "unix_socket_permissions = 0700",
     "password_encryption = 'scram-sha-256'",
+    // What each statement costs (bench:e2e reads it); loaded at start, so a running cluster needs a restart.
+    "shared_preload_libraries = 'pg_stat_statements'",
     '',
   ].join('\n');
 }
@@ -268,6 +270,7 @@ export async function provisionCluster(config: StackConfig, spec: ClusterSpec): 
   const scripts = readdirSync(scriptsDir).filter((f) => f.endsWith('.sql')).sort();
   await withClient(config, spec, spec.name, async (client) => {
     await client.query('CREATE EXTENSION IF NOT EXISTS postgis');
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     for (const script of scripts) {
       try {
         await client.query(readFileSync(join(scriptsDir, script), 'utf8'));
@@ -288,6 +291,9 @@ export async function provisionCluster(config: StackConfig, spec: ClusterSpec): 
     // The owner runs migrations and operators' commands; replication is the CDC role's alone.
     const owner = await client.query('SELECT format($1, $2::text) AS sql', ['ALTER ROLE %I NOREPLICATION', config.pgUser]);
     await client.query(owner.rows[0].sql);
+    // The owner may read every role's statement statistics (the sinks' upserts are the job roles').
+    const stats = await client.query('SELECT format($1, $2::text) AS sql', ['GRANT pg_read_all_stats TO %I', config.pgUser]);
+    await client.query(stats.rows[0].sql);
     // The job roles' privileges come from the scripts; their logins and passwords from here.
     const passwords = ensureJobRolePasswords(config);
     for (const [name, job] of Object.entries(JOB_ROLES) as [JobRoleName, JobRole][]) {
