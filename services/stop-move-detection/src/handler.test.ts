@@ -127,5 +127,6 @@ describe('stop-move handler state', () => {
     // The week's fixes and the first fix driving away: 100 m east, within maxJitterM (100 m) of the centroid.
     expect([...batch.values()][1]!.point_count).toBe(STOP_FIXES + 1);
     expect(rows(restarted.live)).toEqual(batch);
-  });
+    // Two runs of 121,000 fixes: about 5 s alone, more on a shared machine.
+  }, 60_000);
 });
