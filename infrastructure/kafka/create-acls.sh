@@ -32,6 +32,15 @@ service gps-preprocessing "raw.gps" "gps.clean gps.dropped"
 service postprocessing "activity.segments gps.episodes review.decisions" "activity.timeline exposure.daily review.decisions"
 service stop-move-detection "gps.clean" "gps.episodes"
 
+# changelog <name>: writes its compacted <name>.changelog and reads it back on assignment through
+# throwaway groups <name>.changelog-restore-<uuid> that never commit (docs/stream-runtime.md, "Changelog").
+changelog() {
+  allow "$1" --operation Read --operation Write --operation Describe --topic "$1.changelog"
+  allow "$1" --operation Read --resource-pattern-type prefixed --group "$1.changelog-restore-"
+  echo "kafka-acls: $1 changelog"
+}
+changelog stop-move-detection
+
 # Kafka Connect: its group and internal topics (checked to be compacted, hence DescribeConfigs),
 # the change-data-capture source's raw topics and its heartbeat topic (created by the worker),
 # and each JDBC sink's topics and group connect-<connector name>.

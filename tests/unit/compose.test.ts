@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { deadLetterTopic, SERVICES as SERVICE_REGISTRY, SERVICE_NAMES, TOPICS } from '@polluscope/common';
+import { CHANGELOG_SERVICES, changelogTopic, deadLetterTopic, restoreGroupPrefix, SERVICES as SERVICE_REGISTRY, SERVICE_NAMES, TOPICS } from '@polluscope/common';
 import { CONNECT_ENV_ALLOWLIST_PATTERN } from '../../cli/src/infra/jvm-components.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -762,6 +762,19 @@ describe('least privilege: Kafka (SASL/SCRAM listeners, one principal per compon
     expect(deadLetterTopic('postprocessing').name).toBe('dlq.postprocessing');
     // The group each service commits in is its name (GROUP_ID unset in Compose).
     for (const [name, service] of entries(compose(SERVICES))) expect(service.environment ?? {}, name).not.toHaveProperty('GROUP_ID');
+  });
+
+  it('each service with a changelog reads and writes it, and reads it back in its restore groups only', () => {
+    const script = read('infrastructure/kafka/create-acls.sh');
+    expect([...script.matchAll(/^changelog ([\w-]+)$/gm)].map((m) => m[1])).toEqual([...CHANGELOG_SERVICES]);
+    const body = /^changelog\(\) \{\n([\s\S]*?)\n\}/m.exec(script)?.[1] ?? '';
+    expect(body).toContain('allow "$1" --operation Read --operation Write --operation Describe --topic "$1.changelog"');
+    expect(body).toContain('allow "$1" --operation Read --resource-pattern-type prefixed --group "$1.changelog-restore-"');
+    expect(body.match(/\ballow\b/g)).toHaveLength(2);
+    for (const service of CHANGELOG_SERVICES) {
+      expect(changelogTopic(service).name).toBe(`${service}.changelog`);
+      expect(restoreGroupPrefix(service)).toBe(`${service}.changelog-restore-`);
+    }
   });
 
   it('Connect reads what each JDBC sink of connectors/*.json reads, in group connect-<name>, and writes the raw topics', () => {

@@ -1,5 +1,7 @@
 export * from './app.js';
 export * from './co-partitioned-assigner.js';
+export * from './changelog.js';
+export * from './changelog-reader.js';
 export * from './codec.js';
 export * from './config.js';
 export * from './domain/index.js';

@@ -4,9 +4,10 @@
  * commit rule. A service says how to parse its inputs and what to do with one participant's
  * records; the runtime does the rest, the same way for all five.
  */
+import { CHANGELOG_VERSION, ParticipantSnapshots, type ChangelogHandler, type ChangelogRecord } from './changelog.js';
 import { ParticipantStates, type ParticipantEntry } from './participant-state.js';
 import { partitionKey, REPROCESS_HEADER, type InputRecord, type OutputRecord, type RejectRecord, type ResumableHandler, type StreamHandler } from './stream-runner.js';
-import { SERVICES, type ServiceName, type TopicSpec } from './topics.js';
+import { changelogTopic, SERVICES, type ServiceName, type TopicSpec } from './topics.js';
 
 /** A parsed input value, or why the record goes to the dead-letter topic. */
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
@@ -64,11 +65,29 @@ export interface KeyedStageSpec<S, T extends ParticipantValue> {
    * needs I/O (postprocessing applies late review decisions from the warehouse).
    */
   afterBatch?(outputs: OutputRecord[]): OutputRecord[] | Promise<OutputRecord[]>;
+  /**
+   * Keeps each participant's state in the service's changelog topic, so that its held offset
+   * moves past the records the state folded in (docs/stream-runtime.md, "Changelog").
+   */
+  readonly changelog?: StageChangelog<S>;
   /** The processing clock; tests set it. */
   readonly clock?: () => number;
 }
 
-export interface KeyedStage<S> extends StreamHandler, ResumableHandler {
+/** How a stage's state goes to its changelog and comes back. */
+export interface StageChangelog<S> {
+  /**
+   * The state as JSON when a snapshot is worth writing (its size bounded), else null: the last
+   * snapshot stands, and the participant stays held at it.
+   */
+  snapshot(state: S): unknown;
+  /** The state from a snapshot's JSON, or null when it cannot be read: the participant starts afresh. */
+  restore(json: unknown): S | null;
+  /** Least processing time between two snapshots of a participant, ms; default DEFAULT_CHANGELOG_INTERVAL_MS. */
+  readonly intervalMs?: number;
+}
+
+export interface KeyedStage<S> extends StreamHandler, ResumableHandler, Partial<ChangelogHandler> {
   /** Participants whose state is held (for the metric and tests). */
   participantsHeld(): number;
   /** A participant's entry, for tests and the stage's own routes. */
@@ -79,7 +98,10 @@ export interface KeyedStage<S> extends StreamHandler, ResumableHandler {
 export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S, T>): KeyedStage<S> {
   const { inputs, outputs } = SERVICES[spec.service];
   const clock = spec.clock ?? Date.now;
-  const states = new ParticipantStates<S>((p) => spec.createState(p), (s) => spec.oldestHeldOffset(s), spec.retentionMs ?? DEFAULT_PARTICIPANT_RETENTION_MS);
+  const snapshots = spec.changelog === undefined ? null : new ParticipantSnapshots(spec.changelog.intervalMs);
+  // A participant with an acknowledged snapshot is rebuilt from it: only the records after it are held.
+  const heldFrom = (state: S, participant: string) => snapshots?.heldFrom(participant) ?? spec.oldestHeldOffset(state);
+  const states = new ParticipantStates<S>((p) => spec.createState(p), heldFrom, spec.retentionMs ?? DEFAULT_PARTICIPANT_RETENTION_MS);
   // Decoded values are parsed at validation and picked up in process: never parsed twice.
   const parsedValues = new WeakMap<object, T>();
 
@@ -110,7 +132,40 @@ export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S
     const from = replay.heldFrom.get(participant);
     return from !== undefined && record.offset >= from;
   };
+  /** Restored entries count as seen at the first processing time after their restore. */
+  const unstamped = new Set<ParticipantEntry<S>>();
+  const stampRestored = (nowMs: number) => {
+    for (const entry of unstamped) entry.lastSeenMs = nowMs;
+    unstamped.clear();
+  };
+  /** States from the acknowledged snapshots (after a restart, a rebalance or a rewind). */
+  const restoreStates = () => {
+    for (const [participant, snapshot] of snapshots?.acknowledged() ?? []) {
+      const state = snapshot.version === CHANGELOG_VERSION ? spec.changelog!.restore(structuredClone(snapshot.state)) : null;
+      if (state === null) continue; // starts afresh after the snapshot's records
+      unstamped.add(states.put(participant, snapshot.source, state, clock()));
+      if (snapshot.reprocess !== null) reprocessing.set(participant, snapshot.reprocess);
+    }
+  };
+  const changelogMethods = (changelog: StageChangelog<S>, book: ParticipantSnapshots): ChangelogHandler => ({
+    changelog: changelogTopic(spec.service),
+    changelogRecords: (nowMs) =>
+      book.take(nowMs, (participant) => {
+        const entry = states.get(participant);
+        const state = entry === undefined ? null : changelog.snapshot(entry.state);
+        return state === null || state === undefined ? null : { source: entry!.source, reprocess: reprocessing.get(participant) ?? null, state };
+      }),
+    changelogProduced: (records: readonly ChangelogRecord[]) => book.produced(records),
+    restore(records) {
+      states.reset();
+      reprocessing.clear();
+      unstamped.clear();
+      book.reset(records);
+      restoreStates();
+    },
+  });
   return {
+    ...(spec.changelog !== undefined && snapshots !== null ? changelogMethods(spec.changelog, snapshots) : {}),
     inputs,
     outputs,
     validate(topic, value) {
@@ -122,6 +177,7 @@ export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S
       return null;
     },
     process(records: readonly InputRecord[], nowMs: number, reject: RejectRecord) {
+      stampRestored(nowMs);
       const byParticipant = new Map<string, StageRecord<T>[]>();
       const sources = new Map<StageRecord<T>, InputRecord>();
       const out: OutputRecord[] = [];
@@ -141,7 +197,9 @@ export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S
           value = result.value;
         }
         const participant = value.participant_virtual_id;
+        snapshots?.read(partitionKey(record.topic, record.partition), record.offset);
         if (replays.size > 0 && !needed(record, participant)) continue;
+        if (snapshots?.covers(participant, partitionKey(record.topic, record.partition), record.offset)) continue;
         if (record.reprocess !== undefined && reprocessing.get(participant) !== record.reprocess) {
           // A reprocessing begins: the records before it are handed out as they came, then the
           // participant starts afresh and its state is recomputed from the records that follow.
@@ -154,6 +212,7 @@ export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S
         const stageRecord: StageRecord<T> = { topic: record.topic, partition: record.partition, offset: record.offset, value };
         sources.set(stageRecord, record);
         states.touch(participant, record.topic, record.partition, nowMs);
+        snapshots?.markChanged(participant);
         const list = byParticipant.get(participant);
         if (list) list.push(stageRecord);
         else byParticipant.set(participant, [stageRecord]);
@@ -166,8 +225,13 @@ export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S
       return after instanceof Promise ? after.then(stampNew) : stampNew(after);
     },
     flushIdle(nowMs: number) {
+      stampRestored(nowMs);
       const out: OutputRecord[] = [];
-      for (const entry of states.idle(nowMs, spec.idleTimeoutMs)) for (const output of spec.onIdle(entry.participant, entry.state)) out.push(output);
+      const evict = (entry: ParticipantEntry<S>) => snapshots?.markEvicted(entry.participant);
+      for (const entry of states.idle(nowMs, spec.idleTimeoutMs, evict)) {
+        for (const output of spec.onIdle(entry.participant, entry.state)) out.push(output);
+        snapshots?.markChanged(entry.participant);
+      }
       return stamp(out);
     },
     heldOffsets: () => states.heldOffsets(),
@@ -182,6 +246,10 @@ export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S
       states.reset();
       replays.clear();
       reprocessing.clear();
+      unstamped.clear();
+      // What Kafka holds: the acknowledged snapshots, then the records after them.
+      snapshots?.reset();
+      restoreStates();
     },
   };
 }

@@ -2,10 +2,12 @@
  * A stream handler driven the way {@link StreamRunner} drives it, with no Kafka: records appended
  * to per-partition logs, batches processed, idle flushes on a processing clock the caller sets,
  * offsets committed by {@link commitTargets}, and restarts that drop the state and re-read every
- * partition from its committed offset without re-sending what was processed before the restart.
+ * partition from its committed offset without re-sending what was processed before the restart,
+ * after restoring the states from the changelog records it produced (for stages that keep one).
  * Tests feed it at live rates (an idle flush between records) and compare what it sent with the
  * batch result, so the live guarantee of docs/design.md §4 is checked on the pure handler.
  */
+import { encodeChangelogValue, hasChangelog, latestSnapshots, type ChangelogMessage } from './changelog.js';
 import { mulberry32 } from './domain/seeded-random.js';
 import { commitTargets, isResumable, oldestPerPartition, parseCommitMetadata, partitionKey, type CommitPoint, type InputRecord, type OutputRecord, type StreamHandler } from './stream-runner.js';
 
@@ -30,6 +32,8 @@ export class LiveFeed {
   /** Everything sent to output topics, in order: later records of a key replace earlier ones downstream. */
   readonly sent: OutputRecord[] = [];
   readonly deadLetters: DeadLetter[] = [];
+  /** The changelog topic as produced (one log: partitions are told apart by each record's partition). */
+  readonly changelog: ChangelogMessage[] = [];
   private handler: StreamHandler;
   restarts = 0;
 
@@ -57,6 +61,7 @@ export class LiveFeed {
   /** The runner's idle timer firing at processing time `nowMs`. */
   idle(nowMs: number): void {
     this.emit(this.handler.flushIdle(nowMs));
+    this.produceChangelog(nowMs);
     this.commit();
   }
 
@@ -68,6 +73,7 @@ export class LiveFeed {
   restart(nowMs: number): void {
     this.restarts++;
     this.handler = this.makeHandler();
+    if (hasChangelog(this.handler)) this.handler.restore(latestSnapshots(this.changelog).records);
     const replay = new Map(this.committed);
     this.processedUpTo.clear();
     // As the runner does: every partition re-reads what it had processed before any goes on.
@@ -119,9 +125,20 @@ export class LiveFeed {
       if (send) this.deadLetters.push({ record, kind, reason });
     });
     if (outputs instanceof Promise) throw new Error('LiveFeed drives synchronous handlers only');
-    if (send) this.emit(outputs);
+    if (send) {
+      this.emit(outputs);
+      this.produceChangelog(nowMs);
+    }
     this.processedUpTo.set(key, batch.at(-1)!.offset + 1);
     this.commit();
+  }
+
+  /** As the runner does after a cycle's outputs: the stage's snapshots, as bytes, then acknowledged. */
+  private produceChangelog(nowMs: number): void {
+    if (!hasChangelog(this.handler)) return;
+    const records = this.handler.changelogRecords(nowMs);
+    for (const r of records) this.changelog.push({ partition: r.partition, offset: this.changelog.length, key: r.key, value: encodeChangelogValue(r.value) });
+    this.handler.changelogProduced(records);
   }
 
   private emit(outputs: readonly OutputRecord[]): void {

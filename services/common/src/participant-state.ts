@@ -27,17 +27,24 @@ export class ParticipantStates<S> {
 
   /**
    * @param create builds the empty state of a participant
-   * @param oldestHeldOffset the lowest Kafka offset the state still needs to be rebuilt after a restart, or null;
-   *   a state fed by several topics gives it per `topic:partition`
+   * @param oldestHeldOffset the lowest Kafka offset the participant's state still needs to be rebuilt after a
+   *   restart, or null; a state fed by several topics gives it per `topic:partition`
    * @param retentionMs processing time a participant may stay silent before its state is dropped:
    *   its offsets are then no longer held and its next record starts a fresh state. It must exceed
    *   the longest event-time context the stage reads, or eviction would change results. Default: never.
    */
   constructor(
     private readonly create: (participant: string) => S,
-    private readonly oldestHeldOffset: (state: S) => number | null | ReadonlyMap<string, number>,
+    private readonly oldestHeldOffset: (state: S, participant: string) => number | null | ReadonlyMap<string, number>,
     private readonly retentionMs = Number.POSITIVE_INFINITY,
   ) {}
+
+  /** Puts a participant's state rebuilt from elsewhere (a changelog), as seen now and not flushed. */
+  put(participant: string, source: string, state: S, nowMs: number): ParticipantEntry<S> {
+    const entry: ParticipantEntry<S> = { participant, source, state, lastSeenMs: nowMs, flushed: false };
+    this.entries.set(participant, entry);
+    return entry;
+  }
 
   /** The participant's entry, created on first sight; marks it as seen now. */
   touch(participant: string, topic: string, partition: number, nowMs: number): ParticipantEntry<S> {
@@ -57,13 +64,16 @@ export class ParticipantStates<S> {
 
   /**
    * Entries not seen for `idleTimeoutMs` and not flushed since their last record, which the
-   * caller flushes now; entries silent past the retention are evicted first.
+   * caller flushes now; entries silent past the retention are evicted first (and handed to `onEvict`).
    */
-  idle(nowMs: number, idleTimeoutMs: number): ParticipantEntry<S>[] {
+  idle(nowMs: number, idleTimeoutMs: number, onEvict?: (entry: ParticipantEntry<S>) => void): ParticipantEntry<S>[] {
     const idle: ParticipantEntry<S>[] = [];
     for (const entry of this.entries.values()) {
       const silentMs = nowMs - entry.lastSeenMs;
-      if (entry.flushed && silentMs >= this.retentionMs) this.entries.delete(entry.participant);
+      if (entry.flushed && silentMs >= this.retentionMs) {
+        this.entries.delete(entry.participant);
+        onEvict?.(entry);
+      }
       else if (!entry.flushed && silentMs >= idleTimeoutMs) idle.push(entry);
     }
     for (const entry of idle) entry.flushed = true;
@@ -107,7 +117,7 @@ export class ParticipantStates<S> {
       own.set(participant, offset);
     };
     for (const entry of this.entries.values()) {
-      const offset = this.oldestHeldOffset(entry.state);
+      const offset = this.oldestHeldOffset(entry.state, entry.participant);
       if (offset === null) continue;
       if (typeof offset === 'number') hold(entry.source, entry.participant, offset);
       else for (const [source, o] of offset) hold(source, entry.participant, o);

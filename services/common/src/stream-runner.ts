@@ -11,6 +11,8 @@ import type { Logger } from 'pino';
 
 // kafkajs is CommonJS: Node's ESM loader does not see its error classes as named exports.
 const { KafkaJSError } = kafkajs;
+import { encodeChangelogValue, hasChangelog, latestSnapshots, type ChangelogReader } from './changelog.js';
+import { kafkaChangelogReader } from './changelog-reader.js';
 import type { AvroCodec } from './codec.js';
 import type { KafkaSasl } from './config.js';
 import { CoPartitionedAssigner } from './co-partitioned-assigner.js';
@@ -117,6 +119,8 @@ export interface StreamRunnerOptions {
   readonly lagRefreshMs?: number;
   /** How young the member's last proof of membership (heartbeat, commit, join) must be to produce, ms. */
   readonly fenceMs?: number;
+  /** Reads the handler's changelog on assignment; default: from the brokers (kafkaChangelogReader). */
+  readonly changelogReader?: ChangelogReader;
 }
 
 export interface RunnerHealth {
@@ -366,6 +370,7 @@ export class StreamRunner {
   /** Partitions done re-reading, paused until every other one is (see processBatch). */
   private readonly pausedUntilReplayed = new Set<string>();
   private readonly admin: Admin;
+  private readonly changelogReader: ChangelogReader;
   /**
    * Where the state of each partition read in this generation can be rebuilt from: the last
    * committed offset, or the first offset read after joining (the group's committed offset then).
@@ -416,6 +421,7 @@ export class StreamRunner {
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: CachedDefaultPartitioner });
     this.dlq = deadLetterTopic(options.service);
     this.admin = this.kafka.admin();
+    this.changelogReader = options.changelogReader ?? kafkaChangelogReader(this.kafka, options.service);
     this.naming = topicNaming(options.topicPrefix ?? '');
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       void this.mutex.run(async () => {
@@ -427,6 +433,7 @@ export class StreamRunner {
         this.replayFrom.clear();
         this.assignment = event.payload.memberAssignment;
         this.lastMembershipProofMs = Date.now();
+        await this.restoreChangelog(this.assignment);
         await this.loadReplayPoints(this.assignment);
         this.joined = true;
         this.crashReason = null;
@@ -549,7 +556,32 @@ export class StreamRunner {
     return count;
   }
 
-  /** Reads how far the previous owners of the assigned partitions processed them. */
+  /**
+   * Restores the states of the assigned partitions from the handler's changelog (its partition p
+   * holds the participants of the inputs' partition p) before any of their records is processed.
+   * Without it, records the snapshots folded in may be gone from the inputs: it is retried, with
+   * `/health` saying why, until it succeeds.
+   */
+  private async restoreChangelog(assignment: Readonly<Record<string, number[]>>): Promise<void> {
+    const { handler, logger } = this.options;
+    if (!hasChangelog(handler)) return;
+    const topic = this.naming.toKafka(handler.changelog.name);
+    const partitions = [...new Set(Object.values(assignment).flat())].sort((a, b) => a - b);
+    for (;;) {
+      try {
+        const { records, unreadable } = latestSnapshots(await this.changelogReader.read(topic, partitions));
+        for (const u of unreadable) logger.warn({ topic, ...u }, 'changelog record unreadable: its participant starts afresh after it');
+        handler.restore(records);
+        logger.info({ topic, partitions, participants: records.length }, 'participant states restored from the changelog');
+        return;
+      } catch (err) {
+        const failures = this.noteFailure('processing', `changelog restore: ${transientReason(err)}`);
+        logger.error({ err, topic }, 'could not restore from the changelog: trying again');
+        await sleep(backoffMs(failures));
+      }
+    }
+  }
+
   /**
    * Seeks every assigned partition back to its committed offset and reads how far the previous
    * owners processed it. The seek matters for partitions this member keeps across a rebalance:
@@ -672,6 +704,7 @@ export class StreamRunner {
     if (send) {
       if (!this.mayProduce()) throw new PipelineError('MEMBERSHIP_UNCONFIRMED', `no proof of group membership for ${this.fenceMs() / 1000} s: not producing until the group is rejoined`);
       await this.send(outputs, deadLetters);
+      await this.sendChangelog();
     }
     const lastOffset = Number(messages.at(-1)?.offset);
     this.processedUpTo.set(key, lastOffset + 1);
@@ -788,6 +821,7 @@ export class StreamRunner {
     if (this.health().lag > 0 || !this.mayProduce()) return;
     const outputs = this.options.handler.flushIdle(Date.now());
     await this.send(outputs, []);
+    await this.sendChangelog();
     // A flush can release held context without producing anything; the commit point moves anyway.
     await this.commit();
   }
@@ -823,6 +857,22 @@ export class StreamRunner {
     const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic: this.naming.toKafka(topic), messages }));
     for (const chunk of produceChunks(topicMessages)) await this.producer.sendBatch({ acks: -1, topicMessages: chunk });
     for (const [topic, messages] of byTopic) this.options.metrics.recordsOut.inc({ topic }, messages.length);
+  }
+
+  /**
+   * The handler's snapshots, after the outputs of the same cycle and before its commit: a commit
+   * never passes records that neither a snapshot the broker acknowledged nor the input still holds.
+   * Partition p of the changelog for the participants of the inputs' partition p, whatever the key hashes to.
+   */
+  private async sendChangelog(): Promise<void> {
+    const handler = this.options.handler;
+    if (!hasChangelog(handler)) return;
+    const records = handler.changelogRecords(Date.now());
+    if (records.length === 0) return;
+    const messages: Message[] = records.map((r) => ({ key: r.key, partition: r.partition, value: encodeChangelogValue(r.value) }));
+    for (const chunk of produceChunks([{ topic: this.naming.toKafka(handler.changelog.name), messages }])) await this.producer.sendBatch({ acks: -1, topicMessages: chunk });
+    handler.changelogProduced(records);
+    this.options.metrics.recordsOut.inc({ topic: handler.changelog.name }, records.length);
   }
 
   private async commit(): Promise<void> {

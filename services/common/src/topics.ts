@@ -13,7 +13,10 @@ export interface TopicSpec {
   readonly name: string;
   /** Records are keyed by the participant, so a person's records stay in one partition, in order. */
   readonly key: 'participant_virtual_id';
-  /** File under `schemas/`; null for dead-letter topics, which carry the original bytes. */
+  /**
+   * File under `schemas/`; null for dead-letter topics, which carry the original bytes, and for
+   * changelogs, which carry their stage's own JSON (never read by another component).
+   */
   readonly valueSchema: string | null;
   /** `cdc` for the change-data-capture source, `api` for the review API, else a service. */
   readonly producer: ServiceName | 'cdc';
@@ -122,9 +125,30 @@ export function deadLetterTopic(service: ServiceName): TopicSpec {
   });
 }
 
-/** Every topic the pipeline uses, dead letters included: what `infra up` creates. */
+/**
+ * The services whose participant state is kept in a changelog (docs/stream-runtime.md,
+ * "Changelog"): stop-move-detection, whose open stop may last longer than the broker keeps records.
+ */
+export const CHANGELOG_SERVICES: readonly ServiceName[] = Object.freeze(['stop-move-detection'] as ServiceName[]);
+
+/**
+ * A service's compacted changelog: the latest snapshot of each participant's state, keyed by
+ * participant, in the partition of the participant's input records; a null value deletes it.
+ */
+export function changelogTopic(service: ServiceName): TopicSpec {
+  return Object.freeze({
+    name: `${service}.changelog`,
+    key: 'participant_virtual_id',
+    valueSchema: null,
+    producer: service,
+    consumers: [service],
+    config: Object.freeze({ 'cleanup.policy': 'compact' }),
+  });
+}
+
+/** Every topic the pipeline uses, dead letters and changelogs included: what `infra up` creates. */
 export function allTopics(): readonly TopicSpec[] {
-  return [...Object.values(TOPICS), ...SERVICE_NAMES.map(deadLetterTopic)];
+  return [...Object.values(TOPICS), ...SERVICE_NAMES.map(deadLetterTopic), ...CHANGELOG_SERVICES.map(changelogTopic)];
 }
 
 /** Default partition count of a pipeline topic (docs/design.md §3.2). */

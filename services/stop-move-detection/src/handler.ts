@@ -55,6 +55,18 @@ export interface StopMoveHandlerOptions {
   /** The transport model in use (it may be reloaded), or null when none is loaded. */
   readonly transportModel: () => TransportModel | null;
   readonly onRejected?: (count: number) => void;
+  /** Least processing time between two changelog snapshots of a participant, ms; default the runtime's. */
+  readonly changelogIntervalMs?: number;
+}
+
+/** Whether a changelog snapshot has the shape of this version's state (a stopped one). */
+function isParticipantEpisodes(json: unknown): json is ParticipantEpisodes {
+  const s = json as Partial<ParticipantEpisodes> | null;
+  return (
+    typeof s === 'object' && s !== null && Array.isArray(s.points) && typeof s.maxEventMs === 'number' &&
+    typeof s.detector === 'object' && s.detector !== null && s.detector.mode === 'stopped' && s.detector.stop !== null &&
+    (s.replayFrom === null || (typeof s.replayFrom === 'object' && typeof s.replayFrom?.offset === 'number'))
+  );
 }
 
 
@@ -178,5 +190,13 @@ export function createStopMoveHandler(options: StopMoveHandlerOptions): KeyedSta
     },
     onIdle: (participant, state) =>
       state.detector.processed < state.detector.points.length ? step(participant, state, [], state.maxEventMs) : [],
+    // While stopped the state is bounded (the stop's summary, its pending suspects, the fixes within
+    // the lateness): written to the changelog, it lets the held offset leave the move before the stop.
+    // A move's state holds its fixes (for the transport features): it stays rebuilt from offsets.
+    changelog: {
+      snapshot: (state) => (state.detector.mode === 'stopped' ? state : null),
+      restore: (json) => (isParticipantEpisodes(json) ? json : null),
+      ...(options.changelogIntervalMs === undefined ? {} : { intervalMs: options.changelogIntervalMs }),
+    },
   });
 }
