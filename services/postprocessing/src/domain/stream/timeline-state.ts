@@ -1,5 +1,6 @@
 import type { ActivitySegmentRecord, ActivityTimelineRecord, GpsEpisodeRecord, ReviewDecisionRecord } from '../records.js';
 import { defaultTimelineFusionParams, type TimelineFusionParams } from '../fusion/fuse-timeline.js';
+import { createIncrementalFusion, type IncrementalFusion } from './incremental-fusion.js';
 
 export interface TimelineStreamParams {
   readonly fusion: TimelineFusionParams;
@@ -25,8 +26,9 @@ export const defaultTimelineStreamParams: TimelineStreamParams = Object.freeze({
 });
 
 /**
- * One participant's streaming fusion state: a plain, JSON-serialisable object. Record maps are
- * keyed by the decimal epoch ms of their natural key (segment_start, episode_start).
+ * One participant's streaming fusion state. Record maps are keyed by the decimal epoch ms of their
+ * natural key (segment_start, episode_start); `fusion` is derived from them (the fusion of the held
+ * records, kept up to date change by change) and `unemitted` lists the held segments not emitted yet.
  *
  * `horizonMs` = start of the local day of (watermark − retentionMs), only moving forward: entries
  * from it on may still be re-emitted, entries before it are final and forgotten. Retained: the
@@ -42,6 +44,8 @@ export interface TimelineState {
   episodes: Record<string, GpsEpisodeRecord>;
   decisions: Record<string, ReviewDecisionRecord>;
   emitted: Record<string, ActivityTimelineRecord>;
+  readonly fusion: IncrementalFusion;
+  readonly unemitted: Set<number>;
   /** Greatest segment_end seen, epoch ms. */
   maxSegmentEndMs: number | null;
   /** Greatest episode_end seen, epoch ms. */
@@ -62,6 +66,8 @@ export function createTimelineState(participant: string): TimelineState {
     episodes: {},
     decisions: {},
     emitted: {},
+    fusion: createIncrementalFusion(),
+    unemitted: new Set(),
     maxSegmentEndMs: null,
     maxEpisodeEndMs: null,
     flushedToMs: null,
