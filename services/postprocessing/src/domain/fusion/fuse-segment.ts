@@ -3,7 +3,7 @@
  * compute each entry with the same code: the label fusion gives without reviewers, a review
  * applied to it, the segment's review candidate, and the timeline entry.
  */
-import { labelGroup, normaliseLabel, reviewCandidate, type BudgetedSegment, type CanonicalLabel } from '@polluscope/common/domain';
+import { labelGroup, normaliseLabel, reviewCandidate, type BudgetedSegment, type CanonicalLabel, type ReviewCandidate } from '@polluscope/common/domain';
 import { localDay } from '../exposure/local-day.js';
 import type { ActivitySegmentRecord, ActivityTimelineRecord } from '../records.js';
 import type { TimelineReviewParams } from './fuse-timeline.js';
@@ -19,14 +19,16 @@ import type { StopMajority } from './stop-majority-labels.js';
  */
 export function machineSpan(
   segment: ActivitySegmentRecord,
-  relation: SegmentEpisodes,
+  relation: Pick<SegmentEpisodes, 'move'>,
   sensorLabel: CanonicalLabel | null,
   stop: StopMajority | undefined,
 ): LabelledSpan {
-  const base = { startMs: segment.segment_start, endMs: segment.segment_end };
-  if (relation.move) return { ...base, label: relation.move.mode, source: 'gps', confidence: relation.move.confidence };
-  if (stop) return { ...base, label: stop.label, source: 'stop', confidence: stop.share };
-  return { ...base, label: sensorLabel, source: 'sensors', confidence: segment.confidence };
+  // Literal objects of one shape: the streaming fusion keeps one per held segment.
+  const startMs = segment.segment_start;
+  const endMs = segment.segment_end;
+  if (relation.move) return { startMs, endMs, label: relation.move.mode, source: 'gps', confidence: relation.move.confidence };
+  if (stop) return { startMs, endMs, label: stop.label, source: 'stop', confidence: stop.share };
+  return { startMs, endMs, label: sensorLabel, source: 'sensors', confidence: segment.confidence };
 }
 
 /** A span with a reviewer's label when there is one (source `review`, confidence 1). */
@@ -43,16 +45,20 @@ export function segmentReviewCandidate(segment: ActivitySegmentRecord, machineFi
   return { ...reviewCandidate(evidence, params), participantDay: `${segment.participant_virtual_id} ${localDay(segment.segment_start, params.timeZone)}` };
 }
 
-/** The `activity.timeline` entry of a segment from its final span, review flag and candidate, and the episodes it intersects. */
+/** The `episode_ids` of a segment: the ISO starts of the episodes it intersects, comma-separated; null when none. */
+export function episodeIds(episodeStartsMs: readonly number[]): string | null {
+  return episodeStartsMs.length === 0 ? null : episodeStartsMs.map((ms) => new Date(ms).toISOString()).join(',');
+}
+
+/** The `activity.timeline` entry of a segment from its final span, review flag and candidate, and its {@link episodeIds}. */
 export function timelineEntry(
   segment: ActivitySegmentRecord,
   span: LabelledSpan,
   flagged: boolean,
-  candidate: BudgetedSegment | undefined,
-  relation: SegmentEpisodes | undefined,
+  candidate: ReviewCandidate | undefined,
+  episodeIds: string | null,
 ): ActivityTimelineRecord {
   const declared = normaliseLabel(segment.declared_label);
-  const starts = relation?.episodeStartsMs ?? [];
   return {
     participant_virtual_id: segment.participant_virtual_id,
     segment_start: segment.segment_start,
@@ -64,7 +70,7 @@ export function timelineEntry(
     confidence: span.confidence,
     declared_label: declared,
     match: declared === null ? null : declared === span.label,
-    episode_ids: starts.length === 0 ? null : starts.map((ms) => new Date(ms).toISOString()).join(','),
+    episode_ids: episodeIds,
     needs_review: flagged,
     review_reason: flagged ? (candidate?.reason ?? null) : null,
     review_wrong_probability: candidate?.wrongProbability ?? null,
@@ -76,4 +82,9 @@ export function timelineEntry(
     temperature_mean: segment.temperature_mean,
     humidity_mean: segment.humidity_mean,
   };
+}
+
+/** Whether two entries are equal field for field (Object.is: a re-emission only when something changed). */
+export function sameTimelineEntry(a: ActivityTimelineRecord, b: ActivityTimelineRecord): boolean {
+  return (Object.keys(b) as (keyof ActivityTimelineRecord)[]).every((key) => Object.is(a[key], b[key]));
 }

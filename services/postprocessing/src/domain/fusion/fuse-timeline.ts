@@ -8,7 +8,7 @@ import {
   type ReviewCandidateParams,
 } from '@polluscope/common/domain';
 import type { ActivitySegmentRecord, ActivityTimelineRecord, GpsEpisodeRecord, ReviewDecisionRecord } from '../records.js';
-import { machineSpan, reviewedSpan, segmentReviewCandidate, timelineEntry } from './fuse-segment.js';
+import { episodeIds, machineSpan, reviewedSpan, segmentReviewCandidate, timelineEntry } from './fuse-segment.js';
 import { defaultEpisodeRelationParams, relateSegmentToEpisodes, type EpisodeRelationParams, type SegmentEpisodes } from './relate-segment-to-episodes.js';
 import { smoothGlitches, type LabelledSpan } from './smooth-glitches.js';
 import { stopMajorityLabels, type StopVote } from './stop-majority-labels.js';
@@ -112,5 +112,5 @@ export function fuseTimeline(
   const candidates = sortedSegments.map((segment, i) => segmentReviewCandidate(segment, machineFinal[i] as LabelledSpan, params.review));
   const flags = selectReviewFlags(candidates, params.review);
 
-  return sortedSegments.map((segment, i) => timelineEntry(segment, finalSpans[i] as LabelledSpan, flags[i] === true, candidates[i], relations[i]));
+  return sortedSegments.map((segment, i) => timelineEntry(segment, finalSpans[i] as LabelledSpan, flags[i] === true, candidates[i], episodeIds(relations[i]?.episodeStartsMs ?? [])));
 }

@@ -28,32 +28,39 @@ describe('refreshFusion', () => {
     expect(entries(fusionOf(day, episodes))).toEqual(fuseTimeline(day, episodes, [], params));
   });
 
-  it('recomputes a late move’s segments and two on each side, not the day', () => {
+  /** Refreshes and returns the minutes of the changed entries and how many entries were built. */
+  const refresh = (fusion: IncrementalFusion) => {
+    const builtBefore = fusion.entriesBuilt;
+    const changed = minutes(refreshFusion(fusion, params));
+    return { changed, built: fusion.entriesBuilt - builtBefore };
+  };
+
+  it('rebuilds a late move’s segments and two on each side, not the day', () => {
     const fusion = fusionOf(day, []);
     noteEpisode(fusion, undefined, move(100, 110, 'Bus', 0.9));
-    // The move covers segments 20 and 21 (minutes 100–110); smoothing reads two on each side.
-    expect(minutes(refreshFusion(fusion, params))).toEqual([90, 95, 100, 105, 110, 115]);
+    // The move covers segments 20 and 21 (minutes 100–110) and touches 22 (an episode id); smoothing reads two on each side.
+    expect(refresh(fusion)).toEqual({ changed: [100, 105, 110], built: 6 });
     expect(entries(fusion)).toEqual(fuseTimeline(day, [move(100, 110, 'Bus', 0.9)], [], params));
   });
 
-  it('recomputes only the end of a growing stop while its votes hold, and every member when its share moves', () => {
+  it('rebuilds only the end of a growing stop while its votes hold, and every member when its share moves', () => {
     const fusion = fusionOf(day, [stop(0, 30.5)]);
     // Segment 6 (minutes 30–35) is covered 30 s, then 90 s: under half, so it stays outside.
     noteEpisode(fusion, stop(0, 30.5), stop(0, 31.5));
-    expect(minutes(refreshFusion(fusion, params))).toEqual([30]);
+    expect(refresh(fusion)).toEqual({ changed: [], built: 1 });
     // Now it is inside: Domicile has 6 of 7 votes instead of 5 of 6, so every member's confidence moves.
     noteEpisode(fusion, stop(0, 31.5), stop(0, 35));
-    expect(minutes(refreshFusion(fusion, params))).toEqual([0, 5, 10, 15, 20, 25, 30, 35, 40]);
+    expect(refresh(fusion)).toEqual({ changed: [0, 5, 10, 15, 20, 25, 30, 35], built: 9 });
     expect(entries(fusion)).toEqual(fuseTimeline(day, [stop(0, 35)], [], params));
     // The same end again: nothing to do.
     noteEpisode(fusion, stop(0, 35), stop(0, 35));
-    expect(refreshFusion(fusion, params)).toEqual([]);
+    expect(refresh(fusion)).toEqual({ changed: [], built: 0 });
   });
 
-  it('recomputes a reviewed segment and the two on each side', () => {
+  it('rebuilds a reviewed segment and the two on each side', () => {
     const fusion = fusionOf(day, []);
     noteDecision(fusion, at(50), decision(10, 'Walk'));
-    expect(minutes(refreshFusion(fusion, params))).toEqual([40, 45, 50, 55, 60]);
+    expect(refresh(fusion)).toEqual({ changed: [50], built: 5 });
     expect(entries(fusion)).toEqual(fuseTimeline(day, [], [decision(10, 'Walk')], params));
   });
 });

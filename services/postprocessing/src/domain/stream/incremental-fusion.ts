@@ -1,6 +1,6 @@
-import { normaliseLabel, selectReviewFlags, type BudgetedSegment, type CanonicalLabel } from '@polluscope/common/domain';
+import { normaliseLabel, selectReviewFlags, type CanonicalLabel, type ReviewCandidate } from '@polluscope/common/domain';
 import { localDay, localDayStartMs } from '../exposure/local-day.js';
-import { machineSpan, reviewedSpan, segmentReviewCandidate, timelineEntry } from '../fusion/fuse-segment.js';
+import { episodeIds, machineSpan, reviewedSpan, sameTimelineEntry, segmentReviewCandidate, timelineEntry } from '../fusion/fuse-segment.js';
 import type { TimelineFusionParams } from '../fusion/fuse-timeline.js';
 import { intervalOverlapMs, intervalsIntersect } from '../fusion/interval-overlap.js';
 import { relateSegmentToEpisodes, type SegmentEpisodes } from '../fusion/relate-segment-to-episodes.js';
@@ -11,11 +11,15 @@ import type { ActivitySegmentRecord, ActivityTimelineRecord, GpsEpisodeRecord, R
 /** What {@link fuseTimeline} computes for one segment, kept between updates. */
 interface FusedSegment {
   segment: ActivitySegmentRecord;
-  relation: SegmentEpisodes;
+  /** Its relation to the episodes, kept as what fusion reads of it. */
+  move: SegmentEpisodes['move'];
+  stopStartMs: number | null;
+  episodeIds: string | null;
   sensorLabel: CanonicalLabel | null;
   /** The label before smoothing and reviews; null until first computed. */
   machine: LabelledSpan | null;
-  candidate: BudgetedSegment | null;
+  /** Its review candidate (its day is that of its start). */
+  candidate: ReviewCandidate | null;
   flagged: boolean;
   entry: ActivityTimelineRecord | null;
 }
@@ -40,7 +44,8 @@ export interface IncrementalFusion {
   readonly stopLabels: Map<number, StopMajority>;
   /** Longest segment seen, ms: bounds the search for segments an episode intersects. */
   longestSegmentMs: number;
-  readonly dayStartsMs: Map<number, number>;
+  /** Entries built so far: what the refreshes cost, for tests and benchmarks. */
+  entriesBuilt: number;
   // Changes noted since the last refresh.
   readonly changedSegments: Set<number>;
   readonly removedSegments: Set<number>;
@@ -60,7 +65,7 @@ export function createIncrementalFusion(): IncrementalFusion {
     stopMembers: new Map(),
     stopLabels: new Map(),
     longestSegmentMs: 0,
-    dayStartsMs: new Map(),
+    entriesBuilt: 0,
     changedSegments: new Set(),
     removedSegments: new Set(),
     changedEpisodes: [],
@@ -89,8 +94,7 @@ export function noteSegment(fusion: IncrementalFusion, segment: ActivitySegmentR
   else {
     fusion.removedSegments.delete(start);
     fusion.order.splice(lowerBound(fusion.order, start), 0, start);
-    const relation: SegmentEpisodes = { episodeStartsMs: [], move: null, stopStartMs: null };
-    fusion.fused.set(start, { segment, relation, sensorLabel: null, machine: null, candidate: null, flagged: false, entry: null });
+    fusion.fused.set(start, { segment, move: null, stopStartMs: null, episodeIds: null, sensorLabel: null, machine: null, candidate: null, flagged: false, entry: null });
   }
   fusion.longestSegmentMs = Math.max(fusion.longestSegmentMs, segment.segment_end - start);
   fusion.changedSegments.add(start);
@@ -103,7 +107,7 @@ export function forgetSegment(fusion: IncrementalFusion, start: number): void {
   const at = lowerBound(fusion.order, start);
   fusion.order.splice(at, 1);
   fusion.fused.delete(start);
-  const stop = fused.relation.stopStartMs;
+  const stop = fused.stopStartMs;
   if (stop !== null) {
     fusion.stopMembers.get(stop)?.delete(start);
     fusion.changedStops.add(stop);
@@ -139,8 +143,8 @@ function sameSpan(a: LabelledSpan | null, b: LabelledSpan): boolean {
   return a !== null && a.startMs === b.startMs && a.endMs === b.endMs && a.label === b.label && a.source === b.source && Object.is(a.confidence, b.confidence);
 }
 
-function sameCandidate(a: BudgetedSegment | null, b: BudgetedSegment): boolean {
-  return a !== null && a.reason === b.reason && Object.is(a.wrongProbability, b.wrongProbability) && a.participantDay === b.participantDay;
+function sameCandidate(a: ReviewCandidate | null, b: ReviewCandidate): boolean {
+  return a !== null && a.reason === b.reason && Object.is(a.wrongProbability, b.wrongProbability);
 }
 
 /** Whether an episode's change can change how it relates to a segment: its kind, or its intersection or overlap with it. */
@@ -157,9 +161,8 @@ function changesRelation(previous: GpsEpisodeRecord | undefined, next: GpsEpisod
 
 /**
  * Brings the fusion up to date with the changes noted since the last refresh and returns the
- * starts, ascending, of the segments whose entry was recomputed (a superset of those that changed);
- * `entryOf` then gives each entry, equal to {@link fuseTimeline}'s on the held records. What is
- * recomputed, and why:
+ * starts, ascending, of the segments whose entry is new or changed; {@link fusedEntry} then gives
+ * each entry, equal to {@link fuseTimeline}'s on the held records. What is recomputed, and why:
  * - a segment's relation to the episodes, when it is new or changed, or an episode it intersects
  *   (before or after) changed its kind, extent over it, or was forgotten;
  * - a stop's majority, when a segment joined or left it or a member's sensor label changed; then
@@ -203,7 +206,7 @@ export function refreshFusion(fusion: IncrementalFusion, params: TimelineFusionP
     const { segment } = f;
     const relation = relateSegmentToEpisodes(segment.segment_start, segment.segment_end, fusion.sortedEpisodes, params);
     const sensorLabel = normaliseLabel(segment.predicted_label);
-    const before = f.relation.stopStartMs;
+    const before = f.stopStartMs;
     const after = relation.stopStartMs;
     if (before !== after) {
       if (before !== null) fusion.stopMembers.get(before)?.delete(start);
@@ -217,7 +220,9 @@ export function refreshFusion(fusion: IncrementalFusion, params: TimelineFusionP
       if (before !== null) dirtyStops.add(before);
       if (after !== null) dirtyStops.add(after);
     }
-    f.relation = relation;
+    f.move = relation.move;
+    f.stopStartMs = after;
+    f.episodeIds = episodeIds(relation.episodeStartsMs);
     f.sensorLabel = sensorLabel;
     machineDirty.add(start);
   }
@@ -236,8 +241,8 @@ export function refreshFusion(fusion: IncrementalFusion, params: TimelineFusionP
 
   for (const start of machineDirty) {
     const f = fused.get(start) as FusedSegment;
-    const stop = f.relation.stopStartMs === null ? undefined : fusion.stopLabels.get(f.relation.stopStartMs);
-    const machine = machineSpan(f.segment, f.relation, f.sensorLabel, stop);
+    const stop = f.stopStartMs === null ? undefined : fusion.stopLabels.get(f.stopStartMs);
+    const machine = machineSpan(f.segment, f, f.sensorLabel, stop);
     if (sameSpan(f.machine, machine)) continue;
     f.machine = machine;
     neighbourhoodDirty.add(start);
@@ -255,18 +260,19 @@ export function refreshFusion(fusion: IncrementalFusion, params: TimelineFusionP
     const f = fused.get(start);
     if (!f) continue;
     const machineFinal = smoothedAt(fusion, lowerBound(order, start), params, false);
-    const candidate = segmentReviewCandidate(f.segment, machineFinal, params.review);
-    if (sameCandidate(f.candidate, candidate)) continue;
-    f.candidate = candidate;
+    const { reason, wrongProbability } = segmentReviewCandidate(f.segment, machineFinal, params.review);
+    if (sameCandidate(f.candidate, { reason, wrongProbability })) continue;
+    f.candidate = { reason, wrongProbability };
     dirtyDays.add(localDay(start, timeZone));
   }
 
   for (const day of dirtyDays) {
-    const from = lowerBound(order, dayStartMs(fusion, day, timeZone));
-    const to = lowerBound(order, dayStartMs(fusion, day + 1, timeZone));
+    const from = lowerBound(order, localDayStartMs(day, timeZone));
+    const to = lowerBound(order, localDayStartMs(day + 1, timeZone));
     const members = order.slice(from, to).map((start) => fused.get(start) as FusedSegment);
+    // One participant-day: its budget is decided among its own segments, in time order.
     const flags = selectReviewFlags(
-      members.map((f) => f.candidate as BudgetedSegment),
+      members.map((f) => ({ ...(f.candidate as ReviewCandidate), participantDay: '' })),
       params.review,
     );
     members.forEach((f, i) => {
@@ -276,13 +282,17 @@ export function refreshFusion(fusion: IncrementalFusion, params: TimelineFusionP
     });
   }
 
-  const recomputed: number[] = [];
+  const changed: number[] = [];
   for (const start of entryDirty) {
     const f = fused.get(start);
     if (!f) continue;
     const span = smoothedAt(fusion, lowerBound(order, start), params, true);
-    f.entry = timelineEntry(f.segment, span, f.flagged, f.candidate ?? undefined, f.relation);
-    recomputed.push(start);
+    const entry = timelineEntry(f.segment, span, f.flagged, f.candidate ?? undefined, f.episodeIds);
+    fusion.entriesBuilt += 1;
+    // An equal entry keeps its object: the emitted one is the same, not a copy.
+    if (f.entry !== null && sameTimelineEntry(f.entry, entry)) continue;
+    f.entry = entry;
+    changed.push(start);
   }
 
   fusion.changedSegments.clear();
@@ -290,7 +300,7 @@ export function refreshFusion(fusion: IncrementalFusion, params: TimelineFusionP
   fusion.changedEpisodes.length = 0;
   fusion.changedReviews.clear();
   fusion.changedStops.clear();
-  return recomputed.sort((a, b) => a - b);
+  return changed.sort((a, b) => a - b);
 }
 
 /** The held segment's current entry (after {@link refreshFusion}), or undefined. */
@@ -308,14 +318,4 @@ function smoothedAt(fusion: IncrementalFusion, at: number, params: TimelineFusio
   const from = Math.max(0, at - 2);
   const window = fusion.order.slice(from, at + 3).map(span);
   return smoothedSpanAt(window, at - from);
-}
-
-function dayStartMs(fusion: IncrementalFusion, day: number, timeZone: string): number {
-  let startMs = fusion.dayStartsMs.get(day);
-  if (startMs === undefined) {
-    if (fusion.dayStartsMs.size > 64) fusion.dayStartsMs.clear();
-    startMs = localDayStartMs(day, timeZone);
-    fusion.dayStartsMs.set(day, startMs);
-  }
-  return startMs;
 }

@@ -43,7 +43,8 @@ export interface TimelineState {
   segments: Record<string, ActivitySegmentRecord>;
   episodes: Record<string, GpsEpisodeRecord>;
   decisions: Record<string, ReviewDecisionRecord>;
-  emitted: Record<string, ActivityTimelineRecord>;
+  /** The entries last emitted, per local day and segment_start, each day's in order of first emission (its exposure sums' order). */
+  readonly emitted: Map<number, Map<number, ActivityTimelineRecord>>;
   readonly fusion: IncrementalFusion;
   readonly unemitted: Set<number>;
   /** Greatest segment_end seen, epoch ms. */
@@ -65,7 +66,7 @@ export function createTimelineState(participant: string): TimelineState {
     segments: {},
     episodes: {},
     decisions: {},
-    emitted: {},
+    emitted: new Map(),
     fusion: createIncrementalFusion(),
     unemitted: new Set(),
     maxSegmentEndMs: null,
@@ -105,7 +106,9 @@ export function timelineEarliestNeededMs(state: TimelineState): number | null {
   const consider = (ms: number): void => {
     if (earliest === null || ms < earliest) earliest = ms;
   };
-  for (const s of Object.values(state.segments)) consider(s.segment_start);
+  // Held segments in time order: the first is the earliest.
+  const firstSegmentMs = state.fusion.order[0];
+  if (firstSegmentMs !== undefined) consider(firstSegmentMs);
   for (const e of Object.values(state.episodes)) consider(e.episode_start);
   for (const d of Object.values(state.decisions)) consider(d.segment_start);
   return earliest;

@@ -7,6 +7,7 @@ import {
   type GpsEpisodeRecord,
   type ReviewDecisionRecord,
 } from '../records.js';
+import { sameTimelineEntry } from '../fusion/fuse-segment.js';
 import { forgetSegment, fusedEntry, noteDecision, noteEpisode, noteSegment, refreshFusion } from './incremental-fusion.js';
 import { defaultTimelineStreamParams, timelineWatermarkMs, type TimelineState, type TimelineStreamParams } from './timeline-state.js';
 
@@ -43,10 +44,6 @@ export interface TimelineUpdate {
 
 /** Segments kept before the horizon: glitch smoothing of a segment reads two segments on each side. */
 const CONTEXT_SEGMENTS = 2;
-
-function sameEntry(a: ActivityTimelineRecord, b: ActivityTimelineRecord): boolean {
-  return (Object.keys(b) as (keyof ActivityTimelineRecord)[]).every((key) => Object.is(a[key], b[key]));
-}
 
 /**
  * The horizon for watermark `watermarkMs`: the start of the local day of watermarkMs − retentionMs.
@@ -118,7 +115,7 @@ export function updateTimelineState(
     const key = String(segment.segment_start);
     state.segments[key] = segment;
     noteSegment(state.fusion, segment);
-    if (!state.emitted[key]) state.unemitted.add(segment.segment_start);
+    if (!lastEmitted(state, segment.segment_start, params)) state.unemitted.add(segment.segment_start);
     state.maxSegmentEndMs = Math.max(state.maxSegmentEndMs ?? -Infinity, segment.segment_end);
   }
   for (const episode of input.episodes ?? []) {
@@ -164,36 +161,52 @@ export function updateTimelineState(
   for (const start of [...considered].sort((a, b) => a - b)) {
     const entry = fusedEntry(state.fusion, start);
     if (!entry || entry.segment_start < emitFromMs) continue;
-    const key = String(entry.segment_start);
-    const previous = state.emitted[key];
+    const previous = lastEmitted(state, start, params);
     const final = watermarkMs !== null && entry.segment_end <= watermarkMs;
     if (!previous && !final) continue;
     state.unemitted.delete(start);
-    if (previous && sameEntry(previous, entry)) continue;
-    state.emitted[key] = entry;
+    if (previous && sameTimelineEntry(previous, entry)) continue;
+    const day = localDay(start, params.timeZone);
+    let emittedThatDay = state.emitted.get(day);
+    if (!emittedThatDay) state.emitted.set(day, (emittedThatDay = new Map()));
+    emittedThatDay.set(start, entry);
     changed.push(entry);
   }
 
   const exposure: ExposureDailyRecord[] = [];
   const days = [...new Set(changed.map((e) => localDay(e.segment_start, params.timeZone)))].sort((a, b) => a - b);
   for (const day of days) {
-    const entries = Object.values(state.emitted).filter((e) => localDay(e.segment_start, params.timeZone) === day);
-    exposure.push(...computeDailyExposure(entries, { timeZone: params.timeZone }));
+    exposure.push(...computeDailyExposure([...(state.emitted.get(day)?.values() ?? [])], { timeZone: params.timeZone }));
   }
 
   if (watermarkMs !== null) {
     const horizonMs = Math.max(state.horizonMs ?? -Infinity, nextHorizonMs(watermarkMs, params));
     const fromMs = Math.max(state.retainFromMs ?? -Infinity, retainFromMs(state, horizonMs, params));
+    // Unmoved, there is nothing to forget: records behind the horizon were refused on the way in.
+    const moved = horizonMs !== state.horizonMs || fromMs !== state.retainFromMs;
     state.horizonMs = horizonMs;
     state.retainFromMs = fromMs;
-    evictBefore(state.segments, (s) => s.segment_end > fromMs, (s) => {
-      forgetSegment(state.fusion, s.segment_start);
-      state.unemitted.delete(s.segment_start);
-    });
-    evictBefore(state.episodes, (e) => e.episode_end >= fromMs - params.segmentMs, (e) => noteEpisode(state.fusion, e, undefined));
-    evictBefore(state.decisions, (d) => d.segment_start >= horizonMs, (d) => noteDecision(state.fusion, d.segment_start, undefined));
-    evictBefore(state.emitted, (e) => e.segment_start >= horizonMs, () => {});
+    if (moved) forgetBefore(state, horizonMs, fromMs, params);
   }
 
   return { timeline: changed, exposure, lateDecisions, droppedLate };
+}
+
+/** The entry last emitted for a segment, if any. */
+function lastEmitted(state: TimelineState, segmentStart: number, params: TimelineStreamParams): ActivityTimelineRecord | undefined {
+  return state.emitted.get(localDay(segmentStart, params.timeZone))?.get(segmentStart);
+}
+
+/** Forgets the records and emitted entries that nothing from the horizon on depends on any more (see TimelineState). */
+function forgetBefore(state: TimelineState, horizonMs: number, fromMs: number, params: TimelineStreamParams): void {
+  evictBefore(state.segments, (s) => s.segment_end > fromMs, (s) => {
+    forgetSegment(state.fusion, s.segment_start);
+    state.unemitted.delete(s.segment_start);
+  });
+  evictBefore(state.episodes, (e) => e.episode_end >= fromMs - params.segmentMs, (e) => noteEpisode(state.fusion, e, undefined));
+  evictBefore(state.decisions, (d) => d.segment_start >= horizonMs, (d) => noteDecision(state.fusion, d.segment_start, undefined));
+  for (const [day, emittedThatDay] of state.emitted) {
+    for (const start of emittedThatDay.keys()) if (start < horizonMs) emittedThatDay.delete(start);
+    if (emittedThatDay.size === 0) state.emitted.delete(day);
+  }
 }
