@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gpsBenchmarks } from './algorithms/gps.js';
 import { postprocessingBenchmarks } from './algorithms/postprocessing.js';
+import { postprocessingStreamBenchmarks } from './algorithms/postprocessing-stream.js';
 import { simulatorBenchmarks } from './algorithms/simulator.js';
 import { timeseriesBenchmarks } from './algorithms/timeseries.js';
 import type { AlgorithmBenchmark } from './algorithms/types.js';
@@ -63,7 +64,7 @@ function measure(benchmark: AlgorithmBenchmark, size: number): BenchResult {
     perS: (size / median(wallMs)) * 1000,
     perCpuS: (size / median(cpuMs)) * 1000,
     targetPerS: benchmark.targetPerS ?? null,
-    ...(benchmark.report ? { note: benchmark.report(output, size) } : {}),
+    ...(benchmark.report ? { note: benchmark.report(output, size, median(wallMs)) } : {}),
   };
 }
 
@@ -72,7 +73,7 @@ const loadAverage = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 function main(): void {
   const filter = process.argv[2];
-  const all = [...timeseriesBenchmarks, ...gpsBenchmarks, ...postprocessingBenchmarks, ...simulatorBenchmarks].filter((b) => !filter || b.name.includes(filter));
+  const all = [...timeseriesBenchmarks, ...gpsBenchmarks, ...postprocessingBenchmarks, ...postprocessingStreamBenchmarks, ...simulatorBenchmarks].filter((b) => !filter || b.name.includes(filter));
   const results: BenchResult[] = [];
   const loadBefore = loadAverage();
   console.log(`load average (1, 5, 15 min): ${loadBefore}`);

@@ -13,6 +13,9 @@ export interface AlgorithmBenchmark {
   readonly sizes: readonly number[];
   /** Builds an input of `size` units (not timed) and returns the function that processes it once (timed). */
   prepare(size: number): () => unknown;
-  /** A line about what the last run returned (e.g. the state it ended with), printed after its size. */
-  report?(output: unknown, size: number): string;
+  /**
+   * A line about what the last run returned (e.g. the state it ended with), printed after its
+   * size; `medianWallMs` is the median run's wall time, for figures per unit of the output.
+   */
+  report?(output: unknown, size: number, medianWallMs: number): string;
 }

@@ -15,19 +15,13 @@ import {
   type TimelineState,
   type TimelineStreamParams,
 } from './domain/index.js';
+import { holdOffset, oldestHeldOffsets, releaseOffsetsBefore, type HeldOffsets } from './held-offsets.js';
 import { parsePostprocessingInput, type PostprocessingInput } from './parse-inputs.js';
-
-interface HeldRecord {
-  /** `topic:partition` */
-  readonly source: string;
-  readonly timeMs: number;
-  readonly offset: number;
-}
 
 interface ParticipantTimeline {
   state: TimelineState;
-  /** Input records from the earliest time the state still needs, for the commit rule. */
-  held: HeldRecord[];
+  /** Offsets of the input records from the earliest time the state still needs, for the commit rule. */
+  readonly held: HeldOffsets;
 }
 
 export interface PostprocessingHandlerOptions {
@@ -57,8 +51,7 @@ export function createPostprocessingHandler(options: PostprocessingHandlerOption
   const update = (participant: string, entry: ParticipantTimeline, input: TimelineInput): OutputRecord[] => {
     const result = updateTimelineState(entry.state, input, params);
     for (const decision of result.lateDecisions) lateDecisions.push(decision);
-    const needed = timelineEarliestNeededMs(entry.state);
-    entry.held = needed === null ? [] : entry.held.filter((r) => r.timeMs >= needed);
+    releaseOffsetsBefore(entry.held, timelineEarliestNeededMs(entry.state));
     return [
       ...result.timeline.map((value) => ({ topic: TOPICS.activityTimeline, key: participant, value })),
       ...result.exposure.map((value) => ({ topic: TOPICS.exposureDaily, key: participant, value })),
@@ -70,21 +63,14 @@ export function createPostprocessingHandler(options: PostprocessingHandlerOption
     parse: (topic, value) => parsePostprocessingInput(topic, value),
     idleTimeoutMs: options.idleTimeoutMs,
     retentionMs: options.retentionMs ?? TIMELINE_STATE_RETENTION_MS,
-    createState: (participant) => ({ state: createTimelineState(participant), held: [] }),
-    oldestHeldOffset: (entry) => {
-      const held = new Map<string, number>();
-      for (const record of entry.held) {
-        const current = held.get(record.source);
-        if (current === undefined || record.offset < current) held.set(record.source, record.offset);
-      }
-      return held;
-    },
+    createState: (participant) => ({ state: createTimelineState(participant), held: new Map() }),
+    oldestHeldOffset: (entry) => oldestHeldOffsets(entry.held),
     onRecords(participant, entry, records) {
       const segments = [];
       const episodes = [];
       const decisions = [];
       for (const { topic, partition, offset, value } of records) {
-        entry.held.push({ source: partitionKey(topic, partition), timeMs: startOf(value), offset });
+        holdOffset(entry.held, partitionKey(topic, partition), startOf(value), offset);
         if (value.kind === 'segment') segments.push(value.record);
         else if (value.kind === 'episode') episodes.push(value.record);
         else decisions.push(value.record);

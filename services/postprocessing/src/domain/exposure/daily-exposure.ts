@@ -45,15 +45,21 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The sums of a micro-environment not visited that day (read only). */
+const NOT_VISITED: EnvironmentSums = emptySums();
+
 function emptySums(): EnvironmentSums {
   const zeros = () => Object.fromEntries(POLLUTANTS.map((p) => [p, 0])) as Record<Pollutant, number>;
   return { minutes: 0, integrated: zeros(), minutesWithValue: zeros() };
 }
 
+/** Each variable with the name of its mean, built once rather than per entry. */
+const MEAN_FIELDS = POLLUTANTS.map((p) => [p, `${p}_mean`] as const);
+
 function addEntry(sums: EnvironmentSums, entry: ActivityTimelineRecord): void {
   sums.minutes += entry.minutes;
-  for (const p of POLLUTANTS) {
-    const mean = entry[`${p}_mean`];
+  for (const [p, field] of MEAN_FIELDS) {
+    const mean = entry[field];
     if (mean === null || !Number.isFinite(mean)) continue;
     sums.integrated[p] += mean * entry.minutes;
     sums.minutesWithValue[p] += entry.minutes;
@@ -62,14 +68,17 @@ function addEntry(sums: EnvironmentSums, entry: ActivityTimelineRecord): void {
 
 /** Per participant and local day, per micro-environment: the sums of its entries. */
 function sumByDay(entries: readonly ActivityTimelineRecord[], timeZone: string): DaySums[] {
-  const days = new Map<string, DaySums>();
+  const days: DaySums[] = [];
+  const byParticipant = new Map<string, Map<number, DaySums>>();
   for (const entry of entries) {
     const day = localDay(entry.segment_start, timeZone);
-    const key = JSON.stringify([entry.participant_virtual_id, day]);
-    let sums = days.get(key);
+    let participantDays = byParticipant.get(entry.participant_virtual_id);
+    if (!participantDays) byParticipant.set(entry.participant_virtual_id, (participantDays = new Map()));
+    let sums = participantDays.get(day);
     if (!sums) {
       sums = { participant: entry.participant_virtual_id, day, environments: new Map() };
-      days.set(key, sums);
+      participantDays.set(day, sums);
+      days.push(sums);
     }
     const environment = entry.final_label ?? UNKNOWN_MICRO_ENVIRONMENT;
     let environmentSums = sums.environments.get(environment);
@@ -79,7 +88,7 @@ function sumByDay(entries: readonly ActivityTimelineRecord[], timeZone: string):
     }
     addEntry(environmentSums, entry);
   }
-  return [...days.values()];
+  return days;
 }
 
 /** The rows of one participant-day: one per micro-environment of EXPOSURE_MICRO_ENVIRONMENTS (and any other label seen). */
@@ -98,7 +107,7 @@ function dayRows({ participant, day, environments }: DaySums, timeZone: string):
 
   const names = new Set([...EXPOSURE_MICRO_ENVIRONMENTS, ...environments.keys()]);
   return [...names].map((environment) => {
-    const sums = environments.get(environment) ?? emptySums();
+    const sums = environments.get(environment) ?? NOT_VISITED;
     const values: Record<string, number | null> = {};
     for (const p of POLLUTANTS) {
       const withValue = sums.minutesWithValue[p];

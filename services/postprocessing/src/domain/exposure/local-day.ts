@@ -66,6 +66,23 @@ function utcOffsetMs(timeMs: number, timeZone: string): number {
  * @example localDayStartMs(19787, 'Europe/Paris') // Date.UTC(2024, 2, 4, 23, 0)
  */
 export function localDayStartMs(day: number, timeZone: string): number {
+  let zone = dayStarts.get(timeZone);
+  if (!zone || zone.size > 100_000) {
+    zone = new Map();
+    dayStarts.set(timeZone, zone);
+  }
+  let startMs = zone.get(day);
+  if (startMs === undefined) {
+    startMs = findLocalDayStartMs(day, timeZone);
+    zone.set(day, startMs);
+  }
+  return startMs;
+}
+
+/** Memo of localDayStartMs per time zone: the streaming update asks for the same few days again and again. */
+const dayStarts = new Map<string, Map<number, number>>();
+
+function findLocalDayStartMs(day: number, timeZone: string): number {
   const midnightAsUtcMs = day * DAY_MS;
   // Offset at a first guess, then at the corrected instant (handles a DST change within the day).
   let guessMs = midnightAsUtcMs - (wallClockAsUtcMs(midnightAsUtcMs, timeZone) - midnightAsUtcMs);

@@ -1,16 +1,14 @@
 import {
   defaultReviewBudgetParams,
   defaultReviewCandidateParams,
-  labelGroup,
   normaliseLabel,
-  reviewCandidate,
   selectReviewFlags,
   type CanonicalLabel,
   type ReviewBudgetParams,
   type ReviewCandidateParams,
 } from '@polluscope/common/domain';
-import { localDay } from '../exposure/local-day.js';
-import type { ActivitySegmentRecord, ActivityTimelineRecord, GpsEpisodeRecord, ReviewDecisionRecord, TimelineSource } from '../records.js';
+import type { ActivitySegmentRecord, ActivityTimelineRecord, GpsEpisodeRecord, ReviewDecisionRecord } from '../records.js';
+import { episodeIds, machineSpan, reviewedSpan, segmentReviewCandidate, timelineEntry } from './fuse-segment.js';
 import { defaultEpisodeRelationParams, relateSegmentToEpisodes, type EpisodeRelationParams, type SegmentEpisodes } from './relate-segment-to-episodes.js';
 import { smoothGlitches, type LabelledSpan } from './smooth-glitches.js';
 import { stopMajorityLabels, type StopVote } from './stop-majority-labels.js';
@@ -103,59 +101,16 @@ export function fuseTimeline(
 
   // What fusion answers without the reviewers: the review flag is decided on it, so a decision
   // answers its flag instead of moving the budget to another segment.
-  const machineSpans: LabelledSpan[] = sortedSegments.map((segment, i) => {
-    const base = { startMs: segment.segment_start, endMs: segment.segment_end };
-    const relation = relations[i];
-    if (relation?.move) return { ...base, label: relation.move.mode, source: 'gps', confidence: relation.move.confidence };
-    const stop = relation?.stopStartMs != null ? stopLabels.get(relation.stopStartMs) : undefined;
-    if (stop) return { ...base, label: stop.label, source: 'stop', confidence: stop.share };
-    return { ...base, label: sensorLabels[i] ?? null, source: 'sensors', confidence: segment.confidence };
+  const machineSpans = sortedSegments.map((segment, i) => {
+    const relation = relations[i] as SegmentEpisodes;
+    return machineSpan(segment, relation, sensorLabels[i] ?? null, relation.stopStartMs !== null ? stopLabels.get(relation.stopStartMs) : undefined);
   });
   const smooth = (spans: LabelledSpan[]) => (params.smoothGlitches ? smoothGlitches(spans) : spans);
   const machineFinal = smooth(machineSpans);
-  const finalSpans =
-    reviewed.size === 0
-      ? machineFinal
-      : smooth(
-          machineSpans.map((span) => {
-            const review = reviewed.get(span.startMs);
-            return review ? { ...span, label: review, source: 'review', confidence: 1 } : span;
-          }),
-        );
+  const finalSpans = reviewed.size === 0 ? machineFinal : smooth(machineSpans.map((span) => reviewedSpan(span, reviewed.get(span.startMs))));
 
-  const candidates = sortedSegments.map((segment, i) => {
-    const span = machineFinal[i] as LabelledSpan;
-    const evidence = { finalLabel: span.label, confidence: span.confidence, declaredLabel: normaliseLabel(segment.declared_label), gpsEvidence: span.source !== 'sensors' };
-    return { ...reviewCandidate(evidence, params.review), participantDay: `${segment.participant_virtual_id} ${localDay(segment.segment_start, params.review.timeZone)}` };
-  });
+  const candidates = sortedSegments.map((segment, i) => segmentReviewCandidate(segment, machineFinal[i] as LabelledSpan, params.review));
   const flags = selectReviewFlags(candidates, params.review);
 
-  return sortedSegments.map((segment, i) => {
-    const span = finalSpans[i] as LabelledSpan;
-    const declared = normaliseLabel(segment.declared_label);
-    const starts = relations[i]?.episodeStartsMs ?? [];
-    return {
-      participant_virtual_id: segment.participant_virtual_id,
-      segment_start: segment.segment_start,
-      segment_end: segment.segment_end,
-      minutes: segment.minutes,
-      final_label: span.label,
-      label_group: span.label === null ? null : labelGroup(span.label),
-      source: span.source,
-      confidence: span.confidence,
-      declared_label: declared,
-      match: declared === null ? null : declared === span.label,
-      episode_ids: starts.length === 0 ? null : starts.map((ms) => new Date(ms).toISOString()).join(','),
-      needs_review: flags[i] === true,
-      review_reason: flags[i] === true ? (candidates[i]?.reason ?? null) : null,
-      review_wrong_probability: candidates[i]?.wrongProbability ?? null,
-      pm1_mean: segment.pm1_mean,
-      pm25_mean: segment.pm25_mean,
-      pm10_mean: segment.pm10_mean,
-      no2_mean: segment.no2_mean,
-      bc_mean: segment.bc_mean,
-      temperature_mean: segment.temperature_mean,
-      humidity_mean: segment.humidity_mean,
-    };
-  });
+  return sortedSegments.map((segment, i) => timelineEntry(segment, finalSpans[i] as LabelledSpan, flags[i] === true, candidates[i], episodeIds(relations[i]?.episodeStartsMs ?? [])));
 }

@@ -20,6 +20,23 @@ function isGlitchCandidate(spans: readonly LabelledSpan[], i: number): boolean {
 }
 
 /**
+ * The span at position i after single-segment glitch smoothing of `spans` (see
+ * {@link smoothGlitches}): it reads only spans i − 2 to i + 2, so a streaming fusion can recompute
+ * one position from its neighbourhood.
+ *
+ * @example smoothedSpanAt([bus, domicile, bus], 1).label // 'Bus'
+ */
+export function smoothedSpanAt<S extends LabelledSpan>(spans: readonly S[], i: number): S {
+  const span = spans[i] as S;
+  if (span.source === 'review' || !isGlitchCandidate(spans, i)) return span;
+  if (isGlitchCandidate(spans, i - 1) || isGlitchCandidate(spans, i + 1)) return span;
+  const previous = spans[i - 1] as S;
+  const next = spans[i + 1] as S;
+  const origin = previous.source !== 'review' ? previous : next.source !== 'review' ? next : null;
+  return { ...span, label: previous.label, source: origin?.source ?? 'sensors', confidence: origin?.confidence ?? null };
+}
+
+/**
  * Single-segment glitch smoothing (docs/design.md §5.5) on spans sorted by start. A glitch is a span
  * whose two neighbours are contiguous with it (previous end = its start, its end = next start),
  * carry the same non-null label and differ from it (a null label included), and whose neighbours
@@ -34,12 +51,5 @@ function isGlitchCandidate(spans: readonly LabelledSpan[], i: number): boolean {
  * @example smoothGlitches([bus, domicile, bus]).map((s) => s.label) // ['Bus', 'Bus', 'Bus']
  */
 export function smoothGlitches<S extends LabelledSpan>(spans: readonly S[]): S[] {
-  return spans.map((span, i) => {
-    if (span.source === 'review' || !isGlitchCandidate(spans, i)) return span;
-    if (isGlitchCandidate(spans, i - 1) || isGlitchCandidate(spans, i + 1)) return span;
-    const previous = spans[i - 1] as S;
-    const next = spans[i + 1] as S;
-    const origin = previous.source !== 'review' ? previous : next.source !== 'review' ? next : null;
-    return { ...span, label: previous.label, source: origin?.source ?? 'sensors', confidence: origin?.confidence ?? null };
-  });
+  return spans.map((_, i) => smoothedSpanAt(spans, i));
 }

@@ -1,5 +1,6 @@
 import type { ActivitySegmentRecord, ActivityTimelineRecord, GpsEpisodeRecord, ReviewDecisionRecord } from '../records.js';
 import { defaultTimelineFusionParams, type TimelineFusionParams } from '../fusion/fuse-timeline.js';
+import { createIncrementalFusion, type IncrementalFusion } from './incremental-fusion.js';
 
 export interface TimelineStreamParams {
   readonly fusion: TimelineFusionParams;
@@ -25,8 +26,9 @@ export const defaultTimelineStreamParams: TimelineStreamParams = Object.freeze({
 });
 
 /**
- * One participant's streaming fusion state: a plain, JSON-serialisable object. Record maps are
- * keyed by the decimal epoch ms of their natural key (segment_start, episode_start).
+ * One participant's streaming fusion state. Record maps are keyed by the decimal epoch ms of their
+ * natural key (segment_start, episode_start); `fusion` is derived from them (the fusion of the held
+ * records, kept up to date change by change) and `unemitted` lists the held segments not emitted yet.
  *
  * `horizonMs` = start of the local day of (watermark − retentionMs), only moving forward: entries
  * from it on may still be re-emitted, entries before it are final and forgotten. Retained: the
@@ -41,7 +43,10 @@ export interface TimelineState {
   segments: Record<string, ActivitySegmentRecord>;
   episodes: Record<string, GpsEpisodeRecord>;
   decisions: Record<string, ReviewDecisionRecord>;
-  emitted: Record<string, ActivityTimelineRecord>;
+  /** The entries last emitted, per local day and segment_start, each day's in order of first emission (its exposure sums' order). */
+  readonly emitted: Map<number, Map<number, ActivityTimelineRecord>>;
+  readonly fusion: IncrementalFusion;
+  readonly unemitted: Set<number>;
   /** Greatest segment_end seen, epoch ms. */
   maxSegmentEndMs: number | null;
   /** Greatest episode_end seen, epoch ms. */
@@ -61,7 +66,9 @@ export function createTimelineState(participant: string): TimelineState {
     segments: {},
     episodes: {},
     decisions: {},
-    emitted: {},
+    emitted: new Map(),
+    fusion: createIncrementalFusion(),
+    unemitted: new Set(),
     maxSegmentEndMs: null,
     maxEpisodeEndMs: null,
     flushedToMs: null,
@@ -99,7 +106,9 @@ export function timelineEarliestNeededMs(state: TimelineState): number | null {
   const consider = (ms: number): void => {
     if (earliest === null || ms < earliest) earliest = ms;
   };
-  for (const s of Object.values(state.segments)) consider(s.segment_start);
+  // Held segments in time order: the first is the earliest.
+  const firstSegmentMs = state.fusion.order[0];
+  if (firstSegmentMs !== undefined) consider(firstSegmentMs);
   for (const e of Object.values(state.episodes)) consider(e.episode_start);
   for (const d of Object.values(state.decisions)) consider(d.segment_start);
   return earliest;

@@ -122,7 +122,7 @@ describe('updateTimelineState', () => {
     expect(state.horizonMs).toBe(Date.UTC(2024, 2, 5, 23, 0));
     expect(state.retainFromMs).toBe(Date.UTC(2024, 2, 5, 21, 0));
     expect(Object.keys(state.segments)).toEqual([nextDay(11), nextDay(11, 5), nextDay(11, 10)].map(String));
-    expect(Object.keys(state.emitted)).toEqual([nextDay(11), nextDay(11, 5)].map(String));
+    expect([...state.emitted.values()].flatMap((day) => [...day.keys()])).toEqual([nextDay(11), nextDay(11, 5)]);
     expect(timelineEarliestNeededMs(state)).toBe(Date.UTC(2024, 2, 5, 21, 0));
 
     const tooLate = updateTimelineState(state, { segments: [seg(1, 'Bus')], decisions: [decision(0, 'Bus')] });

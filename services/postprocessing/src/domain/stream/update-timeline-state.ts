@@ -1,4 +1,3 @@
-import { fuseTimeline } from '../fusion/fuse-timeline.js';
 import { computeDailyExposure } from '../exposure/daily-exposure.js';
 import { localDay, localDayStartMs } from '../exposure/local-day.js';
 import {
@@ -8,6 +7,8 @@ import {
   type GpsEpisodeRecord,
   type ReviewDecisionRecord,
 } from '../records.js';
+import { sameTimelineEntry } from '../fusion/fuse-segment.js';
+import { forgetSegment, fusedEntry, noteDecision, noteEpisode, noteSegment, refreshFusion } from './incremental-fusion.js';
 import { defaultTimelineStreamParams, timelineWatermarkMs, type TimelineState, type TimelineStreamParams } from './timeline-state.js';
 
 export interface TimelineInput {
@@ -44,10 +45,6 @@ export interface TimelineUpdate {
 /** Segments kept before the horizon: glitch smoothing of a segment reads two segments on each side. */
 const CONTEXT_SEGMENTS = 2;
 
-function sameEntry(a: ActivityTimelineRecord, b: ActivityTimelineRecord): boolean {
-  return (Object.keys(b) as (keyof ActivityTimelineRecord)[]).every((key) => Object.is(a[key], b[key]));
-}
-
 /**
  * The horizon for watermark `watermarkMs`: the start of the local day of watermarkMs − retentionMs.
  * Entries from the horizon on may still change; everything they depend on is retained (see
@@ -73,14 +70,19 @@ function retainFromMs(state: TimelineState, horizonMs: number, params: TimelineS
   return fromMs;
 }
 
-function evictBefore<T>(records: Record<string, T>, keep: (record: T) => boolean): void {
-  for (const [key, record] of Object.entries(records)) if (!keep(record)) delete records[key];
+function evictBefore<T>(records: Record<string, T>, keep: (record: T) => boolean, forget: (record: T) => void): void {
+  for (const [key, record] of Object.entries(records)) {
+    if (keep(record)) continue;
+    delete records[key];
+    forget(record);
+  }
 }
 
 /**
  * Feeds one participant's new records to the streaming fusion (docs/design.md §4, §5.5) and returns
- * what to produce. Mutates `state`. The timeline is recomputed with {@link fuseTimeline} over
- * everything retained; a segment is emitted once final — both sides' watermarks (greatest end
+ * what to produce. Mutates `state`. The timeline is what {@link fuseTimeline} gives on everything
+ * retained, recomputed only where the new records can change it ({@link refreshFusion}); a segment
+ * is emitted once final — both sides' watermarks (greatest end
  * seen − latenessMs) have passed its segment_end, or an idle flush did — and re-emitted whenever
  * its entry changes later (a late episode, a growing stop, a review): re-emission is an upsert on
  * segment_start, never a duplicate. The set of last-emitted entries therefore does not depend on
@@ -110,7 +112,10 @@ export function updateTimelineState(
       droppedLate += 1;
       continue;
     }
-    state.segments[String(segment.segment_start)] = segment;
+    const key = String(segment.segment_start);
+    state.segments[key] = segment;
+    noteSegment(state.fusion, segment);
+    if (!lastEmitted(state, segment.segment_start, params)) state.unemitted.add(segment.segment_start);
     state.maxSegmentEndMs = Math.max(state.maxSegmentEndMs ?? -Infinity, segment.segment_end);
   }
   for (const episode of input.episodes ?? []) {
@@ -119,7 +124,9 @@ export function updateTimelineState(
       droppedLate += 1;
       continue;
     }
-    state.episodes[String(episode.episode_start)] = episode;
+    const key = String(episode.episode_start);
+    noteEpisode(state.fusion, state.episodes[key], episode);
+    state.episodes[key] = episode;
     state.maxEpisodeEndMs = Math.max(state.maxEpisodeEndMs ?? -Infinity, episode.episode_end);
   }
   for (const decision of input.decisions ?? []) {
@@ -133,7 +140,10 @@ export function updateTimelineState(
     // path corrects the stored day; kept too, for a segment that has not reached the state yet.
     if (!state.segments[key]) lateDecisions.push(decision);
     const current = state.decisions[key];
-    if (!current || decision.decided_at >= current.decided_at) state.decisions[key] = decision;
+    if (!current || decision.decided_at >= current.decided_at) {
+      state.decisions[key] = decision;
+      noteDecision(state.fusion, decision.segment_start, decision);
+    }
   }
   if (input.flush) {
     const seen = [state.maxSegmentEndMs, state.maxEpisodeEndMs].filter((ms): ms is number => ms !== null);
@@ -145,35 +155,58 @@ export function updateTimelineState(
   const changed: ActivityTimelineRecord[] = [];
   // The review budget is per local day of the participant's zone, the exposure's days.
   const fusion = { ...params.fusion, review: { ...params.fusion.review, timeZone: params.timeZone } };
-  const fused = fuseTimeline(Object.values(state.segments), Object.values(state.episodes), Object.values(state.decisions), fusion);
-  for (const entry of fused) {
-    if (entry.segment_start < emitFromMs) continue;
-    const key = String(entry.segment_start);
-    const previous = state.emitted[key];
+  // Entries that may have changed, and those still waiting to become final.
+  const considered = new Set(refreshFusion(state.fusion, fusion));
+  for (const start of state.unemitted) considered.add(start);
+  for (const start of [...considered].sort((a, b) => a - b)) {
+    const entry = fusedEntry(state.fusion, start);
+    if (!entry || entry.segment_start < emitFromMs) continue;
+    const previous = lastEmitted(state, start, params);
     const final = watermarkMs !== null && entry.segment_end <= watermarkMs;
     if (!previous && !final) continue;
-    if (previous && sameEntry(previous, entry)) continue;
-    state.emitted[key] = entry;
+    state.unemitted.delete(start);
+    if (previous && sameTimelineEntry(previous, entry)) continue;
+    const day = localDay(start, params.timeZone);
+    let emittedThatDay = state.emitted.get(day);
+    if (!emittedThatDay) state.emitted.set(day, (emittedThatDay = new Map()));
+    emittedThatDay.set(start, entry);
     changed.push(entry);
   }
 
   const exposure: ExposureDailyRecord[] = [];
   const days = [...new Set(changed.map((e) => localDay(e.segment_start, params.timeZone)))].sort((a, b) => a - b);
   for (const day of days) {
-    const entries = Object.values(state.emitted).filter((e) => localDay(e.segment_start, params.timeZone) === day);
-    exposure.push(...computeDailyExposure(entries, { timeZone: params.timeZone }));
+    exposure.push(...computeDailyExposure([...(state.emitted.get(day)?.values() ?? [])], { timeZone: params.timeZone }));
   }
 
   if (watermarkMs !== null) {
     const horizonMs = Math.max(state.horizonMs ?? -Infinity, nextHorizonMs(watermarkMs, params));
     const fromMs = Math.max(state.retainFromMs ?? -Infinity, retainFromMs(state, horizonMs, params));
+    // Unmoved, there is nothing to forget: records behind the horizon were refused on the way in.
+    const moved = horizonMs !== state.horizonMs || fromMs !== state.retainFromMs;
     state.horizonMs = horizonMs;
     state.retainFromMs = fromMs;
-    evictBefore(state.segments, (s) => s.segment_end > fromMs);
-    evictBefore(state.episodes, (e) => e.episode_end >= fromMs - params.segmentMs);
-    evictBefore(state.decisions, (d) => d.segment_start >= horizonMs);
-    evictBefore(state.emitted, (e) => e.segment_start >= horizonMs);
+    if (moved) forgetBefore(state, horizonMs, fromMs, params);
   }
 
   return { timeline: changed, exposure, lateDecisions, droppedLate };
+}
+
+/** The entry last emitted for a segment, if any. */
+function lastEmitted(state: TimelineState, segmentStart: number, params: TimelineStreamParams): ActivityTimelineRecord | undefined {
+  return state.emitted.get(localDay(segmentStart, params.timeZone))?.get(segmentStart);
+}
+
+/** Forgets the records and emitted entries that nothing from the horizon on depends on any more (see TimelineState). */
+function forgetBefore(state: TimelineState, horizonMs: number, fromMs: number, params: TimelineStreamParams): void {
+  evictBefore(state.segments, (s) => s.segment_end > fromMs, (s) => {
+    forgetSegment(state.fusion, s.segment_start);
+    state.unemitted.delete(s.segment_start);
+  });
+  evictBefore(state.episodes, (e) => e.episode_end >= fromMs - params.segmentMs, (e) => noteEpisode(state.fusion, e, undefined));
+  evictBefore(state.decisions, (d) => d.segment_start >= horizonMs, (d) => noteDecision(state.fusion, d.segment_start, undefined));
+  for (const [day, emittedThatDay] of state.emitted) {
+    for (const start of emittedThatDay.keys()) if (start < horizonMs) emittedThatDay.delete(start);
+    if (emittedThatDay.size === 0) state.emitted.delete(day);
+  }
 }
