@@ -542,7 +542,7 @@ async function main(): Promise<void> {
     );
     const byCost = [...cpuBudget].sort((a, b) => (b.cpuSeconds ?? -1) - (a.cpuSeconds ?? -1));
     console.log(
-      `\nCPU from the first COPY to a complete warehouse (${result.cpu.seconds.toFixed(1)} s × ${host.cores} cores = ${coreSeconds.toFixed(1)} core-seconds, ${cpu.machineSeconds.toFixed(1)} busy):\n${table(
+      `\nCPU between the first copy into rawdata and a complete warehouse (${result.cpu.seconds.toFixed(1)} s × ${host.cores} cores = ${coreSeconds.toFixed(1)} core-seconds, ${cpu.machineSeconds.toFixed(1)} busy):\n${table(
         ['component', 'CPU s', 'CPU s per 1,000 raw records', 'share of the cores'],
         byCost.map((c) => [
           c.component,
