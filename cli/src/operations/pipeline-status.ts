@@ -5,7 +5,7 @@
  * that cannot be reached is reported as such; the rest is still gathered.
  */
 import pg from 'pg';
-import { allTopics, SERVICE_NAMES } from '@polluscope/common';
+import { allTopics, restoreGroupPrefix, SERVICE_NAMES } from '@polluscope/common';
 import { servicePort } from '../infra/services.js';
 import { connectFetch } from '../infra/connectors.js';
 import { stackEndpoints, type StackConfig } from '../infra/stack-config.js';
@@ -76,8 +76,11 @@ async function groupLags(brokers: string): Promise<{ groups: GroupLag[]; bounds:
   await admin.connect();
   try {
     const { groups } = await admin.listGroups();
-    // The command line's own readers and the registry's storage readers (one per instance) are not the pipeline's.
-    const names = groups.map((g) => g.groupId).filter((g) => !g.startsWith(CLI_GROUP_PREFIX) && !g.startsWith(REGISTRY_GROUP_PREFIX)).sort();
+    // The command line's own readers, the registry's storage readers (one per instance) and the
+    // services' changelog restore readers (one per assignment, never committing) are not the pipeline's.
+    const restoreReaders = SERVICE_NAMES.map(restoreGroupPrefix);
+    const ours = (g: string) => !g.startsWith(CLI_GROUP_PREFIX) && !g.startsWith(REGISTRY_GROUP_PREFIX) && !restoreReaders.some((prefix) => g.startsWith(prefix));
+    const names = groups.map((g) => g.groupId).filter(ours).sort();
     const committedByGroup = new Map<string, { topic: string; partition: number; offset: number | null }[]>();
     const topics = new Set<string>(allTopics().map((t) => t.name));
     for (const groupId of names) {
