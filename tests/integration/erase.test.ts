@@ -9,8 +9,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { participantTables } from '../../cli/src/operations/erase.js';
+import { liveSnapshots } from '../../cli/src/operations/erase-changelog.js';
+import { kafkaClient, readRecords } from '../../cli/src/operations/kafka-records.js';
+import { CHANGELOG_SERVICES, changelogTopic } from '@polluscope/common';
 import { polluscope } from './cli-run.js';
-import { eventually, freshParticipant, rawdata, warehouse } from './stack.js';
+import { endpoints, eventually, freshParticipant, rawdata, warehouse } from './stack.js';
 
 const START_MS = Date.UTC(2026, 3, 7, 8, 0, 0);
 const MINUTE = 60_000;
@@ -44,6 +47,12 @@ async function rowsOf(pool: pg.Pool, participant: string): Promise<Record<string
     counts[table] = Number(rows[0]!.n);
   }
   return counts;
+}
+
+/** Partitions of the changelogs whose last record of the participant is a snapshot of its state. */
+async function snapshotsOf(participant: string): Promise<number> {
+  const records = await readRecords(kafkaClient(endpoints.kafkaBrokers), CHANGELOG_SERVICES.map((s) => changelogTopic(s).name));
+  return liveSnapshots(records, participant).reduce((n, c) => n + c.partitions.length, 0);
 }
 
 const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
@@ -97,10 +106,14 @@ describe('polluscope erase', () => {
     expect(before.wh.review_decisions).toBe(1);
     expect(before.wh.gps_dropped).toBe(1);
     const staysBefore = { raw: await rowsOf(raw, staying), wh: await rowsOf(wh, staying) };
+    // Both sat still for 40 minutes: stop-move-detection keeps each one's open stop in its changelog.
+    for (const participant of [withdrawn, staying]) await eventually(`${participant}'s stop in the changelog`, 60_000, () => snapshotsOf(participant), (n) => n === 1);
 
     const dry = await polluscope('erase', '--participant', withdrawn);
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toContain('Nothing was removed');
+    expect(dry.stdout).toContain('would be tombstoned');
+    expect(await snapshotsOf(withdrawn)).toBe(1);
     expect(dry.stdout).toMatch(new RegExp(`rawdata\\s+sensor_measurements\\s+${MINUTES}\\b`));
     expect(await rowsOf(raw, withdrawn)).toEqual(before.raw);
 
@@ -109,6 +122,9 @@ describe('polluscope erase', () => {
     expect(done.stdout).toMatch(/warehouse\s+review_decisions\s+1\b/);
     expect(done.stdout).toMatch(/warehouse\s+gps_dropped\s+1\b/);
     expect(done.stdout).toContain('dead-letter topics');
+    expect(done.stdout).toMatch(/stop-move-detection\.changelog\s+\d/);
+    expect(await snapshotsOf(withdrawn)).toBe(0);
+    expect(await snapshotsOf(staying)).toBe(1);
     expect(total(await rowsOf(raw, withdrawn))).toBe(0);
     expect(total(await rowsOf(wh, withdrawn))).toBe(0);
     expect(await readFile(labels, 'utf8')).not.toContain(withdrawn);

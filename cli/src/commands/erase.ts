@@ -1,8 +1,8 @@
 /**
  * `polluscope erase --participant P [--yes]`: a volunteer withdraws. Removes the participant from
- * rawdata, the warehouse and the training files `export-labels` wrote, counts what the dead-letter
- * topics still hold of them, and says what stays in Kafka until its retention expires. Without
- * `--yes` it only counts.
+ * rawdata, the warehouse and the training files `export-labels` wrote, tombstones their snapshots in
+ * the services' compacted changelogs, counts what the dead-letter topics still hold of them, and
+ * says what stays in Kafka until its retention expires. Without `--yes` it only counts.
  */
 import type { Command } from 'commander';
 import pg from 'pg';
@@ -11,6 +11,7 @@ import { BROKER_RETENTION_HOURS } from '../infra/jvm-components.js';
 import { loadStackConfig, stackEndpoints } from '../infra/stack-config.js';
 import { toDeadLetter } from '../operations/dead-letters.js';
 import { eraseParticipantRows, type TableErasure } from '../operations/erase.js';
+import { eraseChangelogSnapshots } from '../operations/erase-changelog.js';
 import { eraseFromExports, exportLedgerFile } from '../operations/export-ledger.js';
 import { kafkaClient, readRecords } from '../operations/kafka-records.js';
 import { formatTable } from '../infra/stack.js';
@@ -43,6 +44,7 @@ export function registerEraseCommand(program: Command): void {
         ...(await eraseFrom(endpoints.warehouseUrl, 'warehouse', participant, dryRun)),
       ];
       const exports = await eraseFromExports(exportLedgerFile(config.home), participant, dryRun);
+      const snapshots = await eraseChangelogSnapshots(kafkaClient(endpoints.kafkaBrokers), participant, dryRun);
       const topics = SERVICE_NAMES.map((s) => deadLetterTopic(s).name);
       const letters = (await readRecords(kafkaClient(endpoints.kafkaBrokers), topics))
         .map((r) => toDeadLetter(r.topic, r.partition, r.message))
@@ -53,6 +55,10 @@ export function registerEraseCommand(program: Command): void {
       if (exports.length > 0) {
         say(`\nTraining files written by export-labels (${dryRun ? 'rows that would be removed' : 'rows removed'}):`);
         say(formatTable(exports.map((e) => ({ file: e.path, rows: e.rows === null ? 'file no longer exists' : String(e.rows) }))));
+      }
+      if (snapshots.length > 0) {
+        say(`\nState snapshots in the services' changelogs (${dryRun ? 'would be tombstoned' : 'tombstoned; compaction drops them'}):`);
+        say(formatTable(snapshots.map((c) => ({ topic: c.topic, partitions: c.partitions.join(' ') }))));
       }
       say('\nWhat stays until its retention expires (Kafka records cannot be deleted one by one):');
       say(`- the raw, clean and output topics: up to ${BROKER_RETENTION_HOURS / 24} days after each record was written;`);
