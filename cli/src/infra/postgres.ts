@@ -76,10 +76,11 @@ function runPgTool(config: StackConfig, tool: string, args: readonly string[]): 
 
 /** Installs PostgreSQL 15 and PostGIS from Debian's packages when they are missing. */
 export function ensurePostgresInstalled(config: StackConfig, log: (line: string) => void): void {
-  const postgis = '/usr/share/postgresql/15/extension/postgis.control';
+  // The control file comes with postgresql-15-postgis-3-scripts, the library with postgresql-15-postgis-3: both are needed.
+  const postgis = ['/usr/share/postgresql/15/extension/postgis.control', '/usr/lib/postgresql/15/lib/postgis-3.so'];
   ensureDebianPackages(
     ['postgresql-15', 'postgresql-15-postgis-3'],
-    () => existsSync(join(config.postgresBin, 'initdb')) && existsSync(postgis),
+    () => existsSync(join(config.postgresBin, 'initdb')) && postgis.every((file) => existsSync(file)),
     'PostgreSQL 15 with PostGIS',
     log,
   );
