@@ -18,22 +18,15 @@ import {
   type TimelineInput,
   type TimelineState,
 } from '@polluscope/postprocessing/domain';
+import { lcg, SEGMENT_MS, simulatedSegment, STOP_LABELS } from './simulated-timeline.js';
 import type { AlgorithmBenchmark } from './types.js';
 
 /** 2024-03-05 00:00 in Paris. */
 const DAY_START_MS = Date.UTC(2024, 2, 4, 23, 0);
 const MINUTE_MS = 60_000;
-const SEGMENT_MS = 5 * MINUTE_MS;
 const SEGMENTS_PER_DAY = 288;
 const RESEND_MS = 2 * MINUTE_MS;
 const POLL_MS = MINUTE_MS;
-const STOP_LABELS = ['Domicile', 'Bureau', 'Magasin', 'Restaurant', 'Parc'] as const;
-
-/** A deterministic LCG in [0, 1). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
-}
 
 type Arrival = { readonly atMs: number; readonly participant: string } & (
   | { readonly segment: ActivitySegmentRecord }
@@ -72,22 +65,7 @@ function participantDay(participant: string, seed: number): Arrival[] {
     while (episodes[episode]!.episode_end < start) episode++;
     const current = episodes[episode]!;
     const truth = current.episode_type === 'move' ? current.transport_mode! : STOP_LABELS[episode % STOP_LABELS.length]!;
-    const segment: ActivitySegmentRecord = {
-      participant_virtual_id: participant,
-      segment_start: start,
-      segment_end: start + SEGMENT_MS,
-      minutes: 5,
-      predicted_label: random() < 0.2 ? pick(STOP_LABELS) : truth,
-      confidence: 0.5 + random() * 0.5,
-      declared_label: random() < 0.3 ? truth : null,
-      pm1_mean: 5 + random() * 10,
-      pm25_mean: 8 + random() * 15,
-      pm10_mean: 12 + random() * 20,
-      no2_mean: random() < 0.1 ? null : 20 + random() * 30,
-      bc_mean: random() < 0.3 ? null : 500 + random() * 3000,
-      temperature_mean: 18 + random() * 6,
-      humidity_mean: 40 + random() * 20,
-    };
+    const segment = simulatedSegment(random, participant, start, truth);
     arrivals.push({ atMs: segment.segment_end + 30_000, participant, segment });
     if (random() < 0.01) {
       const decidedAt = segment.segment_end + 30 * MINUTE_MS;

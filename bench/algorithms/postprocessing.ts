@@ -6,19 +6,12 @@
  */
 import { MOVE_MODES } from '@polluscope/common/domain';
 import { fuseTimeline, type ActivitySegmentRecord, type GpsEpisodeRecord, type ReviewDecisionRecord } from '@polluscope/postprocessing/domain';
+import { lcg, SEGMENT_MS, simulatedSegment, STOP_LABELS } from './simulated-timeline.js';
 import type { AlgorithmBenchmark } from './types.js';
 
 const T0_MS = Date.UTC(2024, 2, 4, 0, 0);
 const MINUTE_MS = 60_000;
-const SEGMENT_MS = 5 * MINUTE_MS;
 const PARTICIPANT = 'p1';
-const STOP_LABELS = ['Domicile', 'Bureau', 'Magasin', 'Restaurant', 'Parc'] as const;
-
-/** A deterministic LCG in [0, 1). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
-}
 
 interface FusionInput {
   readonly segments: ActivitySegmentRecord[];
@@ -52,23 +45,7 @@ function timeline(n: number, seed: number): FusionInput {
     while (episodes[episode]!.episode_end < start) episode++;
     const current = episodes[episode]!;
     const truth = current.episode_type === 'move' ? current.transport_mode! : STOP_LABELS[episode % STOP_LABELS.length]!;
-    const predicted = random() < 0.2 ? pick(STOP_LABELS) : truth;
-    segments.push({
-      participant_virtual_id: PARTICIPANT,
-      segment_start: start,
-      segment_end: start + SEGMENT_MS,
-      minutes: 5,
-      predicted_label: predicted,
-      confidence: 0.5 + random() * 0.5,
-      declared_label: random() < 0.3 ? truth : null,
-      pm1_mean: 5 + random() * 10,
-      pm25_mean: 8 + random() * 15,
-      pm10_mean: 12 + random() * 20,
-      no2_mean: random() < 0.1 ? null : 20 + random() * 30,
-      bc_mean: random() < 0.3 ? null : 500 + random() * 3000,
-      temperature_mean: 18 + random() * 6,
-      humidity_mean: 40 + random() * 20,
-    });
+    segments.push(simulatedSegment(random, PARTICIPANT, start, truth));
     if (random() < 0.01) {
       decisions.push({ participant_virtual_id: PARTICIPANT, segment_start: start, label: truth, reviewer: 'bench', comment: null, decided_at: endMs });
     }
