@@ -1,6 +1,6 @@
 /**
  * `npm run bench:e2e [-- --participants N --days D --gps-rate-hz R --seed S --timeout-s T
- * --wait-idle-s W --keep]`: simulated participants COPYed into rawdata as fast as the loader's
+ * --wait-idle-s W --keep --jfr DIR]`: simulated participants COPYed into rawdata as fast as the loader's
  * batch COPY goes, through the running pipeline (change data capture, the five services, the
  * JDBC sinks) until the warehouse has everything. Targets (issue 9): ≥ 20,000 raw records/s
  * sustained; p99 window close → warehouse row ≤ 2 s. Also the peak RSS of each service under this
@@ -25,11 +25,16 @@
  *   of the machine's busy time as `other` (bench/pipeline/process-cpu.ts); and the statements that
  *   took the warehouse's and rawdata's time, from pg_stat_statements (bench/pipeline/statement-stats.ts).
  *
+ * - `--jfr DIR`: a Java Flight Recording of Kafka Connect over the same span, written to
+ *   `DIR/connect-<run>.jfr`, and where its samples fell (thread groups, the sink's layers, top
+ *   frames; bench/pipeline/flight-recording.ts).
+ *
  * Participants are `bench-e2e-<run>-NNN`; their rows are deleted from rawdata and the warehouse at
  * the end unless --keep. Needs the stack and the services (`npm start`); starts the services if
  * they are not running. Other work on the same stack during the run shows in the figures.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import pg from 'pg';
@@ -37,6 +42,14 @@ import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { eventTimeMs, SERVICE_NAMES, TOPICS, type ServiceName } from '@polluscope/common';
 import { cleanGpsChunk, initialCleanGpsState } from '@polluscope/gps-preprocessing/domain';
 import { runningPid } from '../cli/src/infra/processes.js';
+import {
+  formatRecordingSummary,
+  readExecutionSamples,
+  startFlightRecording,
+  stopFlightRecording,
+  summariseSamples,
+  type RecordingSummary,
+} from './pipeline/flight-recording.js';
 import { localServices, servicesStatus, servicesUp } from '../cli/src/infra/services.js';
 import { stackStatus } from '../cli/src/infra/stack.js';
 import { loadStackConfig, stackEndpoints } from '../cli/src/infra/stack-config.js';
@@ -371,6 +384,9 @@ async function main(): Promise<void> {
   const timeoutMs = argNumber('--timeout-s', 900) * 1000;
   const waitIdleMs = argNumber('--wait-idle-s', 900) * 1000;
   const keep = process.argv.includes('--keep');
+  const jfrIndex = process.argv.indexOf('--jfr');
+  const jfrDir = jfrIndex >= 0 ? process.argv[jfrIndex + 1] : undefined;
+  if (jfrIndex >= 0 && (jfrDir === undefined || jfrDir.startsWith('--'))) throw new Error('--jfr: expected a folder for the recording');
   const stack = loadStackConfig();
   await requireStack(stack);
   const endpoints = stackEndpoints(stack);
@@ -425,6 +441,13 @@ async function main(): Promise<void> {
     await watch.start();
     memory.start();
     const statementsAtStart = { warehouse: await readStatements(warehouse), rawdata: await readStatements(raw) };
+    const connectPid = cpuRoots.get('connect') ?? null;
+    const recording = jfrDir === undefined ? null : { pid: connectPid, name: `bench-e2e-${run}`, file: join(resolve(jfrDir), `connect-${run}.jfr`) };
+    if (recording !== null) {
+      if (recording.pid === null) throw new Error('--jfr: Kafka Connect is not running');
+      mkdirSync(resolve(jfrDir!), { recursive: true });
+      startFlightRecording(recording.pid, recording.name);
+    }
     const cpuAtStart = snapshotCpu(cpuRoots);
     const loadStart = Date.now();
     let loadEnd = 0;
@@ -485,6 +508,7 @@ async function main(): Promise<void> {
     }
     if (process.stdout.isTTY) process.stdout.write('\n');
     const cpuAtEnd = snapshotCpu(cpuRoots);
+    if (recording !== null) stopFlightRecording(recording.pid!, recording.name, recording.file);
     const statementsAtEnd = { warehouse: await readStatements(warehouse), rawdata: await readStatements(raw) };
     const [sensorInserted, gpsInserted] = await loading;
     await watch.pollWindows();
@@ -598,7 +622,12 @@ async function main(): Promise<void> {
     }
     const queued = Object.entries(largest).filter(([, lag]) => lag > 0).sort((a, b) => b[1] - a[1]);
     console.log(`\nlargest backlog during the run (records not yet read or committed): ${queued.length === 0 ? 'none' : queued.map(([name, lag]) => `${name} ${formatCount(lag)}`).join(', ')}`);
-    const file = writeResults('e2e', { machine: host, ...result });
+    let connectProfile: RecordingSummary | null = null;
+    if (recording !== null) {
+      connectProfile = summariseSamples(await readExecutionSamples(recording.file));
+      console.log(`\nKafka Connect, Java Flight Recording ${recording.file}:\n${formatRecordingSummary(connectProfile)}`);
+    }
+    const file = writeResults('e2e', { machine: host, ...result, ...(connectProfile === null ? {} : { connectProfile }) });
     console.log(`\nresults: ${file}`);
   } finally {
     memory.stop();
