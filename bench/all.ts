@@ -1,6 +1,7 @@
 /**
  * `npm run bench [filter]`: the algorithm benchmarks (bench/run.ts, given the filter); without a
- * filter, then the pipeline benchmarks on the running embedded stack: the stages through the
+ * filter, then the state of each stage with 1,000 participants (bench/memory.ts, no stack needed),
+ * then the pipeline benchmarks on the running embedded stack: the stages through the
  * broker (bench/stages.ts) and the end-to-end run (bench/e2e.ts). Each prints its table and
  * writes its JSON under bench/results/.
  */
@@ -19,6 +20,8 @@ function run(script: string, scriptArgs: readonly string[]): void {
 
 run('run.ts', args);
 if (args.length === 0) {
+  console.log('\n# State with 1,000 participants (bench/memory.ts)\n');
+  run('memory.ts', []);
   console.log('\n# Stages through the broker (bench/stages.ts)\n');
   run('stages.ts', []);
   console.log('\n# End to end (bench/e2e.ts)\n');

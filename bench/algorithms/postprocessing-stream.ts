@@ -28,18 +28,18 @@ const SEGMENTS_PER_DAY = 288;
 const RESEND_MS = 2 * MINUTE_MS;
 const POLL_MS = MINUTE_MS;
 
-type Arrival = { readonly atMs: number; readonly participant: string } & (
+export type TimelineArrival = { readonly atMs: number; readonly participant: string } & (
   | { readonly segment: ActivitySegmentRecord }
   | { readonly episode: GpsEpisodeRecord }
   | { readonly decision: ReviewDecisionRecord }
 );
 
-/** One participant's day as records in their order of arrival. */
-function participantDay(participant: string, seed: number): Arrival[] {
+/** One participant's day (from 00:00 Paris on 2024-03-05) as records in their order of arrival. */
+export function participantDay(participant: string, seed: number): TimelineArrival[] {
   const random = lcg(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const endMs = DAY_START_MS + SEGMENTS_PER_DAY * SEGMENT_MS;
-  const arrivals: Arrival[] = [];
+  const arrivals: TimelineArrival[] = [];
   const episodes: GpsEpisodeRecord[] = [];
   for (let t = DAY_START_MS, stop = true; t < endMs; stop = !stop) {
     const durationMs = Math.round((stop ? 20 + random() * 160 : 5 + random() * 35) * MINUTE_MS);

@@ -77,6 +77,16 @@ describe('ParticipantSnapshots', () => {
     expect(book.acknowledged().size).toBe(0);
   });
 
+  it('forgets an evicted participant: back afresh, its first snapshot is not held back by the evicted state\'s interval', () => {
+    const book = new ParticipantSnapshots(30_000);
+    book.markChanged('a');
+    book.produced(book.take(1000, only({ n: 1 })));
+    book.markEvicted('a');
+    book.markChanged('a'); // the participant's next record starts a fresh state
+    const records = book.take(2000, only({ n: 2 }));
+    expect(records.map((r) => r.value?.state ?? null)).toEqual([null, { n: 2 }]);
+  });
+
   it('keeps the acknowledged copy as it was when taken, whatever the live state does next', () => {
     const book = new ParticipantSnapshots(0);
     const live = { points: [1] };

@@ -156,9 +156,13 @@ export class ParticipantSnapshots {
     this.changed.add(participant);
   }
 
-  /** The participant's state was dropped for good: its snapshot is deleted too. */
+  /**
+   * The participant's state was dropped for good: its snapshot is deleted too, and the book keeps
+   * nothing of it (else an entry per participant ever seen would outlive every eviction).
+   */
   markEvicted(participant: string): void {
     this.changed.delete(participant);
+    this.lastTakenMs.delete(participant);
     const snapshot = this.durable.get(participant);
     if (snapshot !== undefined) this.evicted.set(participant, partitionOf(snapshot.source));
   }

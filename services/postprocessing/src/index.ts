@@ -1,5 +1,5 @@
 export * as domain from './domain/index.js';
-export { createPostprocessingHandler, validatePostprocessingInput } from './handler.js';
+export { createPostprocessingHandler, TIMELINE_STATE_RETENTION_MS, validatePostprocessingInput } from './handler.js';
 export { decisionJson, parseSegmentStart, registerReviewRoutes, reviewDecisionOutput } from './review-routes.js';
 export { postprocessing } from './service.js';
 export {
