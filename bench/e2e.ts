@@ -2,7 +2,7 @@
  * `npm run bench:e2e [-- --participants N --days D --gps-rate-hz R --seed S --timeout-s T
  * --wait-idle-s W --keep --jfr DIR]`: simulated participants COPYed into rawdata as fast as the loader's
  * batch COPY goes, through the running pipeline (change data capture, the five services, the
- * JDBC sinks) until the warehouse has everything. Targets (issue 9): ≥ 20,000 raw records/s
+ * JDBC sinks) until the warehouse has everything. Targets (issues 9 and 20): ≥ 20,000 raw records/s
  * sustained; p99 window close → warehouse row ≤ 2 s. Also the peak RSS of each service under this
  * load, and where records queued (the backlog of each service and sink, sampled every 2 s).
  *
@@ -42,6 +42,7 @@ import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { eventTimeMs, SERVICE_NAMES, TOPICS, type ServiceName } from '@polluscope/common';
 import { cleanGpsChunk, initialCleanGpsState } from '@polluscope/gps-preprocessing/domain';
 import { runningPid } from '../cli/src/infra/processes.js';
+import { heapFigures, type HeapFigures } from './pipeline/service-memory.js';
 import {
   formatRecordingSummary,
   readExecutionSamples,
@@ -63,6 +64,8 @@ import { benchParticipantId, simulationParams, type SimulatedLoad } from './pipe
 
 const TARGET_RECORDS_PER_S = 20_000;
 const TARGET_P99_MS = 2000;
+/** Issue 20: each service's peak resident set during the run. */
+const TARGET_RSS_MIB = 256;
 /** The loader's batch size (load-csv). */
 const BATCH_LINES = 50_000;
 const WINDOW_POLL_MS = 100;
@@ -269,9 +272,14 @@ function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
 class MemoryWatch {
   readonly peakSampledKb = new Map<ServiceName, number>();
   readonly hwmReset = new Map<ServiceName, boolean>();
+  /** Peak heap reserved and peak old space in use, from each service's /metrics. */
+  readonly peakHeap = new Map<ServiceName, HeapFigures>();
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(readonly pids: ReadonlyMap<ServiceName, number>) {}
+  constructor(
+    readonly pids: ReadonlyMap<ServiceName, number>,
+    private readonly metricsUrls: ReadonlyMap<ServiceName, string>,
+  ) {}
 
   start(): void {
     for (const [name, pid] of this.pids) {
@@ -292,15 +300,40 @@ class MemoryWatch {
       const kb = statusKb(pid, 'VmRSS');
       if (kb !== null && kb > (this.peakSampledKb.get(name) ?? 0)) this.peakSampledKb.set(name, kb);
     }
+    for (const [name, url] of this.metricsUrls) {
+      fetch(url, { signal: AbortSignal.timeout(900) })
+        .then((r) => r.text())
+        .then((text) => {
+          const heap = heapFigures(text);
+          if (heap === null) return;
+          const peak = this.peakHeap.get(name);
+          this.peakHeap.set(name, {
+            totalBytes: Math.max(heap.totalBytes, peak?.totalBytes ?? 0),
+            oldSpaceUsedBytes: Math.max(heap.oldSpaceUsedBytes, peak?.oldSpaceUsedBytes ?? 0),
+          });
+        })
+        .catch(() => undefined); // a missed sample: the next one comes a second later
+    }
   }
 
-  stop(): Record<string, { pid: number; vmHwmMiB: number | null; hwmResetAtLoadStart: boolean; peakSampledRssMiB: number | null }> {
+  stop(): Record<
+    string,
+    { pid: number; vmHwmMiB: number | null; hwmResetAtLoadStart: boolean; peakSampledRssMiB: number | null; peakHeapMiB: number | null; peakOldSpaceUsedMiB: number | null }
+  > {
     if (this.timer) clearInterval(this.timer);
     this.sample();
     const mib = (kb: number | null | undefined) => (kb === null || kb === undefined ? null : Math.round(kb / 1024));
     const out: ReturnType<MemoryWatch['stop']> = {};
     for (const [name, pid] of this.pids) {
-      out[name] = { pid, vmHwmMiB: mib(statusKb(pid, 'VmHWM')), hwmResetAtLoadStart: this.hwmReset.get(name) ?? false, peakSampledRssMiB: mib(this.peakSampledKb.get(name)) };
+      const heap = this.peakHeap.get(name);
+      out[name] = {
+        pid,
+        vmHwmMiB: mib(statusKb(pid, 'VmHWM')),
+        hwmResetAtLoadStart: this.hwmReset.get(name) ?? false,
+        peakSampledRssMiB: mib(this.peakSampledKb.get(name)),
+        peakHeapMiB: heap === undefined ? null : Math.round(heap.totalBytes / 2 ** 20),
+        peakOldSpaceUsedMiB: heap === undefined ? null : Math.round(heap.oldSpaceUsedBytes / 2 ** 20),
+      };
     }
     return out;
   }
@@ -436,7 +469,7 @@ async function main(): Promise<void> {
   if (!idleAtStart) console.log(`WARNING: the pipeline is not idle (${describeBacklog(backlog)}): the figures include that backlog`);
   const closes = await watchWindowCloses(kafka, registry, participantPrefix, `bench-e2e-${run}`);
   const watch = new WarehouseWatch(warehouse, prepared.participants);
-  const memory = new MemoryWatch(pids);
+  const memory = new MemoryWatch(pids, new Map(localServices(stack).map((s) => [s.name, `http://${stack.host}:${s.port}/metrics`])));
   try {
     await watch.start();
     memory.start();
@@ -591,7 +624,8 @@ async function main(): Promise<void> {
           ...SERVICE_NAMES.map((name) => {
             const r = rss[name];
             const hwm = r?.hwmResetAtLoadStart ? r.vmHwmMiB : r?.peakSampledRssMiB;
-            return [`peak RSS ${name}`, hwm === null || hwm === undefined ? '-' : `${hwm} MiB`, ''];
+            const heap = r?.peakHeapMiB === null || r?.peakHeapMiB === undefined ? '' : ` (heap ${r.peakHeapMiB}, old space used ${r.peakOldSpaceUsedMiB})`;
+            return [`peak RSS ${name}`, hwm === null || hwm === undefined ? '-' : `${hwm} MiB${heap}`, `≤ ${TARGET_RSS_MIB} MiB${hwm !== null && hwm !== undefined && hwm <= TARGET_RSS_MIB ? ' ok' : ' below'}`];
           }),
         ],
       )}`,
