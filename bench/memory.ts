@@ -19,13 +19,14 @@
  * Not a test: nothing here passes or fails, it measures.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  DEFAULT_MODELS_DIR,
   DEFAULT_PARTICIPANT_RETENTION_MS,
   hasChangelog,
+  loadModelFile,
   SHARED_SETTINGS,
   TOPICS,
   type InputRecord,
@@ -44,6 +45,7 @@ import { createTimeseriesHandler } from '@polluscope/timeseries-preprocessing';
 import { retainedRows, type SensorRow, type StreamingCleanerState } from '@polluscope/timeseries-preprocessing/domain';
 import { defaultSimulationParams, simulate } from '../cli/src/simulator/index.js';
 import { participantDay } from './algorithms/postprocessing-stream.js';
+import { describeMachine, machine, table, writeResults } from './pipeline/report.js';
 import { rawGpsValue, rawSensorValue } from './pipeline/simulated-records.js';
 
 const PARTICIPANTS = 1000;
@@ -151,7 +153,6 @@ async function emittedBy(upstream: StageSetup, topic: string): Promise<Arrival[]
   return emitted.sort(byArrival);
 }
 
-const json = (file: string): unknown => JSON.parse(readFileSync(fileURLToPath(new URL(file, import.meta.url)), 'utf8'));
 
 const timeseries: StageSetup = {
   name: 'timeseries-preprocessing',
@@ -180,7 +181,7 @@ const classification: StageSetup = {
   retentionMs: DEFAULT_PARTICIPANT_RETENTION_MS,
   arrivals: () => emittedBy(timeseries, TOPICS.sensorClean.name),
   handler: () => {
-    const model = loadActivityModel(json('../models/activity-model.json'));
+    const model = loadModelFile(join(DEFAULT_MODELS_DIR, 'activity-model.json'), loadActivityModel);
     // SEGMENT_LATE_RETENTION_MS's default (classification-validation/src/service.ts).
     return createClassificationHandler({ ...SETTINGS, lateRetentionMs: 60 * 60_000, model: () => model });
   },
@@ -201,7 +202,7 @@ const stopMove: StageSetup = {
   retentionMs: minParticipantRetentionMs(defaultStayPointParams.maxStopGapS, defaultStayPointParams.maxMoveGapS),
   arrivals: () => emittedBy(gps, TOPICS.gpsClean.name),
   handler: () => {
-    const model = parseTransportModel(json('../models/transport-model.json'));
+    const model = loadModelFile(join(DEFAULT_MODELS_DIR, 'transport-model.json'), parseTransportModel);
     return createStopMoveHandler({ ...SETTINGS, transportModel: () => model });
   },
   counts: (state) => {
@@ -385,7 +386,6 @@ async function measureStage(setup: StageSetup): Promise<StageResult> {
 }
 
 const MiB = 2 ** 20;
-const loadAverage = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 const mib = (bytes: number) => (bytes / MiB).toFixed(1);
 const perParticipant = (m: Measurement) => (m.participantsHeld === 0 ? '-' : Math.round(m.stateBytes / m.participantsHeld).toLocaleString('en'));
 
@@ -412,10 +412,7 @@ function printTable(results: readonly StageResult[]): void {
     ];
   });
   const header = ['stage', 'held at 6 h', 'state MiB', 'bytes/participant', `after ${MEASURED_AT_H[0]} h → ${MEASURED_AT_H[1]} h`, 'after eviction held / MiB', 'freed/evicted', 'retention', 'records fed', 's'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
+  console.log(table(header, rows));
   for (const r of results) {
     for (const [at, m] of [...Object.entries(r.afterHours), ['eviction', r.afterEviction] as const]) if (m.note) console.log(`${r.stage} after ${at}: ${m.note}`);
     if (r.deadLetters > 0) console.log(`${r.stage}: ${r.deadLetters} records to the dead-letter topic`);
@@ -453,19 +450,14 @@ async function main(): Promise<void> {
   const filter = process.argv[2];
   const stages = STAGES.filter((s) => !filter || s.name.includes(filter));
   console.log(`${PARTICIPANTS} participants (${TEMPLATES} simulated, each played by ${PARTICIPANTS / TEMPLATES} ids), polls of ${POLL_MS / 1000} s, ${MEASURED_AT_H.join(' and ')} h fed, then the first half alone for ${HALF_FEED_MS / HOUR_MS} h and the clock past the retention`);
-  const loadBefore = loadAverage();
-  console.log(`load average (1, 5, 15 min): ${loadBefore}`);
+  const host = machine();
+  console.log(describeMachine(host));
   const results = await runChildren(stages, Math.min(2, cpus().length));
-  const loadAfter = loadAverage();
   console.log('');
   printTable(results);
-  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
-  const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `memory-${new Date().toISOString().replaceAll(':', '-')}.json`);
   const sizes = { participants: PARTICIPANTS, templates: TEMPLATES, pollMs: POLL_MS, measuredAtHours: MEASURED_AT_H, halfFeedMs: HALF_FEED_MS, gpsRateHz: GPS_RATE_HZ };
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, loadAverage: { before: loadBefore, after: loadAfter }, sizes, results }, null, 2)}\n`);
-  console.log(`\n${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}; load average after: ${loadAfter}`);
+  const file = writeResults('memory', { machine: host, sizes, results });
+  console.log(`\nload average at the end: ${machine().loadAverage.join(', ')}`);
   console.log('state: heap used after GC minus before the handler; freed/evicted: heap freed by the eviction per participant evicted, bytes');
   console.log(`results: ${file}`);
 }

@@ -4,7 +4,8 @@
  * (Kafka client, Avro, the keyed-stage runtime, the stage's own code, garbage collection, …) and
  * the functions that took the most. Pure: a profile in, a summary out.
  */
-import { Session, type Profiler } from 'node:inspector';
+import type { Profiler } from 'node:inspector';
+import { Session } from 'node:inspector/promises';
 
 /** The parts of the process a sample's function belongs to, by its script's address. */
 export type ProfilePart =
@@ -104,13 +105,11 @@ export function formatProfileSummary(summary: ProfileSummary): string {
 export async function startCpuProfile(): Promise<() => Promise<Profiler.Profile>> {
   const session = new Session();
   session.connect();
-  const post = <T>(method: string, params?: object) =>
-    new Promise<T>((resolve, reject) => session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result as T))));
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 500 });
-  await post('Profiler.start');
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 500 });
+  await session.post('Profiler.start');
   return async () => {
-    const { profile } = await post<{ profile: Profiler.Profile }>('Profiler.stop');
+    const { profile } = await session.post('Profiler.stop');
     session.disconnect();
     return profile;
   };
