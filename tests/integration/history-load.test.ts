@@ -5,6 +5,9 @@
  * in gps_clean exactly once, and the episodes `polluscope gps stops` finds on the same file in
  * gps_episodes. The fixture lives beside the project, not in it: without it this file is skipped.
  * The participant column is rewritten to a fresh id in a copy under the OS temporary folder.
+ * The same history (two months) split in two files at its middle fix, the newer half loaded first and left to reach
+ * the warehouse, then the older half: `load-csv` finds the older rows behind the newer ones and
+ * recomputes the participant from rawdata, and the warehouse must again equal the CLI on the whole history.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -18,6 +21,8 @@ import { detectEpisodes, readGpsRows, type ParticipantEpisodes } from '../../cli
 import { fileSummaryLine } from '../../cli/src/commands/load-csv.js';
 import { readCsv } from '../../cli/src/csv-io.js';
 import { loadCsvFile, type FileLoadResult } from '../../cli/src/loader/load-csv-file.js';
+import { waitForDrain } from '../faults/pipeline-run.js';
+import { polluscope } from './cli-run.js';
 import { eventually, freshParticipant, rawdata, warehouse } from './stack.js';
 
 const FIXTURE = fileURLToPath(new URL('../../../shared/fixtures/polluscope-moves-9999941.csv', import.meta.url));
@@ -63,6 +68,28 @@ function difference(expected: readonly string[], actual: readonly string[]): str
   ].join('\n');
 }
 
+/** The participant's fixes in gps_clean, as ISO times in time order. */
+async function cleanTimes(wh: pg.Pool, participant: string): Promise<string[]> {
+  const { rows } = await wh.query<{ time: Date }>('SELECT time FROM gps_clean WHERE participant_virtual_id = $1 ORDER BY time', [participant]);
+  return rows.map((r) => iso(r.time.getTime()));
+}
+
+/** The participant's episodes in gps_episodes, as compared. */
+async function episodeLines(wh: pg.Pool, participant: string): Promise<string[]> {
+  const { rows } = await wh.query<{ episode_type: string; episode_start: Date; episode_end: Date; point_count: number }>(
+    'SELECT episode_type, episode_start, episode_end, point_count FROM gps_episodes WHERE participant_virtual_id = $1 ORDER BY episode_start',
+    [participant],
+  );
+  return rows.map((r) => episodeLine(r.episode_type, ms(r.episode_start), ms(r.episode_end), r.point_count));
+}
+
+/** What `polluscope gps stops` finds on a file of one participant. */
+async function cliEpisodes(file: string, participant: string): Promise<ParticipantEpisodes> {
+  const found = detectEpisodes(readGpsRows(await readCsv(file)), { method: 'stay-point', stayPoint: defaultStayPointParams, transportModel: null });
+  expect(found.map((p) => p.participant)).toEqual([participant]);
+  return found[0] as ParticipantEpisodes;
+}
+
 describe.skipIf(!present)(`history in any order: the real trajectory loaded unsorted (needs ${FIXTURE})`, () => {
   const participant = freshParticipant('history');
   let raw: pg.Pool;
@@ -78,9 +105,7 @@ describe.skipIf(!present)(`history in any order: the real trajectory loaded unso
     dir = await mkdtemp(join(tmpdir(), 'polluscope-history-'));
     file = join(dir, 'moves.csv');
     await writeFile(file, withParticipant(await readFile(FIXTURE, 'utf8'), participant));
-    const found = detectEpisodes(readGpsRows(await readCsv(file)), { method: 'stay-point', stayPoint: defaultStayPointParams, transportModel: null });
-    expect(found.map((p) => p.participant)).toEqual([participant]);
-    cli = found[0] as ParticipantEpisodes;
+    cli = await cliEpisodes(file, participant);
     const client = await raw.connect();
     try {
       load = await loadCsvFile(client, { kind: 'gps', file });
@@ -107,22 +132,79 @@ describe.skipIf(!present)(`history in any order: the real trajectory loaded unso
 
   it('gives every fix the CLI keeps in gps_clean exactly once', async () => {
     const expected = cli.points.map((p) => iso(p.timeMs));
-    const read = async (): Promise<string[]> =>
-      (await wh.query<{ time: Date }>('SELECT time FROM gps_clean WHERE participant_virtual_id = $1 ORDER BY time', [participant])).rows.map((r) => iso(r.time.getTime()));
+    const read = () => cleanTimes(wh, participant);
     const actual = await eventually('gps_clean complete', DRAIN_TIMEOUT_MS, read, (rows) => rows.length >= expected.length).catch(read);
     expect(difference(expected, actual), 'gps_clean against the CLI\'s cleaned points').toBe('');
   }, DRAIN_TIMEOUT_MS + 30_000);
 
   it('gives the episodes `polluscope gps stops` finds on the same file in gps_episodes', async () => {
     const expected = cli.episodes.map((e) => episodeLine(e.type, e.startMs, e.endMs, e.pointCount));
-    const read = async (): Promise<string[]> =>
-      (
-        await wh.query<{ episode_type: string; episode_start: Date; episode_end: Date; point_count: number }>(
-          'SELECT episode_type, episode_start, episode_end, point_count FROM gps_episodes WHERE participant_virtual_id = $1 ORDER BY episode_start',
-          [participant],
-        )
-      ).rows.map((r) => episodeLine(r.episode_type, ms(r.episode_start), ms(r.episode_end), r.point_count));
+    const read = () => episodeLines(wh, participant);
     const actual = await eventually('gps_episodes equal to the CLI', SETTLE_TIMEOUT_MS, read, (rows) => difference(expected, rows) === '').catch(read);
     expect(difference(expected, actual), 'gps_episodes (type, start, end, points) against `polluscope gps stops`').toBe('');
+  }, SETTLE_TIMEOUT_MS + 30_000);
+});
+
+/** The fixture's rows (in their own, unsorted order) split at its middle fix: [older half, newer half]. */
+function splitAtMiddle(text: string): [string, string] {
+  const [header, ...rows] = text.split('\n').filter((line) => line !== '');
+  const timeOf = (line: string): string => line.split(',')[1] ?? '';
+  const middle = rows.map(timeOf).sort()[Math.floor(rows.length / 2)] as string;
+  const half = (older: boolean) => [header, ...rows.filter((line) => (timeOf(line) < middle) === older)].join('\n') + '\n';
+  return [half(true), half(false)];
+}
+
+describe.skipIf(!present)(`history in any order: the same history in two files, the newer loaded first (needs ${FIXTURE})`, () => {
+  const participant = freshParticipant('history-split');
+  let wh: pg.Pool;
+  let dir: string;
+  let cli: ParticipantEpisodes;
+  let olderLoad: { stdout: string; stderr: string; code: number };
+  let newerCleaned: number;
+
+  beforeAll(async () => {
+    wh = warehouse();
+    dir = await mkdtemp(join(tmpdir(), 'polluscope-history-split-'));
+    const whole = withParticipant(await readFile(FIXTURE, 'utf8'), participant);
+    await writeFile(join(dir, 'history.csv'), whole);
+    cli = await cliEpisodes(join(dir, 'history.csv'), participant);
+    const [older, newer] = splitAtMiddle(whole);
+    await writeFile(join(dir, 'older.csv'), older);
+    await writeFile(join(dir, 'newer.csv'), newer);
+    const newerLoad = await polluscope('load-csv', '--kind', 'gps', join(dir, 'newer.csv'));
+    expect(newerLoad.code, newerLoad.stderr).toBe(0);
+    expect(newerLoad.stdout).not.toContain('behind the rows rawdata already held');
+    // The newer half reaches the warehouse before the older one is loaded, as on two different days.
+    newerCleaned = (await waitForDrain(wh, participant, { quietMs: 10_000, timeoutMs: DRAIN_TIMEOUT_MS })).gps_clean ?? 0;
+    olderLoad = await polluscope('load-csv', '--kind', 'gps', join(dir, 'older.csv'));
+    console.log(`[history-load] older half: ${olderLoad.stdout.split('\n').filter((l) => /behind|reprocessing/.test(l)).join(' | ')}`);
+  }, DRAIN_TIMEOUT_MS + 120_000);
+
+  afterAll(async () => {
+    await wh?.end();
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('finds the older half behind the newer one and recomputes the participant from its first fix', () => {
+    expect(olderLoad.code, olderLoad.stderr).toBe(0);
+    expect(newerCleaned).toBeGreaterThan(0);
+    const first = cli.points.reduce((min, p) => Math.min(min, p.timeMs), Number.POSITIVE_INFINITY);
+    expect(olderLoad.stdout).toContain(`${participant}: rows loaded from ${iso(first)}, behind the rows rawdata already held`);
+    // The older half holds the first fix, which starts a session: every fix is re-published.
+    expect(olderLoad.stdout).toMatch(new RegExp(`reprocessing \\S+: re-published 0 to raw\\.sensor, ${FIXES} to raw\\.gps from ${iso(first).replace(/\./g, '\\.')}`));
+  });
+
+  it('gives every fix the CLI keeps on the whole history in gps_clean exactly once', async () => {
+    const expected = cli.points.map((p) => iso(p.timeMs));
+    const read = () => cleanTimes(wh, participant);
+    const actual = await eventually('gps_clean equal to the CLI', DRAIN_TIMEOUT_MS, read, (rows) => difference(expected, rows) === '').catch(read);
+    expect(difference(expected, actual), 'gps_clean against the CLI\'s cleaned points of the whole history').toBe('');
+  }, DRAIN_TIMEOUT_MS + 30_000);
+
+  it('gives the episodes `polluscope gps stops` finds on the whole history in gps_episodes, and no other', async () => {
+    const expected = cli.episodes.map((e) => episodeLine(e.type, e.startMs, e.endMs, e.pointCount));
+    const read = () => episodeLines(wh, participant);
+    const actual = await eventually('gps_episodes equal to the CLI', SETTLE_TIMEOUT_MS, read, (rows) => difference(expected, rows) === '').catch(read);
+    expect(difference(expected, actual), 'gps_episodes (type, start, end, points) against `polluscope gps stops` on the whole history').toBe('');
   }, SETTLE_TIMEOUT_MS + 30_000);
 });

@@ -30,8 +30,9 @@ describe('loadCsvParamsFromOptions', () => {
       maxSortBytes: 1024 * 1024 * 1024,
       maxRecordBytes: 64 * 1024,
       databaseUrl: 'postgresql://u:p@127.0.0.1:5435/rawdata',
+      reprocess: true,
     });
-    expect(loadCsvParamsFromOptions(['a.csv'], { kind: 'sensor', batchSize: '50000', sortMemoryMb: '3', maxRecordKib: '8', rejects: 'r.csv', databaseUrl: 'postgresql://x/y' }, defaultUrl)).toEqual({
+    expect(loadCsvParamsFromOptions(['a.csv'], { kind: 'sensor', batchSize: '50000', sortMemoryMb: '3', maxRecordKib: '8', rejects: 'r.csv', databaseUrl: 'postgresql://x/y', reprocess: false }, defaultUrl)).toEqual({
       kind: 'sensor',
       files: ['a.csv'],
       rejectsFile: 'r.csv',
@@ -39,6 +40,7 @@ describe('loadCsvParamsFromOptions', () => {
       maxSortBytes: 3 * 1024 * 1024,
       maxRecordBytes: 8 * 1024,
       databaseUrl: 'postgresql://x/y',
+      reprocess: false,
     });
   });
 

@@ -12,6 +12,8 @@ import { DEFAULT_BATCH_SIZE, loadCsvFile, type FileLoadResult, type LoadProgress
 import { DEFAULT_MAX_SORT_BYTES } from '../loader/load-in-time-order.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../loader/record-reader.js';
 import { describeStepBack } from '../loader/time-order.js';
+import { loadedBehind, mergeLoadedBehind, rawHighWater, type LoadedBehind } from '../loader/loaded-behind.js';
+import { reprocessedLine, reprocessParticipant, withReprocessTargets } from '../operations/reprocess-run.js';
 import type { RawKind } from '../loader/raw-tables.js';
 
 interface LoadCsvOptions {
@@ -22,6 +24,8 @@ interface LoadCsvOptions {
   /** Commander gives the default; absent means the default too. */
   readonly maxRecordKib?: string;
   readonly databaseUrl?: string;
+  /** Commander gives true unless --no-reprocess; absent means true too. */
+  readonly reprocess?: boolean;
 }
 
 export interface LoadCsvParams {
@@ -35,6 +39,8 @@ export interface LoadCsvParams {
   /** Longest record read; a longer one is rejected with its line and reading resumes at the next line. */
   readonly maxRecordBytes: number;
   readonly databaseUrl: string;
+  /** Recompute the participants the load put behind rows already there (docs/load-csv.md). */
+  readonly reprocess: boolean;
 }
 
 /** Turns the command line into load parameters, or throws an InputError naming the option. */
@@ -48,7 +54,7 @@ export function loadCsvParamsFromOptions(files: readonly string[], options: Load
   if (options.rejects !== undefined && files.length > 1) {
     throw new InputError('--rejects', null, null, 'names one rejects file, so it takes one input file; without it each FILE gets FILE.rejects.csv');
   }
-  return { kind: options.kind, files, rejectsFile: options.rejects ?? null, batchSize, maxSortBytes: sortMemoryMb * 1024 * 1024, maxRecordBytes: maxRecordKib * 1024, databaseUrl: options.databaseUrl ?? defaultDatabaseUrl() };
+  return { kind: options.kind, files, rejectsFile: options.rejects ?? null, batchSize, maxSortBytes: sortMemoryMb * 1024 * 1024, maxRecordBytes: maxRecordKib * 1024, databaseUrl: options.databaseUrl ?? defaultDatabaseUrl(), reprocess: options.reprocess !== false };
 }
 
 /** Shows progress: a bar on a terminal, a plain line now and then otherwise (CI logs). */
@@ -138,14 +144,19 @@ export function formatLoadSummary(results: readonly FileLoadResult[], elapsedMs:
   ].join('\n');
 }
 
-/** Loads every file in turn on one connection. */
-export async function runLoadCsv(params: LoadCsvParams, view: ProgressView): Promise<{ results: FileLoadResult[]; elapsedMs: number }> {
+/**
+ * Loads every file in turn on one connection; also says which participants the load put rows
+ * behind what rawdata already held (an earlier file of the same run included).
+ */
+export async function runLoadCsv(params: LoadCsvParams, view: ProgressView): Promise<{ results: FileLoadResult[]; elapsedMs: number; behind: LoadedBehind[] }> {
   const started = performance.now();
   const client = new pg.Client({ connectionString: params.databaseUrl, application_name: 'polluscope load-csv' });
   await client.connect();
   const results: FileLoadResult[] = [];
+  const behind: LoadedBehind[][] = [];
   try {
     for (const file of params.files) {
+      const before = await rawHighWater(client);
       const result = await loadCsvFile(client, {
         kind: params.kind,
         file,
@@ -157,11 +168,41 @@ export async function runLoadCsv(params: LoadCsvParams, view: ProgressView): Pro
       });
       view.finish(result);
       results.push(result);
+      behind.push(await loadedBehind(client, params.kind, before));
     }
   } finally {
     await client.end();
   }
-  return { results, elapsedMs: performance.now() - started };
+  return { results, elapsedMs: performance.now() - started, behind: mergeLoadedBehind(behind) };
+}
+
+/** What the load says of a participant it put behind the rows already there. */
+export function behindLine(entry: LoadedBehind): string {
+  return (
+    `${entry.participant}: rows loaded from ${new Date(entry.fromMs).toISOString()}, behind the rows rawdata already held ` +
+    `(up to ${new Date(entry.newestBeforeMs).toISOString()}); the stages have moved past them`
+  );
+}
+
+/**
+ * Recomputes each participant the load put behind (unless `--no-reprocess`, or the load went to
+ * another database than the stack's rawdata): the stages dead-letter the rows as late, the
+ * recomputation brings them in with their context.
+ */
+async function reprocessBehind(behind: readonly LoadedBehind[], params: LoadCsvParams): Promise<void> {
+  if (behind.length === 0) return;
+  const stack = loadStackConfig();
+  const onStack = params.databaseUrl === stackEndpoints(stack).rawdataUrl;
+  for (const entry of behind) {
+    console.log(behindLine(entry));
+    if (!params.reprocess || !onStack) {
+      const why = params.reprocess ? 'the load went to another database than the stack\'s rawdata' : '--no-reprocess';
+      console.log(`  not recomputed (${why}): run polluscope reprocess --participant ${entry.participant} --from ${new Date(entry.fromMs).toISOString()}`);
+      continue;
+    }
+    const result = await withReprocessTargets(stack, (targets) => reprocessParticipant(targets, { participant: entry.participant, fromMs: entry.fromMs }));
+    console.log(`  ${reprocessedLine(result)}`);
+  }
 }
 
 const HELP_AFTER = `
@@ -189,10 +230,12 @@ export function registerLoadCsvCommand(program: Command): void {
     .option('--sort-memory-mb <MiB>', 'memory allowed for sorting a file not in time order per participant', String(DEFAULT_SORT_MEMORY_MB))
     .option('--max-record-kib <KiB>', 'longest CSV record; a longer one (a stray quote…) is rejected and reading resumes at the next line', String(DEFAULT_MAX_RECORD_KIB))
     .option('--database-url <url>', 'raw database (default: the embedded stack\'s rawdata)')
+    .option('--no-reprocess', 'do not recompute the participants whose loaded rows lie behind rows already in rawdata (say how instead)')
     .addHelpText('after', HELP_AFTER)
     .action(async (files: string[], options: LoadCsvOptions) => {
       const params = loadCsvParamsFromOptions(files, options, () => stackEndpoints(loadStackConfig()).rawdataUrl);
-      const { results, elapsedMs } = await runLoadCsv(params, progressView(process.stderr));
+      const { results, elapsedMs, behind } = await runLoadCsv(params, progressView(process.stderr));
       console.log(formatLoadSummary(results, elapsedMs));
+      await reprocessBehind(behind, params);
     });
 }

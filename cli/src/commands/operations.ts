@@ -6,13 +6,11 @@ import type { Command } from 'commander';
 import { AvroCodec, DEFAULT_SCHEMAS_DIR, deadLetterTopic, SERVICE_NAMES, type ServiceName } from '@polluscope/common';
 import { readConnectorFiles } from '../infra/connectors.js';
 import { loadStackConfig, stackEndpoints } from '../infra/stack-config.js';
-import { readRegistryLogin } from '../infra/stack-secrets.js';
 import { countByReason, letterId, matches, parseLetterId, planReplay, toDeadLetter, type DeadLetter, type DeadLetterFilter } from '../operations/dead-letters.js';
 import { kafkaClient, readRecords } from '../operations/kafka-records.js';
 import { assessPipeline, formatStatus, STATUS_EXIT_CODES } from '../operations/pipeline-health.js';
 import { gatherPipelineStatus } from '../operations/pipeline-status.js';
-import { reprocessParticipant } from '../operations/reprocess.js';
-import pg from 'pg';
+import { publishedCounts, reprocessedLine, reprocessParticipant, sessionNote, withReprocessTargets } from '../operations/reprocess-run.js';
 import { UsageError } from '../usage-error.js';
 
 const say = (line: string) => console.log(line);
@@ -90,11 +88,11 @@ export function registerOperationsCommands(program: Command): void {
 
   program
     .command('reprocess')
-    .description('recompute a participant end to end from rawdata with today\'s code and models: its rows re-published in time order, each stage starting the participant afresh; rows that come out the same are left as they are')
+    .description('recompute a participant end to end from rawdata with today\'s code and models: its warehouse rows of the span deleted, its rows re-published in time order, each stage starting the participant afresh')
     .requiredOption('--participant <id>', 'the participant to recompute')
-    .option('--from <time>', 'rows from this ISO-8601 time on (default: the first); context before it is not re-read')
+    .option('--from <time>', 'rows from this ISO-8601 time on (default: the first), moved back to the start of its session (the last 25 h without rows)')
     .option('--to <time>', 'rows before this ISO-8601 time (default: the last)')
-    .option('--dry-run', 'count the rows that would be re-published, send nothing')
+    .option('--dry-run', 'count the rows that would be re-published; delete and send nothing')
     .action(async (options: { participant: string; from?: string; to?: string; dryRun?: boolean }) => {
       const time = (name: string, text: string | undefined) => {
         if (text === undefined) return undefined;
@@ -104,18 +102,9 @@ export function registerOperationsCommands(program: Command): void {
       };
       const span = { participant: options.participant, fromMs: time('from', options.from), toMs: time('to', options.to) };
       if (span.fromMs !== undefined && span.toMs !== undefined && span.toMs <= span.fromMs) throw new UsageError('--to must be after --from');
-      const stack = loadStackConfig();
-      const endpoints = stackEndpoints(stack);
-      const rawdata = new pg.Pool({ connectionString: endpoints.rawdataUrl, max: 1 });
-      try {
-        const registry = { url: endpoints.registryUrl, login: readRegistryLogin(stack) };
-        const result = await reprocessParticipant(rawdata, kafkaClient(endpoints.kafkaBrokers), registry, span, { dryRun: options.dryRun });
-        const counts = Object.entries(result.published).map(([topic, n]) => `${n} to ${topic}`).join(', ');
-        if (Object.values(result.published).every((n) => n === 0)) throw new UsageError(`participant ${options.participant} has no rows in rawdata${options.from || options.to ? ' in that span' : ''}`);
-        say(options.dryRun ? `dry run: would re-publish ${counts}` : `reprocessing ${result.id}: re-published ${counts}; the warehouse follows as the services catch up (polluscope status)`);
-      } finally {
-        await rawdata.end();
-      }
+      const result = await withReprocessTargets(loadStackConfig(), (targets) => reprocessParticipant(targets, span, { dryRun: options.dryRun }));
+      if (Object.values(result.published).every((n) => n === 0)) throw new UsageError(`participant ${options.participant} has no rows in rawdata${options.from || options.to ? ' in that span' : ''}`);
+      say(options.dryRun ? `dry run: would re-publish ${publishedCounts(result)}${sessionNote(result)}` : reprocessedLine(result));
     });
 
   const dlq = program.command('dlq').description('dead letters: list, show decoded, replay to where they came from');

@@ -1,13 +1,28 @@
 /**
- * `polluscope reprocess` (docs/design.md §8): a participant's rows read back from rawdata, in time
- * order, and re-published to the raw topics with a reprocessing id (header `polluscope.reprocess`),
- * to the partition change data capture puts them in. Each stage that meets a new id for the
- * participant starts it afresh and stamps its outputs with the id, so the next stage does too:
- * the participant's whole chain is recomputed with today's code and models, and the warehouse's
- * upserts leave every row that comes out the same untouched.
+ * `polluscope reprocess` (docs/design.md §8), and `load-csv` after a load that lies behind rows
+ * already there: a participant's rows read back from rawdata, in time order, from the start of the
+ * session that holds the span (the last gap of {@link SESSION_GAP_MS}), and re-published to the raw
+ * topics with a reprocessing id (header `polluscope.reprocess`), to the partition change data
+ * capture puts them in. Each stage that meets a new id for the participant starts it afresh and
+ * stamps its outputs with the id, so the next stage does too: the participant's chain is
+ * recomputed with today's code and models. Before that, the participant's warehouse rows of the
+ * span are deleted, so a row whose key no longer comes out (a stop that now starts earlier) does
+ * not stay beside its replacement.
  */
 import { randomUUID } from 'node:crypto';
-import { AvroCodec, DEFAULT_SCHEMAS_DIR, REPROCESS_HEADER, TOPICS, type RegistryLogin, type TopicSpec } from '@polluscope/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  AvroCodec,
+  DEFAULT_SCHEMAS_DIR,
+  produceChunks,
+  REPROCESS_COVERS_HEADER,
+  REPROCESS_HEADER,
+  TOPICS,
+  type RegistryLogin,
+  type ReprocessCovers,
+  type TopicSpec,
+} from '@polluscope/common';
+import { defaultTimelineStreamParams, localDay } from '@polluscope/postprocessing/domain';
 import { Partitioners, type Kafka } from 'kafkajs';
 import pg from 'pg';
 import { RAW_TABLES, type RawTable } from '../loader/raw-tables.js';
@@ -39,58 +54,217 @@ export function rawRecordOf(row: Readonly<Record<string, unknown>>): Record<stri
 }
 
 /** The span's conditions, by which bounds it has; the times are parameters $2 and $3. */
-const SPAN_CONDITIONS = { none: '', from: ' AND time >= $2', to: ' AND time < $2', both: ' AND time >= $2 AND time < $3' } as const;
-
-/** The parameterised query of a participant's rows of `table` (with their id) in a span, in time order. */
-export function spanQuery(table: RawTable, span: ReprocessSpan): { text: string; values: unknown[] } {
-  const bounds = span.fromMs !== undefined ? (span.toMs !== undefined ? 'both' : 'from') : span.toMs !== undefined ? 'to' : 'none';
+/**
+ * The parameterised query of a participant's rows of `table` (with their id) in a span, in time
+ * order; with `upToId`, only the rows whose id is at most that.
+ */
+export function spanQuery(table: RawTable, span: ReprocessSpan, upToId?: number): { text: string; values: unknown[] } {
   const values: unknown[] = [span.participant];
-  if (span.fromMs !== undefined) values.push(new Date(span.fromMs));
-  if (span.toMs !== undefined) values.push(new Date(span.toMs));
   const columns = ['id', ...table.columns].map((c) => pg.escapeIdentifier(c)).join(', ');
+  let text = `SELECT ${columns} FROM ${pg.escapeIdentifier(table.table)} WHERE participant_virtual_id = $1`;
+  if (span.fromMs !== undefined) text += ` AND time >= $${values.push(new Date(span.fromMs))}`;
+  if (span.toMs !== undefined) text += ` AND time < $${values.push(new Date(span.toMs))}`;
+  if (upToId !== undefined) text += ` AND id <= $${values.push(upToId)}`;
+  text += ' ORDER BY time, id';
+  return { text, values };
+}
+
+/**
+ * The query of the highest id each raw table has handed out (its sequence's last value, 0 before
+ * the first), with the current snapshot's xmax: the transactions that may still commit one of
+ * those ids are older than it.
+ */
+export function handedOutIdsQuery(): { text: string; values: unknown[] } {
   return {
-    text: `SELECT ${columns} FROM ${pg.escapeIdentifier(table.table)} WHERE participant_virtual_id = $1${SPAN_CONDITIONS[bounds]} ORDER BY time, id`,
-    values,
+    text:
+      'SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax, ' +
+      "(SELECT coalesce(last_value, 0) FROM pg_sequences WHERE quote_ident(schemaname) || '.' || quote_ident(sequencename) = pg_get_serial_sequence($1, 'id')) AS sensor, " +
+      "(SELECT coalesce(last_value, 0) FROM pg_sequences WHERE quote_ident(schemaname) || '.' || quote_ident(sequencename) = pg_get_serial_sequence($2, 'id')) AS gps",
+    values: [RAW_TABLES.sensor.table, RAW_TABLES.gps.table],
   };
+}
+
+/** How long a reprocessing waits for the raw tables' open transactions to end before it gives up, ms. */
+const SETTLE_TIMEOUT_MS = 120_000;
+
+/**
+ * The highest id each raw table (of RAW_SOURCES) had handed out, once every transaction that could
+ * still commit a row with a lower id has ended: a participant's rows up to those ids are then all
+ * there, so the stages may skip their change-data-capture copies. A row inserted later, with a
+ * higher id, is not re-published and reaches the stages as any new row.
+ */
+export async function settledIds(rawdata: pg.Pool, timeoutMs = SETTLE_TIMEOUT_MS): Promise<number[]> {
+  const { text, values } = handedOutIdsQuery();
+  const { rows } = await rawdata.query<{ xmax: string; sensor: string; gps: string }>(text, values);
+  const row = rows[0]!;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows: now } = await rawdata.query<{ settled: boolean }>('SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::xid8 AS settled', [row.xmax]);
+    if (now[0]?.settled) break;
+    if (Date.now() > deadline) {
+      throw new Error(`rawdata: a transaction open since before the reprocessing (before xid ${row.xmax}) did not end within ${timeoutMs / 1000} s; run it again once it has (pg_stat_activity shows it)`);
+    }
+    await sleep(50);
+  }
+  return RAW_SOURCES.map(({ table }) => Number(table === RAW_TABLES.sensor ? row.sensor : row.gps));
+}
+
+/**
+ * A gap in a participant's rows (both raw tables together) that no stage's state reaches across:
+ * a stop bridges gaps of up to 12 h (maxStopGapS), the sensor cleaning's windows are minutes, and
+ * a local day lasts at most 25 h, so the exposure of the day after such a gap has nothing before it.
+ */
+export const SESSION_GAP_MS = 25 * 3_600_000;
+
+/**
+ * The parameterised query of the start of the session that holds `fromMs`: the participant's first
+ * row at or before it that follows a gap of at least {@link SESSION_GAP_MS} (or is the first of
+ * all); null when the participant has no row at or before it.
+ */
+export function sessionStartQuery(participant: string, fromMs: number): { text: string; values: unknown[] } {
+  const times = RAW_SOURCES.map(({ table }) => `SELECT time FROM ${pg.escapeIdentifier(table.table)} WHERE participant_virtual_id = $1 AND time <= $2`).join(' UNION ALL ');
+  return {
+    text:
+      `SELECT max(time) AS start FROM (SELECT time, time - lag(time) OVER (ORDER BY time) AS gap FROM (${times}) AS rows) AS steps ` +
+      'WHERE gap IS NULL OR gap >= make_interval(secs => $3)',
+    values: [participant, new Date(fromMs), SESSION_GAP_MS / 1000],
+  };
+}
+
+/** The warehouse tables a participant's recomputation writes again, by the column that places a row in time. */
+export const RECOMPUTED_TABLES: readonly { readonly table: string; readonly time: string }[] = Object.freeze([
+  { table: 'sensor_clean', time: 'time' },
+  { table: 'activity_segments', time: 'segment_start' },
+  { table: 'gps_clean', time: 'time' },
+  { table: 'gps_dropped', time: 'time' },
+  { table: 'gps_episodes', time: 'episode_start' },
+  { table: 'activity_timeline', time: 'segment_start' },
+]);
+
+/** `exposure_daily`, whose rows are local days of the participants' time zone. */
+const DAILY_TABLE = 'exposure_daily';
+
+/** A local day (days since 1970-01-01) as the SQL date it is. */
+const isoDate = (day: number): string => new Date(day * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The parameterised statements that delete the participant's warehouse rows of a span: those the
+ * recomputation writes again (review decisions, made by people, stay). Days of exposure go from
+ * the local day of `fromMs` in `timeZone` (postprocessing's).
+ */
+export function spanDeletes(span: ReprocessSpan, timeZone: string): { table: string; text: string; values: unknown[] }[] {
+  const statements = RECOMPUTED_TABLES.map(({ table, time }) => {
+    const column = pg.escapeIdentifier(time);
+    const values: unknown[] = [span.participant];
+    let text = `DELETE FROM ${pg.escapeIdentifier(table)} WHERE participant_virtual_id = $1`;
+    if (span.fromMs !== undefined) text += ` AND ${column} >= $${values.push(new Date(span.fromMs))}`;
+    if (span.toMs !== undefined) text += ` AND ${column} < $${values.push(new Date(span.toMs))}`;
+    return { table, text, values };
+  });
+  const values: unknown[] = [span.participant];
+  let text = `DELETE FROM ${pg.escapeIdentifier(DAILY_TABLE)} WHERE participant_virtual_id = $1`;
+  if (span.fromMs !== undefined) text += ` AND day >= $${values.push(isoDate(localDay(span.fromMs, timeZone)))}::date`;
+  if (span.toMs !== undefined) text += ` AND day < $${values.push(isoDate(localDay(span.toMs, timeZone)))}::date`;
+  statements.push({ table: DAILY_TABLE, text, values });
+  return statements;
 }
 
 export interface ReprocessResult {
   readonly id: string;
+  /** Where the recomputation starts: the session start before the span's, or undefined for the first row. */
+  readonly fromMs: number | undefined;
   readonly published: Readonly<Record<string, number>>;
+  /** Warehouse rows deleted before re-publishing, by table (none in a dry run or without a warehouse). */
+  readonly deleted: Readonly<Record<string, number>>;
 }
 
-const BATCH_ROWS = 5000;
+export interface ReprocessTargets {
+  readonly rawdata: pg.Pool;
+  /** The warehouse, as a role that may delete the participant's rows; null to leave it as it is. */
+  readonly warehouse: pg.Pool | null;
+  readonly kafka: Kafka;
+  readonly registry: { readonly url: string; readonly login: RegistryLogin | null };
+  /** Postprocessing's time zone, for the local days of exposure (default: its default). */
+  readonly timeZone?: string;
+}
 
-/** Re-publishes a participant's span; `dryRun` counts the rows without sending them. */
-export async function reprocessParticipant(
-  rawdata: pg.Pool,
-  kafka: Kafka,
-  registry: { readonly url: string; readonly login: RegistryLogin | null },
-  span: ReprocessSpan,
-  options: { dryRun?: boolean } = {},
-): Promise<ReprocessResult> {
+/** The start of the session that holds `fromMs` (see {@link sessionStartQuery}), or `fromMs` itself. */
+export async function sessionStart(rawdata: pg.Pool, participant: string, fromMs: number): Promise<number> {
+  const { text, values } = sessionStartQuery(participant, fromMs);
+  const { rows } = await rawdata.query<{ start: Date | null }>(text, values);
+  const start = rows[0]?.start;
+  return start instanceof Date ? start.getTime() : fromMs;
+}
+
+/**
+ * Re-publishes a participant's span from the start of its session; `dryRun` counts the rows
+ * without deleting or sending anything.
+ */
+export async function reprocessParticipant(targets: ReprocessTargets, span: ReprocessSpan, options: { dryRun?: boolean } = {}): Promise<ReprocessResult> {
   const id = randomUUID();
+  const fromMs = span.fromMs === undefined ? undefined : await sessionStart(targets.rawdata, span.participant, span.fromMs);
+  const session: ReprocessSpan = { ...span, ...(fromMs === undefined ? {} : { fromMs }) };
   const published: Record<string, number> = {};
-  const codec = new AvroCodec(registry.url, DEFAULT_SCHEMAS_DIR, registry.login);
-  const producer = options.dryRun ? null : kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
-  await producer?.connect();
-  try {
-    for (const source of RAW_SOURCES) {
-      const { text, values } = spanQuery(source.table, span);
-      const { rows } = await rawdata.query(text, values);
-      published[source.topic.name] = rows.length;
-      if (producer === null) continue;
-      for (let start = 0; start < rows.length; start += BATCH_ROWS) {
-        const messages = [];
-        for (const row of rows.slice(start, start + BATCH_ROWS)) {
-          messages.push({ key: span.participant, value: await codec.encodeAsLatest(source.topic, rawRecordOf(row)), headers: { [REPROCESS_HEADER]: id } });
-        }
-        // One partition, in order: a participant's records keep their time order on the topic.
-        await producer.send({ topic: source.topic.name, acks: -1, messages });
+  const deleted: Record<string, number> = {};
+  const upToIds = await settledIds(targets.rawdata);
+  const read = [];
+  for (const [i, source] of RAW_SOURCES.entries()) {
+    const upToId = upToIds[i]!;
+    const { text, values } = spanQuery(source.table, session, upToId);
+    const { rows } = await targets.rawdata.query<Record<string, unknown>>(text, values);
+    published[source.topic.name] = rows.length;
+    read.push({ source, rows, covers: { fromMs: fromMs ?? 0, upToId } });
+  }
+  if (options.dryRun) return { id, fromMs, published, deleted };
+  if (targets.warehouse !== null) {
+    const client = await targets.warehouse.connect();
+    try {
+      await client.query('BEGIN');
+      for (const { table, text, values } of spanDeletes(session, targets.timeZone ?? defaultTimelineStreamParams.timeZone)) {
+        deleted[table] = (await client.query(text, values)).rowCount ?? 0;
       }
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK');
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+  try {
+    await publish(targets, id, span.participant, read);
+  } catch (err) {
+    const from = fromMs === undefined ? '' : ` --from ${new Date(fromMs).toISOString()}`;
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(
+      `reprocessing ${id} of ${span.participant} failed after its warehouse rows of the span were deleted: ${message}; ` +
+        `run polluscope reprocess --participant ${span.participant}${from} again`,
+      { cause: err },
+    );
+  }
+  return { id, fromMs, published, deleted };
+}
+
+/** Sends the rows read to their raw topics with the reprocessing's headers, in time order. */
+async function publish(
+  targets: ReprocessTargets,
+  id: string,
+  participant: string,
+  read: readonly { readonly source: (typeof RAW_SOURCES)[number]; readonly rows: readonly Record<string, unknown>[]; readonly covers: ReprocessCovers }[],
+): Promise<void> {
+  const codec = new AvroCodec(targets.registry.url, DEFAULT_SCHEMAS_DIR, targets.registry.login);
+  const producer = targets.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    for (const { source, rows, covers } of read) {
+      const headers = { [REPROCESS_HEADER]: id, [REPROCESS_COVERS_HEADER]: JSON.stringify(covers) };
+      const messages = [];
+      for (const row of rows) messages.push({ key: participant, value: await codec.encodeAsLatest(source.topic, rawRecordOf(row)), headers });
+      // One partition, requests one after the other: a participant's records keep their time
+      // order on the topic, and no request passes the broker's message size.
+      for (const chunk of produceChunks([{ topic: source.topic.name, messages }])) await producer.sendBatch({ topicMessages: chunk, acks: -1 });
     }
   } finally {
-    await producer?.disconnect();
+    await producer.disconnect();
   }
-  return { id, published };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { invalid, keyedStage, parsed, type StageRecord } from './keyed-stage.js';
-import { REPROCESS_HEADER, type InputRecord, type OutputRecord } from './stream-runner.js';
+import { parseReprocessCovers, REPROCESS_HEADER, type InputRecord, type OutputRecord, type ReprocessCovers } from './stream-runner.js';
 import { TOPICS } from './topics.js';
 
 /** A tiny stage: each record's value `n` added to its participant's running sum, which it emits. */
@@ -48,6 +48,55 @@ describe('keyed stage: reprocessing', () => {
     expect(sums(later)).toEqual([[15, 'r1'], [16, 'r1']]);
     const again = await stage.process([record('a', 2, 'r2')], 0, () => {});
     expect(sums(again)).toEqual([[2, 'r2']]);
+  });
+});
+
+describe('keyed stage: the change-data-capture copies a reprocessing delivered', () => {
+  /** A raw.sensor row with its rawdata id and time, as change data capture (or a reprocessing with `covers`) sends it. */
+  const row = (participant: string, id: number, minute: number, n: number, reprocess?: { id: string; covers?: ReprocessCovers }): InputRecord => ({
+    topic: 'raw.sensor',
+    partition: 0,
+    offset: offset++,
+    key: participant,
+    value: { participant_virtual_id: participant, id, time: new Date(Date.UTC(2026, 11, 7, 8, minute)).toISOString(), n },
+    ...(reprocess ? { reprocess: reprocess.id, ...(reprocess.covers ? { covers: reprocess.covers } : {}) } : {}),
+  });
+  const covers = { fromMs: Date.UTC(2026, 11, 7, 8, 10), upToId: 20 };
+
+  it('skips a later copy of a row the reprocessing re-published (id up to upToId, time from fromMs), and only that', async () => {
+    const stage = summingStage();
+    const out = await stage.process(
+      [
+        row('a', 11, 10, 1, { id: 'r1', covers }),
+        row('a', 20, 12, 2, { id: 'r1', covers }),
+        row('a', 20, 12, 100), // its copy: skipped
+        row('a', 12, 11, 100), // skipped
+        row('a', 5, 9, 4), // before fromMs: not in the reprocessing, counted
+        row('a', 21, 13, 8), // inserted after the reprocessing read: counted
+        row('b', 15, 12, 16), // another participant: counted
+      ],
+      0,
+      () => {},
+    );
+    expect(sums(out.filter((o) => o.key === 'a'))).toEqual([[1, 'r1'], [3, 'r1'], [7, 'r1'], [15, 'r1']]);
+    expect(sums(out.filter((o) => o.key === 'b'))).toEqual([[16, null]]);
+  });
+
+  it('forgets what an earlier reprocessing covered when a new one begins without it', async () => {
+    const stage = summingStage();
+    await stage.process([row('a', 11, 10, 1, { id: 'r1', covers })], 0, () => {});
+    const out = await stage.process([row('a', 30, 20, 2, { id: 'r2' }), row('a', 11, 10, 4)], 0, () => {});
+    expect(sums(out)).toEqual([[2, 'r2'], [6, 'r2']]);
+  });
+});
+
+describe('reprocess covers header', () => {
+  it('reads fromMs and upToId, and nothing else', () => {
+    expect(parseReprocessCovers('{"fromMs":1765000000000,"upToId":42}')).toEqual({ fromMs: 1765000000000, upToId: 42 });
+    expect(parseReprocessCovers('{"fromMs":1,"upToId":1.5}')).toBeNull();
+    expect(parseReprocessCovers('{"upToId":3}')).toBeNull();
+    expect(parseReprocessCovers('not json')).toBeNull();
+    expect(parseReprocessCovers('null')).toBeNull();
   });
 });
 

@@ -5,8 +5,8 @@
  * records; the runtime does the rest, the same way for all five.
  */
 import { CHANGELOG_VERSION, ParticipantSnapshots, type ChangelogHandler, type ChangelogRecord } from './changelog.js';
-import { ParticipantStates, type ParticipantEntry } from './participant-state.js';
-import { partitionKey, REPROCESS_HEADER, type InputRecord, type OutputRecord, type RejectRecord, type ResumableHandler, type StreamHandler } from './stream-runner.js';
+import { eventTimeMs, ParticipantStates, type ParticipantEntry } from './participant-state.js';
+import { partitionKey, REPROCESS_HEADER, type InputRecord, type ReprocessCovers, type OutputRecord, type RejectRecord, type ResumableHandler, type StreamHandler } from './stream-runner.js';
 import { changelogTopic, SERVICES, type ServiceName, type TopicSpec } from './topics.js';
 
 /** A parsed input value, or why the record goes to the dead-letter topic. */
@@ -118,6 +118,19 @@ export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S
       return id === undefined ? o : { ...o, headers: { ...o.headers, [REPROCESS_HEADER]: id } };
     });
   };
+  /**
+   * What each participant's reprocessing re-published, per raw topic: the change-data-capture
+   * copies of those rows that arrive after it (a load's rows, still streaming) were delivered by it.
+   */
+  const covered = new Map<string, Map<string, ReprocessCovers>>();
+  const isCoveredCopy = (record: InputRecord, participant: string): boolean => {
+    const covers = covered.get(participant)?.get(record.topic);
+    if (covers === undefined) return false;
+    const raw = record.value as Readonly<Record<string, unknown>>;
+    const id = typeof raw.id === 'number' || typeof raw.id === 'bigint' ? Number(raw.id) : null;
+    const timeMs = eventTimeMs(raw.time);
+    return id !== null && id <= covers.upToId && timeMs !== null && timeMs >= covers.fromMs;
+  };
   const replays = new Map<string, { readonly upTo: number; readonly heldFrom: ReadonlyMap<string, number> | null }>();
   /** False for a re-read record whose participant's state starts later (see ResumableHandler.resume). */
   const needed = (record: InputRecord, participant: string): boolean => {
@@ -159,6 +172,7 @@ export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S
     restore(records) {
       states.reset();
       reprocessing.clear();
+      covered.clear();
       unstamped.clear();
       book.reset(records);
       restoreStates();
@@ -200,6 +214,7 @@ export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S
         snapshots?.read(partitionKey(record.topic, record.partition), record.offset);
         if (replays.size > 0 && !needed(record, participant)) continue;
         if (snapshots?.covers(participant, partitionKey(record.topic, record.partition), record.offset)) continue;
+        if (record.reprocess === undefined && covered.size > 0 && isCoveredCopy(record, participant)) continue;
         if (record.reprocess !== undefined && reprocessing.get(participant) !== record.reprocess) {
           // A reprocessing begins: the records before it are handed out as they came, then the
           // participant starts afresh and its state is recomputed from the records that follow.
@@ -208,6 +223,12 @@ export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S
           byParticipant.delete(participant);
           states.delete(participant);
           reprocessing.set(participant, record.reprocess);
+          covered.delete(participant);
+        }
+        if (record.covers !== undefined) {
+          const topics = covered.get(participant) ?? new Map<string, ReprocessCovers>();
+          topics.set(record.topic, record.covers);
+          covered.set(participant, topics);
         }
         const stageRecord: StageRecord<T> = { topic: record.topic, partition: record.partition, offset: record.offset, value };
         sources.set(stageRecord, record);
@@ -246,6 +267,7 @@ export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S
       states.reset();
       replays.clear();
       reprocessing.clear();
+      covered.clear();
       unstamped.clear();
       // What Kafka holds: the acknowledged snapshots, then the records after them.
       snapshots?.reset();

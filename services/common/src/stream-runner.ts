@@ -30,6 +30,8 @@ export interface InputRecord<V = unknown> {
   readonly value: V;
   /** The reprocessing this record belongs to (header {@link REPROCESS_HEADER}), if any. */
   readonly reprocess?: string;
+  /** The raw rows that reprocessing delivers (header {@link REPROCESS_COVERS_HEADER}), if any. */
+  readonly covers?: ReprocessCovers;
 }
 
 export interface OutputRecord {
@@ -45,6 +47,32 @@ export interface OutputRecord {
  * a new id for a participant starts that participant afresh (docs/design.md §4, §8).
  */
 export const REPROCESS_HEADER = 'polluscope.reprocess';
+
+/**
+ * The rawdata rows a reprocessing re-published on a raw topic: the participant's rows from
+ * `fromMs` on with an id up to `upToId`. Their change-data-capture copies that arrive after it
+ * were already delivered, so a stage skips them (docs/stream-runtime.md, "Reprocessing").
+ */
+export interface ReprocessCovers {
+  readonly fromMs: number;
+  readonly upToId: number;
+}
+
+/** Header of a reprocessing's raw records: {@link ReprocessCovers} as JSON. */
+export const REPROCESS_COVERS_HEADER = 'polluscope.reprocess.covers';
+
+/** The header's value, or null when it is not a {@link ReprocessCovers}. */
+export function parseReprocessCovers(text: string): ReprocessCovers | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const { fromMs, upToId } = value as Record<string, unknown>;
+  return typeof fromMs === 'number' && Number.isFinite(fromMs) && typeof upToId === 'number' && Number.isSafeInteger(upToId) ? { fromMs, upToId } : null;
+}
 
 /** Sends a valid record to the dead-letter topic; `kind` labels the metric (e.g. `late`). */
 export type RejectRecord = (record: InputRecord, kind: string, reason: string) => void;
@@ -679,7 +707,9 @@ export class StreamRunner {
         const reason = handler.validate(topic, value);
         if (reason !== null) throw new PipelineError('INVALID_RECORD', reason);
         const reprocess = message.headers?.[REPROCESS_HEADER]?.toString();
-        records.push({ topic, partition, offset, key: message.key?.toString('utf8') ?? null, value, ...(reprocess ? { reprocess } : {}) });
+        const coversText = reprocess ? message.headers?.[REPROCESS_COVERS_HEADER]?.toString() : undefined;
+        const covers = coversText === undefined ? null : parseReprocessCovers(coversText);
+        records.push({ topic, partition, offset, key: message.key?.toString('utf8') ?? null, value, ...(reprocess ? { reprocess } : {}), ...(covers ? { covers } : {}) });
       } catch (err) {
         if (!isPoison(err)) throw err; // retried with backoff
         if (!send) continue; // already sent to the dead-letter topic before the restart
