@@ -3,10 +3,22 @@
  * `dlq list|show|replay`, the dead letters read, decoded and sent back once their cause is removed.
  */
 import type { Command } from 'commander';
-import { AvroCodec, DEFAULT_SCHEMAS_DIR, deadLetterTopic, SERVICE_NAMES, type ServiceName } from '@polluscope/common';
+import { AvroCodec, DEFAULT_SCHEMAS_DIR, deadLetterTopic, eventTimeMs, SERVICE_NAMES, type ServiceName } from '@polluscope/common';
 import { readConnectorFiles } from '../infra/connectors.js';
 import { loadStackConfig, stackEndpoints } from '../infra/stack-config.js';
-import { countByReason, letterId, matches, parseLetterId, planReplay, toDeadLetter, type DeadLetter, type DeadLetterFilter } from '../operations/dead-letters.js';
+import {
+  countByReason,
+  lateRecomputations,
+  letterId,
+  matches,
+  parseLetterId,
+  planReplay,
+  toDeadLetter,
+  type DeadLetter,
+  type DeadLetterFilter,
+  type LateRecomputation,
+  type ReplayStep,
+} from '../operations/dead-letters.js';
 import { kafkaClient, readRecords } from '../operations/kafka-records.js';
 import { assessPipeline, formatStatus, STATUS_EXIT_CODES } from '../operations/pipeline-health.js';
 import { gatherPipelineStatus } from '../operations/pipeline-status.js';
@@ -65,6 +77,19 @@ async function selectLetters(ids: readonly string[], options: LetterOptions): Pr
 }
 
 const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+/** The recomputations a replay's late raw letters call for, their times read from the records. */
+async function lateRecomputationsOf(plan: readonly ReplayStep[], registryUrl: string): Promise<LateRecomputation[]> {
+  if (!plan.some((s) => s.recompute)) return [];
+  const codec = new AvroCodec(registryUrl, DEFAULT_SCHEMAS_DIR);
+  const times = new Map<DeadLetter, number | null>();
+  for (const { letter, recompute } of plan) {
+    if (!recompute || letter.value === null) continue;
+    const record = await codec.decode(letter.value).catch(() => null);
+    times.set(letter, typeof record === 'object' && record !== null ? eventTimeMs((record as Record<string, unknown>).time) : null);
+  }
+  return lateRecomputations(plan, (letter) => times.get(letter) ?? null);
+}
 
 function describeValue(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
@@ -159,7 +184,9 @@ export function registerOperationsCommands(program: Command): void {
   withFilters(dlq.command('replay'))
     .argument('[id...]', 'dead letters to replay; or select them with the filters')
     .option('--yes', 'replay: without it, only print what would be replayed (dry run)')
-    .description('send dead letters back to the topic and partition they came from, so a fixed cause lets them through; a dry run unless --yes')
+    .description(
+      'send dead letters back to the topic and partition they came from, so a fixed cause lets them through; a raw row dead-lettered as late recomputes its participant from rawdata instead; a dry run unless --yes',
+    )
     .action(async (ids: string[], options: LetterOptions & { yes?: boolean }) => {
       if (ids.length === 0 && options.participant === undefined && options.reason === undefined && options.topic === undefined && options.since === undefined) {
         throw new UsageError('name the letters to replay (ids) or select them with --topic, --participant, --reason or --since');
@@ -167,26 +194,37 @@ export function registerOperationsCommands(program: Command): void {
       const plan = planReplay(await selectLetters(ids, options));
       const sendable = plan.filter((s) => s.target !== null);
       for (const step of plan) {
+        if (step.recompute) continue;
         say(step.target === null ? `skip ${letterId(step.letter)}: ${step.skip}` : `${options.yes ? 'replay' : 'would replay'} ${letterId(step.letter)} → ${step.target.topic}/${step.target.partition} (${step.letter.reason ?? 'unknown'}: ${clip(step.letter.error, 80)})`);
       }
+      const stack = loadStackConfig();
+      const recomputations = await lateRecomputationsOf(plan, stackEndpoints(stack).registryUrl);
+      for (const r of recomputations) {
+        say(`${options.yes ? 'recompute' : 'would recompute'} ${r.participant} from ${new Date(r.fromMs).toISOString()} for ${r.letters} late letter(s): sent back, they would be late again`);
+      }
       if (!options.yes) {
-        say(`dry run: ${sendable.length} letters would be replayed; run again with --yes to replay them`);
+        say(`dry run: ${sendable.length} letters would be replayed, ${recomputations.length} participants recomputed; run again with --yes to do it`);
         return;
       }
-      if (sendable.length === 0) return;
-      const producer = kafkaClient(stackEndpoints(loadStackConfig()).kafkaBrokers).producer({ allowAutoTopicCreation: false });
-      await producer.connect();
-      try {
-        const byTopic = new Map<string, { key: Buffer | null; value: Buffer | null; partition: number; headers: Record<string, string> }[]>();
-        for (const { letter, target } of sendable) {
-          const list = byTopic.get(target!.topic) ?? [];
-          list.push({ key: letter.participant === null ? null : Buffer.from(letter.participant), value: letter.value, partition: target!.partition, headers: { 'replayed.from': letterId(letter) } });
-          byTopic.set(target!.topic, list);
+      if (sendable.length > 0) {
+        const producer = kafkaClient(stackEndpoints(stack).kafkaBrokers).producer({ allowAutoTopicCreation: false });
+        await producer.connect();
+        try {
+          const byTopic = new Map<string, { key: Buffer | null; value: Buffer | null; partition: number; headers: Record<string, string> }[]>();
+          for (const { letter, target } of sendable) {
+            const list = byTopic.get(target!.topic) ?? [];
+            list.push({ key: letter.participant === null ? null : Buffer.from(letter.participant), value: letter.value, partition: target!.partition, headers: { 'replayed.from': letterId(letter) } });
+            byTopic.set(target!.topic, list);
+          }
+          await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+        } finally {
+          await producer.disconnect();
         }
-        await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-      } finally {
-        await producer.disconnect();
+        say(`replayed ${sendable.length} letters; if a cause remains they come back to the dead-letter topic with it`);
       }
-      say(`replayed ${sendable.length} letters; if a cause remains they come back to the dead-letter topic with it`);
+      for (const r of recomputations) {
+        const result = await withReprocessTargets(stack, (targets) => reprocessParticipant(targets, { participant: r.participant, fromMs: r.fromMs }));
+        say(reprocessedLine(result));
+      }
     });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countByReason, letterId, matches, parseLetterId, planReplay, toDeadLetter } from './dead-letters.js';
+import { countByReason, lateRecomputations, letterId, matches, parseLetterId, planReplay, toDeadLetter } from './dead-letters.js';
 
 const message = (offset: number, headers: Record<string, string>, key: string | null = 'p1', value: Buffer | null = Buffer.from([0, 0, 0, 0, 7, 2])) => ({
   offset: String(offset),
@@ -51,6 +51,26 @@ describe('planReplay', () => {
       [null, 'no source headers: where it came from is unknown'],
       [null, 'no value to replay'],
     ]);
+  });
+
+  it('recomputes the participant of a raw row dead-lettered as late instead of sending it back to be late again', () => {
+    const source = { 'source.topic': 'raw.gps', 'source.partition': '1', 'source.offset': '9' };
+    const late = (offset: number, participant: string) => toDeadLetter('dlq.gps-preprocessing', 0, message(offset, { reason: 'late', error: 'too late: …', ...source }, participant));
+    const lateClean = toDeadLetter('dlq.stop-move-detection', 0, message(12, { reason: 'late', error: 'too late: …', 'source.topic': 'gps.clean', 'source.partition': '1', 'source.offset': '3' }));
+    const steps = planReplay([late(10, 'p2'), late(11, 'p1'), late(13, 'p2'), lateClean]);
+    expect(steps.map((s) => [s.target, s.skip, s.recompute])).toEqual([
+      [null, null, true],
+      [null, null, true],
+      [null, null, true],
+      // Not a rawdata row: sent back as any other letter.
+      [{ topic: 'gps.clean', partition: 1 }, null, false],
+    ]);
+    const times: Record<number, number | null> = { 10: 5_000, 11: 9_000, 13: 2_000 };
+    expect(lateRecomputations(steps, (letter) => times[letter.offset] ?? null)).toEqual([
+      { participant: 'p1', fromMs: 9_000, letters: 1 },
+      { participant: 'p2', fromMs: 2_000, letters: 2 },
+    ]);
+    expect(lateRecomputations(steps, () => null)).toEqual([]);
   });
 });
 

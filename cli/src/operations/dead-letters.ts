@@ -95,10 +95,18 @@ export function parseLetterId(id: string): { topic: string; partition: number; o
 
 export interface ReplayStep {
   readonly letter: DeadLetter;
-  /** Where the record goes back to; null when it cannot be replayed, with `skip` saying why. */
+  /** Where the record goes back to; null when it is not sent back, with `skip` saying why. */
   readonly target: { readonly topic: string; readonly partition: number } | null;
   readonly skip: string | null;
+  /**
+   * A raw row dead-lettered as late: sent back, it would be late again, so its participant is
+   * recomputed from rawdata (where the row is) from its time instead.
+   */
+  readonly recompute: boolean;
 }
+
+/** The raw topics, fed by change data capture from rawdata: a late letter of theirs is a rawdata row. */
+const RAW_TOPICS: ReadonlySet<string> = new Set(['raw.sensor', 'raw.gps']);
 
 /**
  * What a replay does with each selected letter: back to the topic and partition it came from
@@ -107,10 +115,33 @@ export interface ReplayStep {
  */
 export function planReplay(letters: readonly DeadLetter[]): ReplayStep[] {
   return letters.map((letter) => {
-    if (letter.source === null) return { letter, target: null, skip: 'no source headers: where it came from is unknown' };
-    if (letter.value === null) return { letter, target: null, skip: 'no value to replay' };
-    return { letter, target: { topic: letter.source.topic, partition: letter.source.partition }, skip: null };
+    if (letter.source === null) return { letter, target: null, skip: 'no source headers: where it came from is unknown', recompute: false };
+    if (letter.value === null) return { letter, target: null, skip: 'no value to replay', recompute: false };
+    if (letter.reason === 'late' && RAW_TOPICS.has(letter.source.topic)) return { letter, target: null, skip: null, recompute: true };
+    return { letter, target: { topic: letter.source.topic, partition: letter.source.partition }, skip: null, recompute: false };
   });
+}
+
+/** A participant to recompute for its late letters: from the earliest of their times. */
+export interface LateRecomputation {
+  readonly participant: string;
+  readonly fromMs: number;
+  readonly letters: number;
+}
+
+/**
+ * The recomputations the late letters of a replay call for, one per participant, from the
+ * earliest row time (`timeOf`, null for a letter whose record has none: it is left out).
+ */
+export function lateRecomputations(steps: readonly ReplayStep[], timeOf: (letter: DeadLetter) => number | null): LateRecomputation[] {
+  const byParticipant = new Map<string, LateRecomputation>();
+  for (const { letter, recompute } of steps) {
+    const timeMs = recompute && letter.participant !== null ? timeOf(letter) : null;
+    if (timeMs === null) continue;
+    const seen = byParticipant.get(letter.participant!);
+    byParticipant.set(letter.participant!, { participant: letter.participant!, fromMs: Math.min(seen?.fromMs ?? timeMs, timeMs), letters: (seen?.letters ?? 0) + 1 });
+  }
+  return [...byParticipant.values()].sort((a, b) => a.participant.localeCompare(b.participant));
 }
 
 /** Per topic and reason, how many letters and the newest: the summary `dlq list` ends with. */
