@@ -25,22 +25,29 @@ export async function rawHighWater(client: Pick<pg.ClientBase, 'query'>): Promis
   return { sensor: await high('sensor'), gps: await high('gps') };
 }
 
+const SENSOR = pg.escapeIdentifier(RAW_TABLES.sensor.table);
+const GPS = pg.escapeIdentifier(RAW_TABLES.gps.table);
+
+/** The newest row before the load of the participant `loaded.participant_virtual_id`, in both tables ($2, $3: their high water). */
+const NEWEST_BEFORE = `GREATEST((SELECT max(time) FROM ${SENSOR} AS t WHERE t.participant_virtual_id = loaded.participant_virtual_id AND t.id <= $2), (SELECT max(time) FROM ${GPS} AS t WHERE t.participant_virtual_id = loaded.participant_virtual_id AND t.id <= $3))`;
+
+const LOADED_BEHIND: Readonly<Record<RawKind, string>> = Object.freeze({
+  sensor:
+    `SELECT participant_virtual_id, first, newest_before FROM (SELECT loaded.participant_virtual_id, loaded.first, ${NEWEST_BEFORE} AS newest_before ` +
+    `FROM (SELECT participant_virtual_id, min(time) AS first FROM ${SENSOR} WHERE id > $1 GROUP BY participant_virtual_id) AS loaded) AS compared ` +
+    'WHERE newest_before > first ORDER BY participant_virtual_id',
+  gps:
+    `SELECT participant_virtual_id, first, newest_before FROM (SELECT loaded.participant_virtual_id, loaded.first, ${NEWEST_BEFORE} AS newest_before ` +
+    `FROM (SELECT participant_virtual_id, min(time) AS first FROM ${GPS} WHERE id > $1 GROUP BY participant_virtual_id) AS loaded) AS compared ` +
+    'WHERE newest_before > first ORDER BY participant_virtual_id',
+});
+
 /**
  * The parameterised query of the participants whose rows inserted into `kind`'s table after
  * `before` start earlier than a row they already had in either table.
  */
 export function loadedBehindQuery(kind: RawKind, before: RawHighWater): { text: string; values: unknown[] } {
-  const table = (k: RawKind) => pg.escapeIdentifier(RAW_TABLES[k].table);
-  const newest = (k: RawKind, param: string) =>
-    `(SELECT max(time) FROM ${table(k)} AS t WHERE t.participant_virtual_id = loaded.participant_virtual_id AND t.id <= ${param})`;
-  return {
-    text:
-      `SELECT participant_virtual_id, first, newest_before FROM (` +
-      `SELECT loaded.participant_virtual_id, loaded.first, GREATEST(${newest('sensor', '$2')}, ${newest('gps', '$3')}) AS newest_before ` +
-      `FROM (SELECT participant_virtual_id, min(time) AS first FROM ${table(kind)} WHERE id > $1 GROUP BY participant_virtual_id) AS loaded` +
-      `) AS compared WHERE newest_before > first ORDER BY participant_virtual_id`,
-    values: [before[kind], before.sensor, before.gps],
-  };
+  return { text: LOADED_BEHIND[kind], values: [before[kind], before.sensor, before.gps] };
 }
 
 export async function loadedBehind(client: Pick<pg.ClientBase, 'query'>, kind: RawKind, before: RawHighWater): Promise<LoadedBehind[]> {
