@@ -5,6 +5,7 @@
  * changed file, which is then loaded from its start (the natural key keeps that idempotent).
  */
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { parseJsonObject } from '@polluscope/common';
 import type { RawKind } from './raw-tables.js';
 
 /** Counts of one file's load, cumulative over resumed runs. */
@@ -64,14 +65,8 @@ const isCount = (value: unknown): value is number => typeof value === 'number' &
 
 /** Reads checkpoint JSON, or returns null when it is not a checkpoint of this version. */
 export function parseCheckpoint(text: string): LoadCheckpoint | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const c = value as Record<string, unknown>;
+  const c = parseJsonObject(text);
+  if (c === null) return null;
   const counts = c['counts'] as Record<string, unknown> | null | undefined;
   const valid =
     c['version'] === 1 &&
@@ -89,7 +84,7 @@ export function parseCheckpoint(text: string): LoadCheckpoint | null {
     counts !== null &&
     ['linesRead', 'inserted', 'alreadyPresent', 'rejected', 'batches'].every((k) => isCount(counts[k])) &&
     (c['sortedRowsDone'] === undefined || isCount(c['sortedRowsDone']));
-  return valid ? (value as LoadCheckpoint) : null;
+  return valid ? (c as unknown as LoadCheckpoint) : null;
 }
 
 /**

@@ -6,6 +6,7 @@ export * from './codec.js';
 export * from './config.js';
 export * from './domain/index.js';
 export * from './errors.js';
+export * from './json-object.js';
 export * from './keyed-stage.js';
 export * from './live-feed.js';
 export * from './metrics.js';

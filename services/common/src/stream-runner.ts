@@ -19,6 +19,7 @@ import { CoPartitionedAssigner } from './co-partitioned-assigner.js';
 import { deadLetterKind, isPoison, PipelineError } from './errors.js';
 import type { ServiceMetrics } from './metrics.js';
 import { CachedDefaultPartitioner } from './partitioner.js';
+import { parseJsonObject } from './json-object.js';
 import { produceChunks } from './produce-chunks.js';
 import { deadLetterTopic, type ServiceName, type TopicSpec } from './topics.js';
 
@@ -63,14 +64,9 @@ export const REPROCESS_COVERS_HEADER = 'polluscope.reprocess.covers';
 
 /** The header's value, or null when it is not a {@link ReprocessCovers}. */
 export function parseReprocessCovers(text: string): ReprocessCovers | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const { fromMs, upToId } = value as Record<string, unknown>;
+  const value = parseJsonObject(text);
+  if (value === null) return null;
+  const { fromMs, upToId } = value;
   return typeof fromMs === 'number' && Number.isFinite(fromMs) && typeof upToId === 'number' && Number.isSafeInteger(upToId) ? { fromMs, upToId } : null;
 }
 
