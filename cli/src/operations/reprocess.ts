@@ -213,7 +213,7 @@ export async function reprocessParticipant(targets: ReprocessTargets, span: Repr
     const { text, values } = spanQuery(source.table, session, upToId);
     const { rows } = await targets.rawdata.query<Record<string, unknown>>(text, values);
     published[source.topic.name] = rows.length;
-    read.push({ source, rows, covers: { fromMs: fromMs ?? 0, upToId } });
+    read.push({ source, rows, covers: { fromMs: fromMs ?? 0, ...(span.toMs === undefined ? {} : { toMs: span.toMs }), upToId } });
   }
   if (options.dryRun) return { id, fromMs, published, deleted };
   if (targets.warehouse !== null) {

@@ -82,6 +82,13 @@ describe('keyed stage: the change-data-capture copies a reprocessing delivered',
     expect(sums(out.filter((o) => o.key === 'b'))).toEqual([[16, null]]);
   });
 
+  it('does not skip a copy from the span\'s end on, which the reprocessing did not re-publish', async () => {
+    const stage = summingStage();
+    const bounded = { ...covers, toMs: Date.UTC(2026, 11, 7, 8, 15) };
+    const out = await stage.process([row('a', 11, 10, 1, { id: 'r1', covers: bounded }), row('a', 12, 11, 100), row('a', 13, 15, 2)], 0, () => {});
+    expect(sums(out)).toEqual([[1, 'r1'], [3, 'r1']]);
+  });
+
   it('forgets what an earlier reprocessing covered when a new one begins without it', async () => {
     const stage = summingStage();
     await stage.process([row('a', 11, 10, 1, { id: 'r1', covers })], 0, () => {});
@@ -93,6 +100,8 @@ describe('keyed stage: the change-data-capture copies a reprocessing delivered',
 describe('reprocess covers header', () => {
   it('reads fromMs and upToId, and nothing else', () => {
     expect(parseReprocessCovers('{"fromMs":1765000000000,"upToId":42}')).toEqual({ fromMs: 1765000000000, upToId: 42 });
+    expect(parseReprocessCovers('{"fromMs":1,"toMs":5,"upToId":42}')).toEqual({ fromMs: 1, toMs: 5, upToId: 42 });
+    expect(parseReprocessCovers('{"fromMs":1,"toMs":"5","upToId":42}')).toBeNull();
     expect(parseReprocessCovers('{"fromMs":1,"upToId":1.5}')).toBeNull();
     expect(parseReprocessCovers('{"upToId":3}')).toBeNull();
     expect(parseReprocessCovers('not json')).toBeNull();

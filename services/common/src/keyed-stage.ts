@@ -129,7 +129,7 @@ export function keyedStage<S, T extends ParticipantValue>(spec: KeyedStageSpec<S
     const raw = record.value as Readonly<Record<string, unknown>>;
     const id = typeof raw.id === 'number' || typeof raw.id === 'bigint' ? Number(raw.id) : null;
     const timeMs = eventTimeMs(raw.time);
-    return id !== null && id <= covers.upToId && timeMs !== null && timeMs >= covers.fromMs;
+    return id !== null && id <= covers.upToId && timeMs !== null && timeMs >= covers.fromMs && (covers.toMs === undefined || timeMs < covers.toMs);
   };
   const replays = new Map<string, { readonly upTo: number; readonly heldFrom: ReadonlyMap<string, number> | null }>();
   /** False for a re-read record whose participant's state starts later (see ResumableHandler.resume). */

@@ -51,11 +51,13 @@ export const REPROCESS_HEADER = 'polluscope.reprocess';
 
 /**
  * The rawdata rows a reprocessing re-published on a raw topic: the participant's rows from
- * `fromMs` on with an id up to `upToId`. Their change-data-capture copies that arrive after it
+ * `fromMs` on (and before `toMs`, if given) with an id up to `upToId`. Their change-data-capture copies that arrive after it
  * were already delivered, so a stage skips them (docs/stream-runtime.md, "Reprocessing").
  */
 export interface ReprocessCovers {
   readonly fromMs: number;
+  /** The span's end (exclusive), when it had one: rows from then on were not re-published. */
+  readonly toMs?: number;
   readonly upToId: number;
 }
 
@@ -66,8 +68,10 @@ export const REPROCESS_COVERS_HEADER = 'polluscope.reprocess.covers';
 export function parseReprocessCovers(text: string): ReprocessCovers | null {
   const value = parseJsonObject(text);
   if (value === null) return null;
-  const { fromMs, upToId } = value;
-  return typeof fromMs === 'number' && Number.isFinite(fromMs) && typeof upToId === 'number' && Number.isSafeInteger(upToId) ? { fromMs, upToId } : null;
+  const { fromMs, toMs, upToId } = value;
+  if (typeof fromMs !== 'number' || !Number.isFinite(fromMs) || typeof upToId !== 'number' || !Number.isSafeInteger(upToId)) return null;
+  if (toMs === undefined) return { fromMs, upToId };
+  return typeof toMs === 'number' && Number.isFinite(toMs) ? { fromMs, toMs, upToId } : null;
 }
 
 /** Sends a valid record to the dead-letter topic; `kind` labels the metric (e.g. `late`). */
