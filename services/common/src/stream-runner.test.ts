@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded } from 'kafkajs';
 import { PipelineError } from './errors.js';
 import {
+  RetrySchedule,
   afterHandlerFailure,
   backoffMs,
   commitMetadata,
@@ -192,5 +193,49 @@ describe('transientReason', () => {
     expect(transientReason(new KafkaJSConnectionError('Connection error: connect ECONNREFUSED'))).toBe('kafka: Connection error: connect ECONNREFUSED');
     expect(transientReason(new KafkaJSNumberOfRetriesExceeded(new Error('x'), { retryCount: 5, retryTime: 1000 }))).toMatch(/^kafka: /);
     expect(transientReason(new TypeError('fetch failed'))).toBe('TypeError: fetch failed');
+  });
+});
+
+describe('RetrySchedule (the consumer after a crash KafkaJS does not restart from)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('runs again after 1 s, then 2 s, 4 s after each failure, until it succeeds', async () => {
+    vi.useFakeTimers();
+    const tries: number[] = [];
+    const failures: string[] = [];
+    let fail = 2;
+    const schedule = new RetrySchedule(
+      async () => {
+        tries.push(Date.now());
+        if (fail-- > 0) throw new Error(`broker still starting (${fail + 1})`);
+      },
+      (err) => failures.push((err as Error).message),
+    );
+    const start = Date.now();
+    expect(schedule.schedule()).toBe(1000);
+    expect(schedule.schedule(), 'a try is already pending').toBeNull();
+    await vi.advanceTimersByTimeAsync(1000 + 2000 + 4000);
+    expect(tries.map((t) => t - start)).toEqual([1000, 3000, 7000]);
+    expect(failures).toEqual(['broker still starting (2)', 'broker still starting (1)']);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(tries).toHaveLength(3);
+    // Once it runs again, the next crash starts from the shortest delay.
+    schedule.succeeded();
+    expect(schedule.schedule()).toBe(1000);
+  });
+
+  it('does nothing once stopped, even with a try pending', async () => {
+    vi.useFakeTimers();
+    let tries = 0;
+    const schedule = new RetrySchedule(async () => {
+      tries++;
+    }, () => {});
+    schedule.schedule();
+    schedule.stop();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(tries).toBe(0);
+    expect(schedule.schedule()).toBeNull();
   });
 });

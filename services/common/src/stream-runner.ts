@@ -185,6 +185,49 @@ export function backoffMs(failures: number): number {
 }
 
 /**
+ * Runs `run` after {@link backoffMs}, and again after each failure (reported to `onFailure`), until
+ * it succeeds or `stop` is called: the stream runner's consumer after a crash KafkaJS does not
+ * restart from by itself.
+ */
+export class RetrySchedule {
+  private failures = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly run: () => Promise<void>,
+    private readonly onFailure: (err: unknown) => void,
+  ) {}
+
+  /** Schedules a try unless one is pending or the schedule is stopped; returns its delay, ms, or null. */
+  schedule(): number | null {
+    if (this.stopped || this.timer !== null) return null;
+    this.failures += 1;
+    const delayMs = backoffMs(this.failures);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.stopped) return;
+      this.run().catch((err: unknown) => {
+        this.onFailure(err);
+        this.schedule();
+      });
+    }, delayMs);
+    return delayMs;
+  }
+
+  /** The thing runs again: the next failure starts from the shortest delay. */
+  succeeded(): void {
+    this.failures = 0;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+/**
  * What follows a handler throwing (docs/design.md §4, "Unexpected"): the batch is tried again until
  * it has failed `maxAttempts` times in all; then its records are processed one at a time to find
  * the one it throws on, which goes to the dead-letter topic (`isolated`: the failure came from a
@@ -421,6 +464,8 @@ export class StreamRunner {
   /** Last proof that this member is in the group's current generation: a heartbeat, a commit or the join. */
   private lastMembershipProofMs: number | null = null;
   private crashReason: string | null = null;
+  /** Runs the consumer again after a crash KafkaJS does not restart from. */
+  private readonly consumerRestart: RetrySchedule;
   private idleTimer: NodeJS.Timeout | null = null;
   private lagTimer: NodeJS.Timeout | null = null;
 
@@ -451,6 +496,13 @@ export class StreamRunner {
     this.admin = this.kafka.admin();
     this.changelogReader = options.changelogReader ?? kafkaChangelogReader(this.kafka, options.service);
     this.naming = topicNaming(options.topicPrefix ?? '');
+    this.consumerRestart = new RetrySchedule(
+      () => this.runConsumer(),
+      (err) => {
+        this.crashReason = `consumer restart failed: ${transientReason(err)}`;
+        options.logger.error({ err }, 'consumer restart failed');
+      },
+    );
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       void this.mutex.run(async () => {
         // Whatever this member held is re-read from the committed offsets of its new assignment.
@@ -465,6 +517,7 @@ export class StreamRunner {
         await this.loadReplayPoints(this.assignment);
         this.joined = true;
         this.crashReason = null;
+        this.consumerRestart.succeeded();
         options.logger.info({ assignment: this.assignment }, 'joined the consumer group');
       });
     });
@@ -472,6 +525,12 @@ export class StreamRunner {
       this.joined = false;
       this.crashReason = `consumer crashed: ${transientReason(event.payload.error)}`;
       options.logger.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
+      // KafkaJS restarts the consumer after a retriable error only; a broker still starting after a
+      // crash can answer with a non-retriable one (INVALID_REPLICATION_FACTOR) that passes by itself.
+      if (!event.payload.restart) {
+        const delayMs = this.consumerRestart.schedule();
+        if (delayMs !== null) options.logger.warn({ delayMs }, 'restarting the consumer');
+      }
     });
     this.consumer.on(this.consumer.events.STOP, () => {
       this.joined = false;
@@ -485,6 +544,16 @@ export class StreamRunner {
     this.options.codec.prepareInputs(this.options.handler.inputs);
     await this.admin.connect();
     await this.producer.connect();
+    await this.runConsumer();
+    const every = Math.max(100, Math.min(1000, Math.floor(this.options.idleTimeoutMs / 2)));
+    this.idleTimer = setInterval(() => {
+      void this.mutex.run(() => this.flushIdle().catch((err) => this.afterFailure(err, 'idle flush')));
+    }, every);
+    this.lagTimer = setInterval(() => void this.refreshLag(), this.options.lagRefreshMs ?? DEFAULT_LAG_REFRESH_MS);
+  }
+
+  /** Connects, subscribes and runs the consumer (at start, and again after a crash). */
+  private async runConsumer(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.handler.inputs.map((t) => this.naming.toKafka(t.name)), fromBeginning: true });
     await this.consumer.run({
@@ -509,15 +578,11 @@ export class StreamRunner {
         await heartbeat();
       },
     });
-    const every = Math.max(100, Math.min(1000, Math.floor(this.options.idleTimeoutMs / 2)));
-    this.idleTimer = setInterval(() => {
-      void this.mutex.run(() => this.flushIdle().catch((err) => this.afterFailure(err, 'idle flush')));
-    }, every);
-    this.lagTimer = setInterval(() => void this.refreshLag(), this.options.lagRefreshMs ?? DEFAULT_LAG_REFRESH_MS);
   }
 
   /** Finishes the batch under way, commits, and leaves the group. */
   async stop(): Promise<void> {
+    this.consumerRestart.stop();
     if (this.idleTimer) clearInterval(this.idleTimer);
     if (this.lagTimer) clearInterval(this.lagTimer);
     this.idleTimer = null;
