@@ -428,7 +428,8 @@ class Mutex {
 
 export class StreamRunner {
   private readonly kafka: Kafka;
-  private readonly consumer: Consumer;
+  /** Replaced by a new one after a crash KafkaJS does not restart from: a disconnected KafkaJS consumer cannot run again. */
+  private consumer: Consumer;
   private readonly producer: Producer;
   private readonly mutex = new Mutex();
   private readonly dlq: TopicSpec;
@@ -482,14 +483,6 @@ export class StreamRunner {
         else if (level === logLevel.WARN) options.logger.warn(line, message);
       },
     });
-    // Partition p of every input topic to one member (a participant's records share p in every topic);
-    // round robin stays listed so a group with members of an earlier version can still agree on it.
-    this.consumer = this.kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
-      partitionAssigners: [CoPartitionedAssigner, PartitionAssigners.roundRobin],
-    });
     // The Java client's murmur2 partitioner: a participant lands on the same partition whoever produces.
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: CachedDefaultPartitioner });
     this.dlq = deadLetterTopic(options.service);
@@ -497,13 +490,34 @@ export class StreamRunner {
     this.changelogReader = options.changelogReader ?? kafkaChangelogReader(this.kafka, options.service);
     this.naming = topicNaming(options.topicPrefix ?? '');
     this.consumerRestart = new RetrySchedule(
-      () => this.runConsumer(),
+      async () => {
+        // The crashed consumer, or one whose restart failed, is replaced by a new one.
+        await this.consumer.disconnect().catch(() => {});
+        this.consumer = this.createConsumer();
+        await this.runConsumer();
+      },
       (err) => {
         this.crashReason = `consumer restart failed: ${transientReason(err)}`;
         options.logger.error({ err }, 'consumer restart failed');
       },
     );
-    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+    this.consumer = this.createConsumer();
+  }
+
+  /** The group's consumer with this runner's listeners; events of a consumer since replaced are ignored. */
+  private createConsumer(): Consumer {
+    const { options } = this;
+    // Partition p of every input topic to one member (a participant's records share p in every topic);
+    // round robin stays listed so a group with members of an earlier version can still agree on it.
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      partitionAssigners: [CoPartitionedAssigner, PartitionAssigners.roundRobin],
+    });
+    const current = () => consumer === this.consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      if (!current()) return;
       void this.mutex.run(async () => {
         // Whatever this member held is re-read from the committed offsets of its new assignment.
         options.handler.reset();
@@ -521,7 +535,8 @@ export class StreamRunner {
         options.logger.info({ assignment: this.assignment }, 'joined the consumer group');
       });
     });
-    this.consumer.on(this.consumer.events.CRASH, (event) => {
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (!current()) return;
       this.joined = false;
       this.crashReason = `consumer crashed: ${transientReason(event.payload.error)}`;
       options.logger.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
@@ -532,12 +547,13 @@ export class StreamRunner {
         if (delayMs !== null) options.logger.warn({ delayMs }, 'restarting the consumer');
       }
     });
-    this.consumer.on(this.consumer.events.STOP, () => {
-      this.joined = false;
+    consumer.on(consumer.events.STOP, () => {
+      if (current()) this.joined = false;
     });
-    this.consumer.on(this.consumer.events.HEARTBEAT, () => {
-      this.lastMembershipProofMs = Date.now();
+    consumer.on(consumer.events.HEARTBEAT, () => {
+      if (current()) this.lastMembershipProofMs = Date.now();
     });
+    return consumer;
   }
 
   async start(): Promise<void> {
