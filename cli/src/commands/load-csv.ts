@@ -193,16 +193,22 @@ async function reprocessBehind(behind: readonly LoadedBehind[], params: LoadCsvP
   if (behind.length === 0) return;
   const stack = loadStackConfig();
   const onStack = params.databaseUrl === stackEndpoints(stack).rawdataUrl;
+  const recompute = params.reprocess && onStack;
   for (const entry of behind) {
     console.log(behindLine(entry));
-    if (!params.reprocess || !onStack) {
+    if (!recompute) {
       const why = params.reprocess ? 'the load went to another database than the stack\'s rawdata' : '--no-reprocess';
       console.log(`  not recomputed (${why}): run polluscope reprocess --participant ${entry.participant} --from ${new Date(entry.fromMs).toISOString()}`);
-      continue;
     }
-    const result = await withReprocessTargets(stack, (targets) => reprocessParticipant(targets, { participant: entry.participant, fromMs: entry.fromMs }));
-    console.log(`  ${reprocessedLine(result)}`);
   }
+  if (!recompute) return;
+  // One set of connections for every participant.
+  await withReprocessTargets(stack, async (targets) => {
+    for (const entry of behind) {
+      const result = await reprocessParticipant(targets, { participant: entry.participant, fromMs: entry.fromMs });
+      console.log(`  ${entry.participant}: ${reprocessedLine(result)}`);
+    }
+  });
 }
 
 const HELP_AFTER = `

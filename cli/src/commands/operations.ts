@@ -222,9 +222,9 @@ export function registerOperationsCommands(program: Command): void {
         }
         say(`replayed ${sendable.length} letters; if a cause remains they come back to the dead-letter topic with it`);
       }
-      for (const r of recomputations) {
-        const result = await withReprocessTargets(stack, (targets) => reprocessParticipant(targets, { participant: r.participant, fromMs: r.fromMs }));
-        say(reprocessedLine(result));
-      }
+      if (recomputations.length === 0) return;
+      await withReprocessTargets(stack, async (targets) => {
+        for (const r of recomputations) say(reprocessedLine(await reprocessParticipant(targets, { participant: r.participant, fromMs: r.fromMs })));
+      });
     });
 }
