@@ -60,7 +60,16 @@ function readCampaignFile(file: string): CampaignFile | undefined {
 
 export const campaignRuns = Math.max(1, positiveInteger('FAULT_CAMPAIGN', process.env.FAULT_CAMPAIGN) ?? 1);
 const resultsFile = process.env.FAULT_RESULTS ? resolve(process.env.FAULT_RESULTS) : undefined;
-const code = codeFingerprint();
+/** Without a results file the fingerprint only labels the summary: a checkout git cannot read still runs the suite. */
+function labelOnly(): { fingerprint: string; commit: string } {
+  try {
+    return codeFingerprint();
+  } catch (err) {
+    console.log(`[faults] no fingerprint of the code (${(err as Error).message.split('\n')[0]})`);
+    return { fingerprint: 'unknown', commit: 'unknown commit' };
+  }
+}
+const code = resultsFile === undefined ? labelOnly() : codeFingerprint();
 const plan = campaignPlan(
   resultsFile === undefined ? undefined : readCampaignFile(resultsFile),
   { fingerprint: code.fingerprint, runs: campaignRuns, requestedFirstSeed: positiveInteger('FAULT_SEED', process.env.FAULT_SEED), randomSeed: Math.floor(Math.random() * 1e6) },
