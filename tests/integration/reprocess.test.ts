@@ -3,7 +3,8 @@
  * rawdata with a reprocessing id, every stage starting the participant afresh. With nothing
  * changed, every warehouse row stays as it was, and the topics show the recomputation did run;
  * after a model change (the activity model file replaced while classification-validation runs),
- * the participant's segments are relabelled and every other table keeps its rows.
+ * the participant's segments are relabelled and every other table keeps its rows; a reviewer's
+ * decision stays on its segment through a recomputation.
  */
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODELS_DIR, REPROCESS_HEADER } from '@polluscope/common';
+import { CANONICAL_LABELS, DEFAULT_MODELS_DIR, REPROCESS_HEADER } from '@polluscope/common';
+import { servicePort } from '../../cli/src/infra/services.js';
 import { servicesDown, servicesUp } from '../../cli/src/infra/services.js';
 import { copyCsvIntoRaw } from '../../cli/src/loader/copy-into-raw.js';
 import { kafkaClient, readRecords } from '../../cli/src/operations/kafka-records.js';
@@ -19,7 +21,8 @@ import { leavesHomeMs, simulateDay, timeOf } from '../faults/kit-feed.js';
 import { snapshot, STREAM_TABLES, waitForDrain } from '../faults/pipeline-run.js';
 import { describeDiff, diffTable, isIdentical, type Row } from '../faults/table-diff.js';
 import { TEST_IDLE_TIMEOUT_MS } from './global-setup.js';
-import { endpoints, freshParticipant, rawdata, stackConfig, warehouse } from './stack.js';
+import { createReviewer } from './reviewer-account.js';
+import { endpoints, eventually, freshParticipant, rawdata, stackConfig, warehouse } from './stack.js';
 import { polluscope } from './cli-run.js';
 
 const log = (line: string) => console.log(`[reprocess] ${line}`);
@@ -118,5 +121,31 @@ describe('polluscope reprocess', () => {
     const unchanged = STREAM_TABLES.filter((t) => ['sensor_clean', 'gps_clean', 'gps_episodes'].includes(t.table));
     expect(differences(before, after, unchanged)).toBe('');
     expect(after.get('activity_timeline')!.length).toBe(before.get('activity_timeline')!.length);
+  });
+
+  it("keeps a reviewer's decision on its segment: the recomputed timeline carries it again", async () => {
+    const reviewer = await createReviewer('reprocess');
+    const { rows } = await wh.query<{ segment_start: Date; final_label: string }>(
+      'SELECT segment_start, final_label FROM activity_timeline WHERE participant_virtual_id = $1 ORDER BY segment_start LIMIT 1',
+      [participant],
+    );
+    const segment = rows[0]!;
+    const label = CANONICAL_LABELS.find((l) => l !== segment.final_label)!;
+    const response = await fetch(`http://${stackConfig.host}:${servicePort(stackConfig, 'postprocessing')}/reviews/${participant}/${segment.segment_start.toISOString()}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: reviewer.authorization },
+      body: JSON.stringify({ label }),
+    });
+    expect(response.status, await response.text()).toBe(202);
+    const reviewedRow = () => wh.query('SELECT final_label, source FROM activity_timeline WHERE participant_virtual_id = $1 AND segment_start = $2', [participant, segment.segment_start]);
+    await eventually(`the first segment reviewed as ${label}`, 60_000, async () => (await reviewedRow()).rows, (r) => r[0]?.final_label === label && r[0]?.source === 'review');
+    await waitForDrain(wh, participant, DRAIN);
+    const before = await snapshot(wh, participant);
+
+    const { stdout } = await polluscope('reprocess', '--participant', participant, '--dry-run');
+    expect(stdout).toMatch(/1 to review\.decisions/);
+    await reprocess();
+    expect((await reviewedRow()).rows).toEqual([{ final_label: label, source: 'review' }]);
+    expect(differences(before, await snapshot(wh, participant))).toBe('');
   });
 });

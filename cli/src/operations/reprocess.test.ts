@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RAW_TABLES } from '../loader/raw-tables.js';
-import { handedOutIdsQuery, rawRecordOf, SESSION_GAP_MS, sessionStartQuery, spanDeletes, spanQuery } from './reprocess.js';
+import { decisionRecordOf, decisionsQuery, handedOutIdsQuery, rawRecordOf, SESSION_GAP_MS, sessionStartQuery, spanDeletes, spanQuery } from './reprocess.js';
 
 describe('rawRecordOf', () => {
   it('gives a rawdata row the shape change data capture gives it: numeric id, ISO-8601 time', () => {
@@ -70,5 +70,24 @@ describe('handedOutIdsQuery', () => {
     expect(text).toContain('pg_snapshot_xmax(pg_current_snapshot())::text AS xmax');
     expect(text).toContain("pg_get_serial_sequence($1, 'id')) AS sensor");
     expect(text).toContain("pg_get_serial_sequence($2, 'id')) AS gps");
+  });
+});
+
+describe('decisionsQuery', () => {
+  it("selects the participant's latest decision per segment of the span, the bounds as parameters", () => {
+    const q = decisionsQuery({ participant: 'p1', fromMs: Date.UTC(2026, 0, 5), toMs: Date.UTC(2026, 0, 6) });
+    expect(q.text).toBe(
+      'SELECT participant_virtual_id, segment_start, label, reviewer, comment, decided_at FROM review_decisions_latest ' +
+        'WHERE participant_virtual_id = $1 AND segment_start >= $2 AND segment_start < $3 ORDER BY segment_start',
+    );
+    expect(q.values).toEqual(['p1', new Date(Date.UTC(2026, 0, 5)), new Date(Date.UTC(2026, 0, 6))]);
+    expect(decisionsQuery({ participant: 'p1' }).values).toEqual(['p1']);
+  });
+});
+
+describe('decisionRecordOf', () => {
+  it('gives a warehouse decision the times of its review.decisions record: epoch milliseconds', () => {
+    const row = { participant_virtual_id: 'p1', segment_start: new Date('2026-01-05T08:00:00Z'), label: 'Bus', reviewer: 'ana', comment: null, decided_at: new Date('2026-01-09T10:30:00Z') };
+    expect(decisionRecordOf(row)).toEqual({ participant_virtual_id: 'p1', segment_start: 1767600000000, label: 'Bus', reviewer: 'ana', comment: null, decided_at: 1767954600000 });
   });
 });

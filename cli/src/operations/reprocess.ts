@@ -53,7 +53,6 @@ export function rawRecordOf(row: Readonly<Record<string, unknown>>): Record<stri
   return record;
 }
 
-/** The span's conditions, by which bounds it has; the times are parameters $2 and $3. */
 /**
  * The parameterised query of a participant's rows of `table` (with their id) in a span, in time
  * order; with `upToId`, only the rows whose id is at most that.
@@ -169,6 +168,25 @@ export function spanDeletes(span: ReprocessSpan, timeZone: string): { table: str
   return statements;
 }
 
+/**
+ * The parameterised query of a participant's current review decisions (the latest per segment) on
+ * segments that start in the span: the recomputed timeline must carry them again.
+ */
+export function decisionsQuery(span: ReprocessSpan): { text: string; values: unknown[] } {
+  const values: unknown[] = [span.participant];
+  let text = 'SELECT participant_virtual_id, segment_start, label, reviewer, comment, decided_at FROM review_decisions_latest WHERE participant_virtual_id = $1';
+  if (span.fromMs !== undefined) text += ` AND segment_start >= $${values.push(new Date(span.fromMs))}`;
+  if (span.toMs !== undefined) text += ` AND segment_start < $${values.push(new Date(span.toMs))}`;
+  text += ' ORDER BY segment_start';
+  return { text, values };
+}
+
+/** A warehouse decision row as its review.decisions record: times as epoch milliseconds. */
+export function decisionRecordOf(row: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const ms = (value: unknown) => (value instanceof Date ? value.getTime() : Date.parse(String(value)));
+  return { ...row, segment_start: ms(row.segment_start), decided_at: ms(row.decided_at) };
+}
+
 export interface ReprocessResult {
   readonly id: string;
   /** Where the recomputation starts: the session start before the span's, or undefined for the first row. */
@@ -215,6 +233,14 @@ export async function reprocessParticipant(targets: ReprocessTargets, span: Repr
     published[source.topic.name] = rows.length;
     read.push({ source, rows, covers: { fromMs: fromMs ?? 0, ...(span.toMs === undefined ? {} : { toMs: span.toMs }), upToId } });
   }
+  // Postprocessing starts the participant afresh, without the decisions it had: they are sent
+  // again with the reprocessing's id (the sink's upsert of an unchanged decision changes nothing).
+  let decisions: Record<string, unknown>[] = [];
+  if (targets.warehouse !== null) {
+    const { text, values } = decisionsQuery(session);
+    decisions = (await targets.warehouse.query<Record<string, unknown>>(text, values)).rows.map(decisionRecordOf);
+    published[TOPICS.reviewDecisions.name] = decisions.length;
+  }
   if (options.dryRun) return { id, fromMs, published, deleted };
   if (targets.warehouse !== null) {
     const client = await targets.warehouse.connect();
@@ -232,7 +258,7 @@ export async function reprocessParticipant(targets: ReprocessTargets, span: Repr
     }
   }
   try {
-    await publish(targets, id, span.participant, read);
+    await publish(targets, id, span.participant, read, decisions);
   } catch (err) {
     const from = fromMs === undefined ? '' : ` --from ${new Date(fromMs).toISOString()}`;
     const message = err instanceof Error ? err.message : String(err);
@@ -245,12 +271,13 @@ export async function reprocessParticipant(targets: ReprocessTargets, span: Repr
   return { id, fromMs, published, deleted };
 }
 
-/** Sends the rows read to their raw topics with the reprocessing's headers, in time order. */
+/** Sends the rows read to their raw topics with the reprocessing's headers, in time order, then the decisions. */
 async function publish(
   targets: ReprocessTargets,
   id: string,
   participant: string,
   read: readonly { readonly source: (typeof RAW_SOURCES)[number]; readonly rows: readonly Record<string, unknown>[]; readonly covers: ReprocessCovers }[],
+  decisions: readonly Record<string, unknown>[],
 ): Promise<void> {
   const codec = new AvroCodec(targets.registry.url, DEFAULT_SCHEMAS_DIR, targets.registry.login);
   const producer = targets.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
@@ -264,6 +291,9 @@ async function publish(
       // order on the topic, and no request passes the broker's message size.
       for (const chunk of produceChunks([{ topic: source.topic.name, messages }])) await producer.sendBatch({ topicMessages: chunk, acks: -1 });
     }
+    const messages = [];
+    for (const decision of decisions) messages.push({ key: participant, value: await codec.encode(TOPICS.reviewDecisions, decision), headers: { [REPROCESS_HEADER]: id } });
+    for (const chunk of produceChunks([{ topic: TOPICS.reviewDecisions.name, messages }])) await producer.sendBatch({ topicMessages: chunk, acks: -1 });
   } finally {
     await producer.disconnect();
   }
