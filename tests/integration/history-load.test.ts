@@ -195,7 +195,7 @@ describe.skipIf(!present)(`history in any order: the same history in two files, 
     const first = cli.points.reduce((min, p) => Math.min(min, p.timeMs), Number.POSITIVE_INFINITY);
     expect(olderLoad.stdout).toContain(`${participant}: rows loaded from ${iso(first)}, behind the rows rawdata already held`);
     // The older half holds the first fix, which starts a session: every fix is re-published.
-    expect(olderLoad.stdout).toMatch(new RegExp(`reprocessing \\S+: re-published 0 to raw\\.sensor, ${FIXES} to raw\\.gps from ${iso(first).replace(/\./g, '\\.')}`));
+    expect(olderLoad.stdout).toMatch(new RegExp(`reprocessing \\S+: re-published 0 to raw\\.sensor, ${FIXES} to raw\\.gps, 0 to review\\.decisions from ${iso(first).replace(/\./g, '\\.')}`));
   });
 
   it('gives every fix the CLI keeps on the whole history in gps_clean exactly once', async () => {

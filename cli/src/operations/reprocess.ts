@@ -292,7 +292,7 @@ async function publish(
       for (const chunk of produceChunks([{ topic: source.topic.name, messages }])) await producer.sendBatch({ topicMessages: chunk, acks: -1 });
     }
     const messages = [];
-    for (const decision of decisions) messages.push({ key: participant, value: await codec.encode(TOPICS.reviewDecisions, decision), headers: { [REPROCESS_HEADER]: id } });
+    for (const decision of decisions) messages.push({ key: participant, value: await codec.encodeAsLatest(TOPICS.reviewDecisions, decision), headers: { [REPROCESS_HEADER]: id } });
     for (const chunk of produceChunks([{ topic: TOPICS.reviewDecisions.name, messages }])) await producer.sendBatch({ topicMessages: chunk, acks: -1 });
   } finally {
     await producer.disconnect();
