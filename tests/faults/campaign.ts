@@ -60,13 +60,16 @@ function readCampaignFile(file: string): CampaignFile | undefined {
 
 export const campaignRuns = Math.max(1, positiveInteger('FAULT_CAMPAIGN', process.env.FAULT_CAMPAIGN) ?? 1);
 const resultsFile = process.env.FAULT_RESULTS ? resolve(process.env.FAULT_RESULTS) : undefined;
-/** Without a results file the fingerprint only labels the summary: a checkout git cannot read still runs the suite. */
+/**
+ * Without a results file nothing is checked against the fingerprint: the commit alone labels the
+ * summary (no hashing at start), and a checkout git cannot read still runs the suite.
+ */
 function labelOnly(): { fingerprint: string; commit: string } {
   try {
-    return codeFingerprint();
+    return { fingerprint: 'not computed', commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repositoryRoot, encoding: 'utf8' }).trim() };
   } catch (err) {
-    console.log(`[faults] no fingerprint of the code (${(err as Error).message.split('\n')[0]})`);
-    return { fingerprint: 'unknown', commit: 'unknown commit' };
+    console.log(`[faults] no commit to label the summary with (${(err as Error).message.split('\n')[0]})`);
+    return { fingerprint: 'not computed', commit: 'unknown commit' };
   }
 }
 const code = resultsFile === undefined ? labelOnly() : codeFingerprint();

@@ -282,18 +282,22 @@ async function publish(
   const codec = new AvroCodec(targets.registry.url, DEFAULT_SCHEMAS_DIR, targets.registry.login);
   const producer = targets.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await producer.connect();
+  const sends = [
+    ...read.map(({ source, rows, covers }) => ({
+      topic: source.topic,
+      records: rows.map(rawRecordOf),
+      headers: { [REPROCESS_HEADER]: id, [REPROCESS_COVERS_HEADER]: JSON.stringify(covers) },
+    })),
+    { topic: TOPICS.reviewDecisions, records: decisions, headers: { [REPROCESS_HEADER]: id } },
+  ];
   try {
-    for (const { source, rows, covers } of read) {
-      const headers = { [REPROCESS_HEADER]: id, [REPROCESS_COVERS_HEADER]: JSON.stringify(covers) };
+    for (const { topic, records, headers } of sends) {
       const messages = [];
-      for (const row of rows) messages.push({ key: participant, value: await codec.encodeAsLatest(source.topic, rawRecordOf(row)), headers });
+      for (const record of records) messages.push({ key: participant, value: await codec.encodeAsLatest(topic, record), headers });
       // One partition, requests one after the other: a participant's records keep their time
       // order on the topic, and no request passes the broker's message size.
-      for (const chunk of produceChunks([{ topic: source.topic.name, messages }])) await producer.sendBatch({ topicMessages: chunk, acks: -1 });
+      for (const chunk of produceChunks([{ topic: topic.name, messages }])) await producer.sendBatch({ topicMessages: chunk, acks: -1 });
     }
-    const messages = [];
-    for (const decision of decisions) messages.push({ key: participant, value: await codec.encodeAsLatest(TOPICS.reviewDecisions, decision), headers: { [REPROCESS_HEADER]: id } });
-    for (const chunk of produceChunks([{ topic: TOPICS.reviewDecisions.name, messages }])) await producer.sendBatch({ topicMessages: chunk, acks: -1 });
   } finally {
     await producer.disconnect();
   }
