@@ -8,6 +8,7 @@
 #   CONNECTORS_DIR   folder of the connector files        default /connectors
 #   WAIT_TIMEOUT_S   seconds to wait for Connect, then for the connectors to run   default 300
 #   POLL_S           seconds between two checks           default 2
+#   HTTP_TIMEOUT_S   seconds one request may take, then tried again (twice)   default 30
 #   POLLUSCOPE_CONNECT_REST_USER, POLLUSCOPE_CONNECT_REST_PASSWORD
 #                    Connect's REST login (connect-basic-auth-extension); unset: no login sent
 #
@@ -19,6 +20,7 @@ CONNECT_URL="${CONNECT_URL:-http://connect:8083}"
 CONNECTORS_DIR="${CONNECTORS_DIR:-/connectors}"
 WAIT_TIMEOUT_S="${WAIT_TIMEOUT_S:-300}"
 POLL_S="${POLL_S:-2}"
+HTTP_TIMEOUT_S="${HTTP_TIMEOUT_S:-30}"
 
 log() { printf '%s register-connectors: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 fail() { log "error: $*" >&2; exit 1; }
@@ -33,16 +35,19 @@ deadline=$(( $(now) + WAIT_TIMEOUT_S ))
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 body="$work/body"
-# The REST login goes to curl in a 0600 file, not on its command line, where any local user
-# could read it (ps). Without POLLUSCOPE_CONNECT_REST_USER no login is sent.
-auth="$work/curl-login"
-( umask 077; : > "$auth" )
+# The REST login goes to curl in a 0600 file of options, not on its command line, where any
+# local user could read it (ps). Without POLLUSCOPE_CONNECT_REST_USER no login is sent.
+curl_config="$work/curl-config"
+( umask 077; : > "$curl_config" )
 if [ -n "${POLLUSCOPE_CONNECT_REST_USER:-}" ]; then
-  printf 'user = "%s:%s"\n' "$POLLUSCOPE_CONNECT_REST_USER" "${POLLUSCOPE_CONNECT_REST_PASSWORD:-}" > "$auth"
+  printf 'user = "%s:%s"\n' "$POLLUSCOPE_CONNECT_REST_USER" "${POLLUSCOPE_CONNECT_REST_PASSWORD:-}" > "$curl_config"
 fi
+# Every request has a deadline and is tried again (twice) when it passes or Connect answers 5xx
+# (a PUT of a configuration is idempotent): an answer that never comes must not hold the script.
+printf 'connect-timeout = 5\nmax-time = %s\nretry = 2\nretry-delay = 1\n' "$HTTP_TIMEOUT_S" >> "$curl_config"
 
 log "waiting for Kafka Connect at $CONNECT_URL"
-until curl -K "$auth" -fsS -o /dev/null "$CONNECT_URL/connector-plugins" 2>/dev/null; do
+until curl -K "$curl_config" -fsS -o /dev/null "$CONNECT_URL/connector-plugins" 2>/dev/null; do
   [ "$(now)" -lt "$deadline" ] || fail "Kafka Connect did not answer at $CONNECT_URL within ${WAIT_TIMEOUT_S}s"
   sleep "$POLL_S"
 done
@@ -54,7 +59,7 @@ for file in "$CONNECTORS_DIR"/*.json; do
   name=$(jq -er '.name | select(type == "string" and test("^[A-Za-z0-9._-]+$"))' "$file" 2>/dev/null) \
     || fail "$file: expected a string \"name\" of letters, digits, '.', '_' or '-'"
   jq -e '.config | type == "object"' "$file" >/dev/null 2>&1 || fail "$file: expected a \"config\" object"
-  status=$(jq -c '.config' "$file" | curl -K "$auth" -sS -o "$body" -w '%{http_code}' -X PUT \
+  status=$(jq -c '.config' "$file" | curl -K "$curl_config" -sS -o "$body" -w '%{http_code}' -X PUT \
     -H 'Content-Type: application/json' --data-binary @- "$CONNECT_URL/connectors/$name/config") \
     || fail "cannot reach Kafka Connect at $CONNECT_URL to register $name"
   case "$status" in
@@ -75,7 +80,7 @@ first_trace='[.connector.trace, (.tasks // [])[].trace] | map(select(. != null))
 deadline=$(( $(now) + WAIT_TIMEOUT_S ))
 for name in $names; do
   while :; do
-    if curl -K "$auth" -fsS -o "$body" "$CONNECT_URL/connectors/$name/status" 2>/dev/null; then
+    if curl -K "$curl_config" -fsS -o "$body" "$CONNECT_URL/connectors/$name/status" 2>/dev/null; then
       state=$(jq -r "$summary" "$body")
     else
       state=UNKNOWN

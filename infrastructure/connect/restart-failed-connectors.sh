@@ -13,6 +13,7 @@
 #   CONNECT_URL     Kafka Connect REST API                         default http://connect:8083
 #   POLL_S          seconds between two checks                     default 10
 #   MAX_BACKOFF_S   longest wait before restarting a connector again   default 300
+#   HTTP_TIMEOUT_S  seconds one request may take                   default 30
 #   POLLUSCOPE_CONNECT_REST_USER, POLLUSCOPE_CONNECT_REST_PASSWORD
 #                   Connect's REST login (connect-basic-auth-extension); unset: no login sent
 #
@@ -23,16 +24,20 @@ set -eu
 CONNECT_URL="${CONNECT_URL:-http://connect:8083}"
 POLL_S="${POLL_S:-10}"
 MAX_BACKOFF_S="${MAX_BACKOFF_S:-300}"
+HTTP_TIMEOUT_S="${HTTP_TIMEOUT_S:-30}"
 # Per connector: restarts so far, current delay, earliest next restart (epoch seconds).
 STATE_DIR="$(mktemp -d)"
 trap 'rm -rf "$STATE_DIR"' EXIT
-# The REST login goes to curl in a 0600 file, not on its command line, where any local user
-# could read it (ps). Without POLLUSCOPE_CONNECT_REST_USER no login is sent.
-auth="$STATE_DIR/curl-login"
-( umask 077; : > "$auth" )
+# The REST login goes to curl in a 0600 file of options, not on its command line, where any
+# local user could read it (ps). Without POLLUSCOPE_CONNECT_REST_USER no login is sent.
+curl_config="$STATE_DIR/curl-config"
+( umask 077; : > "$curl_config" )
 if [ -n "${POLLUSCOPE_CONNECT_REST_USER:-}" ]; then
-  printf 'user = "%s:%s"\n' "$POLLUSCOPE_CONNECT_REST_USER" "${POLLUSCOPE_CONNECT_REST_PASSWORD:-}" > "$auth"
+  printf 'user = "%s:%s"\n' "$POLLUSCOPE_CONNECT_REST_USER" "${POLLUSCOPE_CONNECT_REST_PASSWORD:-}" > "$curl_config"
 fi
+# Every request has a deadline: a call that never gets its answer would stop the watchdog
+# for good (the next check retries).
+printf 'connect-timeout = 5\nmax-time = %s\n' "$HTTP_TIMEOUT_S" >> "$curl_config"
 
 log() { printf '%s connect-watchdog: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 
@@ -62,7 +67,7 @@ restart() {
   set_state "$name" delay "$delay"
   set_state "$name" next $(( now + delay ))
   log "restart #$count of $name; next one no sooner than ${delay}s ($trace)"
-  if ! out=$(curl -K "$auth" -sS --fail-with-body -X POST \
+  if ! out=$(curl -K "$curl_config" -sS --fail-with-body -X POST \
       "$CONNECT_URL/connectors/$name/restart?includeTasks=true&onlyFailed=true" 2>&1); then
     log "error: could not restart $name: $(printf '%s' "$out" | tr '\n' ' ')" >&2
   fi
@@ -70,7 +75,7 @@ restart() {
 
 log "watching $CONNECT_URL every ${POLL_S}s (backoff up to ${MAX_BACKOFF_S}s)"
 while :; do
-  if statuses=$(curl -K "$auth" -sS --fail-with-body "$CONNECT_URL/connectors?expand=status" 2>&1); then
+  if statuses=$(curl -K "$curl_config" -sS --fail-with-body "$CONNECT_URL/connectors?expand=status" 2>&1); then
     now_failed=$(printf '%s' "$statuses" | jq -r "$failed") || { log "error: unexpected answer from Connect: $statuses" >&2; now_failed=''; }
     # A connector running again starts over at the shortest delay (its restart count is kept).
     for file in "$STATE_DIR"/*.delay; do

@@ -3,7 +3,7 @@
  * Kafka Connect REST API: it keeps watching while nothing fails (a `[ -n … ] &&` as the last
  * command of its loop once ended it under `set -e` on the first quiet poll), restarts a FAILED
  * connector's failed parts with the first line of the trace in its log, and backs off when the
- * connector fails again.
+ * connector fails again; a status call left unanswered is given up after HTTP_TIMEOUT_S.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -17,13 +17,16 @@ interface FakeConnect {
   readonly url: string;
   readonly restarts: string[];
   failing: boolean;
+  /** Status calls accepted and never answered. */
+  unanswered: number;
   close(): Promise<void>;
 }
 
 async function fakeConnect(): Promise<FakeConnect> {
-  const fake = { restarts: [] as string[], failing: false } as FakeConnect & { failing: boolean };
+  const fake = { restarts: [] as string[], failing: false, unanswered: 0 } as FakeConnect;
   const server: Server = createServer((request, response) => {
     if (request.method === 'GET' && request.url === '/connectors?expand=status') {
+      if (fake.unanswered > 0) return void (fake.unanswered -= 1);
       const task = fake.failing ? { id: 0, state: 'FAILED', trace: 'org.postgresql.util.PSQLException: Connection refused\n\tat …' } : { id: 0, state: 'RUNNING' };
       response.setHeader('content-type', 'application/json');
       response.end(JSON.stringify({ 'warehouse-sink-points': { status: { name: 'warehouse-sink-points', connector: { state: 'RUNNING' }, tasks: [task] } } }));
@@ -42,7 +45,10 @@ async function fakeConnect(): Promise<FakeConnect> {
   const { port } = server.address() as AddressInfo;
   return Object.assign(fake, {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   });
 }
 
@@ -55,7 +61,7 @@ afterEach(async () => {
 
 function start(url: string): { output: () => string; exited: () => number | null } {
   let output = '';
-  watchdog = spawn('sh', [SCRIPT], { env: { ...process.env, CONNECT_URL: url, POLL_S: '1', MAX_BACKOFF_S: '4' } });
+  watchdog = spawn('sh', [SCRIPT], { env: { ...process.env, CONNECT_URL: url, POLL_S: '1', MAX_BACKOFF_S: '4', HTTP_TIMEOUT_S: '1' } });
   watchdog.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   watchdog.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   return { output: () => output, exited: () => watchdog!.exitCode };
@@ -83,5 +89,16 @@ describe('connect watchdog', () => {
     await sleep(2000);
     expect(connect.restarts.length, 'no restart once it runs').toBe(count);
     expect(run.exited(), run.output()).toBeNull();
+  }, 20_000);
+
+  it('gives up a status call that is never answered and keeps watching', async () => {
+    connect = await fakeConnect();
+    connect.unanswered = 1;
+    connect.failing = true;
+    const run = start(connect.url);
+    await sleep(4000);
+    expect(run.exited(), run.output()).toBeNull();
+    expect(run.output()).toMatch(/timed out/i);
+    expect(connect.restarts[0]).toBe('/connectors/warehouse-sink-points/restart?includeTasks=true&onlyFailed=true');
   }, 20_000);
 });

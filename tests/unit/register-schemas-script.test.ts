@@ -2,7 +2,8 @@
  * The schemas' registration (infrastructure/registry/register-schemas.sh) against a fake
  * Confluent-compatible API that, like the stack's registry, answers reads to anyone and writes only
  * with the writer's login (docs/security.md): the login is sent with every request when
- * POLLUSCOPE_REGISTRY_USER is set, never otherwise, and a refused login stops the script.
+ * POLLUSCOPE_REGISTRY_USER is set, never otherwise, and a refused login stops the script; a write
+ * left unanswered is given up after HTTP_TIMEOUT_S and tried again.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +29,8 @@ let server: Server;
 let url = '';
 let schemasDir = '';
 const seen: Seen[] = [];
+/** Writes the fake registry accepts and never answers, as the stack's registry once did. */
+let writesLeftUnanswered = 0;
 
 beforeAll(async () => {
   schemasDir = mkdtempSync(join(tmpdir(), 'register-schemas-'));
@@ -39,6 +42,7 @@ beforeAll(async () => {
     response.setHeader('content-type', 'application/vnd.schemaregistry.v1+json');
     if (request.method === 'GET') return void response.end('[]');
     if (request.headers.authorization !== AUTHORIZATION) return void response.writeHead(401).end('{"message":"User is not authenticated."}');
+    if (writesLeftUnanswered > 0) return void (writesLeftUnanswered -= 1);
     response.end(request.method === 'POST' ? '{"id":7}' : '{"compatibility":"BACKWARD"}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -46,6 +50,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   rmSync(schemasDir, { recursive: true, force: true });
 });
@@ -53,7 +58,7 @@ afterAll(async () => {
 /** Runs the script with `login` variables; its exit code and output. */
 function run(login: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   seen.length = 0;
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, REGISTRY_URL: url, SCHEMAS_DIR: schemasDir, WAIT_TIMEOUT_S: '5', ...login };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, REGISTRY_URL: url, SCHEMAS_DIR: schemasDir, WAIT_TIMEOUT_S: '5', HTTP_TIMEOUT_S: '1', ...login };
   return new Promise((resolve) => {
     const child = spawn('sh', [SCRIPT], { env });
     let output = '';
@@ -94,12 +99,38 @@ describe('register-schemas.sh', () => {
     expect(output).not.toContain(wrong);
   });
 
+  it('tries a write again when its answer does not come, and goes on', async () => {
+    writesLeftUnanswered = 1;
+    const { code, output } = await run({ POLLUSCOPE_REGISTRY_USER: USER, POLLUSCOPE_REGISTRY_PASSWORD: PASSWORD });
+    expect(code, output).toBe(0);
+    expect(seen.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /subjects',
+      'PUT /config/raw.sensor-value',
+      'PUT /config/raw.sensor-value',
+      'PUT /config/sensor.clean-value',
+      'POST /subjects/sensor.clean-value/versions',
+    ]);
+    expect(output).toContain('sensor.clean-value: BACKWARD, schema id 7');
+  });
+
+  it('fails, naming the subject, when a write is never answered', async () => {
+    writesLeftUnanswered = Number.POSITIVE_INFINITY;
+    try {
+      const { code, output } = await run({ POLLUSCOPE_REGISTRY_USER: USER, POLLUSCOPE_REGISTRY_PASSWORD: PASSWORD });
+      expect(code).toBe(1);
+      expect(seen.filter((r) => r.method === 'PUT').map((r) => r.path)).toEqual(Array(3).fill('/config/raw.sensor-value'));
+      expect(output).toMatch(/cannot reach the registry to configure raw\.sensor-value/);
+    } finally {
+      writesLeftUnanswered = 0;
+    }
+  }, 20_000);
+
   it('gives curl the login in a file, never on its command line', () => {
     const script = readFileSync(SCRIPT, 'utf8');
     const curls = script.split('\n').filter((line) => /\bcurl\s+-/.test(line));
     expect(curls.length).toBe(3);
     for (const line of curls) {
-      expect(line).toContain('curl -K "$auth"');
+      expect(line).toContain('curl -K "$curl_config"');
       expect(line).not.toMatch(/\s(-u|--user)\s/);
     }
   });

@@ -7,9 +7,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConnectRest } from './stack-secrets.js';
 
-/** A request to the Connect REST API with its login. */
+/** How long one Connect REST call may take: a call whose answer never comes must not hold `infra up`. */
+const CONNECT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** A request to the Connect REST API with its login and a deadline. */
 export function connectFetch(api: ConnectRest, path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${api.url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: api.authorization } });
+  return fetch(`${api.url}${path}`, {
+    signal: AbortSignal.timeout(CONNECT_REQUEST_TIMEOUT_MS),
+    ...init,
+    headers: { ...(init.headers as Record<string, string> | undefined), authorization: api.authorization },
+  });
 }
 
 export interface ConnectorFile {

@@ -2,10 +2,11 @@
  * `polluscope infra up|down|status|logs`: the whole stack natively, no Docker engine needed
  * (docs/design.md §7). `up` is idempotent and waits for each component; `down` stops only what it started.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { allTopics, DEFAULT_PARTITIONS, type TopicSpec } from '@polluscope/common';
 import kafkajs, { Kafka, logLevel } from 'kafkajs';
 import { ensureDebianPackages, hasCommand } from './debian-packages.js';
@@ -26,6 +27,8 @@ import { stackEndpoints, type StackConfig } from './stack-config.js';
 import { connectRest, connectRestLoginEnv, ensureRegistryLogin, registryLoginEnv } from './stack-secrets.js';
 
 type Log = (line: string) => void;
+
+const execFileAsync = promisify(execFile);
 
 async function componentReady(config: StackConfig, component: JvmComponent): Promise<boolean> {
   const { host } = config;
@@ -123,18 +126,25 @@ export function connectWatchdog(config: StackConfig): { readonly spec: ProcessSp
   };
 }
 
+/** Longest the schemas' registration may take; each of its requests has its own deadline and retries. */
+const REGISTER_SCHEMAS_TIMEOUT_MS = 5 * 60_000;
+
 /**
  * Every subject of schemas/ under BACKWARD compatibility, the services' output schemas registered
- * (infrastructure/registry/register-schemas.sh, the same script as the compose one-shot).
+ * (infrastructure/registry/register-schemas.sh, the same script as the compose one-shot). Run
+ * asynchronously: callers such as the fault suite keep their own work going meanwhile.
  */
-function registerSchemas(config: StackConfig, log: Log): void {
+async function registerSchemas(config: StackConfig, log: Log): Promise<void> {
   const script = join(config.repoRoot, 'infrastructure', 'registry', 'register-schemas.sh');
-  const result = spawnSync('sh', [script], {
-    env: { ...process.env, REGISTRY_URL: stackEndpoints(config).registryUrl, SCHEMAS_DIR: join(config.repoRoot, 'schemas'), ...registryLoginEnv(ensureRegistryLogin(config)) },
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`registering the schemas failed: ${result.stderr || result.stdout}`);
-  log(`schemas registered (BACKWARD): ${result.stdout.trim().split('\n').length} subjects`);
+  const env = { ...process.env, REGISTRY_URL: stackEndpoints(config).registryUrl, SCHEMAS_DIR: join(config.repoRoot, 'schemas'), ...registryLoginEnv(ensureRegistryLogin(config)) };
+  try {
+    const { stdout } = await execFileAsync('sh', [script], { env, encoding: 'utf8', timeout: REGISTER_SCHEMAS_TIMEOUT_MS });
+    log(`schemas registered (BACKWARD): ${stdout.trim().split('\n').length} subjects`);
+  } catch (err) {
+    const { stdout = '', stderr = '', killed = false } = err as { stdout?: string; stderr?: string; killed?: boolean };
+    const why = killed ? `no end after ${REGISTER_SCHEMAS_TIMEOUT_MS / 1000} s` : stderr || stdout || (err as Error).message;
+    throw new Error(`registering the schemas failed: ${why.trim()}`);
+  }
 }
 
 export async function stackUp(config: StackConfig, log: Log): Promise<void> {
@@ -159,7 +169,7 @@ export async function stackUp(config: StackConfig, log: Log): Promise<void> {
     log(`${component.spec.name.padEnd(18)} ready on ${config.host}:${component.port} (pid ${pid})`);
     if (component.spec.name === 'kafka') await ensureTopics(config);
   }
-  registerSchemas(config, log);
+  await registerSchemas(config, log);
   const connectors = readConnectorFiles(config.repoRoot);
   const connectLog = join(config.logDir, 'connect.log');
   await registerConnectors(connectRest(config), connectors);
