@@ -51,6 +51,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['services/*/src/**/*.test.ts', 'console/src/**/*.test.ts', 'cli/src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+          // Each worker imports the workspaces once, not once per file; the files leave no global
+          // state (they also pass all in one worker): 254 s with isolation, 75 s without (2 cores).
+          isolate: false,
         },
       },
       {
